@@ -1,0 +1,2 @@
+/** Puppeteer must never download a browser: tests drive Debian's /usr/bin/chromium. */
+module.exports = { skipDownload: true };

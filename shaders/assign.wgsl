@@ -1,0 +1,106 @@
+// Nearest-centroid assignment fused with per-workgroup partial sums.
+//
+// Each invocation takes PIXELS_PER_INVOCATION consecutive packed RGBA8 pixels. In accumulate mode it adds
+// every pixel to its cluster's sums in workgroup memory (two 16-bit sums packed per u32: exact, since a
+// workgroup holds at most 256 pixels of at most 255), then one invocation per cluster adds the workgroup's
+// totals to the global 64-bit sums (lo/hi u32 pairs with carry). WGSL has no float atomics; integer sums
+// are exact for any image size. In label mode it writes four 8-bit labels per u32 instead.
+
+override WORKGROUP_SIZE: u32 = 64u;
+override PIXELS_PER_INVOCATION: u32 = 4u;
+override K: u32 = 16u;
+override ACCUMULATE: bool = true;
+override ERROR_SCALE: f32 = 16.0;
+override SUM_WORDS: u32 = 8u;
+
+struct Chunk {
+  pixel_count: u32,
+}
+
+@group(0) @binding(0) var<storage, read> pixels: array<u32>;
+@group(0) @binding(1) var<storage, read> centroids: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read_write> sums: array<atomic<u32>>;
+@group(0) @binding(3) var<storage, read_write> labels: array<u32>;
+@group(0) @binding(4) var<storage, read> control: array<u32>;
+@group(0) @binding(5) var<uniform> chunk: Chunk;
+
+var<workgroup> cache: array<vec4<f32>, K>;
+var<workgroup> red_green: array<atomic<u32>, K>;
+var<workgroup> blue_count: array<atomic<u32>, K>;
+var<workgroup> error_sum: atomic<u32>;
+
+fn add64(index: u32, value: u32) {
+  let old = atomicAdd(&sums[index], value);
+  if (old + value < old) {
+    atomicAdd(&sums[index + 1u], 1u);
+  }
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>) {
+  // The loop converged earlier in this batch: later iterations do nothing.
+  if (ACCUMULATE && control[0] != 0u) {
+    return;
+  }
+  for (var j = lid; j < K; j += WORKGROUP_SIZE) {
+    cache[j] = centroids[j];
+    atomicStore(&red_green[j], 0u);
+    atomicStore(&blue_count[j], 0u);
+  }
+  if (lid == 0u) {
+    atomicStore(&error_sum, 0u);
+  }
+  workgroupBarrier();
+
+  let first = (wid.x * WORKGROUP_SIZE + lid) * PIXELS_PER_INVOCATION;
+  var packed = 0u;
+  var error = 0.0;
+  for (var p = 0u; p < PIXELS_PER_INVOCATION; p++) {
+    let index = first + p;
+    if (index < chunk.pixel_count) {
+      let px = pixels[index];
+      let r = px & 255u;
+      let g = (px >> 8u) & 255u;
+      let b = (px >> 16u) & 255u;
+      let colour = vec3<f32>(f32(r), f32(g), f32(b));
+      var best = 0u;
+      var best_d2 = 3.4e38;
+      for (var j = 0u; j < K; j++) {
+        let d = colour - cache[j].xyz;
+        let d2 = dot(d, d);
+        if (d2 < best_d2) {
+          best_d2 = d2;
+          best = j;
+        }
+      }
+      packed |= best << (8u * p);
+      if (ACCUMULATE) {
+        atomicAdd(&red_green[best], r | (g << 16u));
+        atomicAdd(&blue_count[best], b | (1u << 16u));
+        error += best_d2;
+      }
+    }
+  }
+  if (!ACCUMULATE) {
+    if (first < chunk.pixel_count) {
+      labels[first / PIXELS_PER_INVOCATION] = packed;
+    }
+    return;
+  }
+  atomicAdd(&error_sum, u32(error * ERROR_SCALE + 0.5));
+  workgroupBarrier();
+  for (var j = lid; j < K; j += WORKGROUP_SIZE) {
+    let rg = atomicLoad(&red_green[j]);
+    let bn = atomicLoad(&blue_count[j]);
+    if ((bn >> 16u) != 0u) {
+      let base = j * SUM_WORDS;
+      add64(base, rg & 0xffffu);
+      add64(base + 2u, rg >> 16u);
+      add64(base + 4u, bn & 0xffffu);
+      add64(base + 6u, bn >> 16u);
+    }
+  }
+  if (lid == 0u) {
+    add64(K * SUM_WORDS, atomicLoad(&error_sum));
+  }
+}

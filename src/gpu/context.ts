@@ -1,0 +1,189 @@
+/**
+ * The GPU side of one quantizer: adapter, device, pipelines and pooled buffers. It owns what it creates
+ * and `destroy()` frees exactly that (never a device the caller handed in).
+ */
+import assignSource from '../../shaders/assign.wgsl?raw';
+import reduceSource from '../../shaders/reduce.wgsl?raw';
+import type { AdapterDescription } from '../result.js';
+import { assignOverrides, MAX_WORKGROUPS_PER_DISPATCH, PIXELS_PER_WORKGROUP, reduceOverrides } from './constants.js';
+
+/**
+ * The bindings of shaders/assign.wgsl and shaders/reduce.wgsl, in binding order. A test reads the WGSL
+ * and checks that each `@binding(n) var<...>` declaration matches its entry here.
+ */
+export const ASSIGN_BINDINGS: ReadonlyArray<readonly [number, GPUBufferBindingType]> = [
+  [0, 'read-only-storage'], // pixels
+  [1, 'read-only-storage'], // centroids
+  [2, 'storage'], // sums
+  [3, 'storage'], // labels
+  [4, 'read-only-storage'], // control
+  [5, 'uniform'], // chunk
+];
+export const REDUCE_BINDINGS: ReadonlyArray<readonly [number, GPUBufferBindingType]> = [
+  [0, 'storage'], // sums
+  [1, 'storage'], // centroids
+  [2, 'storage'], // counts
+  [3, 'storage'], // control
+  [4, 'storage'], // history
+  [5, 'uniform'], // params
+];
+
+/** A GPU failure during a run (lost device, validation or out-of-memory error): the CPU takes over. */
+export class GpuRunError extends Error {
+  override name = 'GpuRunError';
+}
+
+export interface GpuContextOptions {
+  gpu: GPU | undefined;
+  device: GPUDevice | undefined;
+  maxChunkPixels: number | undefined;
+}
+
+/** Why no GPU context could be made, for `fallbackReason` and `GpuUnavailableError`. */
+export interface GpuUnavailable {
+  reason: string;
+  adapter?: AdapterDescription;
+}
+
+function describe(adapter: GPUAdapter | undefined, device: GPUDevice | undefined): AdapterDescription {
+  const info = (adapter?.info ?? (device as GPUDevice & { adapterInfo?: GPUAdapterInfo } | undefined)?.adapterInfo) as
+    | (GPUAdapterInfo & { isFallbackAdapter?: boolean })
+    | undefined;
+  const architecture = info?.architecture ?? '';
+  const legacyFallback = (adapter as (GPUAdapter & { isFallbackAdapter?: boolean }) | undefined)?.isFallbackAdapter;
+  return {
+    vendor: info?.vendor ?? '',
+    architecture,
+    device: info?.device ?? '',
+    description: info?.description ?? '',
+    isFallbackAdapter: Boolean(info?.isFallbackAdapter ?? legacyFallback) || /swiftshader|llvmpipe|lavapipe/i.test(architecture),
+  };
+}
+
+export class GpuContext {
+  readonly device: GPUDevice;
+  readonly adapter: AdapterDescription;
+  /** Pixels one dispatch handles at most (a multiple of PIXELS_PER_WORKGROUP). */
+  readonly chunkPixels: number;
+  private readonly ownsDevice: boolean;
+  private readonly assignModule: GPUShaderModule;
+  private readonly reduceModule: GPUShaderModule;
+  /** Bind-group layouts, written once here and mirrored by the @binding declarations in the WGSL. */
+  readonly assignLayout: GPUBindGroupLayout;
+  readonly reduceLayout: GPUBindGroupLayout;
+  private readonly assignPipelineLayout: GPUPipelineLayout;
+  private readonly reducePipelineLayout: GPUPipelineLayout;
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly buffers = new Map<string, GPUBuffer>();
+  private lostInfo: GPUDeviceLostInfo | undefined;
+  private destroyed = false;
+
+  private constructor(device: GPUDevice, adapter: AdapterDescription, ownsDevice: boolean, maxChunkPixels: number | undefined) {
+    this.device = device;
+    this.adapter = adapter;
+    this.ownsDevice = ownsDevice;
+    const bindingPixels = Math.floor(device.limits.maxStorageBufferBindingSize / 4);
+    let chunk = Math.min(bindingPixels, MAX_WORKGROUPS_PER_DISPATCH * PIXELS_PER_WORKGROUP, maxChunkPixels ?? Infinity);
+    chunk -= chunk % PIXELS_PER_WORKGROUP;
+    this.chunkPixels = chunk;
+    void device.lost.then((info) => {
+      this.lostInfo = info;
+    });
+    this.assignModule = device.createShaderModule({ label: 'kmeans assign', code: assignSource });
+    this.reduceModule = device.createShaderModule({ label: 'kmeans reduce', code: reduceSource });
+    const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({
+      binding,
+      visibility: 4, // GPUShaderStage.COMPUTE (a number, so that no WebGPU globals are needed)
+      buffer: { type },
+    });
+    this.assignLayout = device.createBindGroupLayout({
+      label: 'assign layout',
+      entries: ASSIGN_BINDINGS.map(([binding, type]) => entry(binding, type)),
+    });
+    this.reduceLayout = device.createBindGroupLayout({
+      label: 'reduce layout',
+      entries: REDUCE_BINDINGS.map(([binding, type]) => entry(binding, type)),
+    });
+    this.assignPipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [this.assignLayout] });
+    this.reducePipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [this.reduceLayout] });
+  }
+
+  /** Requests adapter and device; resolves to the reason instead when WebGPU can't be had. */
+  static async create(options: GpuContextOptions): Promise<GpuContext | GpuUnavailable> {
+    if (options.device) {
+      return new GpuContext(options.device, describe(undefined, options.device), false, options.maxChunkPixels);
+    }
+    const gpu = options.gpu ?? (globalThis.navigator as Navigator | undefined)?.gpu;
+    if (!gpu) return { reason: 'WebGPU is not available here (no navigator.gpu)' };
+    let adapter: GPUAdapter | null;
+    try {
+      adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    } catch (error) {
+      return { reason: `requestAdapter() failed: ${(error as Error).message}` };
+    }
+    if (!adapter) return { reason: 'no WebGPU adapter was found' };
+    const description = describe(adapter, undefined);
+    try {
+      const device = await adapter.requestDevice({
+        label: 'kmeans-quantizer',
+        requiredLimits: {
+          maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+          maxBufferSize: adapter.limits.maxBufferSize,
+        },
+      });
+      return new GpuContext(device, description, true, options.maxChunkPixels);
+    } catch (error) {
+      return { reason: `requestDevice() failed: ${(error as Error).message}`, adapter: description };
+    }
+  }
+
+  /** Throws GpuRunError once the device is lost. */
+  checkAlive(): void {
+    if (this.lostInfo) throw new GpuRunError(`the GPU device was lost (${this.lostInfo.reason}): ${this.lostInfo.message}`);
+    if (this.destroyed) throw new GpuRunError('the quantizer was destroyed');
+  }
+
+  get lost(): boolean {
+    return this.lostInfo !== undefined;
+  }
+
+  assignPipeline(k: number, accumulate: boolean): GPUComputePipeline {
+    return this.pipeline(`assign:${k}:${accumulate}`, this.assignModule, this.assignPipelineLayout, assignOverrides(k, accumulate));
+  }
+
+  reducePipeline(k: number): GPUComputePipeline {
+    return this.pipeline(`reduce:${k}`, this.reduceModule, this.reducePipelineLayout, reduceOverrides(k));
+  }
+
+  private pipeline(key: string, module: GPUShaderModule, layout: GPUPipelineLayout, constants: Record<string, number>): GPUComputePipeline {
+    let pipeline = this.pipelines.get(key);
+    if (!pipeline) {
+      pipeline = this.device.createComputePipeline({ label: key, layout, compute: { module, entryPoint: 'main', constants } });
+      this.pipelines.set(key, pipeline);
+    }
+    return pipeline;
+  }
+
+  /**
+   * A pooled buffer: the same key returns the same buffer while its size and usage fit, so that a
+   * quantizer re-running on same-size frames allocates nothing.
+   */
+  buffer(key: string, size: number, usage: GPUBufferUsageFlags): GPUBuffer {
+    const existing = this.buffers.get(key);
+    if (existing && existing.size === size && existing.usage === usage) return existing;
+    existing?.destroy();
+    const buffer = this.device.createBuffer({ label: key, size, usage });
+    this.buffers.set(key, buffer);
+    return buffer;
+  }
+
+  /** Frees every buffer, and the device when this context requested it. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const buffer of this.buffers.values()) buffer.destroy();
+    this.buffers.clear();
+    this.pipelines.clear();
+    if (this.ownsDevice) this.device.destroy();
+  }
+}

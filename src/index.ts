@@ -1,0 +1,15 @@
+/** kmeans-quantizer: colour quantization with k-means on WebGPU, with a fast CPU path. Public exports only. */
+export { createQuantizer, quantize, type Quantizer } from './quantizer.js';
+export {
+  GpuUnavailableError,
+  type Backend,
+  type InitMethod,
+  type ProgressEvent,
+  type QuantizeOptions,
+  type QuantizerOptions,
+  type RGB,
+  type UsedBackend,
+} from './options.js';
+export type { AdapterDescription, QuantizeResult, StageTimings } from './result.js';
+export type { BrowserImageSource, QuantizeInput, RawImage } from './image.js';
+export { psnrFromMse, measureErrors, type ErrorMetrics } from './metrics.js';

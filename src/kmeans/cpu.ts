@@ -1,0 +1,243 @@
+/**
+ * CPU backend: Lloyd's algorithm on the weighted histogram of distinct colours (exact: a colour's pixels
+ * always share a label), with Hamerly's bounds so that, after the first iterations, most points skip the
+ * scan over all centroids. Typed arrays only; no DOM, so it runs in Node, browsers and workers.
+ */
+import { buildHistogram, unpackColours, type ColourHistogram } from './histogram.js';
+import type { CentroidState, FitSession, IterationStats } from './session.js';
+
+/** Nearest centroid of one point by a full scan: writes label, distance and second-best distance. */
+interface Scan {
+  best: number;
+  bestD2: number;
+  secondD2: number;
+}
+
+function scan(points: Float64Array, i: number, centroids: Float64Array, k: number, out: Scan): void {
+  const r = points[i * 3]!;
+  const g = points[i * 3 + 1]!;
+  const b = points[i * 3 + 2]!;
+  let best = 0;
+  let bestD2 = Infinity;
+  let secondD2 = Infinity;
+  for (let j = 0, o = 0; j < k; j++, o += 3) {
+    const dr = r - centroids[o]!;
+    const dg = g - centroids[o + 1]!;
+    const db = b - centroids[o + 2]!;
+    const d = dr * dr + dg * dg + db * db;
+    if (d < bestD2) {
+      secondD2 = bestD2;
+      bestD2 = d;
+      best = j;
+    } else if (d < secondD2) {
+      secondD2 = d;
+    }
+  }
+  out.best = best;
+  out.bestD2 = bestD2;
+  out.secondD2 = secondD2;
+}
+
+/** Nearest centroid of every colour by brute force (used for colours that were not fitted). */
+export function nearestLabels(points: Float64Array, centroids: Float64Array): Uint8Array {
+  const k = centroids.length / 3;
+  const m = points.length / 3;
+  const labels = new Uint8Array(m);
+  const s: Scan = { best: 0, bestD2: 0, secondD2: 0 };
+  for (let i = 0; i < m; i++) {
+    scan(points, i, centroids, k, s);
+    labels[i] = s.best;
+  }
+  return labels;
+}
+
+/** Weighted Lloyd iterations with Hamerly bounds over a fixed point set. */
+export class HamerlyLloyd {
+  readonly points: Float64Array;
+  readonly weights: Float64Array;
+  readonly size: number;
+  centroids = new Float64Array(0);
+  k = 0;
+  readonly labels: Uint8Array;
+  private readonly upper: Float64Array;
+  private readonly lower: Float64Array;
+  private boundsValid = false;
+  private readonly sumOfSquares: number;
+  counts = new Float64Array(0);
+  private sums = new Float64Array(0);
+
+  constructor(points: Float64Array, weights: Float64Array) {
+    this.points = points;
+    this.weights = weights;
+    this.size = weights.length;
+    this.labels = new Uint8Array(this.size);
+    this.upper = new Float64Array(this.size);
+    this.lower = new Float64Array(this.size);
+    let s = 0;
+    for (let i = 0; i < this.size; i++) {
+      const r = points[i * 3]!;
+      const g = points[i * 3 + 1]!;
+      const b = points[i * 3 + 2]!;
+      s += weights[i]! * (r * r + g * g + b * b);
+    }
+    this.sumOfSquares = s;
+  }
+
+  setCentroids(centroids: Float64Array): void {
+    this.centroids = Float64Array.from(centroids);
+    this.k = centroids.length / 3;
+    this.counts = new Float64Array(this.k);
+    this.sums = new Float64Array(this.k * 3);
+    this.boundsValid = false;
+  }
+
+  /** Assigns every point to its nearest centroid, using and maintaining the bounds. */
+  assign(): void {
+    const { points, centroids, k, labels, upper, lower, size } = this;
+    const s: Scan = { best: 0, bestD2: 0, secondD2: 0 };
+    if (!this.boundsValid) {
+      for (let i = 0; i < size; i++) {
+        scan(points, i, centroids, k, s);
+        labels[i] = s.best;
+        upper[i] = Math.sqrt(s.bestD2);
+        lower[i] = Math.sqrt(s.secondD2);
+      }
+      this.boundsValid = true;
+      return;
+    }
+    // Half the distance from each centroid to its nearest other centroid: a point closer than that to
+    // its own centroid cannot be closer to any other.
+    const half = new Float64Array(k).fill(Infinity);
+    for (let a = 0; a < k; a++) {
+      for (let c = a + 1; c < k; c++) {
+        const dr = centroids[a * 3]! - centroids[c * 3]!;
+        const dg = centroids[a * 3 + 1]! - centroids[c * 3 + 1]!;
+        const db = centroids[a * 3 + 2]! - centroids[c * 3 + 2]!;
+        const d = Math.sqrt(dr * dr + dg * dg + db * db) / 2;
+        if (d < half[a]!) half[a] = d;
+        if (d < half[c]!) half[c] = d;
+      }
+    }
+    for (let i = 0; i < size; i++) {
+      const a = labels[i]!;
+      const bound = Math.max(half[a]!, lower[i]!);
+      if (upper[i]! <= bound) continue;
+      const dr = points[i * 3]! - centroids[a * 3]!;
+      const dg = points[i * 3 + 1]! - centroids[a * 3 + 1]!;
+      const db = points[i * 3 + 2]! - centroids[a * 3 + 2]!;
+      const u = Math.sqrt(dr * dr + dg * dg + db * db);
+      upper[i] = u;
+      if (u <= bound) continue;
+      scan(points, i, centroids, k, s);
+      labels[i] = s.best;
+      upper[i] = Math.sqrt(s.bestD2);
+      lower[i] = Math.sqrt(s.secondD2);
+    }
+  }
+
+  /** Per-cluster weights and weighted sums of the current assignment; returns the inertia. */
+  accumulate(): number {
+    const { points, weights, labels, counts, sums, centroids, k } = this;
+    counts.fill(0);
+    sums.fill(0);
+    for (let i = 0; i < this.size; i++) {
+      const a = labels[i]!;
+      const w = weights[i]!;
+      counts[a]! += w;
+      sums[a * 3]! += w * points[i * 3]!;
+      sums[a * 3 + 1]! += w * points[i * 3 + 1]!;
+      sums[a * 3 + 2]! += w * points[i * 3 + 2]!;
+    }
+    // SSE = sum w|x|^2 - 2 sum_c c.S_c + sum_c n_c |c|^2, exact up to rounding in float64.
+    let inertia = this.sumOfSquares;
+    for (let j = 0; j < k; j++) {
+      const cr = centroids[j * 3]!;
+      const cg = centroids[j * 3 + 1]!;
+      const cb = centroids[j * 3 + 2]!;
+      inertia += counts[j]! * (cr * cr + cg * cg + cb * cb) - 2 * (cr * sums[j * 3]! + cg * sums[j * 3 + 1]! + cb * sums[j * 3 + 2]!);
+    }
+    return Math.max(0, inertia);
+  }
+
+  /** Moves each non-empty centroid to its cluster's mean and loosens the bounds; returns the largest move. */
+  update(): number {
+    const { centroids, counts, sums, k, labels, upper, lower } = this;
+    const moved = new Float64Array(k);
+    let max = 0;
+    let maxAt = -1;
+    let second = 0;
+    for (let j = 0; j < k; j++) {
+      const n = counts[j]!;
+      if (n === 0) continue;
+      let d2 = 0;
+      for (let c = 0; c < 3; c++) {
+        const next = sums[j * 3 + c]! / n;
+        const delta = next - centroids[j * 3 + c]!;
+        d2 += delta * delta;
+        centroids[j * 3 + c] = next;
+      }
+      const d = Math.sqrt(d2);
+      moved[j] = d;
+      if (d > max) {
+        second = max;
+        max = d;
+        maxAt = j;
+      } else if (d > second) {
+        second = d;
+      }
+    }
+    if (max > 0 && this.boundsValid) {
+      for (let i = 0; i < this.size; i++) {
+        const a = labels[i]!;
+        upper[i]! += moved[a]!;
+        lower[i]! -= a === maxAt ? second : max;
+      }
+    }
+    return max;
+  }
+}
+
+/** A FitSession on the CPU: fits the histogram of `fitPixels`, labels every pixel of `allPixels`. */
+export function createCpuSession(fitPixels: Uint32Array, allPixels: Uint32Array): FitSession {
+  const fitsAll = fitPixels === allPixels;
+  const histogram: ColourHistogram = buildHistogram(fitPixels, fitsAll);
+  const lloyd = new HamerlyLloyd(unpackColours(histogram.colors), histogram.weights);
+  return {
+    backend: 'cpu',
+    batchSize: () => 1,
+    async setCentroids(centroids) {
+      lloyd.setCentroids(centroids);
+    },
+    async iterate(count, tolerance) {
+      const stats: IterationStats[] = [];
+      for (let t = 0; t < count; t++) {
+        lloyd.assign();
+        const inertia = lloyd.accumulate();
+        const shift = lloyd.update();
+        stats.push({ inertia, shift });
+        if (shift <= tolerance) break;
+      }
+      return stats;
+    },
+    async state(): Promise<CentroidState> {
+      return { centroids: Float64Array.from(lloyd.centroids), counts: Float64Array.from(lloyd.counts) };
+    },
+    async labelAll() {
+      let colourLabels: Uint8Array;
+      let index: Uint32Array;
+      if (fitsAll) {
+        lloyd.assign();
+        colourLabels = lloyd.labels;
+        index = histogram.index!;
+      } else {
+        const full = buildHistogram(allPixels, true);
+        colourLabels = nearestLabels(unpackColours(full.colors), lloyd.centroids);
+        index = full.index!;
+      }
+      const labels = new Uint8Array(allPixels.length);
+      for (let i = 0; i < labels.length; i++) labels[i] = colourLabels[index[i]!]!;
+      return labels;
+    },
+    destroy() {},
+  };
+}

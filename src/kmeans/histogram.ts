@@ -1,0 +1,147 @@
+/**
+ * Distinct colours and their pixel counts: k-means on an image is k-means on this weighted set, which is
+ * usually far smaller than the pixel count (a photo of 8 MP has some 100 K to 500 K distinct colours).
+ */
+import type { Random } from './random.js';
+
+/** Distinct RGB colours (packed r | g << 8 | b << 16, alpha dropped) with how many pixels have each. */
+export interface ColourHistogram {
+  colors: Uint32Array;
+  weights: Float64Array;
+  /** For each input pixel, the index of its colour in `colors` (present when asked for). */
+  index?: Uint32Array;
+}
+
+/** At and above this many pixels a dense 2^24 table is cheaper than hashing. */
+const DENSE_THRESHOLD = 1 << 21;
+
+function denseHistogram(pixels: Uint32Array, withIndex: boolean): ColourHistogram {
+  const table = new Uint32Array(1 << 24);
+  for (let i = 0; i < pixels.length; i++) table[pixels[i]! & 0xffffff]!++;
+  let m = 0;
+  for (let c = 0; c < table.length; c++) if (table[c] !== 0) m++;
+  const colors = new Uint32Array(m);
+  const weights = new Float64Array(m);
+  for (let c = 0, j = 0; c < table.length; c++) {
+    const count = table[c]!;
+    if (count !== 0) {
+      colors[j] = c;
+      weights[j] = count;
+      table[c] = j++;
+    }
+  }
+  if (!withIndex) return { colors, weights };
+  const index = new Uint32Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) index[i] = table[pixels[i]! & 0xffffff]!;
+  return { colors, weights, index };
+}
+
+function hashedHistogram(pixels: Uint32Array, withIndex: boolean): ColourHistogram {
+  const n = pixels.length;
+  let bits = 4;
+  while (1 << bits < 2 * n) bits++;
+  const mask = (1 << bits) - 1;
+  const keys = new Int32Array(1 << bits).fill(-1);
+  const ids = new Uint32Array(1 << bits);
+  const firstColors = new Uint32Array(Math.min(n, 1 << 24));
+  const counts = new Float64Array(firstColors.length);
+  const index = withIndex ? new Uint32Array(n) : undefined;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const c = pixels[i]! & 0xffffff;
+    let slot = Math.imul(c, 0x9e3779b1) >>> (32 - bits);
+    let key = keys[slot]!;
+    while (key !== c && key !== -1) {
+      slot = (slot + 1) & mask;
+      key = keys[slot]!;
+    }
+    let id: number;
+    if (key === -1) {
+      keys[slot] = c;
+      id = m++;
+      ids[slot] = id;
+      firstColors[id] = c;
+    } else {
+      id = ids[slot]!;
+    }
+    counts[id]!++;
+    if (index) index[i] = id;
+  }
+  const result: ColourHistogram = { colors: firstColors.slice(0, m), weights: counts.slice(0, m) };
+  if (index) result.index = index;
+  return result;
+}
+
+/** Builds the weighted set of distinct colours; with `withIndex`, also each pixel's colour index. */
+export function buildHistogram(pixels: Uint32Array, withIndex = false): ColourHistogram {
+  return pixels.length >= DENSE_THRESHOLD ? denseHistogram(pixels, withIndex) : hashedHistogram(pixels, withIndex);
+}
+
+/**
+ * The distinct colours of the image when there are at most `limit` of them, else `null`. Photos bail out
+ * after a few pixels, so this check costs almost nothing on them.
+ */
+export function distinctColoursUpTo(pixels: Uint32Array, limit: number): Uint32Array | null {
+  const seen = new Set<number>();
+  for (let i = 0; i < pixels.length; i++) {
+    const c = pixels[i]! & 0xffffff;
+    if (!seen.has(c)) {
+      seen.add(c);
+      if (seen.size > limit) return null;
+    }
+  }
+  return Uint32Array.from(seen);
+}
+
+/** `size` distinct pixel indices in [0, n), drawn without replacement, in ascending order. */
+export function sampleIndices(n: number, size: number, random: Random): Uint32Array {
+  if (size >= n) {
+    const all = new Uint32Array(n);
+    for (let i = 0; i < n; i++) all[i] = i;
+    return all;
+  }
+  const taken = new Uint8Array(n);
+  let picked = 0;
+  if (size <= n / 2) {
+    while (picked < size) {
+      const i = random.int(n);
+      if (taken[i] === 0) {
+        taken[i] = 1;
+        picked++;
+      }
+    }
+  } else {
+    // Drop n - size pixels instead, so that dense samples never spin on rejections.
+    taken.fill(1);
+    picked = n;
+    while (picked > size) {
+      const i = random.int(n);
+      if (taken[i] === 1) {
+        taken[i] = 0;
+        picked--;
+      }
+    }
+  }
+  const out = new Uint32Array(size);
+  for (let i = 0, j = 0; i < n; i++) if (taken[i] === 1) out[j++] = i;
+  return out;
+}
+
+/** The pixels at the given indices. */
+export function gather(pixels: Uint32Array, indices: Uint32Array): Uint32Array {
+  const out = new Uint32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) out[i] = pixels[indices[i]!]!;
+  return out;
+}
+
+/** Unpacks packed colours into interleaved float RGB triples. */
+export function unpackColours(colors: Uint32Array): Float64Array {
+  const out = new Float64Array(colors.length * 3);
+  for (let i = 0; i < colors.length; i++) {
+    const c = colors[i]!;
+    out[i * 3] = c & 255;
+    out[i * 3 + 1] = (c >>> 8) & 255;
+    out[i * 3 + 2] = (c >>> 16) & 255;
+  }
+  return out;
+}

@@ -1,0 +1,122 @@
+/**
+ * Initial centroids, computed once on the host from a seeded sample of the image so that both backends
+ * start from exactly the same colours. Points are interleaved RGB triples with a weight (pixel count) each.
+ */
+import type { Random } from './random.js';
+
+/** A weighted point set: `points` holds RGB triples, `weights[i]` the pixel count of point i. */
+export interface WeightedPoints {
+  points: Float64Array;
+  weights: Float64Array;
+}
+
+function dist2(a: Float64Array, i: number, b: Float64Array, j: number): number {
+  const dr = a[i * 3]! - b[j * 3]!;
+  const dg = a[i * 3 + 1]! - b[j * 3 + 1]!;
+  const db = a[i * 3 + 2]! - b[j * 3 + 2]!;
+  return dr * dr + dg * dg + db * db;
+}
+
+/** Index of the point where the running sum of `values` first exceeds `target`. */
+function pickByCumulative(values: Float64Array, target: number): number {
+  let acc = 0;
+  for (let i = 0; i < values.length; i++) {
+    acc += values[i]!;
+    if (acc > target) return i;
+  }
+  // Rounding left the target at the very end: take the last point with any mass.
+  for (let i = values.length - 1; i >= 0; i--) if (values[i]! > 0) return i;
+  return 0;
+}
+
+function copyPoint(from: Float64Array, i: number, to: Float64Array, j: number): void {
+  to[j * 3] = from[i * 3]!;
+  to[j * 3 + 1] = from[i * 3 + 1]!;
+  to[j * 3 + 2] = from[i * 3 + 2]!;
+}
+
+/**
+ * Greedy k-means++ (as scikit-learn does it): each new centroid is the best of `2 + ln k` candidates
+ * drawn with probability proportional to weight x squared distance to the nearest centroid so far.
+ * Returns fewer than k centroids only when the points have fewer than k distinct positions.
+ */
+export function kmeansPlusPlus({ points, weights }: WeightedPoints, k: number, random: Random): Float64Array {
+  const m = weights.length;
+  const trials = 2 + Math.floor(Math.log(k));
+  const centroids = new Float64Array(k * 3);
+  let total = 0;
+  for (let i = 0; i < m; i++) total += weights[i]!;
+  copyPoint(points, pickByCumulative(weights, random.next() * total), centroids, 0);
+  const closest = new Float64Array(m);
+  const mass = new Float64Array(m);
+  let potential = 0;
+  for (let i = 0; i < m; i++) {
+    closest[i] = dist2(points, i, centroids, 0);
+    mass[i] = weights[i]! * closest[i]!;
+    potential += mass[i]!;
+  }
+  const candidateClosest = new Float64Array(m);
+  const bestClosest = new Float64Array(m);
+  let found = 1;
+  for (; found < k && potential > 0; found++) {
+    let bestPotential = Infinity;
+    let bestIndex = -1;
+    for (let t = 0; t < trials; t++) {
+      const candidate = pickByCumulative(mass, random.next() * potential);
+      let p = 0;
+      for (let i = 0; i < m; i++) {
+        const d = Math.min(closest[i]!, dist2(points, i, points, candidate));
+        candidateClosest[i] = d;
+        p += weights[i]! * d;
+      }
+      if (p < bestPotential) {
+        bestPotential = p;
+        bestIndex = candidate;
+        bestClosest.set(candidateClosest);
+      }
+    }
+    copyPoint(points, bestIndex, centroids, found);
+    closest.set(bestClosest);
+    potential = 0;
+    for (let i = 0; i < m; i++) {
+      mass[i] = weights[i]! * closest[i]!;
+      potential += mass[i]!;
+    }
+  }
+  return centroids.slice(0, found * 3);
+}
+
+/** k distinct points drawn at random with probability proportional to weight (k random pixels). */
+export function randomInit({ points, weights }: WeightedPoints, k: number, random: Random): Float64Array {
+  const mass = Float64Array.from(weights);
+  let total = 0;
+  for (let i = 0; i < mass.length; i++) total += mass[i]!;
+  const count = Math.min(k, mass.length);
+  const centroids = new Float64Array(count * 3);
+  for (let j = 0; j < count; j++) {
+    const i = pickByCumulative(mass, random.next() * total);
+    copyPoint(points, i, centroids, j);
+    total -= mass[i]!;
+    mass[i] = 0;
+  }
+  return centroids;
+}
+
+/**
+ * Where to put an empty cluster again: the point farthest from its nearest centroid (scikit-learn relocates
+ * empty clusters to far points too). `null` when every point sits on a centroid, so the cluster can't be used.
+ */
+export function farthestPoint({ points, weights }: WeightedPoints, centroids: Float64Array): Float64Array | null {
+  const k = centroids.length / 3;
+  let best = -1;
+  let bestDistance = 0;
+  for (let i = 0; i < weights.length; i++) {
+    let nearest = Infinity;
+    for (let j = 0; j < k; j++) nearest = Math.min(nearest, dist2(points, i, centroids, j));
+    if (nearest > bestDistance) {
+      bestDistance = nearest;
+      best = i;
+    }
+  }
+  return best < 0 ? null : points.slice(best * 3, best * 3 + 3);
+}

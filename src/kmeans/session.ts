@@ -1,0 +1,39 @@
+/** The contract between the host Lloyd loop and a backend that runs its iterations. */
+import type { UsedBackend } from '../options.js';
+
+/** What one Lloyd iteration measured. */
+export interface IterationStats {
+  /** Sum of squared distances of the fitted pixels to the centroids they were assigned to. */
+  inertia: number;
+  /** Largest distance a centroid moved in the update that followed. */
+  shift: number;
+}
+
+/** Centroids and, for each, how many fitted pixels the latest assignment gave it. */
+export interface CentroidState {
+  centroids: Float64Array;
+  counts: Float64Array;
+}
+
+/**
+ * One backend's view of one image. The host loop sets centroids, runs iterations in batches, reads the
+ * centroids back, and finally asks for every pixel's label.
+ */
+export interface FitSession {
+  readonly backend: UsedBackend;
+  /** How many iterations the host should ask for per `iterate` call (GPU: several per submit). */
+  batchSize(iterationsDone: number): number;
+  /** Replaces the centroids (interleaved RGB, 1 to 256 of them). */
+  setCentroids(centroids: Float64Array): Promise<void>;
+  /**
+   * Runs up to `count` assignment + update iterations, stopping after the first one whose shift is at
+   * most `tolerance`. Empty clusters keep their centroid.
+   */
+  iterate(count: number, tolerance: number): Promise<IterationStats[]>;
+  /** The current centroids and the counts of the latest assignment. */
+  state(): Promise<CentroidState>;
+  /** The nearest-centroid label of every pixel of the image (not only the fitted ones). */
+  labelAll(): Promise<Uint8Array>;
+  /** Frees what the session made. */
+  destroy(): void;
+}

@@ -1,0 +1,63 @@
+/** The typed result of a quantization. */
+import type { UsedBackend } from './options.js';
+
+/** What the WebGPU adapter says of itself (empty strings where the browser withholds a field). */
+export interface AdapterDescription {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** True for software adapters such as SwiftShader. */
+  isFallbackAdapter: boolean;
+}
+
+/** Milliseconds spent in each stage of one call. */
+export interface StageTimings {
+  /** Input normalisation, sampling, colour histogram, GPU upload. */
+  setup: number;
+  /** Initial centroids of every attempt. */
+  init: number;
+  /** All Lloyd iterations of every attempt. */
+  iterations: number;
+  /** Final nearest-centroid assignment of every pixel, the output image and the metrics. */
+  assignment: number;
+  total: number;
+}
+
+export interface QuantizeResult {
+  /** The palette as RGB bytes, 3 per colour; `paletteSize` colours. */
+  palette: Uint8Array;
+  /** The unrounded centroids, RGB triples in 0-255 units, in palette order. */
+  centroids: Float64Array;
+  /** For each pixel, row by row, the index of its palette colour. */
+  labels: Uint8Array;
+  /** The quantized image: RGBA bytes, same size as the input, original alpha kept. */
+  image: Uint8ClampedArray;
+  width: number;
+  height: number;
+  /** The k asked for. */
+  k: number;
+  /** Colours in the palette: k, or fewer when the image has fewer distinct colours than k. */
+  paletteSize: number;
+  /** True when the image had at most k distinct colours: the palette is exactly those colours. */
+  exactPalette: boolean;
+  /** Lloyd iterations of the winning attempt. */
+  iterations: number;
+  /** Whether the winning attempt stopped because centroids moved less than `tolerance`. */
+  converged: boolean;
+  /** Sum over all pixels of the squared distance to the pixel's centroid (0-255 RGB). */
+  inertia: number;
+  /** Mean squared error per channel between the input and `image`. */
+  mse: number;
+  /** Peak signal-to-noise ratio of `image` in dB. */
+  psnr: number;
+  /** The backend that produced the result. */
+  backend: UsedBackend;
+  /** Why the result came from the CPU although WebGPU was asked for or considered. */
+  fallbackReason?: string;
+  /** The WebGPU adapter, when one was used or considered. */
+  adapter?: AdapterDescription;
+  /** Attempt (1-based) whose result was kept. */
+  attempt: number;
+  timings: StageTimings;
+}

@@ -1,0 +1,42 @@
+import { builtinModules } from 'node:module';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * One build serves browsers, Node and the CLI: Vite's library mode bundles src/ (WGSL inlined through
+ * `?raw` imports) into ES modules under dist/. Node-only modules (the CLI and its file codecs) import
+ * node: builtins, which stay external, so the browser entry never pulls them in.
+ */
+const external = [
+  ...builtinModules,
+  ...builtinModules.map((m) => `node:${m}`),
+  /^lit(\/.*)?$/,
+  /^@lit\//,
+  'pngjs',
+  'jpeg-js',
+];
+
+export default defineConfig({
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    minify: false,
+    lib: {
+      entry: {
+        index: 'src/index.ts',
+        cli: 'src/cli.ts',
+        node: 'src/node.ts',
+      },
+      formats: ['es'],
+    },
+    rolldownOptions: { external },
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    pool: 'forks',
+    fileParallelism: false,
+  },
+});
