@@ -42,6 +42,13 @@ export interface QuantizeOptions {
   seed?: number;
   /** `'kmeans++'` (greedy k-means++), `'random'` (k distinct pixels), or exactly k colours. @default 'kmeans++' */
   init?: InitMethod;
+  /**
+   * Warm start: centroids of an earlier result (its `centroids`, or RGB triples), any number of them. The
+   * first attempt starts from them: when there are fewer than k, greedy k-means++ adds the rest; when there
+   * are more, the k that best cover the image are kept. Same k as before: same palette order (no flicker
+   * across video frames). Takes precedence over `init` for the first attempt. @default undefined
+   */
+  warmStart?: Float64Array | ReadonlyArray<RGB>;
   /** Independent runs with different seeds; the one with the lowest inertia wins (sklearn's `n_init`). @default 1 */
   attempts?: number;
   /**
@@ -84,6 +91,7 @@ export interface ResolvedOptions {
   tolerance: number;
   seed: number;
   init: 'kmeans++' | 'random' | Float64Array;
+  warmStart: Float64Array | undefined;
   attempts: number;
   sampleSize: number | undefined;
   backend: Backend;
@@ -97,7 +105,7 @@ export class GpuUnavailableError extends Error {
 }
 
 const OPTION_KEYS = new Set<string>([
-  'k', 'maxIterations', 'tolerance', 'seed', 'init', 'attempts', 'sampleSize', 'backend', 'signal',
+  'k', 'maxIterations', 'tolerance', 'seed', 'init', 'warmStart', 'attempts', 'sampleSize', 'backend', 'signal',
   'onProgress', 'gpu', 'device', 'maxChunkPixels',
 ]);
 
@@ -115,23 +123,41 @@ function integer(option: string, value: unknown, min: number, max: number): numb
   return value;
 }
 
-function resolveInit(value: unknown, k: number): ResolvedOptions['init'] {
-  if (value === 'kmeans++' || value === 'random') return value;
-  if (typeof value === 'string') fail('type', 'init', '"kmeans++", "random" or an array of k RGB colours', value);
-  if (!Array.isArray(value)) fail('type', 'init', '"kmeans++", "random" or an array of k RGB colours', value);
-  if (value.length !== k) fail('range', 'init', `an array of exactly k = ${k} colours`, `${value.length} colours`);
-  const out = new Float64Array(k * 3);
+/** Checks an array of [r, g, b] triples in 0..255 and flattens it. */
+function colourList(option: string, value: unknown[]): Float64Array {
+  const out = new Float64Array(value.length * 3);
   value.forEach((colour: unknown, i: number) => {
-    if (!Array.isArray(colour) || colour.length !== 3) fail('type', `init[${i}]`, 'an [r, g, b] triple', colour);
+    if (!Array.isArray(colour) || colour.length !== 3) fail('type', `${option}[${i}]`, 'an [r, g, b] triple', colour);
     for (let c = 0; c < 3; c++) {
       const v: unknown = colour[c];
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 255) {
-        fail('range', `init[${i}][${c}]`, 'a number in 0..255', v);
+        fail('range', `${option}[${i}][${c}]`, 'a number in 0..255', v);
       }
       out[i * 3 + c] = v;
     }
   });
   return out;
+}
+
+function resolveInit(value: unknown, k: number): ResolvedOptions['init'] {
+  if (value === 'kmeans++' || value === 'random') return value;
+  if (typeof value === 'string') fail('type', 'init', '"kmeans++", "random" or an array of k RGB colours', value);
+  if (!Array.isArray(value)) fail('type', 'init', '"kmeans++", "random" or an array of k RGB colours', value);
+  if (value.length !== k) fail('range', 'init', `an array of exactly k = ${k} colours`, `${value.length} colours`);
+  return colourList('init', value);
+}
+
+function resolveWarmStart(value: unknown): Float64Array {
+  if (value instanceof Float64Array) {
+    if (value.length === 0 || value.length % 3 !== 0 || value.length > 256 * 3) {
+      fail('range', 'warmStart', 'a Float64Array of 1 to 256 RGB triples', `length ${value.length}`);
+    }
+    for (const v of value) if (!(v >= 0 && v <= 255)) fail('range', 'warmStart', 'values in 0..255', v);
+    return Float64Array.from(value);
+  }
+  if (!Array.isArray(value)) fail('type', 'warmStart', 'a Float64Array of centroids or an array of RGB colours', value);
+  if (value.length === 0 || value.length > 256) fail('range', 'warmStart', 'an array of 1 to 256 colours', `${value.length} colours`);
+  return colourList('warmStart', value);
 }
 
 /**
@@ -154,6 +180,7 @@ export function resolveOptions(options: QuantizeOptions | undefined): ResolvedOp
   }
   const seed = o.seed === undefined ? 0 : integer('seed', o.seed, -(2 ** 53) + 1, 2 ** 53 - 1);
   const init = o.init === undefined ? 'kmeans++' : resolveInit(o.init, k);
+  const warmStart = o.warmStart === undefined ? undefined : resolveWarmStart(o.warmStart);
   const attempts = o.attempts === undefined ? 1 : integer('attempts', o.attempts, 1, 1000);
   const sampleSize = o.sampleSize === undefined ? undefined : integer('sampleSize', o.sampleSize, 1, Number.MAX_SAFE_INTEGER);
   const backend = o.backend === undefined ? 'auto' : o.backend;
@@ -176,6 +203,7 @@ export function resolveOptions(options: QuantizeOptions | undefined): ResolvedOp
     tolerance,
     seed,
     init,
+    warmStart,
     attempts,
     sampleSize,
     backend,

@@ -8,7 +8,7 @@ import { createWebGpuSession } from './gpu/session.js';
 import { toPixels, type Pixels, type QuantizeInput } from './image.js';
 import { createCpuSession } from './kmeans/cpu.js';
 import { buildHistogram, distinctColoursUpTo, gather, sampleIndices, unpackColours } from './kmeans/histogram.js';
-import { kmeansPlusPlus, randomInit, type WeightedPoints } from './kmeans/init.js';
+import { kmeansPlusPlus, randomInit, warmStartCentroids, type WeightedPoints } from './kmeans/init.js';
 import { runLloyd, type FitOutcome } from './kmeans/lloyd.js';
 import { createRandom } from './kmeans/random.js';
 import type { FitSession } from './kmeans/session.js';
@@ -48,8 +48,9 @@ function isAbort(error: unknown): boolean {
 
 /** Initial centroids of one attempt. */
 function initialCentroids(options: ResolvedOptions, sample: WeightedPoints, attempt: number): Float64Array {
-  if (options.init instanceof Float64Array) return options.init;
   const random = createRandom(options.seed, 100 + attempt);
+  if (options.warmStart && attempt === 1) return warmStartCentroids(sample, options.warmStart, options.k, random);
+  if (options.init instanceof Float64Array) return options.init;
   return options.init === 'random' ? randomInit(sample, options.k, random) : kmeansPlusPlus(sample, options.k, random);
 }
 

@@ -40,24 +40,30 @@ function copyPoint(from: Float64Array, i: number, to: Float64Array, j: number): 
  * drawn with probability proportional to weight x squared distance to the nearest centroid so far.
  * Returns fewer than k centroids only when the points have fewer than k distinct positions.
  */
-export function kmeansPlusPlus({ points, weights }: WeightedPoints, k: number, random: Random): Float64Array {
+export function kmeansPlusPlus({ points, weights }: WeightedPoints, k: number, random: Random, seeds?: Float64Array): Float64Array {
   const m = weights.length;
   const trials = 2 + Math.floor(Math.log(k));
   const centroids = new Float64Array(k * 3);
-  let total = 0;
-  for (let i = 0; i < m; i++) total += weights[i]!;
-  copyPoint(points, pickByCumulative(weights, random.next() * total), centroids, 0);
-  const closest = new Float64Array(m);
+  let found: number;
+  if (seeds && seeds.length > 0) {
+    found = Math.min(k, seeds.length / 3);
+    centroids.set(seeds.subarray(0, found * 3));
+  } else {
+    let total = 0;
+    for (let i = 0; i < m; i++) total += weights[i]!;
+    copyPoint(points, pickByCumulative(weights, random.next() * total), centroids, 0);
+    found = 1;
+  }
+  const closest = new Float64Array(m).fill(Infinity);
   const mass = new Float64Array(m);
   let potential = 0;
   for (let i = 0; i < m; i++) {
-    closest[i] = dist2(points, i, centroids, 0);
+    for (let j = 0; j < found; j++) closest[i] = Math.min(closest[i]!, dist2(points, i, centroids, j));
     mass[i] = weights[i]! * closest[i]!;
     potential += mass[i]!;
   }
   const candidateClosest = new Float64Array(m);
   const bestClosest = new Float64Array(m);
-  let found = 1;
   for (; found < k && potential > 0; found++) {
     let bestPotential = Infinity;
     let bestIndex = -1;
@@ -84,6 +90,34 @@ export function kmeansPlusPlus({ points, weights }: WeightedPoints, k: number, r
     }
   }
   return centroids.slice(0, found * 3);
+}
+
+/**
+ * Initial centroids from an earlier result's: the same when there are k of them (same palette order);
+ * k-means++ adds the missing ones when there are fewer; when there are more, the k that best cover the
+ * sample are chosen by weighted k-means++ among them (weights: how much of the sample each one holds).
+ */
+export function warmStartCentroids(sample: WeightedPoints, previous: Float64Array, k: number, random: Random): Float64Array {
+  const m = previous.length / 3;
+  if (m === k) return Float64Array.from(previous);
+  if (m < k) return kmeansPlusPlus(sample, k, random, previous);
+  const masses = new Float64Array(m);
+  const { points, weights } = sample;
+  for (let i = 0; i < weights.length; i++) {
+    let best = 0;
+    let bestD = Infinity;
+    for (let j = 0; j < m; j++) {
+      const d = dist2(points, i, previous, j);
+      if (d < bestD) {
+        bestD = d;
+        best = j;
+      }
+    }
+    masses[best]! += weights[i]!;
+  }
+  const chosen = kmeansPlusPlus({ points: previous, weights: masses }, k, random);
+  // Held no sample point at all, some candidates can't be chosen: k-means++ on the sample fills up.
+  return chosen.length / 3 < k ? kmeansPlusPlus(sample, k, random, chosen) : chosen;
 }
 
 /** k distinct points drawn at random with probability proportional to weight (k random pixels). */

@@ -1,0 +1,110 @@
+/**
+ * Runs test code in real headless Chromium (Debian's /usr/bin/chromium, WebGPU through SwiftShader when
+ * there is no GPU) against pages served from 127.0.0.1. Nothing here downloads a browser.
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.map': 'application/json',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.css': 'text/css',
+  '.wgsl': 'text/plain',
+};
+
+/** Where Chromium lives: CHROMIUM_PATH, else Debian's package. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** In CI a missing browser or adapter is a failure, not a skip. */
+export const REQUIRE_GPU = process.env.KMQ_REQUIRE_GPU === '1' || process.env.CI === 'true';
+
+export const CHROMIUM_ARGS = [
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
+
+/** A static file server over the repository root, on 127.0.0.1 and a free port. */
+export async function serveRoot(root = ROOT): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    const file = join(root, path);
+    if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
+
+export interface BrowserSession {
+  browser: Browser;
+  page: Page;
+  url: string;
+  /** Messages the page logged as errors (console.error, uncaught exceptions). */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** Launches Chromium, serves the repo and opens `path` (default: the blank test page). */
+export async function openBrowser(path = '/test/browser/blank.html'): Promise<BrowserSession> {
+  const server = await serveRoot();
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    protocolTimeout: 600_000,
+  });
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(String(error)));
+  await page.goto(`${server.url}${path}`, { waitUntil: 'load' });
+  return {
+    browser,
+    page,
+    url: server.url,
+    errors,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/** Whether the page has a WebGPU adapter, and what it says of itself. */
+export async function adapterInfo(page: Page): Promise<{ available: boolean; architecture?: string; isFallbackAdapter?: boolean }> {
+  return page.evaluate(async () => {
+    if (!navigator.gpu) return { available: false };
+    const adapter = await navigator.gpu.requestAdapter();
+    if (!adapter) return { available: false };
+    const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+    return { available: true, architecture: info.architecture, isFallbackAdapter: Boolean(info.isFallbackAdapter) };
+  });
+}
+
+export const chromiumInstalled = existsSync(CHROMIUM);

@@ -1,0 +1,217 @@
+/**
+ * The WebGPU backend for real: the WGSL kernels run in headless Chromium (SwiftShader on machines without
+ * a GPU), on the shipped photo, against the CPU backend in the same page. With KMQ_REQUIRE_GPU=1 (set in
+ * CI) a missing browser or adapter fails these tests instead of skipping them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adapterInfo, chromiumInstalled, openBrowser, REQUIRE_GPU, type BrowserSession } from './browser/harness.js';
+
+let session: BrowserSession | undefined;
+let gpu = false;
+
+beforeAll(async () => {
+  if (!chromiumInstalled) {
+    if (REQUIRE_GPU) throw new Error('Chromium is not installed, and KMQ_REQUIRE_GPU/CI demands the GPU tests');
+    return;
+  }
+  session = await openBrowser();
+  await session.page.waitForFunction('window.ready === true');
+  const info = await adapterInfo(session.page);
+  gpu = info.available;
+  if (!gpu && REQUIRE_GPU) throw new Error('no WebGPU adapter in Chromium, and KMQ_REQUIRE_GPU/CI demands one');
+});
+
+afterAll(async () => {
+  await session?.close();
+});
+
+describe('WebGPU backend in Chromium', () => {
+  it.for([8, 16, 64])('matches the CPU backend on coffee.png at k=%i', async (k, { skip }) => {
+    if (!gpu) skip();
+    const out = await session!.page.evaluate(async (k: number) => {
+      const { kmq, loadImageData } = window as any;
+      const image = await loadImageData('/test/fixtures/coffee.png');
+      const g = await kmq.quantize(image, { k, backend: 'webgpu', seed: 7 });
+      const c = await kmq.quantize(image, { k, backend: 'cpu', seed: 7 });
+      let same = 0;
+      for (let i = 0; i < g.labels.length; i++) if (g.labels[i] === c.labels[i]) same++;
+      return {
+        backend: g.backend,
+        fallbackReason: g.fallbackReason ?? null,
+        agree: same / g.labels.length,
+        gpuInertia: g.inertia,
+        cpuInertia: c.inertia,
+        gpuIterations: g.iterations,
+        cpuIterations: c.iterations,
+        paletteSize: g.paletteSize,
+        adapter: g.adapter,
+      };
+    }, k);
+    expect(out.backend).toBe('webgpu');
+    expect(out.fallbackReason).toBeNull();
+    expect(out.paletteSize).toBe(k);
+    expect(out.agree).toBeGreaterThanOrEqual(0.999);
+    expect(Math.abs(out.gpuInertia - out.cpuInertia) / out.cpuInertia).toBeLessThanOrEqual(0.001);
+  });
+});
+
+describe('WebGPU resources and failures', () => {
+  it('gives the same result when the image is processed in small chunks', async ({ skip }) => {
+    if (!gpu) skip();
+    const out = await session!.page.evaluate(async () => {
+      const { kmq, loadImageData } = window as any;
+      const image = await loadImageData('/test/fixtures/coffee.png');
+      const whole = await kmq.quantize(image, { k: 16, backend: 'webgpu', seed: 3 });
+      const chunked = await kmq.quantize(image, { k: 16, backend: 'webgpu', seed: 3, maxChunkPixels: 4096 });
+      let same = 0;
+      for (let i = 0; i < whole.labels.length; i++) if (whole.labels[i] === chunked.labels[i]) same++;
+      return { same, n: whole.labels.length, a: Array.from(whole.centroids as Float64Array), b: Array.from(chunked.centroids as Float64Array), backends: [whole.backend, chunked.backend] };
+    });
+    expect(out.backends).toEqual(['webgpu', 'webgpu']);
+    expect(out.same).toBe(out.n);
+    out.a.forEach((v: number, i: number) => expect(out.b[i]).toBeCloseTo(v, 3));
+  });
+
+  it('fits on a sample and labels every pixel, like the CPU', async ({ skip }) => {
+    if (!gpu) skip();
+    const out = await session!.page.evaluate(async () => {
+      const { kmq, loadImageData } = window as any;
+      const image = await loadImageData('/test/fixtures/coffee.png');
+      const g = await kmq.quantize(image, { k: 16, backend: 'webgpu', sampleSize: 5000 });
+      const c = await kmq.quantize(image, { k: 16, backend: 'cpu', sampleSize: 5000 });
+      let same = 0;
+      for (let i = 0; i < g.labels.length; i++) if (g.labels[i] === c.labels[i]) same++;
+      return { agree: same / g.labels.length, backend: g.backend, g: g.inertia, c: c.inertia };
+    });
+    expect(out.backend).toBe('webgpu');
+    expect(out.agree).toBeGreaterThanOrEqual(0.999);
+    expect(Math.abs(out.g - out.c) / out.c).toBeLessThanOrEqual(0.001);
+  });
+
+  it('keeps exact sums beyond 16.8 M pixels (where u32 sums of 255 overflow)', async ({ skip }) => {
+    if (!gpu) skip();
+    const out = await session!.page.evaluate(async () => {
+      const { kmq } = window as any;
+      const width = 4200;
+      const height = 4096; // 17.2 M pixels: also more than one dispatch's 65535 workgroups, so chunked
+      const data = new Uint8Array(width * height * 4);
+      const px = new Uint32Array(data.buffer);
+      px.fill(0xffffffff);
+      // 1 pixel in 97 is dark (three shades), the rest pure white: the white sum needs 35 bits.
+      for (let i = 0; i < px.length; i += 97) px[i] = 0xff000000 | ((i % 3) * 0x0a0a0a);
+      const g = await kmq.quantize({ data, width, height }, { k: 2, backend: 'webgpu', maxIterations: 4 });
+      const c = await kmq.quantize({ data, width, height }, { k: 2, backend: 'cpu', maxIterations: 4 });
+      return { backend: g.backend, g: Array.from(g.centroids as Float64Array), c: Array.from(c.centroids as Float64Array) };
+    });
+    expect(out.backend).toBe('webgpu');
+    expect(out.g.length).toBe(6);
+    out.c.forEach((v: number, i: number) => expect(out.g[i]).toBeCloseTo(v, 2));
+    expect(Math.max(...out.g)).toBeCloseTo(255, 3);
+  });
+
+  it('finishes on the CPU, with a reason, when the device is lost mid-run', async ({ skip }) => {
+    if (!gpu) skip();
+    const out = await session!.page.evaluate(async () => {
+      const { kmq, loadImageData } = window as any;
+      const image = await loadImageData('/test/fixtures/coffee.png');
+      const adapter = await navigator.gpu.requestAdapter();
+      const device = await adapter!.requestDevice();
+      const quantizer = kmq.createQuantizer({ device, backend: 'webgpu' });
+      let destroyedAt = 0;
+      const lost = await quantizer.quantize(image, {
+        k: 16,
+        seed: 5,
+        onProgress: (e: { iteration: number }) => {
+          if (!destroyedAt) {
+            destroyedAt = e.iteration;
+            device.destroy();
+          }
+        },
+      });
+      quantizer.destroy();
+      const cpu = await kmq.quantize(image, { k: 16, seed: 5, backend: 'cpu' });
+      let same = 0;
+      for (let i = 0; i < cpu.labels.length; i++) if (cpu.labels[i] === lost.labels[i]) same++;
+      return { destroyedAt, backend: lost.backend, reason: lost.fallbackReason, same, n: cpu.labels.length };
+    });
+    expect(out.destroyedAt).toBeGreaterThan(0);
+    expect(out.backend).toBe('cpu');
+    expect(out.reason).toMatch(/GPU failed mid-run/);
+    expect(out.same).toBe(out.n);
+  });
+
+  it('destroys every buffer it made, and only those', async ({ skip }) => {
+    if (!gpu) skip();
+    const out = await session!.page.evaluate(async () => {
+      const { kmq, loadImageData } = window as any;
+      const image = await loadImageData('/test/fixtures/coffee.png');
+      const live = new Set<GPUBuffer>();
+      const create = GPUDevice.prototype.createBuffer;
+      const destroy = GPUBuffer.prototype.destroy;
+      GPUDevice.prototype.createBuffer = function (this: GPUDevice, d: GPUBufferDescriptor) {
+        const b = create.call(this, d);
+        live.add(b);
+        return b;
+      };
+      GPUBuffer.prototype.destroy = function (this: GPUBuffer) {
+        live.delete(this);
+        return destroy.call(this);
+      };
+      try {
+        // A quantizer that made its own device, used twice (different sizes) and destroyed.
+        const own = kmq.createQuantizer({ backend: 'webgpu', k: 8 });
+        await own.quantize(image);
+        const small = new ImageData(image.data.slice(0, 64 * 64 * 4), 64, 64);
+        await own.quantize(small);
+        const madeByOwn = live.size;
+        own.destroy();
+        await new Promise((r) => setTimeout(r, 0));
+        const leftByOwn = live.size;
+        // A quantizer given the caller's device must free its buffers but leave the device and the caller's buffer.
+        const adapter = await navigator.gpu.requestAdapter();
+        const device = await adapter!.requestDevice();
+        const mine = device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE });
+        let deviceLost = false;
+        void device.lost.then(() => (deviceLost = true));
+        const given = kmq.createQuantizer({ backend: 'webgpu', device, k: 8 });
+        await given.quantize(image);
+        given.destroy();
+        await new Promise((r) => setTimeout(r, 50));
+        const stillMine = live.has(mine);
+        live.delete(mine);
+        // An aborted one-shot quantize releases its buffers too.
+        const controller = new AbortController();
+        const aborted = await kmq
+          .quantize(image, { backend: 'webgpu', k: 8, signal: controller.signal, onProgress: () => controller.abort() })
+          .then(() => 'resolved', (e: Error) => e.name);
+        await new Promise((r) => setTimeout(r, 50));
+        return { madeByOwn, leftByOwn, stillMine, deviceLost, leftAfterGiven: live.size, aborted };
+      } finally {
+        GPUDevice.prototype.createBuffer = create;
+        GPUBuffer.prototype.destroy = destroy;
+      }
+    });
+    expect(out.madeByOwn).toBeGreaterThan(0);
+    expect(out.leftByOwn).toBe(0);
+    expect(out.stillMine).toBe(true);
+    expect(out.deviceLost).toBe(false);
+    expect(out.aborted).toBe('AbortError');
+    expect(out.leftAfterGiven).toBe(0);
+  });
+
+  it('under auto, prefers the CPU on a software adapter and says why', async ({ skip }) => {
+    if (!gpu) skip();
+    const out = await session!.page.evaluate(async () => {
+      const { kmq, loadImageData } = window as any;
+      const image = await loadImageData('/test/fixtures/coffee.png');
+      const r = await kmq.quantize(image, { k: 8 });
+      return { backend: r.backend, reason: r.fallbackReason, adapter: r.adapter };
+    });
+    if (out.adapter?.isFallbackAdapter) {
+      expect(out.backend).toBe('cpu');
+      expect(out.reason).toMatch(/software fallback/);
+    } else {
+      expect(out.backend).toBe('webgpu');
+    }
+  });
+});
