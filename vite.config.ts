@@ -4,16 +4,10 @@ import { defineConfig } from 'vitest/config';
 /**
  * One build serves browsers, Node and the CLI: Vite's library mode bundles src/ (WGSL inlined through
  * `?raw` imports) into ES modules under dist/. Node-only modules (the CLI and its file codecs) import
- * node: builtins, which stay external, so the browser entry never pulls them in.
+ * node: builtins and the Node codecs, which stay external, so browser entries never pull them in. Lit is
+ * bundled into the element entry so that a plain HTML page needs one script import and no import map.
  */
-const external = [
-  ...builtinModules,
-  ...builtinModules.map((m) => `node:${m}`),
-  /^lit(\/.*)?$/,
-  /^@lit\//,
-  'pngjs',
-  'jpeg-js',
-];
+const external = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'pngjs', 'jpeg-js'];
 
 export default defineConfig({
   build: {
@@ -25,6 +19,7 @@ export default defineConfig({
     lib: {
       entry: {
         index: 'src/index.ts',
+        element: 'src/element/index.ts',
         cli: 'src/cli.ts',
         node: 'src/node.ts',
       },
