@@ -35,7 +35,7 @@ export interface QuantizeOptions {
   maxIterations?: number;
   /**
    * Convergence: stop once no centroid moves farther than this in one iteration (Euclidean distance in
-   * 0-255 RGB units): a number >= 0. @default 0.1
+   * 0-255 RGB units): a number >= 0. @default 0.25
    */
   tolerance?: number;
   /** Seed of the pseudo-random generator: same seed and options, same result. An integer. @default 0 */
@@ -53,7 +53,7 @@ export interface QuantizeOptions {
   attempts?: number;
   /**
    * Fit on a seeded random sample of this many pixels, then assign every pixel to the nearest centroid.
-   * `undefined` fits on all pixels. An integer >= 1. @default undefined
+   * `undefined` fits on all pixels. An integer >= k. @default undefined
    */
   sampleSize?: number;
   /**
@@ -172,7 +172,7 @@ export function resolveOptions(options: QuantizeOptions | undefined): ResolvedOp
   }
   const k = o.k === undefined ? 16 : integer('k', o.k, 1, 256);
   const maxIterations = o.maxIterations === undefined ? 100 : integer('maxIterations', o.maxIterations, 1, 1_000_000);
-  let tolerance = 0.1;
+  let tolerance = 0.25;
   if (o.tolerance !== undefined) {
     if (typeof o.tolerance !== 'number' || Number.isNaN(o.tolerance)) fail('type', 'tolerance', 'a number', o.tolerance);
     if (o.tolerance < 0 || !Number.isFinite(o.tolerance)) fail('range', 'tolerance', 'a finite number >= 0', o.tolerance);
@@ -182,7 +182,8 @@ export function resolveOptions(options: QuantizeOptions | undefined): ResolvedOp
   const init = o.init === undefined ? 'kmeans++' : resolveInit(o.init, k);
   const warmStart = o.warmStart === undefined ? undefined : resolveWarmStart(o.warmStart);
   const attempts = o.attempts === undefined ? 1 : integer('attempts', o.attempts, 1, 1000);
-  const sampleSize = o.sampleSize === undefined ? undefined : integer('sampleSize', o.sampleSize, 1, Number.MAX_SAFE_INTEGER);
+  // A sample smaller than k could not give k centroids: refuse it rather than return a short palette.
+  const sampleSize = o.sampleSize === undefined ? undefined : integer('sampleSize', o.sampleSize, k, Number.MAX_SAFE_INTEGER);
   const backend = o.backend === undefined ? 'auto' : o.backend;
   if (backend !== 'auto' && backend !== 'webgpu' && backend !== 'cpu') {
     fail('type', 'backend', '"auto", "webgpu" or "cpu"', backend);

@@ -8,7 +8,7 @@ import { createWebGpuSession } from './gpu/session.js';
 import { toPixels, type Pixels, type QuantizeInput } from './image.js';
 import { createCpuSession } from './kmeans/cpu.js';
 import { buildHistogram, distinctColoursUpTo, gather, sampleIndices, unpackColours } from './kmeans/histogram.js';
-import { kmeansPlusPlus, randomInit, warmStartCentroids, type WeightedPoints } from './kmeans/init.js';
+import { kmeansPlusPlus, randomInit, refineOnSample, warmStartCentroids, type WeightedPoints } from './kmeans/init.js';
 import { runLloyd, type FitOutcome } from './kmeans/lloyd.js';
 import { createRandom } from './kmeans/random.js';
 import type { FitSession } from './kmeans/session.js';
@@ -25,8 +25,17 @@ import {
 import { renderImage, toPalette } from './output.js';
 import type { AdapterDescription, QuantizeResult } from './result.js';
 
-/** Pixels k-means++ and empty-cluster re-seeding look at: a seeded sample, the same for every backend. */
-const INIT_SAMPLE_PIXELS = 1 << 15;
+/**
+ * Pixels of the seeded sample that initial centroids are polished on (and empty clusters re-seeded from),
+ * the same for every backend.
+ */
+const REFINE_SAMPLE_PIXELS = 1 << 15;
+/** Polishing on the sample stops at this shift: the iterations over every pixel take it from there. */
+const REFINE_TOLERANCE = 0.5;
+/** Pixels k-means++ picks from: a subset of the refinement sample, enough for k centroids. */
+function seedSamplePixels(k: number): number {
+  return Math.min(REFINE_SAMPLE_PIXELS, Math.max(2048, 32 * k));
+}
 /** Under `auto`, images smaller than this stay on the CPU: a GPU round trip costs more than it saves. */
 const AUTO_GPU_MIN_PIXELS = 1 << 16;
 
@@ -47,11 +56,59 @@ function isAbort(error: unknown): boolean {
 }
 
 /** Initial centroids of one attempt. */
-function initialCentroids(options: ResolvedOptions, sample: WeightedPoints, attempt: number): Float64Array {
+/** The two seeded samples initialisation works on. */
+interface InitSamples {
+  /** Where k-means++ (or random init) picks from. */
+  seed: WeightedPoints;
+  /** Where the picks are polished by Lloyd iterations, and empty clusters re-seeded from. */
+  refine: WeightedPoints;
+}
+
+function weightedPoints(pixels: Uint32Array): WeightedPoints {
+  const histogram = buildHistogram(pixels);
+  return { points: unpackColours(histogram.colors), weights: histogram.weights };
+}
+
+/** Draws the init samples from the pixels being fitted. */
+function initSamples(fitPixels: Uint32Array, options: ResolvedOptions): InitSamples {
+  const n = fitPixels.length;
+  const refinePixels = n <= REFINE_SAMPLE_PIXELS ? fitPixels : gather(fitPixels, sampleIndices(n, REFINE_SAMPLE_PIXELS, createRandom(options.seed, 2)));
+  const seedCount = seedSamplePixels(options.k);
+  let seedPixels = refinePixels;
+  if (refinePixels.length > seedCount) {
+    // A strided subset of the (already random) refinement sample: spread over the whole image.
+    seedPixels = new Uint32Array(seedCount);
+    const stride = refinePixels.length / seedCount;
+    for (let i = 0; i < seedCount; i++) seedPixels[i] = refinePixels[Math.floor(i * stride)]!;
+  }
+  return { seed: weightedPoints(seedPixels), refine: weightedPoints(refinePixels) };
+}
+
+/**
+ * Initial centroids of one attempt. Given colours are used as they are; a warm start with the same k too
+ * (so that video frames keep their palette order); otherwise the picks are polished on the sample, and at
+ * small k the best (lowest sample inertia) of several polished candidates is kept.
+ */
+function initialCentroids(options: ResolvedOptions, samples: InitSamples, attempt: number): Float64Array {
   const random = createRandom(options.seed, 100 + attempt);
-  if (options.warmStart && attempt === 1) return warmStartCentroids(sample, options.warmStart, options.k, random);
+  if (options.warmStart && attempt === 1) {
+    const warm = warmStartCentroids(samples.refine, options.warmStart, options.k, random);
+    return options.warmStart.length === options.k * 3 ? warm : refineOnSample(samples.refine, warm, options.maxIterations, Math.max(options.tolerance, REFINE_TOLERANCE)).centroids;
+  }
   if (options.init instanceof Float64Array) return options.init;
-  return options.init === 'random' ? randomInit(sample, options.k, random) : kmeansPlusPlus(sample, options.k, random);
+  // Local optima differ most at small k, where candidates are cheap: polish several, keep the best.
+  const candidates = Math.min(8, Math.max(1, Math.round(64 / options.k)));
+  let best: Float64Array | undefined;
+  let bestInertia = Infinity;
+  for (let c = 0; c < candidates; c++) {
+    const picks = options.init === 'random' ? randomInit(samples.seed, options.k, random) : kmeansPlusPlus(samples.seed, options.k, random);
+    const refined = refineOnSample(samples.refine, picks, options.maxIterations, Math.max(options.tolerance, REFINE_TOLERANCE));
+    if (refined.inertia < bestInertia) {
+      bestInertia = refined.inertia;
+      best = refined.centroids;
+    }
+  }
+  return best!;
 }
 
 /** The result when the image has at most k distinct colours: those colours, exactly. */
@@ -84,7 +141,8 @@ function exactResult(image: Pixels, colours: Uint32Array, k: number, started: nu
   };
 }
 
-export function createQuantizer(defaults: QuantizerOptions = {}): Quantizer {
+export function createQuantizer(options?: QuantizerOptions): Quantizer {
+  const defaults = options ?? {};
   resolveOptions(defaults);
   const { gpu, device, maxChunkPixels, ...callDefaults } = defaults;
   let context: Promise<GpuContext | GpuUnavailable> | undefined;
@@ -108,9 +166,6 @@ export function createQuantizer(defaults: QuantizerOptions = {}): Quantizer {
     throwIfAborted(options.signal);
     const image = toPixels(input);
     const n = image.pixels.length;
-    const few = distinctColoursUpTo(image.pixels, options.k);
-    if (few) return exactResult(image, few, options.k, started);
-
     // Backend choice.
     let ctx: GpuContext | undefined;
     let fallbackReason: string | undefined;
@@ -131,14 +186,20 @@ export function createQuantizer(defaults: QuantizerOptions = {}): Quantizer {
       }
     }
 
+    const few = distinctColoursUpTo(image.pixels, options.k);
+    if (few) {
+      const exact = exactResult(image, few, options.k, started);
+      exact.fallbackReason = `the image has at most k = ${options.k} distinct colours, so no clustering ran${fallbackReason ? ` (${fallbackReason})` : ''}`;
+      if (adapter) exact.adapter = adapter;
+      return exact;
+    }
+
     // Fit set, init sample, initial centroids: computed once on the host, identical for every backend.
     const fitPixels =
       options.sampleSize === undefined || options.sampleSize >= n
         ? image.pixels
         : gather(image.pixels, sampleIndices(n, options.sampleSize, createRandom(options.seed, 1)));
-    const initPixels = fitPixels.length <= INIT_SAMPLE_PIXELS ? fitPixels : gather(fitPixels, sampleIndices(fitPixels.length, INIT_SAMPLE_PIXELS, createRandom(options.seed, 2)));
-    const initHistogram = buildHistogram(initPixels);
-    const sample: WeightedPoints = { points: unpackColours(initHistogram.colors), weights: initHistogram.weights };
+    const samples = initSamples(fitPixels, options);
 
     const attempt = async (session: FitSession, setupMs: number): Promise<QuantizeResult> => {
       let initMs = 0;
@@ -146,7 +207,7 @@ export function createQuantizer(defaults: QuantizerOptions = {}): Quantizer {
       let best: (FitOutcome & { attempt: number }) | undefined;
       for (let a = 1; a <= options.attempts; a++) {
         const t0 = now();
-        const initial = initialCentroids(options, sample, a);
+        const initial = initialCentroids(options, samples, a);
         initMs += now() - t0;
         const t1 = now();
         const outcome = await runLloyd(session, initial, {
@@ -155,7 +216,7 @@ export function createQuantizer(defaults: QuantizerOptions = {}): Quantizer {
           attempt: a,
           signal: options.signal,
           onProgress: options.onProgress,
-          reseedFrom: sample,
+          reseedFrom: samples.refine,
         });
         iterationsMs += now() - t1;
         if (!best || outcome.inertia < best.inertia) best = { ...outcome, attempt: a };
@@ -233,7 +294,7 @@ export function createQuantizer(defaults: QuantizerOptions = {}): Quantizer {
 }
 
 /** Quantizes one image with a quantizer made for the call and destroyed after it. */
-export async function quantize(input: QuantizeInput, options: QuantizerOptions = {}): Promise<QuantizeResult> {
+export async function quantize(input: QuantizeInput, options?: QuantizerOptions): Promise<QuantizeResult> {
   const quantizer = createQuantizer(options);
   try {
     return await quantizer.quantize(input);

@@ -4,6 +4,7 @@
  * scan over all centroids. Typed arrays only; no DOM, so it runs in Node, browsers and workers.
  */
 import { buildHistogram, unpackColours, type ColourHistogram } from './histogram.js';
+import { CentroidIndex, nearestFrom, type Nearest } from './nearest.js';
 import type { CentroidState, FitSession, IterationStats } from './session.js';
 
 /** Nearest centroid of one point by a full scan: writes label, distance and second-best distance. */
@@ -51,7 +52,13 @@ export function nearestLabels(points: Float64Array, centroids: Float64Array): Ui
   return labels;
 }
 
-/** Weighted Lloyd iterations with Hamerly bounds over a fixed point set. */
+/**
+ * Weighted Lloyd iterations over a fixed point set, with Hamerly's bounds (a point whose upper bound to
+ * its centroid is below both its lower bound to any other and half its centroid's distance to the nearest
+ * other centroid keeps its label without any distance computed) and, where a search is needed, a scan of
+ * sorted neighbours that stops early. Cluster sums are kept incrementally: they are integer-valued, so
+ * float64 keeps them exact.
+ */
 export class HamerlyLloyd {
   readonly points: Float64Array;
   readonly weights: Float64Array;
@@ -59,12 +66,14 @@ export class HamerlyLloyd {
   centroids = new Float64Array(0);
   k = 0;
   readonly labels: Uint8Array;
+  counts = new Float64Array(0);
+  private sums = new Float64Array(0);
   private readonly upper: Float64Array;
   private readonly lower: Float64Array;
   private boundsValid = false;
   private readonly sumOfSquares: number;
-  counts = new Float64Array(0);
-  private sums = new Float64Array(0);
+  private readonly index = new CentroidIndex();
+  private readonly found: Nearest = { best: 0, bestD2: 0, secondLower: 0 };
 
   constructor(points: Float64Array, weights: Float64Array) {
     this.points = points;
@@ -88,66 +97,89 @@ export class HamerlyLloyd {
     this.k = centroids.length / 3;
     this.counts = new Float64Array(this.k);
     this.sums = new Float64Array(this.k * 3);
+    this.index.rebuild(this.centroids);
     this.boundsValid = false;
   }
 
-  /** Assigns every point to its nearest centroid, using and maintaining the bounds. */
-  assign(): void {
-    const { points, centroids, k, labels, upper, lower, size } = this;
-    const s: Scan = { best: 0, bestD2: 0, secondD2: 0 };
-    if (!this.boundsValid) {
-      for (let i = 0; i < size; i++) {
-        scan(points, i, centroids, k, s);
-        labels[i] = s.best;
-        upper[i] = Math.sqrt(s.bestD2);
-        lower[i] = Math.sqrt(s.secondD2);
+  /** First assignment: each point starts its search from the centroid nearest to its 8x8x8 colour cell. */
+  private assignFromScratch(): void {
+    const { points, weights, labels, upper, lower, size, counts, sums, index, found } = this;
+    const cellGuess = new Int16Array(1 << 15).fill(-1);
+    const centre: Scan = { best: 0, bestD2: 0, secondD2: 0 };
+    const cellPoint = new Float64Array(3);
+    counts.fill(0);
+    sums.fill(0);
+    for (let i = 0; i < size; i++) {
+      const r = points[i * 3]!;
+      const g = points[i * 3 + 1]!;
+      const b = points[i * 3 + 2]!;
+      const cell = ((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3);
+      let guess = cellGuess[cell]!;
+      if (guess < 0) {
+        cellPoint[0] = (r & ~7) + 3.5;
+        cellPoint[1] = (g & ~7) + 3.5;
+        cellPoint[2] = (b & ~7) + 3.5;
+        scan(cellPoint, 0, this.centroids, this.k, centre);
+        guess = centre.best;
+        cellGuess[cell] = guess;
       }
-      this.boundsValid = true;
+      nearestFrom(index, r, g, b, guess, found);
+      const a = found.best;
+      labels[i] = a;
+      upper[i] = Math.sqrt(found.bestD2);
+      lower[i] = found.secondLower;
+      const w = weights[i]!;
+      counts[a]! += w;
+      sums[a * 3]! += w * r;
+      sums[a * 3 + 1]! += w * g;
+      sums[a * 3 + 2]! += w * b;
+    }
+    this.boundsValid = true;
+  }
+
+  /** Assigns every point to its nearest centroid, using and maintaining the bounds and the sums. */
+  assign(): void {
+    if (!this.boundsValid) {
+      this.assignFromScratch();
       return;
     }
-    // Half the distance from each centroid to its nearest other centroid: a point closer than that to
-    // its own centroid cannot be closer to any other.
-    const half = new Float64Array(k).fill(Infinity);
-    for (let a = 0; a < k; a++) {
-      for (let c = a + 1; c < k; c++) {
-        const dr = centroids[a * 3]! - centroids[c * 3]!;
-        const dg = centroids[a * 3 + 1]! - centroids[c * 3 + 1]!;
-        const db = centroids[a * 3 + 2]! - centroids[c * 3 + 2]!;
-        const d = Math.sqrt(dr * dr + dg * dg + db * db) / 2;
-        if (d < half[a]!) half[a] = d;
-        if (d < half[c]!) half[c] = d;
-      }
-    }
+    const { points, weights, centroids, labels, upper, lower, size, counts, sums, index, found } = this;
+    const half = index.half;
     for (let i = 0; i < size; i++) {
       const a = labels[i]!;
       const bound = Math.max(half[a]!, lower[i]!);
       if (upper[i]! <= bound) continue;
-      const dr = points[i * 3]! - centroids[a * 3]!;
-      const dg = points[i * 3 + 1]! - centroids[a * 3 + 1]!;
-      const db = points[i * 3 + 2]! - centroids[a * 3 + 2]!;
+      const r = points[i * 3]!;
+      const g = points[i * 3 + 1]!;
+      const b = points[i * 3 + 2]!;
+      const dr = r - centroids[a * 3]!;
+      const dg = g - centroids[a * 3 + 1]!;
+      const db = b - centroids[a * 3 + 2]!;
       const u = Math.sqrt(dr * dr + dg * dg + db * db);
       upper[i] = u;
       if (u <= bound) continue;
-      scan(points, i, centroids, k, s);
-      labels[i] = s.best;
-      upper[i] = Math.sqrt(s.bestD2);
-      lower[i] = Math.sqrt(s.secondD2);
+      nearestFrom(index, r, g, b, a, found);
+      const next = found.best;
+      upper[i] = Math.sqrt(found.bestD2);
+      lower[i] = found.secondLower;
+      if (next !== a) {
+        labels[i] = next;
+        const w = weights[i]!;
+        counts[a]! -= w;
+        sums[a * 3]! -= w * r;
+        sums[a * 3 + 1]! -= w * g;
+        sums[a * 3 + 2]! -= w * b;
+        counts[next]! += w;
+        sums[next * 3]! += w * r;
+        sums[next * 3 + 1]! += w * g;
+        sums[next * 3 + 2]! += w * b;
+      }
     }
   }
 
-  /** Per-cluster weights and weighted sums of the current assignment; returns the inertia. */
+  /** Inertia of the current assignment against the current centroids, from the cluster sums. */
   accumulate(): number {
-    const { points, weights, labels, counts, sums, centroids, k } = this;
-    counts.fill(0);
-    sums.fill(0);
-    for (let i = 0; i < this.size; i++) {
-      const a = labels[i]!;
-      const w = weights[i]!;
-      counts[a]! += w;
-      sums[a * 3]! += w * points[i * 3]!;
-      sums[a * 3 + 1]! += w * points[i * 3 + 1]!;
-      sums[a * 3 + 2]! += w * points[i * 3 + 2]!;
-    }
+    const { counts, sums, centroids, k } = this;
     // SSE = sum w|x|^2 - 2 sum_c c.S_c + sum_c n_c |c|^2, exact up to rounding in float64.
     let inertia = this.sumOfSquares;
     for (let j = 0; j < k; j++) {
@@ -186,7 +218,8 @@ export class HamerlyLloyd {
         second = d;
       }
     }
-    if (max > 0 && this.boundsValid) {
+    if (max > 0) {
+      this.index.rebuild(centroids);
       for (let i = 0; i < this.size; i++) {
         const a = labels[i]!;
         upper[i]! += moved[a]!;

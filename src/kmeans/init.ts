@@ -2,6 +2,7 @@
  * Initial centroids, computed once on the host from a seeded sample of the image so that both backends
  * start from exactly the same colours. Points are interleaved RGB triples with a weight (pixel count) each.
  */
+import { HamerlyLloyd } from './cpu.js';
 import type { Random } from './random.js';
 
 /** A weighted point set: `points` holds RGB triples, `weights[i]` the pixel count of point i. */
@@ -153,4 +154,26 @@ export function farthestPoint({ points, weights }: WeightedPoints, centroids: Fl
     }
   }
   return best < 0 ? null : points.slice(best * 3, best * 3 + 3);
+}
+
+/**
+ * Polishes initial centroids with Lloyd iterations on the (small) sample, so that the backend's
+ * iterations over every pixel start close to a fixed point and need few passes. Empty clusters keep
+ * their place; the backend's loop re-seeds them.
+ */
+export function refineOnSample(
+  sample: WeightedPoints,
+  initial: Float64Array,
+  maxIterations: number,
+  tolerance: number,
+): { centroids: Float64Array; inertia: number } {
+  const lloyd = new HamerlyLloyd(sample.points, sample.weights);
+  lloyd.setCentroids(initial);
+  let inertia = Infinity;
+  for (let t = 0; t < maxIterations; t++) {
+    lloyd.assign();
+    inertia = lloyd.accumulate();
+    if (lloyd.update() <= tolerance) break;
+  }
+  return { centroids: Float64Array.from(lloyd.centroids), inertia };
 }

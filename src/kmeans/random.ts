@@ -8,8 +8,11 @@ export interface Random {
 
 /** Mixes any safe integer seed (and an optional stream number) into a generator. */
 export function createRandom(seed: number, stream = 0): Random {
-  // Fold the 53-bit seed into 32 bits so that large and negative seeds are distinct and valid.
-  let state = (Math.imul((seed | 0) ^ Math.floor(seed / 2 ** 32), 0x9e3779b1) + Math.imul(stream + 1, 0x85ebca6b)) | 0;
+  // Fold the 53-bit seed into 32 bits, scrambling its low and high words with different multipliers so
+  // that small negative seeds (high word all ones) do not collide with small positive ones.
+  const low = seed | 0;
+  const high = Math.floor(seed / 2 ** 32) | 0;
+  let state = (Math.imul(low, 0x9e3779b1) ^ Math.imul(high, 0x85ebca6b) ^ Math.imul(stream + 1, 0xc2b2ae35)) | 0;
   const next = (): number => {
     state = (state + 0x9e3779b9) | 0;
     let z = state;

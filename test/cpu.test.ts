@@ -1,0 +1,741 @@
+/**
+ * CPU-path tests: correctness of the fitted palette and labels against independent computations, the
+ * Lloyd invariants (monotone inertia, agreement with a plain brute-force Lloyd), determinism, result
+ * shape and metrics, attempts, sampling and cancellation. Every call uses `backend: 'cpu'`.
+ */
+import { describe, expect, it } from 'vitest';
+import { psnrFromMse, quantize, type ProgressEvent, type QuantizeResult, type RGB } from '../src/index.js';
+import { HamerlyLloyd, nearestLabels } from '../src/kmeans/cpu.js';
+import {
+  blobImage,
+  crop,
+  dist2,
+  distinctPixelColours,
+  loadCoffee,
+  randomImage,
+  randomInt,
+  rgbOf,
+  seededRandom,
+  type TestImage,
+} from './helpers/images.js';
+
+// ---------------------------------------------------------------------------------------------------
+// Independent reference: plain Lloyd over every point, float64, no bounds.
+// ---------------------------------------------------------------------------------------------------
+
+/** Index of the nearest centroid; the lowest index wins ties. */
+function nearest(points: Float64Array, i: number, centroids: Float64Array): number {
+  const k = centroids.length / 3;
+  let best = 0;
+  let bestD = Infinity;
+  for (let j = 0; j < k; j++) {
+    const d = dist2(points, i, centroids, j);
+    if (d < bestD) {
+      bestD = d;
+      best = j;
+    }
+  }
+  return best;
+}
+
+interface BruteStep {
+  /** Labels of the assignment to the centroids the step started from. */
+  labels: Int32Array;
+  /** Weighted SSE of that assignment. */
+  inertia: number;
+  /** Cluster weights of that assignment. */
+  counts: Float64Array;
+  /** Centroids after the update (empty clusters keep theirs). */
+  centroids: Float64Array;
+  /** Largest centroid move of the update. */
+  shift: number;
+}
+
+/** One assignment + update of plain weighted Lloyd. */
+function bruteStep(points: Float64Array, weights: Float64Array | undefined, centroids: Float64Array): BruteStep {
+  const m = points.length / 3;
+  const k = centroids.length / 3;
+  const labels = new Int32Array(m);
+  const counts = new Float64Array(k);
+  const sums = new Float64Array(k * 3);
+  let inertia = 0;
+  for (let i = 0; i < m; i++) {
+    const j = nearest(points, i, centroids);
+    const w = weights ? weights[i]! : 1;
+    labels[i] = j;
+    inertia += w * dist2(points, i, centroids, j);
+    counts[j]! += w;
+    for (let c = 0; c < 3; c++) sums[j * 3 + c]! += w * points[i * 3 + c]!;
+  }
+  const next = Float64Array.from(centroids);
+  let shift = 0;
+  for (let j = 0; j < k; j++) {
+    if (counts[j] === 0) continue;
+    for (let c = 0; c < 3; c++) next[j * 3 + c] = sums[j * 3 + c]! / counts[j]!;
+    shift = Math.max(shift, Math.sqrt(dist2(next, j, centroids, j)));
+  }
+  return { labels, inertia, counts, centroids: next, shift };
+}
+
+interface BruteFit {
+  centroids: Float64Array;
+  /** Nearest-centroid label of every point for the final centroids. */
+  labels: Int32Array;
+  inertias: number[];
+  shifts: number[];
+  /** Counts of the last assignment. */
+  counts: Float64Array;
+}
+
+/** Plain Lloyd from `init` until a shift <= tolerance or maxIterations. */
+function bruteLloyd(points: Float64Array, init: Float64Array, maxIterations: number, tolerance: number): BruteFit {
+  let centroids: Float64Array = Float64Array.from(init);
+  const inertias: number[] = [];
+  const shifts: number[] = [];
+  let counts: Float64Array = new Float64Array(init.length / 3);
+  for (let t = 0; t < maxIterations; t++) {
+    const step = bruteStep(points, undefined, centroids);
+    inertias.push(step.inertia);
+    shifts.push(step.shift);
+    counts = step.counts;
+    centroids = step.centroids;
+    if (step.shift <= tolerance) break;
+  }
+  const m = points.length / 3;
+  const labels = new Int32Array(m);
+  for (let i = 0; i < m; i++) labels[i] = nearest(points, i, centroids);
+  return { centroids, labels, inertias, shifts, counts };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Small helpers.
+// ---------------------------------------------------------------------------------------------------
+
+function flat(colours: ReadonlyArray<RGB>): Float64Array {
+  return Float64Array.from(colours.flatMap((c) => [...c]));
+}
+
+function expectClose(actual: number, expected: number, abs: number, what: string): void {
+  if (!(Math.abs(actual - expected) <= abs)) {
+    throw new Error(`${what}: expected ${expected} +- ${abs}, got ${actual} (diff ${Math.abs(actual - expected)})`);
+  }
+}
+
+function expectRelClose(actual: number, expected: number, rel: number, what: string): void {
+  const scale = Math.max(Math.abs(expected), 1e-300);
+  if (!(Math.abs(actual - expected) / scale <= rel)) {
+    throw new Error(`${what}: expected ${expected} (rel ${rel}), got ${actual} (rel diff ${Math.abs(actual - expected) / scale})`);
+  }
+}
+
+function firstMismatch(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return -2;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
+function expectSameArray(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  const at = firstMismatch(actual, expected);
+  if (at === -2) throw new Error(`${what}: length ${actual.length} != ${expected.length}`);
+  if (at >= 0) throw new Error(`${what}: first mismatch at ${at}: ${actual[at]} != ${expected[at]}`);
+}
+
+/** Sum over pixels of the squared distance to `centroids[labels[i]]`, computed pixel by pixel. */
+function independentInertia(image: TestImage, labels: ArrayLike<number>, centroids: Float64Array): number {
+  const points = rgbOf(image);
+  let sum = 0;
+  for (let i = 0; i < labels.length; i++) sum += dist2(points, i, centroids, labels[i]!);
+  return sum;
+}
+
+/** Asserts that every pixel's label is a nearest centroid (up to rounding when two are equally near). */
+function expectNearestLabels(image: TestImage, result: QuantizeResult): void {
+  const points = rgbOf(image);
+  const k = result.centroids.length / 3;
+  for (let i = 0; i < result.labels.length; i++) {
+    const label = result.labels[i]!;
+    if (label >= k) throw new Error(`pixel ${i}: label ${label} >= ${k}`);
+    const own = dist2(points, i, result.centroids, label);
+    let best = Infinity;
+    for (let j = 0; j < k; j++) best = Math.min(best, dist2(points, i, result.centroids, j));
+    if (own > best + 1e-9) throw new Error(`pixel ${i}: label ${label} at d2 ${own}, nearest at d2 ${best}`);
+  }
+}
+
+const coffee = loadCoffee();
+
+// ---------------------------------------------------------------------------------------------------
+// 1. Blobs.
+// ---------------------------------------------------------------------------------------------------
+
+/** The 8 corners of the cube [40, 215]^3: at least 175 apart. */
+const CORNERS: RGB[] = [];
+for (const r of [40, 215]) for (const g of [40, 215]) for (const b of [40, 215]) CORNERS.push([r, g, b]);
+
+describe('well-separated blobs', () => {
+  const { image, blobOf } = blobImage(CORNERS, 16, 3, 7);
+
+  /** Mean colour of each blob, computed from the pixels. */
+  const blobMeans = new Float64Array(CORNERS.length * 3);
+  {
+    const counts = new Float64Array(CORNERS.length);
+    for (let i = 0; i < blobOf.length; i++) {
+      const b = blobOf[i]!;
+      counts[b]!++;
+      for (let c = 0; c < 3; c++) blobMeans[b * 3 + c]! += image.data[i * 4 + c]!;
+    }
+    for (let b = 0; b < CORNERS.length; b++) for (let c = 0; c < 3; c++) blobMeans[b * 3 + c]! /= counts[b]!;
+  }
+
+  it.each([0, 1, 2, 3])('k=8 finds every blob (seed %i)', async (seed) => {
+    const result = await quantize(image, { k: 8, backend: 'cpu', seed });
+    expect(result.exactPalette).toBe(false);
+    expect(result.paletteSize).toBe(8);
+    expect(result.converged).toBe(true);
+    const truth = flat(CORNERS);
+    // Match each true colour to its nearest centroid: the matching must be one-to-one and tight.
+    const match: number[] = [];
+    for (let b = 0; b < CORNERS.length; b++) {
+      let best = -1;
+      let bestD = Infinity;
+      for (let j = 0; j < 8; j++) {
+        const d = dist2(truth, b, result.centroids, j);
+        if (d < bestD) {
+          bestD = d;
+          best = j;
+        }
+      }
+      expect(Math.sqrt(bestD), `true colour ${b} to centroid ${best}`).toBeLessThanOrEqual(1.0);
+      // The converged centroid is exactly the mean of its blob.
+      for (let c = 0; c < 3; c++) expectClose(result.centroids[best * 3 + c]!, blobMeans[b * 3 + c]!, 1e-9, `blob ${b} mean, channel ${c}`);
+      match.push(best);
+    }
+    expect(new Set(match).size).toBe(8);
+    for (let i = 0; i < blobOf.length; i++) {
+      if (result.labels[i] !== match[blobOf[i]!]) throw new Error(`pixel ${i} of blob ${blobOf[i]} has label ${result.labels[i]}`);
+    }
+  });
+
+  it('a cluster that ends empty is re-seeded and used', async () => {
+    const grey: RGB[] = [[20, 20, 20], [70, 70, 70], [120, 120, 120]];
+    const { image: greys } = blobImage(grey, 12, 3, 3);
+    // White is nearest to no pixel: that cluster is empty from the start and must be re-seeded.
+    const init: RGB[] = [...grey, [255, 255, 255]];
+    const events: ProgressEvent[] = [];
+    const result = await quantize(greys, { k: 4, init, tolerance: 0, backend: 'cpu', onProgress: (e) => events.push(e) });
+    expect(result.paletteSize).toBe(4);
+    const points = rgbOf(greys);
+    const used = new Set(result.labels);
+    expect(used.size).toBe(4);
+    for (let j = 0; j < 4; j++) {
+      // Every centroid sits inside the data's range (the white one moved).
+      for (let c = 0; c < 3; c++) expect(result.centroids[j * 3 + c]!).toBeLessThanOrEqual(123);
+    }
+    // Four clusters fit better than the three blob means alone.
+    const three = await quantize(greys, { k: 3, init: grey, tolerance: 0, backend: 'cpu' });
+    expect(result.inertia).toBeLessThan(three.inertia);
+    for (let i = 0; i + 1 < events.length; i++) expect(events[i + 1]!.inertia).toBeLessThanOrEqual(events[i]!.inertia * (1 + 1e-12));
+    expect(points.length).toBe(greys.width * greys.height * 3);
+    expectNearestLabels(greys, result);
+  });
+
+  it('noise-free, k == distinct colours: exactly those colours, exactPalette, mse 0', async () => {
+    const clean = blobImage(CORNERS, 8, 0).image;
+    const result = await quantize(clean, { k: 8, backend: 'cpu' });
+    expect(result.exactPalette).toBe(true);
+    expect(result.paletteSize).toBe(8);
+    expect(result.mse).toBe(0);
+    expect(result.psnr).toBe(Infinity);
+    expect(result.inertia).toBe(0);
+    const palette: string[] = [];
+    for (let j = 0; j < 8; j++) palette.push([...result.palette.subarray(j * 3, j * 3 + 3)].join(','));
+    expect(palette.sort()).toEqual(CORNERS.map((c) => c.join(',')).sort());
+    expect([...result.centroids]).toEqual([...result.palette]);
+    // Every pixel points at its own colour; the image is the input.
+    expectSameArray(result.image, clean.data, 'image');
+    for (let i = 0; i < clean.width * clean.height; i++) {
+      const l = result.labels[i]!;
+      for (let c = 0; c < 3; c++) if (result.palette[l * 3 + c] !== clean.data[i * 4 + c]) throw new Error(`pixel ${i} label ${l}`);
+    }
+  });
+
+  it('k larger than the distinct colour count: paletteSize is the distinct count', async () => {
+    const clean = blobImage(CORNERS.slice(0, 5), 4, 0).image;
+    const result = await quantize(clean, { k: 12, backend: 'cpu' });
+    expect(result.k).toBe(12);
+    expect(result.paletteSize).toBe(5);
+    expect(result.palette.length).toBe(15);
+    expect(result.exactPalette).toBe(true);
+    expect(result.mse).toBe(0);
+  });
+
+  it('k one below the distinct colour count is not exact', async () => {
+    const clean = blobImage(CORNERS, 4, 0).image;
+    const result = await quantize(clean, { k: 7, backend: 'cpu' });
+    expect(result.exactPalette).toBe(false);
+    expect(result.paletteSize).toBe(7);
+    expect(result.mse).toBeGreaterThan(0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 2. k = 1.
+// ---------------------------------------------------------------------------------------------------
+
+describe('k = 1', () => {
+  it('gives the mean colour of the image', async () => {
+    const n = coffee.width * coffee.height;
+    const mean = [0, 0, 0];
+    for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) mean[c]! += coffee.data[i * 4 + c]!;
+    for (let c = 0; c < 3; c++) mean[c]! /= n;
+    const result = await quantize(coffee, { k: 1, backend: 'cpu' });
+    expect(result.paletteSize).toBe(1);
+    for (let c = 0; c < 3; c++) expectClose(result.centroids[c]!, mean[c]!, 1e-6, `mean channel ${c}`);
+    expect([...result.palette]).toEqual(mean.map((v) => Math.round(v)));
+    expect(result.labels.every((l) => l === 0)).toBe(true);
+    expectRelClose(result.inertia, independentInertia(coffee, result.labels, Float64Array.from(mean)), 1e-9, 'inertia');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 3. Monotone inertia.
+// ---------------------------------------------------------------------------------------------------
+
+describe('inertia never rises between iterations', () => {
+  it.each([16, 64])('coffee, k=%i', async (k) => {
+    const events: ProgressEvent[] = [];
+    const result = await quantize(coffee, {
+      k,
+      backend: 'cpu',
+      maxIterations: 50,
+      tolerance: 0,
+      onProgress: (e) => events.push(e),
+    });
+    expect(events.length).toBe(result.iterations);
+    expect(events.length).toBeGreaterThan(5);
+    events.forEach((e, i) => {
+      expect(e.iteration).toBe(i + 1);
+      expect(e.attempt).toBe(1);
+      expect(e.inertia).toBeGreaterThan(0);
+      expect(e.shift).toBeGreaterThanOrEqual(0);
+    });
+    for (let i = 0; i + 1 < events.length; i++) {
+      const a = events[i]!.inertia;
+      const b = events[i + 1]!.inertia;
+      if (!(b <= a * (1 + 1e-12))) throw new Error(`inertia rose at iteration ${i + 2}: ${a} -> ${b}`);
+    }
+    // The final labelling is at least as good as the last reported assignment.
+    expect(result.inertia).toBeLessThanOrEqual(events[events.length - 1]!.inertia * (1 + 1e-12));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 4. Determinism.
+// ---------------------------------------------------------------------------------------------------
+
+describe('seeds', () => {
+  const options = { k: 16, backend: 'cpu', maxIterations: 20 } as const;
+
+  it('same seed: identical palette, labels and image; another seed: another palette', async () => {
+    const a = await quantize(coffee, { ...options, seed: 42 });
+    const b = await quantize(coffee, { ...options, seed: 42 });
+    expectSameArray(b.palette, a.palette, 'palette');
+    expectSameArray(b.centroids, a.centroids, 'centroids');
+    expectSameArray(b.labels, a.labels, 'labels');
+    expectSameArray(b.image, a.image, 'image');
+    expect(b.inertia).toBe(a.inertia);
+    const c = await quantize(coffee, { ...options, seed: 43 });
+    expect(firstMismatch(c.palette, a.palette)).not.toBe(-1);
+  });
+
+  it('small negative seeds do not collide with small non-negative ones', async () => {
+    // The seed is documented as "same seed, same result"; createRandom's comment promises that negative
+    // seeds are distinct. Seeds 0 and -1 (and 5 and -6) must therefore not give the same init.
+    for (const [s, t] of [[0, -1], [5, -6]] as const) {
+      const a = await quantize(coffee, { ...options, maxIterations: 1, seed: s });
+      const b = await quantize(coffee, { ...options, maxIterations: 1, seed: t });
+      expect(firstMismatch(a.centroids, b.centroids), `seeds ${s} and ${t}`).not.toBe(-1);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 5. Agreement with brute-force Lloyd.
+// ---------------------------------------------------------------------------------------------------
+
+describe('agreement with a brute-force Lloyd', () => {
+  const cases: [string, TestImage, number][] = [
+    ['random 40x30', randomImage(40, 30, 11), 8],
+    ['random 40x30, k=24', randomImage(40, 30, 12), 24],
+    ['coffee crop 60x40', crop(coffee, 300, 180, 60, 40), 8],
+    ['coffee crop 60x40, k=20', crop(coffee, 40, 300, 60, 40), 20],
+  ];
+
+  it.each(cases)('%s', async (_name, image, k) => {
+    const init = distinctPixelColours(image, k, 99);
+    const points = rgbOf(image);
+    const brute = bruteLloyd(points, flat(init), 20, 0);
+    // Precondition of the comparison: no cluster ends empty (the library drops/re-seeds those).
+    expect(brute.counts.every((c) => c > 0)).toBe(true);
+
+    const events: ProgressEvent[] = [];
+    const result = await quantize(image, {
+      k,
+      init,
+      tolerance: 0,
+      maxIterations: 20,
+      backend: 'cpu',
+      onProgress: (e) => events.push(e),
+    });
+    expect(result.paletteSize).toBe(k);
+    expect(result.iterations).toBe(brute.inertias.length);
+    expect(events.length).toBe(brute.inertias.length);
+    events.forEach((e, i) => {
+      expectRelClose(e.inertia, brute.inertias[i]!, 1e-9, `inertia of iteration ${i + 1}`);
+      expectClose(e.shift, brute.shifts[i]!, 1e-6, `shift of iteration ${i + 1}`);
+    });
+    for (let i = 0; i < k * 3; i++) expectClose(result.centroids[i]!, brute.centroids[i]!, 1e-6, `centroid value ${i}`);
+    expectSameArray(result.labels, brute.labels, 'labels');
+  });
+
+  /** Random integer points with random integer weights (duplicate positions possible, as ties test). */
+  function weightedPoints(m: number, seed: number, spread: number): { points: Float64Array; weights: Float64Array } {
+    const random = seededRandom(seed);
+    const points = new Float64Array(m * 3);
+    const weights = new Float64Array(m);
+    for (let i = 0; i < m; i++) {
+      for (let c = 0; c < 3; c++) points[i * 3 + c] = randomInt(random, 0, spread);
+      weights[i] = randomInt(random, 1, 40);
+    }
+    return { points, weights };
+  }
+
+  it.each([
+    [400, 6, 255, 1],
+    [3000, 32, 255, 2],
+    [2000, 64, 60, 3],
+  ])('HamerlyLloyd on %i weighted points, k=%i (coordinates 0..%i)', (m, k, spread, seed) => {
+    const { points, weights } = weightedPoints(m, seed, spread);
+    const random = seededRandom(seed + 1000);
+    const init = new Float64Array(k * 3);
+    for (let j = 0; j < k; j++) {
+      const i = Math.floor(random() * m);
+      init.set(points.subarray(i * 3, i * 3 + 3), j * 3);
+    }
+    const lloyd = new HamerlyLloyd(points, weights);
+    lloyd.setCentroids(init);
+    let centroids: Float64Array = Float64Array.from(init);
+    for (let t = 0; t < 25; t++) {
+      const step = bruteStep(points, weights, centroids);
+      lloyd.assign();
+      expectSameArray(lloyd.labels, step.labels, `labels, iteration ${t + 1}`);
+      const inertia = lloyd.accumulate();
+      expectRelClose(inertia, step.inertia, 1e-9, `inertia, iteration ${t + 1}`);
+      expectSameArray(lloyd.counts, step.counts, `counts, iteration ${t + 1}`);
+      const shift = lloyd.update();
+      expectClose(shift, step.shift, 1e-9, `shift, iteration ${t + 1}`);
+      for (let i = 0; i < k * 3; i++) expectClose(lloyd.centroids[i]!, step.centroids[i]!, 1e-9, `centroid ${i}, iteration ${t + 1}`);
+      // Keep both on the same centroids so that rounding can't make them drift apart.
+      centroids = step.centroids;
+    }
+  });
+
+  it('HamerlyLloyd: a duplicate initial centroid starts empty, keeps its place, then agrees with brute force', () => {
+    const { points, weights } = weightedPoints(500, 5, 255);
+    const init = Float64Array.from([...points.subarray(0, 3), ...points.subarray(0, 3), ...points.subarray(30, 33), ...points.subarray(60, 63)]);
+    const lloyd = new HamerlyLloyd(points, weights);
+    lloyd.setCentroids(init);
+    let centroids: Float64Array = Float64Array.from(init);
+    for (let t = 0; t < 10; t++) {
+      const step = bruteStep(points, weights, centroids);
+      lloyd.assign();
+      expectSameArray(lloyd.labels, step.labels, `labels, iteration ${t + 1}`);
+      expectRelClose(lloyd.accumulate(), step.inertia, 1e-9, `inertia, iteration ${t + 1}`);
+      if (t === 0) {
+        // Cluster 1 duplicates cluster 0 and loses every tie: empty in the first assignment.
+        expect(lloyd.counts[1]).toBe(0);
+        expect(lloyd.counts[0]).toBeGreaterThan(0);
+      }
+      lloyd.update();
+      if (t === 0) expect([...lloyd.centroids.subarray(3, 6)]).toEqual([...init.subarray(3, 6)]);
+      for (let i = 0; i < init.length; i++) expectClose(lloyd.centroids[i]!, step.centroids[i]!, 1e-9, `centroid ${i}, iteration ${t + 1}`);
+      centroids = step.centroids;
+    }
+  });
+
+  it('HamerlyLloyd: setCentroids mid-run resets the bounds', () => {
+    const { points, weights } = weightedPoints(1500, 8, 255);
+    const lloyd = new HamerlyLloyd(points, weights);
+    lloyd.setCentroids(points.slice(0, 12 * 3));
+    for (let t = 0; t < 5; t++) {
+      lloyd.assign();
+      lloyd.accumulate();
+      lloyd.update();
+    }
+    // Jump to unrelated centroids: stale bounds would keep stale labels.
+    const jump = points.slice(600, 600 + 12 * 3);
+    lloyd.setCentroids(jump);
+    lloyd.assign();
+    expectSameArray(lloyd.labels, bruteStep(points, weights, jump).labels, 'labels after setCentroids');
+  });
+
+  it('nearestLabels is the brute-force nearest centroid', () => {
+    const { points } = weightedPoints(2000, 9, 255);
+    const centroids = points.slice(0, 40 * 3);
+    const labels = nearestLabels(points, centroids);
+    const m = points.length / 3;
+    const expected = new Int32Array(m);
+    for (let i = 0; i < m; i++) expected[i] = nearest(points, i, centroids);
+    expectSameArray(labels, expected, 'labels');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 6. Result shape and metrics.
+// ---------------------------------------------------------------------------------------------------
+
+describe('result shape', () => {
+  /** A coffee crop with varied alpha. */
+  function withAlpha(): TestImage {
+    const image = crop(coffee, 100, 100, 50, 40);
+    for (let y = 0; y < image.height; y++) for (let x = 0; x < image.width; x++) image.data[(y * image.width + x) * 4 + 3] = (x * 7 + y * 13) % 256;
+    return image;
+  }
+
+  it('labels, image, alpha, palette, mse, psnr and inertia are consistent', async () => {
+    const image = withAlpha();
+    const before = image.data.slice();
+    const k = 6;
+    const result = await quantize(image, { k, backend: 'cpu', seed: 3 });
+    const n = image.width * image.height;
+    expect(result.width).toBe(image.width);
+    expect(result.height).toBe(image.height);
+    expect(result.k).toBe(k);
+    expect(result.backend).toBe('cpu');
+    expect(result.fallbackReason).toBeUndefined();
+    expect(result.exactPalette).toBe(false);
+    expect(result.paletteSize).toBe(k);
+    expect(result.palette).toBeInstanceOf(Uint8Array);
+    expect(result.palette.length).toBe(k * 3);
+    expect(result.centroids.length).toBe(k * 3);
+    expect(result.labels).toBeInstanceOf(Uint8Array);
+    expect(result.labels.length).toBe(n);
+    expect(result.image).toBeInstanceOf(Uint8ClampedArray);
+    expect(result.image.length).toBe(n * 4);
+    expect(result.attempt).toBe(1);
+    expect(result.iterations).toBeGreaterThanOrEqual(1);
+    for (const t of Object.values(result.timings)) expect(t).toBeGreaterThanOrEqual(0);
+    // The input is never written.
+    expectSameArray(image.data, before, 'input data');
+    // The palette is the rounded centroids.
+    for (let i = 0; i < k * 3; i++) expect(result.palette[i]).toBe(Math.min(255, Math.max(0, Math.round(result.centroids[i]!))));
+
+    let sse = 0;
+    for (let i = 0; i < n; i++) {
+      const l = result.labels[i]!;
+      expect(l).toBeLessThan(k);
+      for (let c = 0; c < 3; c++) {
+        if (result.image[i * 4 + c] !== result.palette[l * 3 + c]) throw new Error(`pixel ${i} channel ${c} is not palette[${l}]`);
+        const d = image.data[i * 4 + c]! - result.image[i * 4 + c]!;
+        sse += d * d;
+      }
+      if (result.image[i * 4 + 3] !== image.data[i * 4 + 3]) throw new Error(`pixel ${i}: alpha not kept`);
+    }
+    const mse = sse / (n * 3);
+    expectRelClose(result.mse, mse, 1e-12, 'mse');
+    expectRelClose(result.psnr, 10 * Math.log10((255 * 255) / mse), 1e-12, 'psnr');
+    expect(psnrFromMse(result.mse)).toBe(result.psnr);
+    expectRelClose(result.inertia, independentInertia(image, result.labels, result.centroids), 1e-9, 'inertia');
+    expectNearestLabels(image, result);
+  });
+
+  it('alpha is ignored by the fit: the same RGB with other alpha gives the same palette and labels', async () => {
+    const image = withAlpha();
+    const opaque: TestImage = { data: image.data.slice(), width: image.width, height: image.height };
+    for (let i = 3; i < opaque.data.length; i += 4) opaque.data[i] = 255;
+    const a = await quantize(image, { k: 6, backend: 'cpu', seed: 3 });
+    const b = await quantize(opaque, { k: 6, backend: 'cpu', seed: 3 });
+    expectSameArray(a.palette, b.palette, 'palette');
+    expectSameArray(a.labels, b.labels, 'labels');
+  });
+
+  it('unaligned and Uint8ClampedArray inputs give the same result as aligned Uint8Array', async () => {
+    const image = withAlpha();
+    const reference = await quantize(image, { k: 6, backend: 'cpu', seed: 3 });
+    const backing = new Uint8Array(image.data.length + 1);
+    backing.set(image.data, 1);
+    const unaligned = { data: backing.subarray(1), width: image.width, height: image.height };
+    expect(unaligned.data.byteOffset % 4).toBe(1);
+    const a = await quantize(unaligned, { k: 6, backend: 'cpu', seed: 3 });
+    expectSameArray(a.image, reference.image, 'image (unaligned input)');
+    expectSameArray(a.labels, reference.labels, 'labels (unaligned input)');
+    const clamped = { data: new Uint8ClampedArray(image.data), width: image.width, height: image.height };
+    const b = await quantize(clamped, { k: 6, backend: 'cpu', seed: 3 });
+    expectSameArray(b.image, reference.image, 'image (clamped input)');
+  });
+
+  it('full coffee image: metrics and nearest labels', async () => {
+    const result = await quantize(coffee, { k: 16, backend: 'cpu', maxIterations: 15 });
+    expectRelClose(result.inertia, independentInertia(coffee, result.labels, result.centroids), 1e-9, 'inertia');
+    expectNearestLabels(coffee, result);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 7. attempts.
+// ---------------------------------------------------------------------------------------------------
+
+describe('attempts', () => {
+  it('more attempts never give a worse fit; attempt 1 is the single run', async () => {
+    const options = { k: 16, backend: 'cpu', seed: 5, maxIterations: 25 } as const;
+    const singleEvents: ProgressEvent[] = [];
+    const single = await quantize(coffee, { ...options, onProgress: (e) => singleEvents.push(e) });
+    const multiEvents: ProgressEvent[] = [];
+    const multi = await quantize(coffee, { ...options, attempts: 3, onProgress: (e) => multiEvents.push(e) });
+    expect(new Set(multiEvents.map((e) => e.attempt))).toEqual(new Set([1, 2, 3]));
+    const firstAttempt = multiEvents.filter((e) => e.attempt === 1);
+    expect(firstAttempt.map((e) => e.inertia)).toEqual(singleEvents.map((e) => e.inertia));
+    expect(multi.attempt).toBeGreaterThanOrEqual(1);
+    expect(multi.attempt).toBeLessThanOrEqual(3);
+    // The winner is the attempt with the lowest final inertia.
+    const lastOf = (a: number): number => multiEvents.filter((e) => e.attempt === a).at(-1)!.inertia;
+    const winner = multi.attempt;
+    for (const a of [1, 2, 3]) expect(lastOf(winner)).toBeLessThanOrEqual(lastOf(a));
+    expect(multi.iterations).toBe(multiEvents.filter((e) => e.attempt === winner).length);
+    expect(multi.inertia).toBeLessThanOrEqual(single.inertia * (1 + 1e-12));
+    if (winner === 1) expectSameArray(multi.palette, single.palette, 'palette when attempt 1 wins');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 8. sampleSize.
+// ---------------------------------------------------------------------------------------------------
+
+describe('sampleSize', () => {
+  it('fits on a sample, labels every pixel with its nearest centroid, and stays close to the full fit', async () => {
+    const options = { k: 16, backend: 'cpu', seed: 2, maxIterations: 40 } as const;
+    const full = await quantize(coffee, options);
+    const sampledEvents: ProgressEvent[] = [];
+    const sampled = await quantize(coffee, { ...options, sampleSize: 2000, onProgress: (e) => sampledEvents.push(e) });
+    const n = coffee.width * coffee.height;
+    expect(sampled.labels.length).toBe(n);
+    expect(sampled.image.length).toBe(n * 4);
+    // Progress inertia is over the 2000 fitted pixels only: far below the full-image inertia.
+    expect(sampledEvents[0]!.inertia).toBeLessThan(full.inertia / 10);
+    expectNearestLabels(coffee, sampled);
+    expectRelClose(sampled.inertia, independentInertia(coffee, sampled.labels, sampled.centroids), 1e-9, 'inertia');
+    expect(Math.abs(sampled.inertia / full.inertia - 1)).toBeLessThanOrEqual(0.03);
+    // A different result from the full fit (it really was fitted on a sample).
+    expect(firstMismatch(sampled.centroids, full.centroids)).not.toBe(-1);
+  });
+
+  it('sampleSize >= the pixel count is the full fit', async () => {
+    const image = crop(coffee, 0, 0, 80, 60);
+    const a = await quantize(image, { k: 8, backend: 'cpu' });
+    const b = await quantize(image, { k: 8, backend: 'cpu', sampleSize: 80 * 60 });
+    const c = await quantize(image, { k: 8, backend: 'cpu', sampleSize: 10 ** 9 });
+    expectSameArray(b.centroids, a.centroids, 'centroids (sampleSize = n)');
+    expectSameArray(c.centroids, a.centroids, 'centroids (sampleSize > n)');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 9. Cancellation.
+// ---------------------------------------------------------------------------------------------------
+
+/** An image whose pixel data records whether anything read it. */
+function watchedImage(image: TestImage): { input: TestImage; reads: () => number } {
+  let reads = 0;
+  const input = {
+    get data() {
+      reads++;
+      return image.data;
+    },
+    width: image.width,
+    height: image.height,
+  };
+  return { input, reads: () => reads };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+describe('cancellation', () => {
+  it('an already-aborted signal rejects with AbortError before any work', async () => {
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    controller.abort(reason);
+    const { input, reads } = watchedImage(coffee);
+    let progress = 0;
+    const error = await rejection(quantize(input, { backend: 'cpu', signal: controller.signal, onProgress: () => progress++ }));
+    expect(error).toBeInstanceOf(DOMException);
+    expect((error as DOMException).name).toBe('AbortError');
+    expect((error as { cause?: unknown }).cause).toBe(reason);
+    expect(reads()).toBe(0);
+    expect(progress).toBe(0);
+  });
+
+  it('aborting from onProgress stops the run at that iteration', async () => {
+    const controller = new AbortController();
+    const events: ProgressEvent[] = [];
+    const error = await rejection(
+      quantize(coffee, {
+        k: 16,
+        backend: 'cpu',
+        tolerance: 0,
+        maxIterations: 50,
+        signal: controller.signal,
+        onProgress: (e) => {
+          events.push(e);
+          if (e.iteration === 2) controller.abort();
+        },
+      }),
+    );
+    expect(error).toBeInstanceOf(DOMException);
+    expect((error as DOMException).name).toBe('AbortError');
+    expect(events.map((e) => e.iteration)).toEqual([1, 2]);
+  });
+
+  it('aborting during the last iteration still rejects', async () => {
+    const controller = new AbortController();
+    const error = await rejection(
+      quantize(coffee, {
+        k: 8,
+        backend: 'cpu',
+        maxIterations: 2,
+        tolerance: 0,
+        signal: controller.signal,
+        onProgress: (e) => {
+          if (e.iteration === 2) controller.abort();
+        },
+      }),
+    );
+    expect((error as DOMException).name).toBe('AbortError');
+  });
+
+  it('aborting in attempt 2 rejects', async () => {
+    const controller = new AbortController();
+    const attempts = new Set<number>();
+    const error = await rejection(
+      quantize(coffee, {
+        k: 8,
+        backend: 'cpu',
+        maxIterations: 5,
+        attempts: 3,
+        signal: controller.signal,
+        onProgress: (e) => {
+          attempts.add(e.attempt);
+          if (e.attempt === 2) controller.abort();
+        },
+      }),
+    );
+    expect((error as DOMException).name).toBe('AbortError');
+    expect([...attempts]).toEqual([1, 2]);
+  });
+});
