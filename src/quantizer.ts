@@ -12,7 +12,6 @@ import { kmeansPlusPlus, randomInit, refineOnSample, warmStartCentroids, type We
 import { runLloyd, type FitOutcome } from './kmeans/lloyd.js';
 import { createRandom } from './kmeans/random.js';
 import type { FitSession } from './kmeans/session.js';
-import { measureErrors } from './metrics.js';
 import {
   abortError,
   GpuUnavailableError,
@@ -27,14 +26,16 @@ import type { AdapterDescription, QuantizeResult } from './result.js';
 
 /**
  * Pixels of the seeded sample that initial centroids are polished on (and empty clusters re-seeded from),
- * the same for every backend.
+ * the same for every backend: 16 K, or 256 per cluster, up to 32 K.
  */
-const REFINE_SAMPLE_PIXELS = 1 << 15;
+function refineSamplePixels(k: number): number {
+  return Math.min(1 << 15, Math.max(1 << 14, 256 * k));
+}
 /** Polishing on the sample stops at this shift: the iterations over every pixel take it from there. */
 const REFINE_TOLERANCE = 0.5;
 /** Pixels k-means++ picks from: a subset of the refinement sample, enough for k centroids. */
 function seedSamplePixels(k: number): number {
-  return Math.min(REFINE_SAMPLE_PIXELS, Math.max(2048, 32 * k));
+  return Math.min(refineSamplePixels(k), Math.max(2048, 32 * k));
 }
 /** Under `auto`, images smaller than this stay on the CPU: a GPU round trip costs more than it saves. */
 const AUTO_GPU_MIN_PIXELS = 1 << 16;
@@ -72,7 +73,8 @@ function weightedPoints(pixels: Uint32Array): WeightedPoints {
 /** Draws the init samples from the pixels being fitted. */
 function initSamples(fitPixels: Uint32Array, options: ResolvedOptions): InitSamples {
   const n = fitPixels.length;
-  const refinePixels = n <= REFINE_SAMPLE_PIXELS ? fitPixels : gather(fitPixels, sampleIndices(n, REFINE_SAMPLE_PIXELS, createRandom(options.seed, 2)));
+  const refineCount = refineSamplePixels(options.k);
+  const refinePixels = n <= refineCount ? fitPixels : gather(fitPixels, sampleIndices(n, refineCount, createRandom(options.seed, 2)));
   const seedCount = seedSamplePixels(options.k);
   let seedPixels = refinePixels;
   if (refinePixels.length > seedCount) {
@@ -225,10 +227,9 @@ export function createQuantizer(options?: QuantizerOptions): Quantizer {
       const t2 = now();
       throwIfAborted(options.signal);
       await session.setCentroids(winner.centroids);
-      const labels = await session.labelAll();
-      throwIfAborted(options.signal);
       const palette = toPalette(winner.centroids);
-      const metrics = measureErrors(image.pixels, labels, winner.centroids, palette);
+      const { labels, metrics } = await session.labelAll(palette);
+      throwIfAborted(options.signal);
       const result: QuantizeResult = {
         palette,
         centroids: winner.centroids,

@@ -5,6 +5,7 @@
  * bytes per batch (the done flag and each iteration's inertia and shift).
  */
 import type { CentroidState, FitSession, IterationStats } from '../kmeans/session.js';
+import { measureErrors } from '../metrics.js';
 import { CONTROL_WORDS, MAX_BATCH, MAX_K, PIXELS_PER_WORKGROUP, SUM_WORDS_PER_CLUSTER } from './constants.js';
 import { GpuRunError, type GpuContext } from './context.js';
 
@@ -109,7 +110,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
     }
   };
 
-  return {
+  const session: FitSession = {
     backend: 'webgpu',
     batchSize: (done) => Math.min(MAX_BATCH, 4 << Math.min(3, Math.floor(done / 8))),
     async setCentroids(c) {
@@ -160,7 +161,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
       for (let j = 0; j < k; j++) out.set([raw[j * 4]!, raw[j * 4 + 1]!, raw[j * 4 + 2]!], j * 3);
       return { centroids: out, counts: Float64Array.from(new Uint32Array(data, MAX_K * 16, k)) };
     },
-    async labelAll(): Promise<Uint8Array> {
+    async labelAll(palette) {
       const bytes = labelStaging.size;
       const data = await guarded(ctx, 'final assignment', async () => {
         const encoder = device.createCommandEncoder({ label: 'final assignment' });
@@ -171,10 +172,13 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
         device.queue.submit([encoder.finish()]);
         return readBuffer(labelStaging, bytes);
       });
-      return new Uint8Array(data, 0, all.length);
+      const labels = new Uint8Array(data, 0, all.length);
+      const current = await session.state();
+      return { labels, metrics: measureErrors(all, labels, current.centroids, palette) };
     },
     destroy() {
       // Buffers are pooled by the context (reused for the next frame) and freed by its destroy().
     },
   };
+  return session;
 }

@@ -3,7 +3,8 @@
  * always share a label), with Hamerly's bounds so that, after the first iterations, most points skip the
  * scan over all centroids. Typed arrays only; no DOM, so it runs in Node, browsers and workers.
  */
-import { buildHistogram, unpackColours, type ColourHistogram } from './histogram.js';
+import { measureWeightedErrors } from '../metrics.js';
+import { buildHistogram, labelPixels, unpackColours, type ColourHistogram } from './histogram.js';
 import { CentroidIndex, nearestFrom, type Nearest } from './nearest.js';
 import type { CentroidState, FitSession, IterationStats } from './session.js';
 
@@ -255,21 +256,21 @@ export function createCpuSession(fitPixels: Uint32Array, allPixels: Uint32Array)
     async state(): Promise<CentroidState> {
       return { centroids: Float64Array.from(lloyd.centroids), counts: Float64Array.from(lloyd.counts) };
     },
-    async labelAll() {
-      let colourLabels: Uint8Array;
-      let index: Uint32Array;
+    async labelAll(palette) {
       if (fitsAll) {
         lloyd.assign();
-        colourLabels = lloyd.labels;
-        index = histogram.index!;
-      } else {
-        const full = buildHistogram(allPixels, true);
-        colourLabels = nearestLabels(unpackColours(full.colors), lloyd.centroids);
-        index = full.index!;
+        return {
+          labels: labelPixels(allPixels, histogram, lloyd.labels),
+          metrics: measureWeightedErrors(lloyd.points, lloyd.weights, lloyd.labels, lloyd.centroids, palette),
+        };
       }
-      const labels = new Uint8Array(allPixels.length);
-      for (let i = 0; i < labels.length; i++) labels[i] = colourLabels[index[i]!]!;
-      return labels;
+      const full = buildHistogram(allPixels, true);
+      const points = unpackColours(full.colors);
+      const colourLabels = nearestLabels(points, lloyd.centroids);
+      return {
+        labels: labelPixels(allPixels, full, colourLabels),
+        metrics: measureWeightedErrors(points, full.weights, colourLabels, lloyd.centroids, palette),
+      };
     },
     destroy() {},
   };

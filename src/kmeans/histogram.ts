@@ -8,8 +8,11 @@ import type { Random } from './random.js';
 export interface ColourHistogram {
   colors: Uint32Array;
   weights: Float64Array;
-  /** For each input pixel, the index of its colour in `colors` (present when asked for). */
-  index?: Uint32Array;
+  /**
+   * How to find each pixel's colour in `colors` (present when asked for): large images get a table from
+   * colour to index (2^24 entries), small ones the index of every pixel.
+   */
+  lookup?: { table: Uint32Array } | { index: Uint32Array };
 }
 
 /** At and above this many pixels a dense 2^24 table is cheaper than hashing. */
@@ -30,10 +33,7 @@ function denseHistogram(pixels: Uint32Array, withIndex: boolean): ColourHistogra
       table[c] = j++;
     }
   }
-  if (!withIndex) return { colors, weights };
-  const index = new Uint32Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) index[i] = table[pixels[i]! & 0xffffff]!;
-  return { colors, weights, index };
+  return withIndex ? { colors, weights, lookup: { table } } : { colors, weights };
 }
 
 function hashedHistogram(pixels: Uint32Array, withIndex: boolean): ColourHistogram {
@@ -68,11 +68,11 @@ function hashedHistogram(pixels: Uint32Array, withIndex: boolean): ColourHistogr
     if (index) index[i] = id;
   }
   const result: ColourHistogram = { colors: firstColors.slice(0, m), weights: counts.slice(0, m) };
-  if (index) result.index = index;
+  if (index) result.lookup = { index };
   return result;
 }
 
-/** Builds the weighted set of distinct colours; with `withIndex`, also each pixel's colour index. */
+/** Builds the weighted set of distinct colours; with `withIndex`, also the way from a pixel to its colour. */
 export function buildHistogram(pixels: Uint32Array, withIndex = false): ColourHistogram {
   return pixels.length >= DENSE_THRESHOLD ? denseHistogram(pixels, withIndex) : hashedHistogram(pixels, withIndex);
 }
@@ -144,4 +144,19 @@ export function unpackColours(colors: Uint32Array): Float64Array {
     out[i * 3 + 2] = (c >>> 16) & 255;
   }
   return out;
+}
+
+/** Each pixel's label, from the labels of the histogram's colours. */
+export function labelPixels(pixels: Uint32Array, histogram: ColourHistogram, colourLabels: Uint8Array): Uint8Array {
+  const labels = new Uint8Array(pixels.length);
+  const lookup = histogram.lookup;
+  if (!lookup) throw new Error('labelPixels needs a histogram built with its lookup');
+  if ('table' in lookup) {
+    const table = lookup.table;
+    for (let i = 0; i < labels.length; i++) labels[i] = colourLabels[table[pixels[i]! & 0xffffff]!]!;
+  } else {
+    const index = lookup.index;
+    for (let i = 0; i < labels.length; i++) labels[i] = colourLabels[index[i]!]!;
+  }
+  return labels;
 }

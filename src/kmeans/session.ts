@@ -1,4 +1,5 @@
 /** The contract between the host Lloyd loop and a backend that runs its iterations. */
+import type { ErrorMetrics } from '../metrics.js';
 import type { UsedBackend } from '../options.js';
 
 /** What one Lloyd iteration measured. */
@@ -32,8 +33,11 @@ export interface FitSession {
   iterate(count: number, tolerance: number): Promise<IterationStats[]>;
   /** The current centroids and the counts of the latest assignment. */
   state(): Promise<CentroidState>;
-  /** The nearest-centroid label of every pixel of the image (not only the fitted ones). */
-  labelAll(): Promise<Uint8Array>;
+  /**
+   * The nearest-centroid label of every pixel of the image (not only the fitted ones), and the errors of
+   * those labels against the current centroids and the given byte palette.
+   */
+  labelAll(palette: Uint8Array): Promise<{ labels: Uint8Array; metrics: ErrorMetrics }>;
   /** Frees what the session made. */
   destroy(): void;
 }
