@@ -20,6 +20,7 @@ export default defineConfig({
       entry: {
         index: 'src/index.ts',
         element: 'src/element/index.ts',
+        'partition-worker': 'src/kmeans/partition-worker.ts',
         cli: 'src/cli.ts',
         node: 'src/node.ts',
       },

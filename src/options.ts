@@ -62,6 +62,13 @@ export interface QuantizeOptions {
    * {@link GpuUnavailableError} when there is no adapter; `'cpu'` never touches the GPU. @default 'auto'
    */
   backend?: Backend;
+  /**
+   * CPU threads for the CPU backend: the colour histogram is split over this many workers (Node
+   * worker_threads or Web Workers from the built package). `undefined` uses every core, up to 8, when the
+   * image has enough distinct colours for it to pay. Any count gives the same result. An integer in 1..64.
+   * @default undefined
+   */
+  threads?: number;
   /** Cancels the run: the promise rejects with an `AbortError` and GPU work stops. @default undefined */
   signal?: AbortSignal;
   /** Called after every Lloyd iteration. @default undefined */
@@ -94,6 +101,7 @@ export interface ResolvedOptions {
   warmStart: Float64Array | undefined;
   attempts: number;
   sampleSize: number | undefined;
+  threads: number | undefined;
   backend: Backend;
   signal: AbortSignal | undefined;
   onProgress: ((event: ProgressEvent) => void) | undefined;
@@ -105,7 +113,7 @@ export class GpuUnavailableError extends Error {
 }
 
 const OPTION_KEYS = new Set<string>([
-  'k', 'maxIterations', 'tolerance', 'seed', 'init', 'warmStart', 'attempts', 'sampleSize', 'backend', 'signal',
+  'k', 'maxIterations', 'tolerance', 'seed', 'init', 'warmStart', 'attempts', 'sampleSize', 'threads', 'backend', 'signal',
   'onProgress', 'gpu', 'device', 'maxChunkPixels',
 ]);
 
@@ -184,6 +192,7 @@ export function resolveOptions(options: QuantizeOptions | undefined): ResolvedOp
   const attempts = o.attempts === undefined ? 1 : integer('attempts', o.attempts, 1, 1000);
   // A sample smaller than k could not give k centroids: refuse it rather than return a short palette.
   const sampleSize = o.sampleSize === undefined ? undefined : integer('sampleSize', o.sampleSize, k, Number.MAX_SAFE_INTEGER);
+  const threads = o.threads === undefined ? undefined : integer('threads', o.threads, 1, 64);
   const backend = o.backend === undefined ? 'auto' : o.backend;
   if (backend !== 'auto' && backend !== 'webgpu' && backend !== 'cpu') {
     fail('type', 'backend', '"auto", "webgpu" or "cpu"', backend);
@@ -207,6 +216,7 @@ export function resolveOptions(options: QuantizeOptions | undefined): ResolvedOp
     warmStart,
     attempts,
     sampleSize,
+    threads,
     backend,
     signal: signal as AbortSignal | undefined,
     onProgress: onProgress as ResolvedOptions['onProgress'],

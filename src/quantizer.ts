@@ -22,6 +22,7 @@ import {
   type ResolvedOptions,
 } from './options.js';
 import { renderImage, toPalette } from './output.js';
+import { nextTask } from './yield.js';
 import type { AdapterDescription, QuantizeResult } from './result.js';
 
 /**
@@ -113,8 +114,40 @@ function initialCentroids(options: ResolvedOptions, samples: InitSamples, attemp
   return best!;
 }
 
+/**
+ * Orders the colours like the warm-start centroids (each takes its nearest unused colour, in order), so
+ * that flat-colour video frames keep their palette order too.
+ */
+function orderLike(colours: Uint32Array, warm: Float64Array): Uint32Array {
+  const points = unpackColours(colours);
+  const used = new Uint8Array(colours.length);
+  const ordered: number[] = [];
+  for (let j = 0; j < warm.length / 3 && ordered.length < colours.length; j++) {
+    let best = -1;
+    let bestD = Infinity;
+    for (let i = 0; i < colours.length; i++) {
+      if (used[i]) continue;
+      const dr = points[i * 3]! - warm[j * 3]!;
+      const dg = points[i * 3 + 1]! - warm[j * 3 + 1]!;
+      const db = points[i * 3 + 2]! - warm[j * 3 + 2]!;
+      const d = dr * dr + dg * dg + db * db;
+      if (d < bestD) {
+        bestD = d;
+        best = i;
+      }
+    }
+    used[best] = 1;
+    ordered.push(colours[best]!);
+  }
+  colours.forEach((c, i) => {
+    if (!used[i]) ordered.push(c);
+  });
+  return Uint32Array.from(ordered);
+}
+
 /** The result when the image has at most k distinct colours: those colours, exactly. */
-function exactResult(image: Pixels, colours: Uint32Array, k: number, started: number): QuantizeResult {
+function exactResult(image: Pixels, distinct: Uint32Array, k: number, started: number, warm: Float64Array | undefined): QuantizeResult {
+  const colours = warm ? orderLike(distinct, warm) : distinct;
   const centroids = unpackColours(colours);
   const palette = toPalette(centroids);
   const lookup = new Map<number, number>();
@@ -138,6 +171,7 @@ function exactResult(image: Pixels, colours: Uint32Array, k: number, started: nu
     mse: 0,
     psnr: Infinity,
     backend: 'cpu',
+    threads: 1,
     attempt: 1,
     timings: { setup: total, init: 0, iterations: 0, assignment: 0, total },
   };
@@ -190,7 +224,7 @@ export function createQuantizer(options?: QuantizerOptions): Quantizer {
 
     const few = distinctColoursUpTo(image.pixels, options.k);
     if (few) {
-      const exact = exactResult(image, few, options.k, started);
+      const exact = exactResult(image, few, options.k, started, options.warmStart);
       exact.fallbackReason = `the image has at most k = ${options.k} distinct colours, so no clustering ran${fallbackReason ? ` (${fallbackReason})` : ''}`;
       if (adapter) exact.adapter = adapter;
       return exact;
@@ -202,6 +236,8 @@ export function createQuantizer(options?: QuantizerOptions): Quantizer {
         ? image.pixels
         : gather(image.pixels, sampleIndices(n, options.sampleSize, createRandom(options.seed, 1)));
     const samples = initSamples(fitPixels, options);
+    await nextTask();
+    throwIfAborted(options.signal);
 
     const attempt = async (session: FitSession, setupMs: number): Promise<QuantizeResult> => {
       let initMs = 0;
@@ -225,6 +261,7 @@ export function createQuantizer(options?: QuantizerOptions): Quantizer {
       }
       const winner = best!;
       const t2 = now();
+      await nextTask();
       throwIfAborted(options.signal);
       await session.setCentroids(winner.centroids);
       const palette = toPalette(winner.centroids);
@@ -244,6 +281,7 @@ export function createQuantizer(options?: QuantizerOptions): Quantizer {
         converged: winner.converged,
         ...metrics,
         backend: session.backend,
+        threads: session.threads,
         attempt: winner.attempt,
         timings: { setup: setupMs, init: initMs, iterations: iterationsMs, assignment: now() - t2, total: now() - started },
       };
@@ -267,8 +305,12 @@ export function createQuantizer(options?: QuantizerOptions): Quantizer {
       }
     }
     const setupStart = now();
-    const session = createCpuSession(fitPixels, image.pixels);
-    return attempt(session, now() - setupStart + (setupStart - started));
+    const session = await createCpuSession(fitPixels, image.pixels, options.threads);
+    try {
+      return await attempt(session, now() - setupStart + (setupStart - started));
+    } finally {
+      session.destroy();
+    }
   }
 
   return {

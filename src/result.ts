@@ -53,6 +53,8 @@ export interface QuantizeResult {
   psnr: number;
   /** The backend that produced the result. */
   backend: UsedBackend;
+  /** CPU threads the Lloyd iterations ran on (1 = this thread only; 0 on the GPU). */
+  threads: number;
   /** Why the result came from the CPU although WebGPU was asked for or considered. */
   fallbackReason?: string;
   /** The WebGPU adapter, when one was used or considered. */

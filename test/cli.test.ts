@@ -47,7 +47,7 @@ function expectCleanError(run: Run, code: number, pattern?: RegExp): void {
 
 beforeAll(() => {
   if (!existsSync(join(root, 'dist', 'cli.js'))) {
-    execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'ignore' });
+    execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
   }
   dir = mkdtempSync(join(tmpdir(), 'kmeans-cli-'));
 });

@@ -112,6 +112,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
 
   const session: FitSession = {
     backend: 'webgpu',
+    threads: 0,
     batchSize: (done) => Math.min(MAX_BATCH, 4 << Math.min(3, Math.floor(done / 8))),
     async setCentroids(c) {
       k = c.length / 3;

@@ -4,41 +4,12 @@
  * scan over all centroids. Typed arrays only; no DOM, so it runs in Node, browsers and workers.
  */
 import { measureWeightedErrors } from '../metrics.js';
+import { clusterMeans, inertiaFromSums, scan, type Scan } from './hamerly.js';
 import { buildHistogram, labelPixels, unpackColours, type ColourHistogram } from './histogram.js';
-import { CentroidIndex, nearestFrom, type Nearest } from './nearest.js';
+import { createPartitions } from './partitions.js';
 import type { CentroidState, FitSession, IterationStats } from './session.js';
 
-/** Nearest centroid of one point by a full scan: writes label, distance and second-best distance. */
-interface Scan {
-  best: number;
-  bestD2: number;
-  secondD2: number;
-}
-
-function scan(points: Float64Array, i: number, centroids: Float64Array, k: number, out: Scan): void {
-  const r = points[i * 3]!;
-  const g = points[i * 3 + 1]!;
-  const b = points[i * 3 + 2]!;
-  let best = 0;
-  let bestD2 = Infinity;
-  let secondD2 = Infinity;
-  for (let j = 0, o = 0; j < k; j++, o += 3) {
-    const dr = r - centroids[o]!;
-    const dg = g - centroids[o + 1]!;
-    const db = b - centroids[o + 2]!;
-    const d = dr * dr + dg * dg + db * db;
-    if (d < bestD2) {
-      secondD2 = bestD2;
-      bestD2 = d;
-      best = j;
-    } else if (d < secondD2) {
-      secondD2 = d;
-    }
-  }
-  out.best = best;
-  out.bestD2 = bestD2;
-  out.secondD2 = secondD2;
-}
+export { HamerlyLloyd } from './hamerly.js';
 
 /** Nearest centroid of every colour by brute force (used for colours that were not fitted). */
 export function nearestLabels(points: Float64Array, centroids: Float64Array): Uint8Array {
@@ -53,225 +24,83 @@ export function nearestLabels(points: Float64Array, centroids: Float64Array): Ui
   return labels;
 }
 
-/**
- * Weighted Lloyd iterations over a fixed point set, with Hamerly's bounds (a point whose upper bound to
- * its centroid is below both its lower bound to any other and half its centroid's distance to the nearest
- * other centroid keeps its label without any distance computed) and, where a search is needed, a scan of
- * sorted neighbours that stops early. Cluster sums are kept incrementally: they are integer-valued, so
- * float64 keeps them exact.
- */
-export class HamerlyLloyd {
-  readonly points: Float64Array;
-  readonly weights: Float64Array;
-  readonly size: number;
-  centroids = new Float64Array(0);
-  k = 0;
-  readonly labels: Uint8Array;
-  counts = new Float64Array(0);
-  private sums = new Float64Array(0);
-  private readonly upper: Float64Array;
-  private readonly lower: Float64Array;
-  private boundsValid = false;
-  private readonly sumOfSquares: number;
-  private readonly index = new CentroidIndex();
-  private readonly found: Nearest = { best: 0, bestD2: 0, secondLower: 0 };
+/** Below this many distinct colours, one thread is faster than messaging workers. */
+const PARALLEL_MIN_POINTS = 1 << 15;
 
-  constructor(points: Float64Array, weights: Float64Array) {
-    this.points = points;
-    this.weights = weights;
-    this.size = weights.length;
-    this.labels = new Uint8Array(this.size);
-    this.upper = new Float64Array(this.size);
-    this.lower = new Float64Array(this.size);
-    let s = 0;
-    for (let i = 0; i < this.size; i++) {
-      const r = points[i * 3]!;
-      const g = points[i * 3 + 1]!;
-      const b = points[i * 3 + 2]!;
-      s += weights[i]! * (r * r + g * g + b * b);
-    }
-    this.sumOfSquares = s;
+/** The largest distance between matching centroids of two sets. */
+function largestMove(from: Float64Array, to: Float64Array): number {
+  let max = 0;
+  for (let j = 0; j < from.length; j += 3) {
+    const dr = to[j]! - from[j]!;
+    const dg = to[j + 1]! - from[j + 1]!;
+    const db = to[j + 2]! - from[j + 2]!;
+    max = Math.max(max, Math.sqrt(dr * dr + dg * dg + db * db));
   }
-
-  setCentroids(centroids: Float64Array): void {
-    this.centroids = Float64Array.from(centroids);
-    this.k = centroids.length / 3;
-    this.counts = new Float64Array(this.k);
-    this.sums = new Float64Array(this.k * 3);
-    this.index.rebuild(this.centroids);
-    this.boundsValid = false;
-  }
-
-  /** First assignment: each point starts its search from the centroid nearest to its 8x8x8 colour cell. */
-  private assignFromScratch(): void {
-    const { points, weights, labels, upper, lower, size, counts, sums, index, found } = this;
-    const cellGuess = new Int16Array(1 << 15).fill(-1);
-    const centre: Scan = { best: 0, bestD2: 0, secondD2: 0 };
-    const cellPoint = new Float64Array(3);
-    counts.fill(0);
-    sums.fill(0);
-    for (let i = 0; i < size; i++) {
-      const r = points[i * 3]!;
-      const g = points[i * 3 + 1]!;
-      const b = points[i * 3 + 2]!;
-      const cell = ((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3);
-      let guess = cellGuess[cell]!;
-      if (guess < 0) {
-        cellPoint[0] = (r & ~7) + 3.5;
-        cellPoint[1] = (g & ~7) + 3.5;
-        cellPoint[2] = (b & ~7) + 3.5;
-        scan(cellPoint, 0, this.centroids, this.k, centre);
-        guess = centre.best;
-        cellGuess[cell] = guess;
-      }
-      nearestFrom(index, r, g, b, guess, found);
-      const a = found.best;
-      labels[i] = a;
-      upper[i] = Math.sqrt(found.bestD2);
-      lower[i] = found.secondLower;
-      const w = weights[i]!;
-      counts[a]! += w;
-      sums[a * 3]! += w * r;
-      sums[a * 3 + 1]! += w * g;
-      sums[a * 3 + 2]! += w * b;
-    }
-    this.boundsValid = true;
-  }
-
-  /** Assigns every point to its nearest centroid, using and maintaining the bounds and the sums. */
-  assign(): void {
-    if (!this.boundsValid) {
-      this.assignFromScratch();
-      return;
-    }
-    const { points, weights, centroids, labels, upper, lower, size, counts, sums, index, found } = this;
-    const half = index.half;
-    for (let i = 0; i < size; i++) {
-      const a = labels[i]!;
-      const bound = Math.max(half[a]!, lower[i]!);
-      if (upper[i]! <= bound) continue;
-      const r = points[i * 3]!;
-      const g = points[i * 3 + 1]!;
-      const b = points[i * 3 + 2]!;
-      const dr = r - centroids[a * 3]!;
-      const dg = g - centroids[a * 3 + 1]!;
-      const db = b - centroids[a * 3 + 2]!;
-      const u = Math.sqrt(dr * dr + dg * dg + db * db);
-      upper[i] = u;
-      if (u <= bound) continue;
-      nearestFrom(index, r, g, b, a, found);
-      const next = found.best;
-      upper[i] = Math.sqrt(found.bestD2);
-      lower[i] = found.secondLower;
-      if (next !== a) {
-        labels[i] = next;
-        const w = weights[i]!;
-        counts[a]! -= w;
-        sums[a * 3]! -= w * r;
-        sums[a * 3 + 1]! -= w * g;
-        sums[a * 3 + 2]! -= w * b;
-        counts[next]! += w;
-        sums[next * 3]! += w * r;
-        sums[next * 3 + 1]! += w * g;
-        sums[next * 3 + 2]! += w * b;
-      }
-    }
-  }
-
-  /** Inertia of the current assignment against the current centroids, from the cluster sums. */
-  accumulate(): number {
-    const { counts, sums, centroids, k } = this;
-    // SSE = sum w|x|^2 - 2 sum_c c.S_c + sum_c n_c |c|^2, exact up to rounding in float64.
-    let inertia = this.sumOfSquares;
-    for (let j = 0; j < k; j++) {
-      const cr = centroids[j * 3]!;
-      const cg = centroids[j * 3 + 1]!;
-      const cb = centroids[j * 3 + 2]!;
-      inertia += counts[j]! * (cr * cr + cg * cg + cb * cb) - 2 * (cr * sums[j * 3]! + cg * sums[j * 3 + 1]! + cb * sums[j * 3 + 2]!);
-    }
-    return Math.max(0, inertia);
-  }
-
-  /** Moves each non-empty centroid to its cluster's mean and loosens the bounds; returns the largest move. */
-  update(): number {
-    const { centroids, counts, sums, k, labels, upper, lower } = this;
-    const moved = new Float64Array(k);
-    let max = 0;
-    let maxAt = -1;
-    let second = 0;
-    for (let j = 0; j < k; j++) {
-      const n = counts[j]!;
-      if (n === 0) continue;
-      let d2 = 0;
-      for (let c = 0; c < 3; c++) {
-        const next = sums[j * 3 + c]! / n;
-        const delta = next - centroids[j * 3 + c]!;
-        d2 += delta * delta;
-        centroids[j * 3 + c] = next;
-      }
-      const d = Math.sqrt(d2);
-      moved[j] = d;
-      if (d > max) {
-        second = max;
-        max = d;
-        maxAt = j;
-      } else if (d > second) {
-        second = d;
-      }
-    }
-    if (max > 0) {
-      this.index.rebuild(centroids);
-      for (let i = 0; i < this.size; i++) {
-        const a = labels[i]!;
-        upper[i]! += moved[a]!;
-        lower[i]! -= a === maxAt ? second : max;
-      }
-    }
-    return max;
-  }
+  return max;
 }
 
-/** A FitSession on the CPU: fits the histogram of `fitPixels`, labels every pixel of `allPixels`. */
-export function createCpuSession(fitPixels: Uint32Array, allPixels: Uint32Array): FitSession {
+/**
+ * A FitSession on the CPU: fits the histogram of `fitPixels`, labels every pixel of `allPixels`. With
+ * `threads` > 1 and enough distinct colours, the histogram is split over worker threads.
+ */
+export async function createCpuSession(fitPixels: Uint32Array, allPixels: Uint32Array, threads: number | undefined): Promise<FitSession> {
   const fitsAll = fitPixels === allPixels;
   const histogram: ColourHistogram = buildHistogram(fitPixels, fitsAll);
-  const lloyd = new HamerlyLloyd(unpackColours(histogram.colors), histogram.weights);
+  const points = unpackColours(histogram.colors);
+  const weights = histogram.weights;
+  const parts = await createPartitions(points, weights, weights.length >= PARALLEL_MIN_POINTS ? threads : 1);
+  let centroids: Float64Array = new Float64Array(0);
+  /** Centroids the partitions still have to move to (they move at the start of their next step). */
+  let pending: Float64Array | null = null;
+  let counts: Float64Array = new Float64Array(0);
   return {
     backend: 'cpu',
+    threads: parts.count,
     batchSize: () => 1,
-    async setCentroids(centroids) {
-      lloyd.setCentroids(centroids);
+    async setCentroids(c) {
+      centroids = Float64Array.from(c);
+      pending = null;
+      counts = new Float64Array(c.length / 3);
+      await parts.setCentroids(centroids);
     },
     async iterate(count, tolerance) {
       const stats: IterationStats[] = [];
       for (let t = 0; t < count; t++) {
-        lloyd.assign();
-        const inertia = lloyd.accumulate();
-        const shift = lloyd.update();
+        const totals = await parts.step(pending);
+        counts = Float64Array.from(totals.counts);
+        const inertia = inertiaFromSums(parts.sumOfSquares, centroids, totals.counts, totals.sums);
+        const next = clusterMeans(centroids, totals.counts, totals.sums);
+        const shift = largestMove(centroids, next);
+        centroids = next;
+        pending = next;
         stats.push({ inertia, shift });
         if (shift <= tolerance) break;
       }
       return stats;
     },
     async state(): Promise<CentroidState> {
-      return { centroids: Float64Array.from(lloyd.centroids), counts: Float64Array.from(lloyd.counts) };
+      return { centroids: Float64Array.from(centroids), counts: Float64Array.from(counts) };
     },
     async labelAll(palette) {
       if (fitsAll) {
-        lloyd.assign();
+        await parts.step(pending);
+        pending = null;
+        const colourLabels = await parts.labels();
         return {
-          labels: labelPixels(allPixels, histogram, lloyd.labels),
-          metrics: measureWeightedErrors(lloyd.points, lloyd.weights, lloyd.labels, lloyd.centroids, palette),
+          labels: labelPixels(allPixels, histogram, colourLabels),
+          metrics: measureWeightedErrors(points, weights, colourLabels, centroids, palette),
         };
       }
       const full = buildHistogram(allPixels, true);
-      const points = unpackColours(full.colors);
-      const colourLabels = nearestLabels(points, lloyd.centroids);
+      const fullPoints = unpackColours(full.colors);
+      const colourLabels = nearestLabels(fullPoints, centroids);
       return {
         labels: labelPixels(allPixels, full, colourLabels),
-        metrics: measureWeightedErrors(points, full.weights, colourLabels, lloyd.centroids, palette),
+        metrics: measureWeightedErrors(fullPoints, full.weights, colourLabels, centroids, palette),
       };
     },
-    destroy() {},
+    destroy() {
+      parts.release();
+    },
   };
 }

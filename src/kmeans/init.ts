@@ -2,7 +2,7 @@
  * Initial centroids, computed once on the host from a seeded sample of the image so that both backends
  * start from exactly the same colours. Points are interleaved RGB triples with a weight (pixel count) each.
  */
-import { HamerlyLloyd } from './cpu.js';
+import { HamerlyLloyd } from './hamerly.js';
 import type { Random } from './random.js';
 
 /** A weighted point set: `points` holds RGB triples, `weights[i]` the pixel count of point i. */

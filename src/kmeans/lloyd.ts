@@ -3,6 +3,7 @@
  * honour cancellation, re-seed empty clusters deterministically, and drop clusters that can't be used.
  */
 import { throwIfAborted, type ProgressEvent } from '../options.js';
+import { createYielder } from '../yield.js';
 import { farthestPoint, type WeightedPoints } from './init.js';
 import type { FitSession } from './session.js';
 
@@ -52,11 +53,12 @@ function reseedEmpty(centroids: Float64Array, counts: Float64Array, from: Weight
 export async function runLloyd(session: FitSession, initial: Float64Array, options: LoopOptions): Promise<FitOutcome> {
   const { maxIterations, tolerance, signal, onProgress, attempt } = options;
   await session.setCentroids(initial);
+  const pause = createYielder();
   let iterations = 0;
   let converged = false;
   let inertia = NaN;
-  let unusable: number[] = [];
   while (iterations < maxIterations) {
+    await pause();
     throwIfAborted(signal);
     const count = Math.min(session.batchSize(iterations), maxIterations - iterations);
     const stats = await session.iterate(count, tolerance);
@@ -74,8 +76,7 @@ export async function runLloyd(session: FitSession, initial: Float64Array, optio
       break;
     }
     const reseeded = reseedEmpty(centroids, counts, options.reseedFrom);
-    unusable = reseeded.unusable;
-    if (unusable.length === counts.filter((c) => c === 0).length) {
+    if (reseeded.unusable.length === counts.filter((c) => c === 0).length) {
       // Nothing could be re-seeded: those clusters stay empty, and the rest has converged.
       converged = true;
       break;

@@ -22,6 +22,8 @@ export interface CentroidState {
  */
 export interface FitSession {
   readonly backend: UsedBackend;
+  /** CPU threads the iterations run on (0 for the GPU). */
+  readonly threads: number;
   /** How many iterations the host should ask for per `iterate` call (GPU: several per submit). */
   batchSize(iterationsDone: number): number;
   /** Replaces the centroids (interleaved RGB, 1 to 256 of them). */

@@ -1,0 +1,266 @@
+/**
+ * The CPU backend's points split into partitions, each assigned by its own Hamerly state: one in this
+ * thread, or one per worker so that every core works. The coordinator adds the partitions' cluster sums;
+ * those are integer-valued, so the result is the same whatever the number of partitions.
+ */
+import { HamerlyLloyd } from './hamerly.js';
+
+/** Messages to a worker. */
+export type PartitionRequest =
+  | { type: 'ping' }
+  | { type: 'load'; points: Float64Array; weights: Float64Array }
+  | { type: 'set'; centroids: Float64Array }
+  | { type: 'step'; next: Float64Array | null }
+  | { type: 'labels' };
+
+/** Messages from a worker. */
+export type PartitionReply =
+  | { type: 'pong' }
+  | { type: 'loaded'; sumOfSquares: number }
+  | { type: 'done' }
+  | { type: 'sums'; counts: Float64Array; sums: Float64Array }
+  | { type: 'labels'; labels: Uint8Array };
+
+/** The cluster totals of one assignment. */
+export interface Totals {
+  counts: Float64Array;
+  sums: Float64Array;
+}
+
+/** A set of partitions that together hold every point. */
+export interface Partitions {
+  readonly count: number;
+  readonly sumOfSquares: number;
+  setCentroids(centroids: Float64Array): Promise<void>;
+  /** Moves to `next` (when given: loosening the bounds), assigns, and returns the totals. */
+  step(next: Float64Array | null): Promise<Totals>;
+  /** Labels of every point, in point order. */
+  labels(): Promise<Uint8Array>;
+  /** Hands the workers back to the pool. */
+  release(): void;
+}
+
+/** One partition in this thread. */
+export function localPartitions(points: Float64Array, weights: Float64Array): Partitions {
+  const lloyd = new HamerlyLloyd(points, weights);
+  return {
+    count: 1,
+    sumOfSquares: lloyd.sumOfSquares,
+    async setCentroids(centroids) {
+      lloyd.setCentroids(centroids);
+    },
+    async step(next) {
+      if (next) lloyd.moveTo(next);
+      lloyd.assign();
+      return { counts: lloyd.counts, sums: lloyd.sums };
+    },
+    async labels() {
+      return lloyd.labels;
+    },
+    release() {},
+  };
+}
+
+/** A worker with one request in flight at a time. */
+interface WorkerLink {
+  send(request: PartitionRequest, transfer?: Transferable[]): Promise<PartitionReply>;
+  terminate(): void;
+}
+
+type WorkerFactory = () => Promise<WorkerLink>;
+
+/** The built worker script, next to the bundle that holds this module (dist/). */
+const WORKER_FILE = './partition-worker.js';
+
+function link(post: (m: unknown, t?: Transferable[]) => void, listen: (onReply: (r: PartitionReply) => void, onError: (e: unknown) => void) => void, terminate: () => void): WorkerLink {
+  let pending: { resolve: (r: PartitionReply) => void; reject: (e: unknown) => void } | undefined;
+  let broken: unknown;
+  listen(
+    (reply) => {
+      const p = pending;
+      pending = undefined;
+      p?.resolve(reply);
+    },
+    (error) => {
+      broken = error;
+      const p = pending;
+      pending = undefined;
+      p?.reject(error);
+    },
+  );
+  return {
+    send(request, transfer) {
+      if (broken) return Promise.reject(broken);
+      return new Promise((resolve, reject) => {
+        pending = { resolve, reject };
+        post(request, transfer);
+      });
+    },
+    terminate,
+  };
+}
+
+async function nodeWorkerFactory(url: URL): Promise<WorkerFactory | undefined> {
+  const [{ Worker }, { existsSync }, { fileURLToPath }] = await Promise.all([
+    import('node:worker_threads'),
+    import('node:fs'),
+    import('node:url'),
+  ]);
+  if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
+  return async () => {
+    const worker = new Worker(url);
+    const linked = link(
+      (m, t) => worker.postMessage(m, t as never),
+      (onReply, onError) => {
+        worker.on('message', onReply);
+        worker.on('error', onError);
+      },
+      () => void worker.terminate(),
+    );
+    // After the listeners: adding a 'message' listener refs the worker again.
+    worker.unref();
+    return linked;
+  };
+}
+
+function browserWorkerFactory(url: URL): WorkerFactory {
+  return async () => {
+    const worker = new Worker(url, { type: 'module', name: 'kmeans-quantizer partition' });
+    return link(
+      (m, t) => worker.postMessage(m, t ?? []),
+      (onReply, onError) => {
+        worker.onmessage = (e: MessageEvent<PartitionReply>) => onReply(e.data);
+        worker.onerror = (e) => {
+          e.preventDefault();
+          onError(new Error(`worker failed: ${e.message}`));
+        };
+      },
+      () => worker.terminate(),
+    );
+  };
+}
+
+/** The cores this environment offers, up to 8. */
+async function defaultThreads(): Promise<number> {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  let cores = nav?.hardwareConcurrency ?? 1;
+  if (!nav?.hardwareConcurrency && (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node) {
+    const os = await import('node:os');
+    cores = os.availableParallelism?.() ?? os.cpus().length;
+  }
+  return Math.max(1, Math.min(8, cores));
+}
+
+/**
+ * Workers shared by every quantizer in this thread: started on first use, kept for later calls (they don't
+ * keep Node alive), lent to one session at a time; a session that finds them busy runs in this thread.
+ */
+class WorkerPool {
+  private workers: WorkerLink[] = [];
+  private factory: Promise<WorkerFactory | undefined> | undefined;
+  private busy = false;
+  private failed = false;
+
+  private async getFactory(): Promise<WorkerFactory | undefined> {
+    this.factory ??= (async () => {
+      try {
+        const url = new URL(WORKER_FILE, import.meta.url);
+        const isNode = Boolean((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node);
+        if (isNode && typeof Worker === 'undefined') return await nodeWorkerFactory(url);
+        if (typeof Worker !== 'undefined') return browserWorkerFactory(url);
+      } catch {
+        // No workers here: the caller runs in this thread.
+      }
+      return undefined;
+    })();
+    return this.factory;
+  }
+
+  /** Up to `count` ready workers, or none (then the caller works alone). */
+  async acquire(count: number): Promise<WorkerLink[] | undefined> {
+    if (this.busy || this.failed || count < 2) return undefined;
+    this.busy = true;
+    try {
+      const factory = await this.getFactory();
+      if (!factory) throw new Error('no worker support');
+      while (this.workers.length < count) {
+        const worker = await factory();
+        const reply = await Promise.race([
+          worker.send({ type: 'ping' }),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('worker did not start')), 5000)),
+        ]);
+        if (reply.type !== 'pong') throw new Error('worker answered wrongly');
+        this.workers.push(worker);
+      }
+      return this.workers.slice(0, count);
+    } catch {
+      this.failed = true;
+      for (const w of this.workers) w.terminate();
+      this.workers = [];
+      this.busy = false;
+      return undefined;
+    }
+  }
+
+  release(): void {
+    this.busy = false;
+  }
+}
+
+const pool = new WorkerPool();
+
+/**
+ * Splits the points over `threads` workers when that is worth it, else one local partition. Each worker
+ * gets a contiguous slice (copied to it); results come back in point order.
+ */
+export async function createPartitions(points: Float64Array, weights: Float64Array, threads: number | undefined): Promise<Partitions> {
+  const count = threads ?? (await defaultThreads());
+  const workers = count > 1 ? await pool.acquire(count) : undefined;
+  if (!workers) return localPartitions(points, weights);
+  try {
+    const m = weights.length;
+    const bounds = workers.map((_, i) => Math.round((m * i) / workers.length)).concat(m);
+    const loaded = await Promise.all(
+      workers.map((w, i) => {
+        const p = points.slice(bounds[i]! * 3, bounds[i + 1]! * 3);
+        const wt = weights.slice(bounds[i]!, bounds[i + 1]!);
+        return w.send({ type: 'load', points: p, weights: wt }, [p.buffer, wt.buffer]);
+      }),
+    );
+    let sumOfSquares = 0;
+    for (const r of loaded) if (r.type === 'loaded') sumOfSquares += r.sumOfSquares;
+    return {
+      count: workers.length,
+      sumOfSquares,
+      async setCentroids(centroids) {
+        await Promise.all(workers.map((w) => w.send({ type: 'set', centroids })));
+      },
+      async step(next) {
+        const replies = await Promise.all(workers.map((w) => w.send({ type: 'step', next })));
+        const k = replies[0]!.type === 'sums' ? replies[0]!.counts.length : 0;
+        const counts = new Float64Array(k);
+        const sums = new Float64Array(k * 3);
+        for (const r of replies) {
+          if (r.type !== 'sums') throw new Error('worker answered wrongly');
+          for (let j = 0; j < k; j++) counts[j]! += r.counts[j]!;
+          for (let j = 0; j < k * 3; j++) sums[j]! += r.sums[j]!;
+        }
+        return { counts, sums };
+      },
+      async labels() {
+        const replies = await Promise.all(workers.map((w) => w.send({ type: 'labels' })));
+        const labels = new Uint8Array(m);
+        replies.forEach((r, i) => {
+          if (r.type === 'labels') labels.set(r.labels, bounds[i]!);
+        });
+        return labels;
+      },
+      release() {
+        pool.release();
+      },
+    };
+  } catch (error) {
+    pool.release();
+    throw error;
+  }
+}

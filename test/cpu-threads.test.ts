@@ -1,0 +1,83 @@
+/**
+ * The CPU backend's worker threads run only from the built package (dist/, where the worker script
+ * lives), so these tests import dist/: any thread count gives the same result, a run yields to the event
+ * loop so that an outside abort lands mid-run, and warm-started flat images keep their palette order.
+ */
+import { existsSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCoffee } from './helpers/images.js';
+
+type Library = typeof import('../src/index.js');
+let lib: Library;
+
+beforeAll(async () => {
+  const url = new URL('../dist/index.js', import.meta.url);
+  if (!existsSync(url)) throw new Error('dist/ is missing: npm test builds it first (npm run build)');
+  lib = (await import(/* @vite-ignore */ url.href)) as Library;
+});
+
+describe('CPU worker threads', () => {
+  it('give exactly the single-thread result, whatever the thread count', async () => {
+    const image = loadCoffee();
+    const one = await lib.quantize(image, { k: 24, backend: 'cpu', threads: 1, seed: 4 });
+    expect(one.threads).toBe(1);
+    for (const threads of [2, 3]) {
+      const many = await lib.quantize(image, { k: 24, backend: 'cpu', threads, seed: 4 });
+      expect(many.threads).toBe(threads);
+      expect(Array.from(many.centroids)).toEqual(Array.from(one.centroids));
+      expect(Buffer.from(many.labels).equals(Buffer.from(one.labels))).toBe(true);
+      expect(many.iterations).toBe(one.iterations);
+      expect(many.inertia).toBe(one.inertia);
+    }
+  });
+
+  it('yields to the event loop, so an abort from a timer lands mid-run', async () => {
+    const image = loadCoffee();
+    for (const threads of [1, 2]) {
+      const controller = new AbortController();
+      let iterations = 0;
+      const run = lib.quantize(image, {
+        k: 64,
+        backend: 'cpu',
+        threads,
+        tolerance: 0,
+        maxIterations: 10_000,
+        signal: controller.signal,
+        onProgress: (e) => {
+          iterations = e.iteration;
+        },
+      });
+      const timer = setTimeout(() => controller.abort(), 50);
+      await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+      clearTimeout(timer);
+      expect(iterations).toBeLessThan(10_000);
+    }
+  });
+});
+
+describe('warm start on an image with few colours', () => {
+  it('orders the exact palette like the warm centroids', async () => {
+    const width = 30;
+    const height = 10;
+    const data = new Uint8Array(width * height * 4);
+    const colours = [
+      [200, 10, 10],
+      [10, 200, 10],
+      [10, 10, 200],
+    ];
+    for (let i = 0; i < width * height; i++) {
+      const c = colours[Math.floor((i % width) / 10)]!;
+      data.set([c[0]!, c[1]!, c[2]!, 255], i * 4);
+    }
+    const warm = [
+      [12, 12, 190],
+      [190, 20, 20],
+      [20, 190, 20],
+    ] as const;
+    const r = await lib.quantize({ data, width, height }, { k: 3, backend: 'cpu', warmStart: warm });
+    expect(r.exactPalette).toBe(true);
+    expect(Array.from(r.palette)).toEqual([10, 10, 200, 200, 10, 10, 10, 200, 10]);
+    expect(r.labels[0]).toBe(1);
+    expect(r.labels[25]).toBe(0);
+  });
+});
