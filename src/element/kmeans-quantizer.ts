@@ -1,0 +1,610 @@
+/**
+ * `<kmeans-quantizer>`: a Lit element that quantizes an image (or live video) with the library and shows
+ * the result, its palette, a before/after comparison and the run's statistics.
+ */
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import type { Backend, QuantizeOptions } from '../options.js';
+import { createQuantizer, type Quantizer } from '../quantizer.js';
+import type { QuantizeResult } from '../result.js';
+import { KmeansCompleteEvent, KmeansErrorEvent, KmeansProgressEvent, type KmeansProgressDetail } from './events.js';
+import { isLiveSource, loadStill, loadUrl, PixelReader, type ElementImageSource } from './source.js';
+import { styles } from './styles.js';
+import { LiveFrames } from './video.js';
+
+/** The views `show` can list. */
+export type KmeansView = 'original' | 'quantized' | 'palette' | 'stats' | 'compare';
+
+const VIEWS: ReadonlySet<string> = new Set<KmeansView>(['original', 'quantized', 'palette', 'stats', 'compare']);
+
+/** The default of `show`: every view but the original on its own (the compare view shows it). */
+export const DEFAULT_SHOW = 'quantized palette stats compare';
+
+/** Properties whose change starts a new run. */
+const RUN_PROPERTIES = ['k', 'backend', 'seed', 'maxIterations', 'tolerance', 'sampleSize'] as const;
+
+/** Attribute <-> number; a removed attribute goes back to `fallback`. Bad text becomes NaN, which the engine rejects. */
+function numberAttribute(fallback: number | undefined) {
+  return {
+    fromAttribute: (value: string | null): number | undefined => (value === null ? fallback : Number(value)),
+    toAttribute: (value: number | undefined | null): string | null => (value === undefined || value === null ? null : String(value)),
+  };
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}
+
+function hex(palette: Uint8Array, i: number): string {
+  let s = '#';
+  for (let c = 0; c < 3; c++) s += palette[i * 3 + c]!.toString(16).padStart(2, '0');
+  return s;
+}
+
+function errorText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^kmeans-quantizer: /, '');
+}
+
+function number(value: number, digits: number): string {
+  if (value === Infinity) return '∞';
+  return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+type Phase = 'idle' | 'loading' | 'running' | 'done' | 'error';
+
+/**
+ * Colour quantization of an image or a live video with k-means, on WebGPU or the CPU.
+ *
+ * ```html
+ * <script type="module" src="/dist/element.js"></script>
+ * <kmeans-quantizer src="photo.jpg" k="16"></kmeans-quantizer>
+ * ```
+ *
+ * Any change of `src`/`image`, `k`, `backend`, `seed`, `max-iterations`, `tolerance` or `sample-size`
+ * starts a new run and cancels the one in flight (through its `AbortSignal`), so only the latest run's
+ * result is ever shown and only it fires `kmeans-complete`. When only `k` changes, the new run starts from
+ * the previous result's centroids (a warm start), which keeps a k slider interactive. A `<video>` or
+ * `MediaStream` is quantized frame after frame (`requestVideoFrameCallback`, else `requestAnimationFrame`),
+ * each frame warm-started from the previous one's centroids so the palette keeps its order; frames that
+ * arrive while one is being quantized are dropped. The element owns one quantizer (GPU resources pooled
+ * inside), destroyed when the element leaves the document.
+ *
+ * Errors (an image that fails to load, `k="0"`, `backend="webgpu"` without an adapter) are shown inside
+ * the element in `part="error"` (`role="alert"`) and fire `kmeans-error`.
+ *
+ * Attributes, reflected to the properties in brackets (a removed attribute means the default):
+ * - `src` (`src`): URL of the image; `image` takes precedence.
+ * - `k` (`k`, default 16): colours, 1..256.
+ * - `backend` (`backend`, default `auto`): `auto`, `webgpu` or `cpu`.
+ * - `seed` (`seed`, default 0), `max-iterations` (`maxIterations`, default 100),
+ *   `tolerance` (`tolerance`, default 0.1), `sample-size` (`sampleSize`, default unset): engine options.
+ * - `show` (`show`, default `quantized palette stats compare`): views to show, space-separated, out of
+ *   `original quantized palette stats compare`.
+ *
+ * Properties without an attribute: `image` (ImageData, ImageBitmap, Blob/File, `<img>`, `<canvas>`,
+ * `<video>` or MediaStream), and the read-only `result` (the `QuantizeResult` on screen), `error`,
+ * `busy` and `fps`. Method: `refresh()` reloads the source and quantizes it from scratch.
+ *
+ * Keyboard: every swatch is a button (Enter/Space copies its hex value); the compare view is a range
+ * input (arrow keys, Home/End move the divider).
+ *
+ * @summary Quantizes an image's colours with k-means and shows the result, palette, comparison and stats.
+ *
+ * @fires {KmeansProgressEvent} kmeans-progress - After every Lloyd iteration of the latest run. `detail`: `{ iteration, attempt, inertia, shift, k }`.
+ * @fires {KmeansCompleteEvent} kmeans-complete - When the latest run's result is on screen (once per frame for video). `detail`: the full `QuantizeResult`.
+ * @fires {KmeansErrorEvent} kmeans-error - When loading or quantizing fails (never for cancelled runs). `detail`: `{ error }`.
+ *
+ * @csspart base - The wrapper of everything inside the element.
+ * @csspart views - The row holding the original, quantized and compare views.
+ * @csspart original - The figure of the original image (`show` contains `original`).
+ * @csspart original-canvas - The canvas of the original image.
+ * @csspart quantized - The figure of the quantized image.
+ * @csspart canvas - The canvas of the quantized image.
+ * @csspart compare - The before/after split view.
+ * @csspart compare-original - The original image, under the split.
+ * @csspart compare-quantized - The quantized image, over the split (right of the divider).
+ * @csspart compare-slider - The `input[type=range]` over the split view that moves the divider (0-100).
+ * @csspart palette - The list of palette swatches.
+ * @csspart swatch - One palette colour: a button that copies its hex value to the clipboard.
+ * @csspart swatch-copied - Added to a swatch for a moment after its value was copied.
+ * @csspart swatch-color - The colour chip inside a swatch.
+ * @csspart swatch-hex - The hex value inside a swatch.
+ * @csspart stats - The statistics list (`dl`).
+ * @csspart status - The status line (loading, iteration in progress, copied).
+ * @csspart placeholder - Shown instead of the views before the first result (no image yet, loading).
+ * @csspart error - The error message (`role="alert"`).
+ *
+ * @cssprop [--kmq-foreground=#1d1d1f] - Text colour.
+ * @cssprop [--kmq-background=transparent] - Background of the element.
+ * @cssprop [--kmq-font=14px/1.4 system-ui, sans-serif] - Font shorthand of the element.
+ * @cssprop [--kmq-mono-font=ui-monospace, monospace] - Font family of hex values and statistics.
+ * @cssprop [--kmq-gap=12px] - Space between the parts.
+ * @cssprop [--kmq-radius=8px] - Corner radius of images, swatches and messages.
+ * @cssprop [--kmq-border-color=#d0d0d7] - Border of swatches and the placeholder.
+ * @cssprop [--kmq-muted-color=#6b6b76] - Captions, labels and the status line.
+ * @cssprop [--kmq-accent-color=#2563eb] - Hover border of swatches; default focus ring colour.
+ * @cssprop [--kmq-focus-ring-color=var(--kmq-accent-color)] - Keyboard focus ring.
+ * @cssprop [--kmq-image-max-height=480px] - Largest height of the images (they keep their aspect ratio).
+ * @cssprop [--kmq-image-rendering=auto] - `image-rendering` of the canvases (`pixelated` to see pixels).
+ * @cssprop [--kmq-canvas-background=#0000000d] - Behind the images (shows through transparent pixels).
+ * @cssprop [--kmq-compare-divider-color=#fff] - The divider line and knob of the compare view.
+ * @cssprop [--kmq-swatch-size=24px] - Size of a swatch's colour chip.
+ * @cssprop [--kmq-swatch-min-width=84px] - Narrowest swatch in the palette grid.
+ * @cssprop [--kmq-swatch-background=transparent] - Background of a swatch button.
+ * @cssprop [--kmq-placeholder-height=160px] - Height of the placeholder before the first result.
+ * @cssprop [--kmq-error-color=#a4161a] - Text of the error message.
+ * @cssprop [--kmq-error-background=#fff0f0] - Background of the error message.
+ * @cssprop [--kmq-error-border-color=#e5484d] - Border of the error message.
+ */
+export class KmeansQuantizerElement extends LitElement {
+  static override styles = styles;
+
+  /** URL of the image to quantize (fetched, so cross-origin images need CORS). `image` takes precedence. */
+  @property({ reflect: true })
+  src: string | undefined;
+
+  /**
+   * The image to quantize, instead of `src`: ImageData, `{ data, width, height }`, ImageBitmap, Blob/File,
+   * `<img>`, `<canvas>`, OffscreenCanvas, or a live `<video>`/MediaStream (quantized frame after frame).
+   * Takes precedence over `src`; set it to `null` to go back to `src`. Compared by identity: call
+   * `refresh()` after changing the pixels of the same object.
+   */
+  @property({ attribute: false })
+  image: ElementImageSource | null = null;
+
+  /** Number of colours: an integer in 1..256. */
+  @property({ reflect: true, converter: numberAttribute(16) })
+  k = 16;
+
+  /** `auto` (WebGPU on a hardware adapter, else the CPU), `webgpu` (forced) or `cpu`. */
+  @property({ reflect: true })
+  backend: Backend = 'auto';
+
+  /** Seed of the pseudo-random initialisation: same seed, same result. */
+  @property({ reflect: true, converter: numberAttribute(0) })
+  seed = 0;
+
+  /** Most Lloyd iterations per run. */
+  @property({ attribute: 'max-iterations', reflect: true, converter: numberAttribute(100) })
+  maxIterations = 100;
+
+  /** Convergence threshold: largest centroid move (0-255 RGB units) that still counts as converged. */
+  @property({ reflect: true, converter: numberAttribute(0.1) })
+  tolerance = 0.1;
+
+  /** Fit on a random sample of this many pixels (then label every pixel); unset fits on all pixels. */
+  @property({ attribute: 'sample-size', reflect: true, converter: numberAttribute(undefined) })
+  sampleSize: number | undefined;
+
+  /** Space-separated views to show: `original`, `quantized`, `palette`, `stats`, `compare`. */
+  @property({ reflect: true })
+  show = DEFAULT_SHOW;
+
+  @state() private _result: QuantizeResult | undefined;
+  @state() private _original: ImageData | undefined;
+  @state() private _error: unknown = undefined;
+  @state() private _phase: Phase = 'idle';
+  @state() private _progress: KmeansProgressDetail | undefined;
+  @state() private _split = 50;
+  @state() private _copied: number | undefined;
+  @state() private _note = '';
+  @state() private _fps = 0;
+
+  private _quantizer: Quantizer | undefined;
+  /** Cancels the run in flight. */
+  private _controller: AbortController | undefined;
+  /** Bumped by every new run and every cancellation: a run whose id is stale shows nothing and fires nothing. */
+  private _runId = 0;
+  /** Cancels loading the current source. */
+  private _loadController: AbortController | undefined;
+  private _still: Promise<ImageData> | undefined;
+  private _live: LiveFrames | undefined;
+  /** The last result of the current source: where a k change (or the next video frame) starts from. */
+  private _warm: QuantizeResult | undefined;
+  private _reader = new PixelReader();
+  private _resetSource = false;
+  private _pendingEvent: KmeansCompleteEvent | KmeansErrorEvent | undefined;
+  private _drawn = new WeakMap<HTMLCanvasElement, ImageData>();
+  private _quantizedData: { result: QuantizeResult; data: ImageData } | undefined;
+  private _noteTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** The latest result on screen, if any. */
+  get result(): QuantizeResult | undefined {
+    return this._result;
+  }
+
+  /** The error on screen, if any. */
+  get error(): unknown {
+    return this._error;
+  }
+
+  /** True while an image loads or a run is in flight (for video: until the first frame is done). */
+  get busy(): boolean {
+    return this._phase === 'loading' || this._phase === 'running';
+  }
+
+  /** Quantized frames per second of a live source (0 for still images). */
+  get fps(): number {
+    return this._live ? this._fps : 0;
+  }
+
+  /** Reloads the source and quantizes it again from scratch (no warm start). */
+  refresh(): void {
+    this._resetSource = true;
+    this.requestUpdate();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Back in the document after a disconnect: start over (the quantizer and the runs were let go).
+    if (this.hasUpdated) this.refresh();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this._stopSource();
+    this._quantizer?.destroy();
+    this._quantizer = undefined;
+    clearTimeout(this._noteTimer);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!this.isConnected) return;
+    if (this._resetSource || changed.has('src') || changed.has('image')) {
+      const keep = this._resetSource && !changed.has('src') && !changed.has('image');
+      this._resetSource = false;
+      this._setSource(keep);
+      return;
+    }
+    const changedRun = RUN_PROPERTIES.filter((p) => changed.has(p));
+    if (changedRun.length === 0) return;
+    const onlyK = changedRun.length === 1 && changedRun[0] === 'k';
+    if (this._live) {
+      // The frame in flight is cancelled; the newest frame is quantized with the new options.
+      this._cancel();
+      this._live.refresh();
+    } else if (this._still) {
+      void this._runStill(onlyK);
+    }
+  }
+
+  protected override updated(): void {
+    this._draw();
+    const event = this._pendingEvent;
+    if (event) {
+      this._pendingEvent = undefined;
+      this.dispatchEvent(event);
+    }
+  }
+
+  /** Stops everything tied to the current source: loading, video frames, the run in flight. */
+  private _stopSource(): void {
+    this._loadController?.abort();
+    this._loadController = undefined;
+    this._still = undefined;
+    this._live?.stop();
+    this._live = undefined;
+    this._cancel();
+  }
+
+  /** Cancels the run in flight (if any); its result, progress and errors are dropped. */
+  private _cancel(): void {
+    this._runId++;
+    this._controller?.abort(new DOMException('superseded by a newer run', 'AbortError'));
+    this._controller = undefined;
+  }
+
+  private _setSource(keepDisplay: boolean): void {
+    this._stopSource();
+    this._warm = undefined;
+    this._error = undefined;
+    this._progress = undefined;
+    this._fps = 0;
+    if (!keepDisplay) {
+      this._result = undefined;
+      this._original = undefined;
+    }
+    const source: ElementImageSource | string | undefined = this.image ?? (this.src ? this.src : undefined);
+    if (source === undefined) {
+      this._phase = 'idle';
+      return;
+    }
+    this._phase = 'loading';
+    if (isLiveSource(source)) {
+      const live = new LiveFrames(source, {
+        process: (frame) => this._runFrame(frame),
+        onError: (error) => {
+          if (this._live === live) this._fail(error);
+        },
+        onFrameDone: (fps) => {
+          if (this._live === live) this._fps = fps;
+        },
+      });
+      this._live = live;
+      live.start();
+      return;
+    }
+    const controller = new AbortController();
+    this._loadController = controller;
+    const still = typeof source === 'string' ? loadUrl(source, controller.signal, this._reader) : loadStill(source, this._reader);
+    still.catch(() => undefined); // reported by the runs that await it
+    this._still = still;
+    void this._runStill(false);
+  }
+
+  /** Starts a run: cancels the one in flight and returns the new run's id and signal. */
+  private _begin(): { id: number; signal: AbortSignal } {
+    this._cancel();
+    const controller = new AbortController();
+    this._controller = controller;
+    return { id: this._runId, signal: controller.signal };
+  }
+
+  private _quantize(pixels: ImageData, id: number, signal: AbortSignal, warm: QuantizeResult | undefined): Promise<QuantizeResult> {
+    this._quantizer ??= createQuantizer();
+    const options: QuantizeOptions = {
+      signal,
+      onProgress: (progress) => {
+        if (id !== this._runId) return;
+        const detail: KmeansProgressDetail = { ...progress, k: options.k ?? 16 };
+        this._progress = detail;
+        this.dispatchEvent(new KmeansProgressEvent(detail));
+      },
+    };
+    // Null or undefined (a removed attribute) means the engine's default.
+    if (this.k != null) options.k = this.k;
+    if (this.backend != null) options.backend = this.backend;
+    if (this.seed != null) options.seed = this.seed;
+    if (this.maxIterations != null) options.maxIterations = this.maxIterations;
+    if (this.tolerance != null) options.tolerance = this.tolerance;
+    if (this.sampleSize != null) options.sampleSize = this.sampleSize;
+    if (warm) options.warmStart = warm.centroids;
+    return this._quantizer.quantize(pixels, options);
+  }
+
+  private async _runStill(warmStart: boolean): Promise<void> {
+    const still = this._still;
+    if (!still) return;
+    const { id, signal } = this._begin();
+    const warm = warmStart ? this._warm : undefined;
+    this._error = undefined;
+    this._progress = undefined;
+    try {
+      const pixels = await still;
+      if (id !== this._runId) return;
+      this._phase = 'running';
+      const result = await this._quantize(pixels, id, signal, warm);
+      if (id !== this._runId) return;
+      this._show(result, pixels);
+    } catch (error) {
+      if (id === this._runId && !isAbort(error)) this._fail(error);
+    } finally {
+      if (id === this._runId) this._controller = undefined;
+    }
+  }
+
+  /** Quantizes one video frame, warm-started from the previous frame so the palette keeps its order. */
+  private async _runFrame(frame: ImageData): Promise<boolean> {
+    const { id, signal } = this._begin();
+    try {
+      const result = await this._quantize(frame, id, signal, this._warm);
+      if (id !== this._runId) return false;
+      this._show(result, frame);
+      return true;
+    } catch (error) {
+      if (id === this._runId && !isAbort(error)) this._fail(error);
+      return false;
+    } finally {
+      if (id === this._runId) this._controller = undefined;
+    }
+  }
+
+  private _show(result: QuantizeResult, original: ImageData): void {
+    this._result = result;
+    this._original = original;
+    this._warm = result;
+    this._error = undefined;
+    this._progress = undefined;
+    this._phase = 'done';
+    this._pendingEvent = new KmeansCompleteEvent(result);
+  }
+
+  private _fail(error: unknown): void {
+    this._error = error;
+    this._phase = 'error';
+    this._progress = undefined;
+    this._result = undefined;
+    this._original = undefined;
+    // A failing video waits for new options instead of failing on every frame.
+    if (this._live) this._live.hold = true;
+    this._pendingEvent = new KmeansErrorEvent({ error });
+    this.requestUpdate();
+  }
+
+  private _views(): Set<KmeansView> {
+    const tokens = (this.show ?? DEFAULT_SHOW).split(/\s+/).filter((t) => VIEWS.has(t));
+    return new Set(tokens as KmeansView[]);
+  }
+
+  /** Paints the current images onto whichever canvases are in the shadow root (each only once per image). */
+  private _draw(): void {
+    const result = this._result;
+    let quantized: ImageData | undefined;
+    if (result) {
+      if (this._quantizedData?.result !== result) {
+        const bytes = new Uint8ClampedArray(result.image.buffer as ArrayBuffer, result.image.byteOffset, result.image.length);
+        this._quantizedData = { result, data: new ImageData(bytes, result.width, result.height) };
+      }
+      quantized = this._quantizedData.data;
+    }
+    for (const canvas of this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas[data-layer]')) {
+      const image = canvas.dataset.layer === 'original' ? this._original : quantized;
+      if (!image || this._drawn.get(canvas) === image) continue;
+      if (canvas.width !== image.width) canvas.width = image.width;
+      if (canvas.height !== image.height) canvas.height = image.height;
+      canvas.getContext('2d')?.putImageData(image, 0, 0);
+      this._drawn.set(canvas, image);
+    }
+  }
+
+  private async _copy(value: string, index: number): Promise<void> {
+    const clipboard = globalThis.navigator?.clipboard;
+    let note: string;
+    if (!clipboard?.writeText) {
+      note = `Clipboard unavailable: ${value}`;
+    } else {
+      try {
+        await clipboard.writeText(value);
+        note = `Copied ${value}`;
+        this._copied = index;
+      } catch {
+        note = `Could not copy ${value} to the clipboard`;
+      }
+    }
+    this._note = note;
+    clearTimeout(this._noteTimer);
+    this._noteTimer = setTimeout(() => {
+      this._note = '';
+      this._copied = undefined;
+    }, 1500);
+  }
+
+  private _onSplit(event: Event): void {
+    this._split = Number((event.target as HTMLInputElement).value);
+  }
+
+  protected override render(): TemplateResult {
+    const result = this._result;
+    const views = this._views();
+    return html`
+      <div part="base" aria-busy=${this.busy ? 'true' : 'false'}>
+        ${this._error !== undefined ? this._renderError() : nothing}
+        ${result
+          ? html`${this._renderViews(result, views)} ${views.has('palette') ? this._renderPalette(result) : nothing}
+            ${views.has('stats') ? this._renderStats(result) : nothing}`
+          : this._error === undefined
+            ? html`<div part="placeholder">${this._placeholderText()}</div>`
+            : nothing}
+        <div part="status" role="status">${this._statusText()}</div>
+      </div>
+    `;
+  }
+
+  private _placeholderText(): string {
+    if (this._phase === 'idle') return 'No image: set the src attribute or the image property.';
+    if (this._live) return 'Waiting for video frames…';
+    return this._phase === 'loading' ? 'Loading image…' : 'Quantizing…';
+  }
+
+  private _statusText(): string {
+    if (this._note) return this._note;
+    const progress = this._progress;
+    if (this._phase === 'loading' && !this._live) return 'Loading image…';
+    if (this._phase === 'running' || (progress && !this._live)) {
+      return progress ? `Quantizing to ${progress.k} colours: iteration ${progress.iteration}` : 'Quantizing…';
+    }
+    return '';
+  }
+
+  private _renderError(): TemplateResult {
+    const error = this._error;
+    const name = error instanceof Error ? error.name : 'Error';
+    return html`<div part="error" role="alert"><strong>Could not quantize the image</strong>${name}: ${errorText(error)}</div>`;
+  }
+
+  private _renderViews(result: QuantizeResult, views: Set<KmeansView>): TemplateResult | typeof nothing {
+    if (!views.has('original') && !views.has('quantized') && !views.has('compare')) return nothing;
+    const colours = `${result.paletteSize} colour${result.paletteSize === 1 ? '' : 's'}`;
+    const split = this._split;
+    return html`
+      <div part="views">
+        ${views.has('original')
+          ? html`<figure part="original">
+              <canvas part="original-canvas" data-layer="original" role="img" aria-label="Original image"></canvas>
+              <figcaption>Original</figcaption>
+            </figure>`
+          : nothing}
+        ${views.has('quantized')
+          ? html`<figure part="quantized">
+              <canvas part="canvas" data-layer="quantized" role="img" aria-label=${`Quantized image, ${colours}`}></canvas>
+              <figcaption>Quantized · ${colours}</figcaption>
+            </figure>`
+          : nothing}
+        ${views.has('compare')
+          ? html`<div part="compare" style=${styleMap({ '--_split': `${split}%` })}>
+              <canvas part="compare-original" data-layer="original" aria-hidden="true"></canvas>
+              <canvas part="compare-quantized" data-layer="quantized" aria-hidden="true"></canvas>
+              <span class="corner left" aria-hidden="true">Original</span>
+              <span class="corner right" aria-hidden="true">Quantized</span>
+              <input
+                part="compare-slider"
+                type="range"
+                min="0"
+                max="100"
+                step="1"
+                .value=${String(split)}
+                aria-label="Before and after: share of the original image, shown on the left"
+                aria-valuetext=${`${split}% original, ${100 - split}% quantized`}
+                @input=${this._onSplit}
+              />
+              <div class="divider"></div>
+            </div>`
+          : nothing}
+      </div>
+    `;
+  }
+
+  private _renderPalette(result: QuantizeResult): TemplateResult {
+    const swatches: TemplateResult[] = [];
+    for (let i = 0; i < result.paletteSize; i++) {
+      const value = hex(result.palette, i);
+      const copied = this._copied === i;
+      swatches.push(html`<li>
+        <button
+          type="button"
+          part=${copied ? 'swatch swatch-copied' : 'swatch'}
+          data-hex=${value}
+          aria-label=${`Copy ${value}`}
+          title=${`Copy ${value}`}
+          @click=${() => void this._copy(value, i)}
+        >
+          <span part="swatch-color" style=${styleMap({ background: value })}></span>
+          <span part="swatch-hex">${value}</span>
+        </button>
+      </li>`);
+    }
+    return html`<ul part="palette" aria-label=${`Palette, ${result.paletteSize} colours`}>${swatches}</ul>`;
+  }
+
+  private _renderStats(result: QuantizeResult): TemplateResult {
+    const adapter = result.adapter;
+    const adapterText = adapter
+      ? [adapter.description, adapter.vendor, adapter.architecture].filter(Boolean).join(' · ') + (adapter.isFallbackAdapter ? ' (software)' : '')
+      : '';
+    const stat = (name: string, label: string, value: string, wide = false): TemplateResult =>
+      html`<div class=${wide ? 'wide' : ''}><dt>${label}</dt><dd data-stat=${name}>${value}</dd></div>`;
+    return html`<dl part="stats">
+      ${stat('backend', 'Backend', result.backend)}
+      ${stat('colours', 'Colours', `${result.paletteSize} (k = ${result.k})`)}
+      ${stat('iterations', 'Iterations', String(result.iterations))}
+      ${stat('converged', 'Converged', result.converged ? 'yes' : 'no')}
+      ${stat('inertia', 'Inertia', number(result.inertia, 0))}
+      ${stat('psnr', 'PSNR', `${number(result.psnr, 2)} dB`)}
+      ${stat('ms', 'Time', `${number(result.timings.total, 1)} ms`)}
+      ${this._live ? stat('fps', 'Frames per second', number(this._fps, 1)) : nothing}
+      ${stat('size', 'Size', `${result.width} × ${result.height}`)}
+      ${result.fallbackReason ? stat('fallback', 'Fell back to the CPU because', result.fallbackReason, true) : nothing}
+      ${adapterText ? stat('adapter', 'WebGPU adapter', adapterText, true) : nothing}
+    </dl>`;
+  }
+}
+
+if (!customElements.get('kmeans-quantizer')) customElements.define('kmeans-quantizer', KmeansQuantizerElement);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'kmeans-quantizer': KmeansQuantizerElement;
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Turns whatever the element was given (a URL, ImageData, a bitmap, a Blob, an <img>, ...) into ImageData:
+ * the pixels the quantizer reads and the "original" views draw. Live sources (a <video>, a MediaStream)
+ * are handled frame by frame in video.ts.
+ */
+import type { RawImage } from '../image.js';
+
+/** Still images the element accepts through its `image` property. */
+export type StillImageSource =
+  | ImageData
+  | RawImage
+  | ImageBitmap
+  | Blob
+  | HTMLImageElement
+  | HTMLCanvasElement
+  | OffscreenCanvas;
+
+/** Live sources: quantized frame after frame. */
+export type LiveImageSource = HTMLVideoElement | MediaStream;
+
+/** Everything the element's `image` property accepts. */
+export type ElementImageSource = StillImageSource | LiveImageSource;
+
+type Drawable = ImageBitmap | HTMLImageElement | HTMLCanvasElement | OffscreenCanvas | HTMLVideoElement;
+
+/** Options that keep the bytes as stored in the file (the same decoding the library's tests use). */
+const BITMAP_OPTIONS: ImageBitmapOptions = { colorSpaceConversion: 'none', premultiplyAlpha: 'none' };
+
+export function isLiveSource(source: unknown): source is LiveImageSource {
+  return (
+    (typeof HTMLVideoElement !== 'undefined' && source instanceof HTMLVideoElement) ||
+    (typeof MediaStream !== 'undefined' && source instanceof MediaStream)
+  );
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}
+
+/** A reusable 2D context for reading pixels back. */
+export class PixelReader {
+  private canvas: OffscreenCanvas | HTMLCanvasElement | undefined;
+  private ctx: OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | undefined;
+
+  /** Draws `source` at its natural size and returns its pixels. */
+  read(source: Drawable, width: number, height: number): ImageData {
+    if (!(width > 0 && height > 0)) {
+      throw new RangeError(`kmeans-quantizer: the image is empty (${width}x${height})`);
+    }
+    if (!this.canvas || !this.ctx) {
+      this.canvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(width, height) : document.createElement('canvas');
+      const ctx = this.canvas.getContext('2d', { willReadFrequently: true }) as
+        | OffscreenCanvasRenderingContext2D
+        | CanvasRenderingContext2D
+        | null;
+      if (!ctx) throw new TypeError('kmeans-quantizer: could not create a 2D canvas context to read the image');
+      this.ctx = ctx;
+    }
+    if (this.canvas.width !== width || this.canvas.height !== height) {
+      this.canvas.width = width;
+      this.canvas.height = height;
+    } else {
+      this.ctx.clearRect(0, 0, width, height);
+    }
+    this.ctx.drawImage(source, 0, 0, width, height);
+    try {
+      return this.ctx.getImageData(0, 0, width, height);
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'SecurityError') {
+        throw new Error('kmeans-quantizer: the image is cross-origin without CORS, so its pixels cannot be read', { cause: error });
+      }
+      throw error;
+    }
+  }
+}
+
+async function decodeBlob(blob: Blob, label: string, reader: PixelReader): Promise<ImageData> {
+  let bitmap: ImageBitmap | undefined;
+  try {
+    bitmap = await createImageBitmap(blob, BITMAP_OPTIONS);
+  } catch {
+    // Some formats (SVG) only decode through an <img>.
+    const url = URL.createObjectURL(blob);
+    try {
+      const img = new Image();
+      img.src = url;
+      await img.decode();
+      return reader.read(img, img.naturalWidth, img.naturalHeight);
+    } catch (error) {
+      throw new Error(`kmeans-quantizer: could not decode ${label} as an image`, { cause: error });
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+  }
+  try {
+    return reader.read(bitmap, bitmap.width, bitmap.height);
+  } finally {
+    bitmap.close();
+  }
+}
+
+/** Fetches and decodes an image URL (relative URLs resolve against the document). */
+export async function loadUrl(src: string, signal: AbortSignal, reader = new PixelReader()): Promise<ImageData> {
+  let response: Response;
+  try {
+    response = await fetch(src, { signal });
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    throw new Error(`kmeans-quantizer: could not load "${src}": ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  if (!response.ok) {
+    throw new Error(`kmeans-quantizer: could not load "${src}": HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+  }
+  const blob = await response.blob();
+  signal.throwIfAborted();
+  return decodeBlob(blob, `"${src}"`, reader);
+}
+
+/** Reads a still source's pixels. ImageData is used as it is (never written). */
+export async function loadStill(source: StillImageSource, reader = new PixelReader()): Promise<ImageData> {
+  if (typeof ImageData !== 'undefined' && source instanceof ImageData) return source;
+  if (typeof Blob !== 'undefined' && source instanceof Blob) {
+    return decodeBlob(source, typeof File !== 'undefined' && source instanceof File ? `"${source.name}"` : 'the Blob', reader);
+  }
+  if (typeof HTMLImageElement !== 'undefined' && source instanceof HTMLImageElement) {
+    if (!source.complete || source.naturalWidth === 0) {
+      try {
+        await source.decode();
+      } catch (error) {
+        throw new Error(`kmeans-quantizer: could not load the <img> "${source.currentSrc || source.src}"`, { cause: error });
+      }
+    }
+    return reader.read(source, source.naturalWidth, source.naturalHeight);
+  }
+  if (
+    (typeof ImageBitmap !== 'undefined' && source instanceof ImageBitmap) ||
+    (typeof HTMLCanvasElement !== 'undefined' && source instanceof HTMLCanvasElement) ||
+    (typeof OffscreenCanvas !== 'undefined' && source instanceof OffscreenCanvas)
+  ) {
+    return reader.read(source, source.width, source.height);
+  }
+  if (typeof source === 'object' && source !== null && 'data' in source && 'width' in source && 'height' in source) {
+    const { data, width, height } = source;
+    if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) {
+      throw new TypeError('kmeans-quantizer: image.data must be a Uint8Array or Uint8ClampedArray of RGBA bytes');
+    }
+    if (data.length !== width * height * 4 || width * height === 0) {
+      throw new RangeError(`kmeans-quantizer: image data length must be width*height*4 = ${width * height * 4}, got ${data.length}`);
+    }
+    const bytes = new Uint8ClampedArray(data.length);
+    bytes.set(data);
+    return new ImageData(bytes, width, height);
+  }
+  throw new TypeError(
+    'kmeans-quantizer: unsupported image; use ImageData, ImageBitmap, a Blob/File, <img>, <canvas>, <video> or a MediaStream',
+  );
+}
