@@ -13,3 +13,4 @@ export {
 export type { AdapterDescription, QuantizeResult, StageTimings } from './result.js';
 export type { BrowserImageSource, QuantizeInput, RawImage } from './image.js';
 export { psnrFromMse, measureErrors, type ErrorMetrics } from './metrics.js';
+export * from './analysis/index.js';

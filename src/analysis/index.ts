@@ -1,0 +1,47 @@
+/**
+ * Analysis functions: everything the seed notebooks compute with scikit-learn and OpenCV, built on the
+ * engine's `quantize()` / `createQuantizer()`. Browser- and Node-safe (no `node:` imports).
+ */
+export type { AnalysisProgress, AnalysisRunOptions, RgbaImage } from './common.js';
+export { sweep, DEFAULT_SWEEP_KS, type SweepEntry, type SweepOptions, type SweepResult } from './sweep.js';
+export { elbow, findKnee, type ElbowOptions, type ElbowPoint, type ElbowResult } from './elbow.js';
+export { channelHistograms, type ChannelHistogramOptions, type ChannelHistograms } from './histogram.js';
+export { bitsPerPixel, countDistinctColours, rawSizeBytes } from './size.js';
+export {
+  decodePng,
+  encodeIndexedPng,
+  encodePng,
+  indexedBitDepth,
+  pngSizes,
+  resultToIndexedPng,
+  type DecodedPngImage,
+  type IndexedImage,
+  type IndexedResultLike,
+  type PngColourType,
+  type PngEncodeOptions,
+  type PngSizes,
+  type TruecolourPngOptions,
+} from './png.js';
+export {
+  compareRandomCodebook,
+  randomCodebook,
+  type CodebookComparison,
+  type CodebookComparisonOptions,
+  type RandomCodebookOptions,
+  type RandomCodebookResult,
+} from './baseline.js';
+export {
+  quantizePerChannel,
+  quantizeValues,
+  type PerChannelOptions,
+  type PerChannelResult,
+  type ValueLevels,
+  type ValueMethod,
+  type ValueQuantizeOptions,
+  type ValueQuantizeResult,
+} from './values.js';
+export { resizeImage, type ResizedImage, type ResizeFilter, type ResizeOptions } from './resize.js';
+export { ciede2000, srgbToLab, type Ciede2000Weights, type Lab } from './colour.js';
+export { qualityReport, ssim, type QualityOptions, type QualityReport } from './quality.js';
+export { paletteToCss, paletteToGpl, paletteToJson, type PaletteJsonEntry } from './palette-export.js';
+export { sweepGif, type GifFrame, type SweepGifOptions } from './gif.js';

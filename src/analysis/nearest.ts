@@ -1,0 +1,60 @@
+/**
+ * Nearest palette colour of every pixel, memoised per distinct colour (photos repeat colours a lot), for
+ * the baselines. Internal to the analysis modules.
+ */
+
+/** Index of the nearest palette colour (squared RGB distance; the lowest index wins ties). */
+export function nearestIndex(r: number, g: number, b: number, palette: Uint8Array | Float64Array): number {
+  let best = 0;
+  let bestD = Infinity;
+  for (let j = 0, o = 0; o < palette.length; j++, o += 3) {
+    const dr = r - palette[o]!;
+    const dg = g - palette[o + 1]!;
+    const db = b - palette[o + 2]!;
+    const d = dr * dr + dg * dg + db * db;
+    if (d < bestD) {
+      bestD = d;
+      best = j;
+    }
+  }
+  return best;
+}
+
+/** A memo of colour -> palette index: open addressing on packed RGB, filled up to half its slots. */
+export class NearestMemo {
+  private readonly keys: Int32Array;
+  private readonly values: Uint8Array;
+  private readonly mask: number;
+  private readonly bits: number;
+  private filled = 0;
+
+  constructor(
+    private readonly palette: Uint8Array | Float64Array,
+    pixelCount: number,
+  ) {
+    let bits = 10;
+    while (bits < 22 && 1 << bits < 2 * pixelCount) bits++;
+    this.bits = bits;
+    this.mask = (1 << bits) - 1;
+    this.keys = new Int32Array(1 << bits).fill(-1);
+    this.values = new Uint8Array(1 << bits);
+  }
+
+  /** The palette index nearest to the packed colour r | g << 8 | b << 16. */
+  label(colour: number): number {
+    let slot = Math.imul(colour, 0x9e3779b1) >>> (32 - this.bits);
+    for (;;) {
+      const key = this.keys[slot]!;
+      if (key === colour) return this.values[slot]!;
+      if (key === -1) break;
+      slot = (slot + 1) & this.mask;
+    }
+    const label = nearestIndex(colour & 255, (colour >>> 8) & 255, (colour >>> 16) & 255, this.palette);
+    if (this.filled * 2 < this.keys.length) {
+      this.keys[slot] = colour;
+      this.values[slot] = label;
+      this.filled++;
+    }
+    return label;
+  }
+}

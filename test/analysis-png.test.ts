@@ -1,0 +1,247 @@
+/**
+ * PNG encoders and decoder of src/analysis, checked against pngjs (an independent decoder and encoder):
+ * PNG-8 round trips are pixel-exact, the IHDR bit depth follows the palette size, tRNS alphas land on the
+ * right entries, truecolour files decode to the input, and pngSizes compares like seed notebook 004.
+ */
+import { describe, expect, it } from 'vitest';
+import { deflateSync } from 'node:zlib';
+import { PNG } from 'pngjs';
+import {
+  bitsPerPixel,
+  decodePng,
+  encodeIndexedPng,
+  encodePng,
+  indexedBitDepth,
+  pngSizes,
+  quantize,
+  resultToIndexedPng,
+} from '../src/index.js';
+import { crop, loadCoffee, randomImage, randomInt, seededRandom } from './helpers/images.js';
+
+/** Chunks of a PNG file, by an independent little parser. */
+function chunks(png: Uint8Array): { type: string; data: Uint8Array }[] {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  const out: { type: string; data: Uint8Array }[] = [];
+  for (let at = 8; at < png.length; ) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(...png.subarray(at + 4, at + 8));
+    out.push({ type, data: png.subarray(at + 8, at + 8 + length) });
+    at += 12 + length;
+  }
+  return out;
+}
+
+/** A PNG assembled by hand (node:zlib, a bitwise CRC), to feed the decoder files our encoders never write. */
+function handPng(width: number, height: number, depth: number, colourType: number, raw: Buffer, trns?: Buffer): Uint8Array {
+  const crc = (bytes: Buffer): number => {
+    let c = 0xffffffff;
+    for (const byte of bytes) {
+      c ^= byte;
+      for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+    }
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), body.length + 4);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = depth;
+  ihdr[9] = colourType;
+  const parts = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr)];
+  if (trns) parts.push(chunk('tRNS', trns));
+  parts.push(chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0)));
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+function randomIndexed(colours: number, width: number, height: number, seed: number): { palette: Uint8Array; labels: Uint8Array } {
+  const random = seededRandom(seed);
+  const palette = new Uint8Array(colours * 3);
+  for (let i = 0; i < palette.length; i++) palette[i] = randomInt(random, 0, 255);
+  const labels = new Uint8Array(width * height);
+  for (let i = 0; i < labels.length; i++) labels[i] = randomInt(random, 0, colours - 1);
+  // Make sure the largest index occurs (it decides nothing, but exercises the top bits of a packed byte).
+  labels[labels.length - 1] = colours - 1;
+  return { palette, labels };
+}
+
+describe('encodeIndexedPng', () => {
+  // Odd width: rows end in a partly used byte at bit depths 1, 2 and 4.
+  const width = 37;
+  const height = 23;
+
+  for (const [k, depth] of [
+    [2, 1],
+    [3, 2],
+    [4, 2],
+    [16, 4],
+    [17, 8],
+    [256, 8],
+  ] as const) {
+    it(`k = ${k}: colour type 3, bit depth ${depth}, pixel-exact through pngjs`, () => {
+      const { palette, labels } = randomIndexed(k, width, height, 100 + k);
+      const png = encodeIndexedPng({ palette, labels, width, height });
+      // IHDR: 8-byte signature, length, "IHDR", width, height, then bit depth (byte 24) and colour type (25).
+      expect(png[24]).toBe(depth);
+      expect(png[25]).toBe(3);
+      expect(indexedBitDepth(k)).toBe(depth);
+      const plte = chunks(png).find((c) => c.type === 'PLTE')!;
+      expect(plte.data.length).toBe(k * 3);
+      expect(chunks(png).some((c) => c.type === 'tRNS')).toBe(false);
+
+      const decoded = PNG.sync.read(Buffer.from(png));
+      expect([decoded.width, decoded.height]).toEqual([width, height]);
+      for (let i = 0; i < labels.length; i++) {
+        const j = labels[i]! * 3;
+        const got = [decoded.data[i * 4], decoded.data[i * 4 + 1], decoded.data[i * 4 + 2], decoded.data[i * 4 + 3]];
+        if (got[0] !== palette[j] || got[1] !== palette[j + 1] || got[2] !== palette[j + 2] || got[3] !== 255) {
+          throw new Error(`pixel ${i}: got ${got.join(',')}, want ${palette[j]},${palette[j + 1]},${palette[j + 2]},255`);
+        }
+      }
+      // Our own decoder gives the indices back.
+      const ours = decodePng(png);
+      expect(ours.colourType).toBe('indexed');
+      expect(ours.bitDepth).toBe(depth);
+      expect(Array.from(ours.labels!)).toEqual(Array.from(labels));
+      expect(Array.from(ours.palette!)).toEqual(Array.from(palette));
+      expect(Buffer.from(ours.data.buffer).equals(decoded.data)).toBe(true);
+    });
+  }
+
+  it('bit depth matches bitsPerPixel rounded up to a PNG depth', () => {
+    for (let k = 1; k <= 256; k++) {
+      const bits = bitsPerPixel(k);
+      const depth = indexedBitDepth(k);
+      expect(depth).toBeGreaterThanOrEqual(bits);
+      expect([1, 2, 4, 8]).toContain(depth);
+      // The smallest PNG depth that holds the bits.
+      expect([1, 2, 4, 8].find((d) => d >= Math.max(1, bits))).toBe(depth);
+    }
+  });
+
+  it('writes tRNS alphas on the right entries, without trailing opaque ones', () => {
+    const { palette, labels } = randomIndexed(5, 9, 7, 3);
+    const alpha = Uint8Array.from([255, 0, 128, 255, 255]);
+    const png = encodeIndexedPng({ palette, labels, width: 9, height: 7, alpha });
+    const trns = chunks(png).find((c) => c.type === 'tRNS')!;
+    expect(Array.from(trns.data)).toEqual([255, 0, 128]);
+    const decoded = PNG.sync.read(Buffer.from(png));
+    for (let i = 0; i < labels.length; i++) expect(decoded.data[i * 4 + 3]).toBe(alpha[labels[i]!]);
+    expect(Array.from(decodePng(png).alpha!)).toEqual(Array.from(alpha));
+  });
+
+  it('single-colour and 1x1 images', () => {
+    const png = encodeIndexedPng({ palette: [[10, 20, 30]], labels: new Uint8Array(1), width: 1, height: 1 });
+    expect(png[24]).toBe(1);
+    expect(Array.from(PNG.sync.read(Buffer.from(png)).data)).toEqual([10, 20, 30, 255]);
+  });
+
+  it('a quantization result with alpha keeps it through (colour, alpha) palette entries', async () => {
+    const image = randomImage(16, 16, 9);
+    for (let i = 0; i < 256; i++) image.data[i * 4 + 3] = i % 3 === 0 ? 0 : 255;
+    const result = await quantize(image, { k: 4, backend: 'cpu', maxIterations: 5 });
+    const png = resultToIndexedPng(result);
+    const decoded = PNG.sync.read(Buffer.from(png));
+    expect(Buffer.from(decoded.data).equals(Buffer.from(result.image.buffer))).toBe(true);
+    expect(png[24]).toBe(4); // 4 colours x 2 alphas = 8 entries
+  });
+
+  it('rejects bad arguments with typed errors naming them', () => {
+    const ok = { palette: new Uint8Array(6), labels: new Uint8Array(4), width: 2, height: 2 };
+    expect(() => encodeIndexedPng({ ...ok, palette: new Uint8Array(5) })).toThrow(/image\.palette\.length/);
+    expect(() => encodeIndexedPng({ ...ok, palette: new Uint8Array(5) })).toThrow(RangeError);
+    expect(() => encodeIndexedPng({ ...ok, palette: new Uint8Array(257 * 3) })).toThrow(RangeError);
+    expect(() => encodeIndexedPng({ ...ok, labels: Uint8Array.from([0, 1, 2, 0]) })).toThrow(/image\.labels\[2\]/);
+    expect(() => encodeIndexedPng({ ...ok, labels: new Uint8Array(3) })).toThrow(RangeError);
+    expect(() => encodeIndexedPng({ ...ok, labels: [0, 0, 0, 0] as unknown as Uint8Array })).toThrow(TypeError);
+    expect(() => encodeIndexedPng({ ...ok, width: 0 })).toThrow(/image\.width/);
+    expect(() => encodeIndexedPng({ ...ok, height: 1.5 })).toThrow(RangeError);
+    expect(() => encodeIndexedPng({ ...ok, alpha: new Uint8Array(3) })).toThrow(/image\.alpha\.length/);
+    expect(() => encodeIndexedPng(ok, { level: 10 })).toThrow(/options\.level/);
+    expect(() => encodeIndexedPng(ok, { levl: 1 } as never)).toThrow(TypeError);
+  });
+});
+
+describe('encodePng (truecolour) and decodePng', () => {
+  it('opaque images become RGB (colour type 2) and decode exactly with pngjs', () => {
+    const image = crop(loadCoffee(), 100, 80, 61, 47);
+    const png = encodePng(image);
+    expect(png[25]).toBe(2);
+    const decoded = PNG.sync.read(Buffer.from(png));
+    expect(Buffer.from(decoded.data).equals(Buffer.from(image.data))).toBe(true);
+  });
+
+  it('images with alpha become RGBA (colour type 6); every level decodes exactly', () => {
+    const image = randomImage(33, 17, 4, true);
+    for (const level of [0, 1, 9]) {
+      const png = encodePng(image, { level });
+      expect(png[25]).toBe(6);
+      expect(Buffer.from(PNG.sync.read(Buffer.from(png)).data).equals(Buffer.from(image.data))).toBe(true);
+      expect(Buffer.from(decodePng(png).data.buffer).equals(Buffer.from(image.data))).toBe(true);
+    }
+  });
+
+  it('decodes pngjs files of other colour types and 16-bit depth', () => {
+    const image = randomImage(13, 11, 5, true);
+    const rgba = PNG.sync.write(Object.assign(new PNG({ width: 13, height: 11 }), { data: Buffer.from(image.data) }));
+    expect(Buffer.from(decodePng(new Uint8Array(rgba)).data.buffer).equals(Buffer.from(image.data))).toBe(true);
+
+    // pngjs blends alpha into a background when it writes RGB, so give it an opaque image.
+    const opaque = randomImage(13, 11, 6);
+    const rgb = new Uint8Array(PNG.sync.write(Object.assign(new PNG({ width: 13, height: 11 }), { data: Buffer.from(opaque.data) }), { colorType: 2 }));
+    const decodedRgb = decodePng(rgb);
+    expect(decodedRgb.colourType).toBe('rgb');
+    for (let i = 0; i < 13 * 11; i++) {
+      expect([decodedRgb.data[i * 4], decodedRgb.data[i * 4 + 1], decodedRgb.data[i * 4 + 2], decodedRgb.data[i * 4 + 3]]).toEqual([
+        opaque.data[i * 4],
+        opaque.data[i * 4 + 1],
+        opaque.data[i * 4 + 2],
+        255,
+      ]);
+    }
+
+    // 16-bit RGBA, written by hand with node:zlib.
+    const samples = new Uint16Array(4 * 3 * 4);
+    for (let i = 0; i < samples.length; i++) samples[i] = (i * 4099) & 0xffff;
+    const raw = Buffer.alloc(3 * (1 + 4 * 8));
+    for (let y = 0; y < 3; y++) for (let x = 0; x < 16; x++) raw.writeUInt16BE(samples[y * 16 + x]!, y * 33 + 1 + x * 2);
+    const decodedDeep = decodePng(handPng(4, 3, 16, 6, raw));
+    expect(decodedDeep.bitDepth).toBe(16);
+    expect(decodedDeep.colourType).toBe('rgba');
+    for (let i = 0; i < samples.length; i++) expect(decodedDeep.data[i]).toBe(Math.round(samples[i]! / 257));
+
+    // 4-bit greyscale with a tRNS key colour.
+    const grey = [0, 5, 15, 7, 3];
+    const row = Buffer.from([0, (grey[0]! << 4) | grey[1]!, (grey[2]! << 4) | grey[3]!, grey[4]! << 4]);
+    const decodedGrey = decodePng(handPng(5, 1, 4, 0, row, Buffer.from([0, 7])));
+    expect(decodedGrey.colourType).toBe('greyscale');
+    expect(Array.from(decodedGrey.data)).toEqual(grey.flatMap((v) => [v * 17, v * 17, v * 17, v === 7 ? 0 : 255]));
+  });
+
+  it('rejects non-PNG bytes with a TypeError', () => {
+    expect(() => decodePng(new Uint8Array([1, 2, 3]))).toThrow(TypeError);
+    expect(() => decodePng('png' as never)).toThrow(TypeError);
+    expect(() => encodePng({ data: new Uint8Array(8), width: 3, height: 1 })).toThrow(/image\.data\.length/);
+  });
+});
+
+describe('pngSizes', () => {
+  it('coffee at k = 16: PNG-8 (4 bits) < quantized truecolour < original truecolour', async () => {
+    const coffee = loadCoffee();
+    const result = await quantize(coffee, { k: 16, backend: 'cpu', maxIterations: 10 });
+    const sizes = pngSizes(coffee, result);
+    expect(sizes.indexedBitDepth).toBe(4);
+    expect(sizes.alphaKept).toBe(true);
+    expect(sizes.indexedPngBytes).toBeLessThan(sizes.rgbaPngBytes);
+    expect(sizes.rgbaPngBytes).toBeLessThan(sizes.originalPngBytes);
+    // The PNG-8 cannot beat the entropy bound by much: at least a tenth of the raw 4-bit size.
+    expect(sizes.indexedPngBytes).toBeGreaterThan((coffee.width * coffee.height * 4) / 8 / 10);
+    expect(() => pngSizes(crop(coffee, 0, 0, 10, 10), result)).toThrow(RangeError);
+  });
+});
