@@ -49,6 +49,14 @@ export interface QuantizeOptions {
    * across video frames). Takes precedence over `init` for the first attempt. @default undefined
    */
   warmStart?: Float64Array | ReadonlyArray<RGB>;
+  /**
+   * `'lloyd'`: full k-means iterations over every fitted pixel (on the chosen backend). `'minibatch'`:
+   * mini-batch k-means on the CPU (random batches of `batchSize` pixels, `maxIterations` batches at most,
+   * stopping after 10 calm batches), then the final assignment on the chosen backend. @default 'lloyd'
+   */
+  algorithm?: 'lloyd' | 'minibatch';
+  /** Pixels per batch of `algorithm: 'minibatch'`: an integer >= 1. @default 1024 */
+  batchSize?: number;
   /** Independent runs with different seeds; the one with the lowest inertia wins (sklearn's `n_init`). @default 1 */
   attempts?: number;
   /**
@@ -99,6 +107,8 @@ export interface ResolvedOptions {
   seed: number;
   init: 'kmeans++' | 'random' | Float64Array;
   warmStart: Float64Array | undefined;
+  algorithm: 'lloyd' | 'minibatch';
+  batchSize: number;
   attempts: number;
   sampleSize: number | undefined;
   threads: number | undefined;
@@ -113,7 +123,7 @@ export class GpuUnavailableError extends Error {
 }
 
 const OPTION_KEYS = new Set<string>([
-  'k', 'maxIterations', 'tolerance', 'seed', 'init', 'warmStart', 'attempts', 'sampleSize', 'threads', 'backend', 'signal',
+  'k', 'maxIterations', 'tolerance', 'seed', 'init', 'warmStart', 'algorithm', 'batchSize', 'attempts', 'sampleSize', 'threads', 'backend', 'signal',
   'onProgress', 'gpu', 'device', 'maxChunkPixels',
 ]);
 
@@ -189,6 +199,9 @@ export function resolveOptions(options: QuantizeOptions | undefined): ResolvedOp
   const seed = o.seed === undefined ? 0 : integer('seed', o.seed, -(2 ** 53) + 1, 2 ** 53 - 1);
   const init = o.init === undefined ? 'kmeans++' : resolveInit(o.init, k);
   const warmStart = o.warmStart === undefined ? undefined : resolveWarmStart(o.warmStart);
+  const algorithm = o.algorithm === undefined ? 'lloyd' : o.algorithm;
+  if (algorithm !== 'lloyd' && algorithm !== 'minibatch') fail('type', 'algorithm', '"lloyd" or "minibatch"', algorithm);
+  const batchSize = o.batchSize === undefined ? 1024 : integer('batchSize', o.batchSize, 1, 1 << 24);
   const attempts = o.attempts === undefined ? 1 : integer('attempts', o.attempts, 1, 1000);
   // A sample smaller than k could not give k centroids: refuse it rather than return a short palette.
   const sampleSize = o.sampleSize === undefined ? undefined : integer('sampleSize', o.sampleSize, k, Number.MAX_SAFE_INTEGER);
@@ -214,6 +227,8 @@ export function resolveOptions(options: QuantizeOptions | undefined): ResolvedOp
     seed,
     init,
     warmStart,
+    algorithm,
+    batchSize,
     attempts,
     sampleSize,
     threads,

@@ -10,6 +10,7 @@ import { createCpuSession } from './kmeans/cpu.js';
 import { buildHistogram, distinctColoursUpTo, gather, sampleIndices, unpackColours } from './kmeans/histogram.js';
 import { kmeansPlusPlus, randomInit, refineOnSample, warmStartCentroids, type WeightedPoints } from './kmeans/init.js';
 import { runLloyd, type FitOutcome } from './kmeans/lloyd.js';
+import { miniBatchFit } from './kmeans/minibatch.js';
 import { createRandom } from './kmeans/random.js';
 import type { FitSession } from './kmeans/session.js';
 import {
@@ -99,6 +100,10 @@ function initialCentroids(options: ResolvedOptions, samples: InitSamples, attemp
     return options.warmStart.length === options.k * 3 ? warm : refineOnSample(samples.refine, warm, options.maxIterations, Math.max(options.tolerance, REFINE_TOLERANCE)).centroids;
   }
   if (options.init instanceof Float64Array) return options.init;
+  if (options.algorithm === 'minibatch') {
+    // Mini-batch k-means starts from the raw picks, as scikit-learn's does: polishing is its own job.
+    return options.init === 'random' ? randomInit(samples.seed, options.k, random) : kmeansPlusPlus(samples.seed, options.k, random);
+  }
   // Local optima differ most at small k, where candidates are cheap: polish several, keep the best.
   const candidates = Math.min(8, Math.max(1, Math.round(64 / options.k)));
   let best: Float64Array | undefined;
@@ -248,14 +253,25 @@ export function createQuantizer(options?: QuantizerOptions): Quantizer {
         const initial = initialCentroids(options, samples, a);
         initMs += now() - t0;
         const t1 = now();
-        const outcome = await runLloyd(session, initial, {
-          maxIterations: options.maxIterations,
-          tolerance: options.tolerance,
-          attempt: a,
-          signal: options.signal,
-          onProgress: options.onProgress,
-          reseedFrom: samples.refine,
-        });
+        const outcome =
+          options.algorithm === 'minibatch'
+            ? await miniBatchFit(fitPixels, initial, {
+                batchSize: options.batchSize,
+                maxIterations: options.maxIterations,
+                tolerance: options.tolerance,
+                random: createRandom(options.seed, 200 + a),
+                attempt: a,
+                signal: options.signal,
+                onProgress: options.onProgress,
+              })
+            : await runLloyd(session, initial, {
+                maxIterations: options.maxIterations,
+                tolerance: options.tolerance,
+                attempt: a,
+                signal: options.signal,
+                onProgress: options.onProgress,
+                reseedFrom: samples.refine,
+              });
         iterationsMs += now() - t1;
         if (!best || outcome.inertia < best.inertia) best = { ...outcome, attempt: a };
       }
