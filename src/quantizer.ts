@@ -303,6 +303,8 @@ export function createQuantizer(options?: QuantizerOptions): Quantizer {
       };
       if (fallbackReason !== undefined) result.fallbackReason = fallbackReason;
       if (adapter) result.adapter = adapter;
+      const gpuStats = session.gpuStats?.();
+      if (gpuStats) result.gpu = gpuStats;
       return result;
     };
 

@@ -11,6 +11,22 @@ export interface AdapterDescription {
   isFallbackAdapter: boolean;
 }
 
+/** What one WebGPU run did, counted by the host (for benchmarks and for sizing up real hardware). */
+export interface GpuRunStats {
+  /** Command buffers submitted (Lloyd batches plus the final assignment). */
+  submits: number;
+  /** Buffers mapped back to the host (status per batch, centroid reads, labels). */
+  readbacks: number;
+  /** Bytes read back to the host, all told (labels included). */
+  bytesRead: number;
+  /** Dispatches per Lloyd iteration: one assignment per chunk plus one reduction. */
+  dispatchesPerIteration: number;
+  /** Bytes the kernels read per iteration: 4 per pixel plus the centroids and sums. */
+  bytesPerIteration: number;
+  /** GPU time of the Lloyd passes by timestamp queries, when the adapter offers them. */
+  timestampMs?: number;
+}
+
 /** Milliseconds spent in each stage of one call. */
 export interface StageTimings {
   /** Input normalisation, sampling, colour histogram, GPU upload. */
@@ -57,6 +73,8 @@ export interface QuantizeResult {
   threads: number;
   /** Why the result came from the CPU although WebGPU was asked for or considered. */
   fallbackReason?: string;
+  /** Counts of the WebGPU run (present when backend is 'webgpu'). */
+  gpu?: GpuRunStats;
   /** The WebGPU adapter, when one was used or considered. */
   adapter?: AdapterDescription;
   /** Attempt (1-based) whose result was kept. */

@@ -65,8 +65,22 @@ describe('WebGPU resources and failures', () => {
       const chunked = await kmq.quantize(image, { k: 16, backend: 'webgpu', seed: 3, maxChunkPixels: 4096 });
       let same = 0;
       for (let i = 0; i < whole.labels.length; i++) if (whole.labels[i] === chunked.labels[i]) same++;
-      return { same, n: whole.labels.length, a: Array.from(whole.centroids as Float64Array), b: Array.from(chunked.centroids as Float64Array), backends: [whole.backend, chunked.backend] };
+      return {
+        same,
+        n: whole.labels.length,
+        a: Array.from(whole.centroids as Float64Array),
+        b: Array.from(chunked.centroids as Float64Array),
+        backends: [whole.backend, chunked.backend],
+        stats: [whole.gpu, chunked.gpu],
+        iterations: whole.iterations,
+      };
     });
+    // One assignment dispatch per chunk plus the reduction; a few readbacks per run, not one per iteration.
+    expect(out.stats[0].dispatchesPerIteration).toBe(2);
+    expect(out.stats[1].dispatchesPerIteration).toBe(Math.ceil((600 * 400) / 4096) + 1);
+    expect(out.stats[0].bytesPerIteration).toBeGreaterThanOrEqual(600 * 400 * 4);
+    expect(out.stats[0].readbacks).toBeLessThan(out.iterations / 2 + 4);
+    expect(out.stats[0].submits).toBe(out.stats[0].readbacks);
     expect(out.backends).toEqual(['webgpu', 'webgpu']);
     expect(out.same).toBe(out.n);
     out.a.forEach((v: number, i: number) => expect(out.b[i]).toBeCloseTo(v, 3));

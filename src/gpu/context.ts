@@ -76,6 +76,7 @@ export class GpuContext {
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly buffers = new Map<string, GPUBuffer>();
   private lostInfo: GPUDeviceLostInfo | undefined;
+  private queries: GPUQuerySet | undefined;
   private destroyed = false;
 
   private constructor(device: GPUDevice, adapter: AdapterDescription, ownsDevice: boolean, maxChunkPixels: number | undefined) {
@@ -124,8 +125,11 @@ export class GpuContext {
     if (!adapter) return { reason: 'no WebGPU adapter was found' };
     const description = describe(adapter, undefined);
     try {
+      // Timestamp queries, where offered, time the GPU passes (reported in the result's gpu stats).
+      const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
       const device = await adapter.requestDevice({
         label: 'kmeans-quantizer',
+        requiredFeatures,
         requiredLimits: {
           maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
           maxBufferSize: adapter.limits.maxBufferSize,
@@ -135,6 +139,17 @@ export class GpuContext {
     } catch (error) {
       return { reason: `requestDevice() failed: ${(error as Error).message}`, adapter: description };
     }
+  }
+
+  /** Whether passes can be timed with timestamp queries. */
+  get timestamps(): boolean {
+    return this.device.features.has('timestamp-query');
+  }
+
+  /** A pooled query set of two timestamps (pass begin, pass end). */
+  querySet(): GPUQuerySet {
+    this.queries ??= this.device.createQuerySet({ label: 'pass timestamps', type: 'timestamp', count: 2 });
+    return this.queries;
   }
 
   /** Throws GpuRunError once the device is lost. */
@@ -183,6 +198,8 @@ export class GpuContext {
     this.destroyed = true;
     for (const buffer of this.buffers.values()) buffer.destroy();
     this.buffers.clear();
+    this.queries?.destroy();
+    this.queries = undefined;
     this.pipelines.clear();
     if (this.ownsDevice) this.device.destroy();
   }

@@ -6,6 +6,7 @@
  */
 import type { CentroidState, FitSession, IterationStats } from '../kmeans/session.js';
 import { measureErrors } from '../metrics.js';
+import type { GpuRunStats } from '../result.js';
 import { CONTROL_WORDS, MAX_BATCH, MAX_K, PIXELS_PER_WORKGROUP, SUM_WORDS_PER_CLUSTER } from './constants.js';
 import { GpuRunError, type GpuContext } from './context.js';
 
@@ -48,7 +49,18 @@ async function guarded<T>(ctx: GpuContext, what: string, work: () => Promise<T>)
   return value;
 }
 
-async function readBuffer(staging: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+/** Counters of one session. */
+interface Counters {
+  submits: number;
+  readbacks: number;
+  bytesRead: number;
+  timestampNs: number;
+  timed: boolean;
+}
+
+async function readBuffer(staging: GPUBuffer, bytes: number, counters: Counters): Promise<ArrayBuffer> {
+  counters.readbacks++;
+  counters.bytesRead += bytes;
   await staging.mapAsync(MAP_MODE_READ, 0, bytes);
   const copy = staging.getMappedRange(0, bytes).slice(0);
   staging.unmap();
@@ -64,8 +76,17 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
   const control = ctx.buffer('control', CONTROL_WORDS * 4, STORAGE | COPY_DST | COPY_SRC);
   const history = ctx.buffer('history', MAX_BATCH * 8, STORAGE | COPY_SRC);
   const params = ctx.buffer('reduce params', 16, UNIFORM | COPY_DST);
-  const statusStaging = ctx.buffer('status staging', CONTROL_WORDS * 4 + MAX_BATCH * 8, MAP_READ | COPY_DST);
+  // Status staging: control words, then (when timed) two u64 timestamps, then the batch's history.
+  const statusStaging = ctx.buffer('status staging', CONTROL_WORDS * 4 + 16 + MAX_BATCH * 8, MAP_READ | COPY_DST);
   const stateStaging = ctx.buffer('state staging', MAX_K * 16 + MAX_K * 4, MAP_READ | COPY_DST);
+  const counters: Counters = { submits: 0, readbacks: 0, bytesRead: 0, timestampNs: 0, timed: ctx.timestamps };
+  const timestampBytes = counters.timed ? 16 : 0;
+  const QUERY_RESOLVE = 0x200;
+  const timestampResolve = counters.timed ? ctx.buffer('timestamp resolve', 16, QUERY_RESOLVE | COPY_SRC) : undefined;
+  const submit = (buffer: GPUCommandBuffer): void => {
+    device.queue.submit([buffer]);
+    counters.submits++;
+  };
 
   const upload = (name: string, pixels: Uint32Array): Chunk[] => {
     const chunks: Chunk[] = [];
@@ -130,7 +151,10 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
         const assign = ctx.assignPipeline(k, true);
         const reduce = ctx.reducePipeline(k);
         const encoder = device.createCommandEncoder({ label: 'Lloyd batch' });
-        const pass = encoder.beginComputePass({ label: `${count} Lloyd iterations` });
+        const pass = encoder.beginComputePass({
+          label: `${count} Lloyd iterations`,
+          ...(timestampResolve ? { timestampWrites: { querySet: ctx.querySet(), beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {}),
+        });
         for (let t = 0; t < count; t++) {
           dispatchAssign(pass, fitChunks, assign);
           pass.setPipeline(reduce);
@@ -139,12 +163,20 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
         }
         pass.end();
         encoder.copyBufferToBuffer(control, 0, statusStaging, 0, CONTROL_WORDS * 4);
-        encoder.copyBufferToBuffer(history, 0, statusStaging, CONTROL_WORDS * 4, count * 8);
-        device.queue.submit([encoder.finish()]);
-        return readBuffer(statusStaging, CONTROL_WORDS * 4 + count * 8);
+        if (timestampResolve) {
+          encoder.resolveQuerySet(ctx.querySet(), 0, 2, timestampResolve, 0);
+          encoder.copyBufferToBuffer(timestampResolve, 0, statusStaging, CONTROL_WORDS * 4, 16);
+        }
+        encoder.copyBufferToBuffer(history, 0, statusStaging, CONTROL_WORDS * 4 + timestampBytes, count * 8);
+        submit(encoder.finish());
+        return readBuffer(statusStaging, CONTROL_WORDS * 4 + timestampBytes + count * 8, counters);
       });
       const words = new Uint32Array(status, 0, CONTROL_WORDS);
-      const records = new Float32Array(status, CONTROL_WORDS * 4);
+      if (timestampResolve) {
+        const [begin, end] = new BigUint64Array(status, CONTROL_WORDS * 4, 2);
+        if (begin !== undefined && end !== undefined && end > begin) counters.timestampNs += Number(end - begin);
+      }
+      const records = new Float32Array(status, CONTROL_WORDS * 4 + timestampBytes);
       const stats: IterationStats[] = [];
       for (let t = 0; t < words[1]!; t++) stats.push({ inertia: records[t * 2]!, shift: records[t * 2 + 1]! });
       return stats;
@@ -154,8 +186,8 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
         const encoder = device.createCommandEncoder({ label: 'read centroids' });
         encoder.copyBufferToBuffer(centroids, 0, stateStaging, 0, k * 16);
         encoder.copyBufferToBuffer(counts, 0, stateStaging, MAX_K * 16, k * 4);
-        device.queue.submit([encoder.finish()]);
-        return readBuffer(stateStaging, MAX_K * 16 + k * 4);
+        submit(encoder.finish());
+        return readBuffer(stateStaging, MAX_K * 16 + k * 4, counters);
       });
       const raw = new Float32Array(data, 0, k * 4);
       const out = new Float64Array(k * 3);
@@ -170,12 +202,23 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
         dispatchAssign(pass, allChunks, ctx.assignPipeline(k, false));
         pass.end();
         for (const chunk of allChunks) encoder.copyBufferToBuffer(chunk.labels, 0, labelStaging, chunk.offset, chunk.padded);
-        device.queue.submit([encoder.finish()]);
-        return readBuffer(labelStaging, bytes);
+        submit(encoder.finish());
+        return readBuffer(labelStaging, bytes, counters);
       });
       const labels = new Uint8Array(data, 0, all.length);
       const current = await session.state();
       return { labels, metrics: measureErrors(all, labels, current.centroids, palette) };
+    },
+    gpuStats() {
+      const stats: GpuRunStats = {
+        submits: counters.submits,
+        readbacks: counters.readbacks,
+        bytesRead: counters.bytesRead,
+        dispatchesPerIteration: fitChunks.length + 1,
+        bytesPerIteration: fit.length * 4 + fitChunks.length * k * 16 + k * SUM_WORDS_PER_CLUSTER * 4 * 2,
+      };
+      if (counters.timed) stats.timestampMs = counters.timestampNs / 1e6;
+      return stats;
     },
     destroy() {
       // Buffers are pooled by the context (reused for the next frame) and freed by its destroy().

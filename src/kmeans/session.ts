@@ -1,6 +1,7 @@
 /** The contract between the host Lloyd loop and a backend that runs its iterations. */
 import type { ErrorMetrics } from '../metrics.js';
 import type { UsedBackend } from '../options.js';
+import type { GpuRunStats } from '../result.js';
 
 /** What one Lloyd iteration measured. */
 export interface IterationStats {
@@ -40,6 +41,8 @@ export interface FitSession {
    * those labels against the current centroids and the given byte palette.
    */
   labelAll(palette: Uint8Array): Promise<{ labels: Uint8Array; metrics: ErrorMetrics }>;
+  /** What the GPU did so far (GPU sessions only). */
+  gpuStats?(): GpuRunStats;
   /** Frees what the session made. */
   destroy(): void;
 }
