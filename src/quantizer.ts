@@ -42,6 +42,18 @@ function seedSamplePixels(k: number): number {
 /** Under `auto`, images smaller than this stay on the CPU: a GPU round trip costs more than it saves. */
 const AUTO_GPU_MIN_PIXELS = 1 << 16;
 
+/** A 64-bit content fingerprint of the pixels (two 32-bit multiplicative hashes), to recognise an image. */
+function fingerprint(pixels: Uint32Array): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < pixels.length; i++) {
+    const p = pixels[i]!;
+    a = Math.imul(a ^ p, 0x01000193);
+    b = Math.imul(b ^ p, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return `${(a >>> 0).toString(16)}${(b >>> 0).toString(16)}`;
+}
+
 /** A quantizer that keeps its GPU resources between calls. */
 export interface Quantizer {
   /** Quantizes one image. Calls on one quantizer run one after another. */
@@ -190,6 +202,19 @@ export function createQuantizer(options?: QuantizerOptions): Quantizer {
   let destroyed = false;
   let queue: Promise<unknown> = Promise.resolve();
 
+  // The CPU session of the last image (its colour histogram and worker partitions), kept while the same
+  // pixels come back: dragging a k slider re-fits without counting colours again.
+  let cached: { key: string; session: FitSession } | undefined;
+  const cpuSession = async (image: Pixels, fitPixels: Uint32Array, options: ResolvedOptions): Promise<FitSession> => {
+    const key = [image.width, image.height, fingerprint(image.pixels), options.sampleSize ?? 'all', options.sampleSize === undefined ? '' : options.seed, options.threads ?? 'auto'].join(':');
+    if (cached?.key === key) return cached.session;
+    cached?.session.destroy();
+    cached = undefined;
+    const session = await createCpuSession(fitPixels, image.pixels, options.threads);
+    cached = { key, session };
+    return session;
+  };
+
   const gpuContext = async (): Promise<GpuContext | GpuUnavailable> => {
     context ??= GpuContext.create({ gpu, device, maxChunkPixels });
     const ctx = await context;
@@ -323,12 +348,8 @@ export function createQuantizer(options?: QuantizerOptions): Quantizer {
       }
     }
     const setupStart = now();
-    const session = await createCpuSession(fitPixels, image.pixels, options.threads);
-    try {
-      return await attempt(session, now() - setupStart + (setupStart - started));
-    } finally {
-      session.destroy();
-    }
+    const session = await cpuSession(image, fitPixels, options);
+    return attempt(session, now() - setupStart + (setupStart - started));
   }
 
   return {
@@ -347,6 +368,8 @@ export function createQuantizer(options?: QuantizerOptions): Quantizer {
     destroy() {
       if (destroyed) return;
       destroyed = true;
+      cached?.session.destroy();
+      cached = undefined;
       void context?.then((ctx) => {
         if (ctx instanceof GpuContext) ctx.destroy();
       });

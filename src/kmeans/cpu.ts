@@ -5,7 +5,7 @@
  */
 import { measureWeightedErrors } from '../metrics.js';
 import { clusterMeans, inertiaFromSums, scan, type Scan } from './hamerly.js';
-import { buildHistogram, labelPixels, unpackColours, type ColourHistogram } from './histogram.js';
+import { buildHistogram, labelPixels, releaseHistogram, unpackColours, type ColourHistogram } from './histogram.js';
 import { createPartitions } from './partitions.js';
 import type { CentroidState, FitSession, IterationStats } from './session.js';
 
@@ -94,13 +94,13 @@ export async function createCpuSession(fitPixels: Uint32Array, allPixels: Uint32
       const full = buildHistogram(allPixels, true);
       const fullPoints = unpackColours(full.colors);
       const colourLabels = nearestLabels(fullPoints, centroids);
-      return {
-        labels: labelPixels(allPixels, full, colourLabels),
-        metrics: measureWeightedErrors(fullPoints, full.weights, colourLabels, centroids, palette),
-      };
+      const labels = labelPixels(allPixels, full, colourLabels);
+      releaseHistogram(full);
+      return { labels, metrics: measureWeightedErrors(fullPoints, full.weights, colourLabels, centroids, palette) };
     },
     destroy() {
       parts.release();
+      releaseHistogram(histogram);
     },
   };
 }

@@ -15,25 +15,49 @@ export interface ColourHistogram {
   lookup?: { table: Uint32Array } | { index: Uint32Array };
 }
 
-/** At and above this many pixels a dense 2^24 table is cheaper than hashing. */
-const DENSE_THRESHOLD = 1 << 21;
+/** At and above this many pixels a dense 2^24 table (64 MiB) is cheaper than hashing. */
+const DENSE_THRESHOLD = 1 << 19;
+
+/** A spare zeroed 2^24 table, kept so that repeated calls (a k slider, video frames) skip the allocation. */
+let spareTable: Uint32Array | undefined;
+
+/** Hands a dense table back once its lookups are no longer needed: it is cleared and kept for reuse. */
+export function releaseHistogram(histogram: ColourHistogram): void {
+  const lookup = histogram.lookup;
+  if (!lookup || !('table' in lookup)) return;
+  const { table } = lookup;
+  for (let i = 0; i < histogram.colors.length; i++) table[histogram.colors[i]!] = 0;
+  delete histogram.lookup;
+  spareTable = table;
+}
 
 function denseHistogram(pixels: Uint32Array, withIndex: boolean): ColourHistogram {
-  const table = new Uint32Array(1 << 24);
-  for (let i = 0; i < pixels.length; i++) table[pixels[i]! & 0xffffff]!++;
+  const table = spareTable ?? new Uint32Array(1 << 24);
+  spareTable = undefined;
+  // Colours in order of first appearance, collected as they are first seen (no scan of the whole table).
+  let seen = new Uint32Array(1 << 16);
   let m = 0;
-  for (let c = 0; c < table.length; c++) if (table[c] !== 0) m++;
-  const colors = new Uint32Array(m);
-  const weights = new Float64Array(m);
-  for (let c = 0, j = 0; c < table.length; c++) {
-    const count = table[c]!;
-    if (count !== 0) {
-      colors[j] = c;
-      weights[j] = count;
-      table[c] = j++;
+  for (let i = 0; i < pixels.length; i++) {
+    const c = pixels[i]! & 0xffffff;
+    if (table[c]!++ === 0) {
+      if (m === seen.length) {
+        const grown = new Uint32Array(seen.length * 2);
+        grown.set(seen);
+        seen = grown;
+      }
+      seen[m++] = c;
     }
   }
-  return withIndex ? { colors, weights, lookup: { table } } : { colors, weights };
+  const colors = seen.slice(0, m);
+  const weights = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    const c = colors[j]!;
+    weights[j] = table[c]!;
+    table[c] = j;
+  }
+  const histogram: ColourHistogram = { colors, weights, lookup: { table } };
+  if (!withIndex) releaseHistogram(histogram);
+  return histogram;
 }
 
 function hashedHistogram(pixels: Uint32Array, withIndex: boolean): ColourHistogram {
