@@ -195,6 +195,11 @@ function exactResult(image: Pixels, distinct: Uint32Array, k: number, started: n
 }
 
 export function createQuantizer(options?: QuantizerOptions): Quantizer {
+  return makeQuantizer(options, true);
+}
+
+/** `keepImage`: remember the last image's CPU histogram between calls (pointless for one-shot calls). */
+function makeQuantizer(options: QuantizerOptions | undefined, keepImage: boolean): Quantizer {
   const defaults = options ?? {};
   resolveOptions(defaults);
   const { gpu, device, maxChunkPixels, ...callDefaults } = defaults;
@@ -204,10 +209,12 @@ export function createQuantizer(options?: QuantizerOptions): Quantizer {
 
   // The CPU session of the last image (its colour histogram and worker partitions), kept while the same
   // pixels come back: dragging a k slider re-fits without counting colours again.
-  let cached: { key: string; session: FitSession } | undefined;
+  let cached: { key: string | undefined; session: FitSession } | undefined;
   const cpuSession = async (image: Pixels, fitPixels: Uint32Array, options: ResolvedOptions): Promise<FitSession> => {
-    const key = [image.width, image.height, fingerprint(image.pixels), options.sampleSize ?? 'all', options.sampleSize === undefined ? '' : options.seed, options.threads ?? 'auto'].join(':');
-    if (cached?.key === key) return cached.session;
+    const key = keepImage
+      ? [image.width, image.height, fingerprint(image.pixels), options.sampleSize ?? 'all', options.sampleSize === undefined ? '' : options.seed, options.threads ?? 'auto'].join(':')
+      : undefined;
+    if (key !== undefined && cached?.key === key) return cached.session;
     cached?.session.destroy();
     cached = undefined;
     const session = await createCpuSession(fitPixels, image.pixels, options.threads);
@@ -379,7 +386,7 @@ export function createQuantizer(options?: QuantizerOptions): Quantizer {
 
 /** Quantizes one image with a quantizer made for the call and destroyed after it. */
 export async function quantize(input: QuantizeInput, options?: QuantizerOptions): Promise<QuantizeResult> {
-  const quantizer = createQuantizer(options);
+  const quantizer = makeQuantizer(options, false);
   try {
     return await quantizer.quantize(input);
   } finally {

@@ -124,6 +124,22 @@ export function sampleIndices(n: number, size: number, random: Random): Uint32Ar
     for (let i = 0; i < n; i++) all[i] = i;
     return all;
   }
+  if (size * 16 < n) {
+    // Sparse: draw, sort, and redraw the few duplicates; no pass over all n pixels.
+    let picked = new Uint32Array(0);
+    while (picked.length < size) {
+      const draw = new Uint32Array(size - picked.length);
+      for (let i = 0; i < draw.length; i++) draw[i] = random.int(n);
+      const merged = new Uint32Array(picked.length + draw.length);
+      merged.set(picked);
+      merged.set(draw, picked.length);
+      merged.sort();
+      let unique = 0;
+      for (let i = 0; i < merged.length; i++) if (i === 0 || merged[i] !== merged[i - 1]) merged[unique++] = merged[i]!;
+      picked = merged.slice(0, unique);
+    }
+    return picked;
+  }
   const taken = new Uint8Array(n);
   let picked = 0;
   if (size <= n / 2) {
