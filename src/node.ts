@@ -1,8 +1,11 @@
 /**
- * Node-only helpers: read a PNG or JPEG file into RGBA bytes and write RGBA bytes as a PNG file. Used by
- * the CLI and exported (dist/node.js) for other Node users. Nothing here is imported by the browser entry.
+ * Node-only helpers: read a PNG or JPEG file into RGBA bytes, write RGBA bytes as a PNG file, write any
+ * bytes to a file, and check output paths and directories before long work. Used by the CLI and exported
+ * (dist/node.js) for other Node users. Nothing here is imported by the browser entry. Errors are `Error`s
+ * whose message starts with `kmeans-quantizer: ` and names the path.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
 
@@ -78,10 +81,57 @@ export async function writePng(path: string, image: { data: Uint8Array | Uint8Cl
   }
   const png = new pngjs.PNG({ width, height });
   png.data = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const encoded = pngjs.PNG.sync.write(png);
+  await writeBytes(path, pngjs.PNG.sync.write(png));
+}
+
+/** Writes `bytes` to the file at `path` (replacing it) and resolves to the number of bytes written. */
+export async function writeBytes(path: string, bytes: Uint8Array | string): Promise<number> {
   try {
-    await writeFile(path, encoded);
+    await writeFile(path, bytes);
   } catch (error) {
     throw new Error(`kmeans-quantizer: cannot write ${JSON.stringify(path)}: ${reason(error)}`, { cause: error });
+  }
+  return typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length;
+}
+
+/** The size of a file in bytes. */
+export async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    throw new Error(`kmeans-quantizer: cannot read ${JSON.stringify(path)}: ${reason(error)}`, { cause: error });
+  }
+}
+
+/**
+ * Checks, before any work, that a file can be written at `path`: its directory exists and `path` is not a
+ * directory. (Permissions are left to the write itself.)
+ */
+export async function checkOutputPath(path: string): Promise<void> {
+  const parent = dirname(path);
+  let info;
+  try {
+    info = await stat(parent);
+  } catch (error) {
+    throw new Error(`kmeans-quantizer: cannot write ${JSON.stringify(path)}: directory ${JSON.stringify(parent)}: ${reason(error)}`, { cause: error });
+  }
+  if (!info.isDirectory()) throw new Error(`kmeans-quantizer: cannot write ${JSON.stringify(path)}: ${JSON.stringify(parent)} is not a directory`);
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory()) throw new Error(`kmeans-quantizer: cannot write ${JSON.stringify(path)}: it is a directory`);
+}
+
+/** Creates the directory `path` unless it exists; its parent must exist (no intermediate directories are made). */
+export async function ensureDirectory(path: string): Promise<void> {
+  const existing = await stat(path).catch(() => undefined);
+  if (existing) {
+    if (!existing.isDirectory()) throw new Error(`kmeans-quantizer: cannot use ${JSON.stringify(path)} as a directory: it is a file`);
+    return;
+  }
+  try {
+    await mkdir(path);
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    const why = code === 'ENOENT' ? `its parent ${JSON.stringify(dirname(path))} does not exist` : reason(error);
+    throw new Error(`kmeans-quantizer: cannot create directory ${JSON.stringify(path)}: ${why}`, { cause: error });
   }
 }

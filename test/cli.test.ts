@@ -57,14 +57,16 @@ afterAll(() => {
 });
 
 describe('kmeans-quantizer CLI', () => {
-  it('--json prints exactly one JSON object with the documented keys, and writes a k-colour PNG', () => {
+  it('--json prints exactly one JSON object with the documented keys, and writes a k-colour PNG-8', () => {
     const out = join(dir, 'coffee-16.png');
     const run = cli(coffee, '-k', '16', '-o', out, '--json', '--backend', 'auto');
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout.trim().split('\n')).toHaveLength(1);
     const json = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(Object.keys(json).sort()).toEqual(JSON_KEYS);
+    // -o wrote a file: its size is added as "bytes".
+    expect(Object.keys(json).sort()).toEqual([...JSON_KEYS, 'bytes'].sort());
+    expect(json.bytes).toBe(readFileSync(out).length);
     expect(json.backend).toBe('cpu'); // auto in Node: no navigator.gpu, so the CPU
     expect(json.k).toBe(16);
     expect(json.paletteSize).toBe(16);
@@ -77,6 +79,8 @@ describe('kmeans-quantizer CLI', () => {
 
     const png = decodePng(out);
     expect([png.width, png.height]).toEqual([600, 400]);
+    // An indexed PNG (colour type 3) of 16 colours: 4 bits a pixel.
+    expect([png.colorType, png.depth]).toEqual([3, 4]);
     const words = new Uint32Array(png.data.buffer, png.data.byteOffset, png.width * png.height);
     expect(new Set(words).size).toBeLessThanOrEqual(16);
   });
@@ -91,6 +95,8 @@ describe('kmeans-quantizer CLI', () => {
     expect(run.stdout).toMatch(/PSNR: +\d+\.\d+ dB/);
     expect(run.stdout).toMatch(/ ms\b/);
     expect(run.stdout).toContain(out);
+    expect(run.stdout).toMatch(/original size: +\d+\.\d KB/);
+    expect(run.stdout).toMatch(/compressed size: +\d+\.\d KB .*PNG-8/);
     expect(existsSync(out)).toBe(true);
   });
 
@@ -102,6 +108,7 @@ describe('kmeans-quantizer CLI', () => {
     const run = cli(src, '-k', '4', '--json');
     expect(run.status, run.stderr).toBe(0);
     const json = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(Object.keys(json).sort()).toEqual(JSON_KEYS); // no file written: no "bytes"
     expect(json.psnr).toBeNull();
     expect(json.mse).toBe(0);
     expect(json.paletteSize).toBe(2);
