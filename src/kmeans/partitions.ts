@@ -72,20 +72,29 @@ type WorkerFactory = () => Promise<WorkerLink>;
 /** The built worker script, next to the bundle that holds this module (dist/). */
 const WORKER_FILE = './partition-worker.js';
 
-function link(post: (m: unknown, t?: Transferable[]) => void, listen: (onReply: (r: PartitionReply) => void, onError: (e: unknown) => void) => void, terminate: () => void): WorkerLink {
+/**
+ * A request/reply channel over a worker. `hold(true)` while a request is in flight and `hold(false)` once
+ * idle: Node keeps the process alive for a ref'd worker only, and an idle pool must not keep it alive.
+ */
+function link(
+  post: (m: unknown, t?: Transferable[]) => void,
+  listen: (onReply: (r: PartitionReply) => void, onError: (e: unknown) => void) => void,
+  terminate: () => void,
+  hold: (busy: boolean) => void = () => {},
+): WorkerLink {
   let pending: { resolve: (r: PartitionReply) => void; reject: (e: unknown) => void } | undefined;
   let broken: unknown;
+  const settle = (): typeof pending => {
+    const p = pending;
+    pending = undefined;
+    hold(false);
+    return p;
+  };
   listen(
-    (reply) => {
-      const p = pending;
-      pending = undefined;
-      p?.resolve(reply);
-    },
+    (reply) => settle()?.resolve(reply),
     (error) => {
       broken = error;
-      const p = pending;
-      pending = undefined;
-      p?.reject(error);
+      settle()?.reject(error);
     },
   );
   return {
@@ -93,6 +102,7 @@ function link(post: (m: unknown, t?: Transferable[]) => void, listen: (onReply: 
       if (broken) return Promise.reject(broken);
       return new Promise((resolve, reject) => {
         pending = { resolve, reject };
+        hold(true);
         post(request, transfer);
       });
     },
@@ -116,6 +126,7 @@ async function nodeWorkerFactory(url: URL): Promise<WorkerFactory | undefined> {
         worker.on('error', onError);
       },
       () => void worker.terminate(),
+      (busy) => (busy ? worker.ref() : worker.unref()),
     );
     // After the listeners: adding a 'message' listener refs the worker again.
     worker.unref();
@@ -185,10 +196,13 @@ class WorkerPool {
       if (!factory) throw new Error('no worker support');
       while (this.workers.length < count) {
         const worker = await factory();
+        let timer: ReturnType<typeof setTimeout> | undefined;
         const reply = await Promise.race([
           worker.send({ type: 'ping' }),
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('worker did not start')), 5000)),
-        ]);
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error('worker did not start')), 5000);
+          }),
+        ]).finally(() => clearTimeout(timer));
         if (reply.type !== 'pong') throw new Error('worker answered wrongly');
         this.workers.push(worker);
       }
