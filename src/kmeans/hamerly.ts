@@ -85,6 +85,11 @@ export class HamerlyLloyd {
   private readonly upper: Float64Array;
   private readonly lower: Float64Array;
   private boundsValid = false;
+  /** A move not yet applied to the bounds: per-centroid distance, the largest, where, and the second largest. */
+  private moved: Float64Array | null = null;
+  private movedMax = 0;
+  private movedMaxAt = -1;
+  private movedSecond = 0;
   /** Sum of w|x|^2 over the points: inertia follows from it and the cluster sums. */
   readonly sumOfSquares: number;
   private readonly index = new CentroidIndex();
@@ -114,10 +119,12 @@ export class HamerlyLloyd {
     this.sums = new Float64Array(this.k * 3);
     this.index.rebuild(this.centroids);
     this.boundsValid = false;
+    this.moved = null;
   }
 
   /** First assignment: each point starts its search from the centroid nearest to its 8x8x8 colour cell. */
   private assignFromScratch(): void {
+    this.moved = null;
     const { points, weights, labels, upper, lower, size, counts, sums, index, found } = this;
     const cellGuess = new Int16Array(1 << 15).fill(-1);
     const centre: Scan = { best: 0, bestD2: 0, secondD2: 0 };
@@ -160,8 +167,15 @@ export class HamerlyLloyd {
     }
     const { points, weights, centroids, labels, upper, lower, size, counts, sums, index, found } = this;
     const half = index.half;
+    // Loosen the bounds by the last move here, in the same pass (see moveTo).
+    const { moved, movedMax, movedMaxAt, movedSecond } = this;
+    this.moved = null;
     for (let i = 0; i < size; i++) {
       const a = labels[i]!;
+      if (moved) {
+        upper[i]! += moved[a]!;
+        lower[i]! -= a === movedMaxAt ? movedSecond : movedMax;
+      }
       const bound = Math.max(half[a]!, lower[i]!);
       if (upper[i]! <= bound) continue;
       const r = points[i * 3]!;
@@ -228,14 +242,30 @@ export class HamerlyLloyd {
     }
     if (max > 0) {
       centroids.set(next);
-      this.index.rebuild(centroids);
-      for (let i = 0; i < this.size; i++) {
-        const a = labels[i]!;
-        upper[i]! += moved[a]!;
-        lower[i]! -= a === maxAt ? second : max;
+      this.index.moved(centroids);
+      // The bounds are loosened lazily, in the next assign()'s pass over the points.
+      if (this.moved) {
+        // Two moves without an assignment in between: apply the earlier one now.
+        this.loosen();
       }
+      this.moved = moved;
+      this.movedMax = max;
+      this.movedMaxAt = maxAt;
+      this.movedSecond = second;
     }
     return max;
+  }
+
+  /** Applies a pending move to every bound now. */
+  private loosen(): void {
+    const { moved, movedMax, movedMaxAt, movedSecond, labels, upper, lower } = this;
+    if (!moved) return;
+    for (let i = 0; i < this.size; i++) {
+      const a = labels[i]!;
+      upper[i]! += moved[a]!;
+      lower[i]! -= a === movedMaxAt ? movedSecond : movedMax;
+    }
+    this.moved = null;
   }
 
   /** One centroid update on this point set alone: move to the means. Returns the largest move. */

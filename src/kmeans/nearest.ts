@@ -4,10 +4,22 @@
  * of g farther than 2u, since no centroid beyond it can be nearer (triangle inequality).
  */
 
-/** Centroid-to-centroid distances, sorted per centroid. Rebuilt whenever the centroids move. */
+/** Below this largest drift since the last rebuild, moved centroids keep their sorted lists. */
+const REBUILD_DRIFT = 1;
+
+/**
+ * Centroid-to-centroid distances, sorted per centroid. When centroids move only a little (the long tail
+ * of Lloyd's iterations), the lists are kept and read as lower bounds loosened by how far the centroids
+ * drifted since they were sorted; past REBUILD_DRIFT they are sorted again.
+ */
 export class CentroidIndex {
   k = 0;
   centroids: Float64Array = new Float64Array(0);
+  /** Where the centroids were when the lists were sorted. */
+  private sortedAt = new Float64Array(0);
+  /** Per centroid: its drift since the sort plus the largest drift: subtract from its list's distances. */
+  slack = new Float64Array(0);
+  private nearestOther = new Float64Array(0);
   /** neighbours[g * k + i]: the i-th nearest other centroid of g (i = 0 .. k-2). */
   neighbours = new Uint16Array(0);
   /** Distances matching `neighbours`. */
@@ -28,8 +40,12 @@ export class CentroidIndex {
       this.neighbours = new Uint16Array(k * k);
       this.distances = new Float64Array(k * k);
       this.half = new Float64Array(k);
+      this.slack = new Float64Array(k);
+      this.nearestOther = new Float64Array(k);
     }
     this.centroids = centroids;
+    this.sortedAt = Float64Array.from(centroids);
+    this.slack.fill(0);
     const keys = new Uint32Array(k * k);
     const half = this.half.fill(Infinity);
     for (let a = 0; a < k; a++) {
@@ -55,6 +71,34 @@ export class CentroidIndex {
         this.neighbours[g * k + i] = key & 255;
         this.distances[g * k + i] = (key >>> 8) / 16;
       }
+      this.nearestOther[g] = half[g]! * 2;
+    }
+  }
+
+  /**
+   * The centroids moved (in place or to a new array): keep the sorted lists when every centroid is within
+   * REBUILD_DRIFT of where it was sorted, loosening the bounds by the drift; sort again otherwise.
+   */
+  moved(centroids: Float64Array): void {
+    const k = this.k;
+    const drift = new Float64Array(k);
+    let max = 0;
+    for (let j = 0; j < k; j++) {
+      const dr = centroids[j * 3]! - this.sortedAt[j * 3]!;
+      const dg = centroids[j * 3 + 1]! - this.sortedAt[j * 3 + 1]!;
+      const db = centroids[j * 3 + 2]! - this.sortedAt[j * 3 + 2]!;
+      drift[j] = Math.sqrt(dr * dr + dg * dg + db * db);
+      if (drift[j]! > max) max = drift[j]!;
+    }
+    if (max > REBUILD_DRIFT) {
+      this.rebuild(centroids);
+      return;
+    }
+    this.centroids = centroids;
+    for (let g = 0; g < k; g++) {
+      // True distances to g's neighbours are at least the sorted ones less both centroids' drift.
+      this.slack[g] = drift[g]! + max;
+      this.half[g] = Math.max(0, this.nearestOther[g]! - this.slack[g]!) / 2;
     }
   }
 }
@@ -76,6 +120,7 @@ export interface Nearest {
  */
 export function nearestFrom(index: CentroidIndex, r: number, g: number, b: number, guess: number, out: Nearest): void {
   const { k, centroids, neighbours, distances } = index;
+  const slack = index.slack[guess]!;
   let dr = r - centroids[guess * 3]!;
   let dg = g - centroids[guess * 3 + 1]!;
   let db = b - centroids[guess * 3 + 2]!;
@@ -88,7 +133,7 @@ export function nearestFrom(index: CentroidIndex, r: number, g: number, b: numbe
   let limit = Infinity;
   const base = guess * k;
   for (let i = 0; i < k - 1; i++) {
-    if (distances[base + i]! > limit) break;
+    if (distances[base + i]! - slack > limit) break;
     const j = neighbours[base + i]!;
     dr = r - centroids[j * 3]!;
     dg = g - centroids[j * 3 + 1]!;
