@@ -16,9 +16,21 @@ beforeAll(async () => {
   lib = (await import(/* @vite-ignore */ url.href)) as Library;
 });
 
+/** Coffee with seeded noise: over 128 K distinct colours, enough for the histogram to be split over workers. */
+function noisyCoffee(): ReturnType<typeof loadCoffee> {
+  const image = loadCoffee();
+  let state = 12345;
+  for (let i = 0; i < image.data.length; i++) {
+    if (i % 4 === 3) continue;
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    image.data[i] = Math.max(0, Math.min(255, image.data[i]! + ((state >>> 24) % 17) - 8));
+  }
+  return image;
+}
+
 describe('CPU worker threads', () => {
   it('give exactly the single-thread result, whatever the thread count', async () => {
-    const image = loadCoffee();
+    const image = noisyCoffee();
     const one = await lib.quantize(image, { k: 24, backend: 'cpu', threads: 1, seed: 4 });
     expect(one.threads).toBe(1);
     for (const threads of [2, 3]) {
@@ -32,7 +44,7 @@ describe('CPU worker threads', () => {
   });
 
   it('yields to the event loop, so an abort from a timer lands mid-run', async () => {
-    const image = loadCoffee();
+    const image = noisyCoffee();
     for (const threads of [1, 2]) {
       const controller = new AbortController();
       let iterations = 0;
