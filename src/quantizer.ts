@@ -31,13 +31,13 @@ import type { AdapterDescription, QuantizeResult } from './result.js';
  * the same for every backend: 16 K, or 256 per cluster, up to 32 K.
  */
 function refineSamplePixels(k: number): number {
-  return Math.min(1 << 15, Math.max(1 << 14, 256 * k));
+  return Math.min(1 << 16, Math.max(1 << 14, 256 * k));
 }
 /** Polishing on the sample stops at this shift: the iterations over every pixel take it from there. */
-const REFINE_TOLERANCE = 0.5;
+const REFINE_TOLERANCE = 0.25;
 /** Pixels k-means++ picks from: a subset of the refinement sample, enough for k centroids. */
 function seedSamplePixels(k: number): number {
-  return Math.min(refineSamplePixels(k), Math.max(2048, 32 * k));
+  return Math.min(refineSamplePixels(k), Math.max(2048, 16 * k));
 }
 /** Under `auto`, images smaller than this stay on the CPU: a GPU round trip costs more than it saves. */
 const AUTO_GPU_MIN_PIXELS = 1 << 16;

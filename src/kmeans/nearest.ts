@@ -5,7 +5,7 @@
  */
 
 /** Below this largest drift since the last rebuild, moved centroids keep their sorted lists. */
-const REBUILD_DRIFT = 1;
+const REBUILD_DRIFT = 2;
 
 /**
  * Centroid-to-centroid distances, sorted per centroid. When centroids move only a little (the long tail
