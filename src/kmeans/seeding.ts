@@ -1,0 +1,86 @@
+/**
+ * Initial centroids, computed on the host from seeded samples so that every backend starts from the same
+ * colours: greedy k-means++ (or random picks) on a small sample, polished by Lloyd iterations on a larger
+ * one; a warm start from an earlier result's centroids; or colours given by the caller.
+ */
+import type { ResolvedOptions } from '../options.js';
+import { buildHistogram, gather, sampleIndices, unpackColours } from './histogram.js';
+import { kmeansPlusPlus, randomInit, refineOnSample, warmStartCentroids, type WeightedPoints } from './init.js';
+import { createRandom } from './random.js';
+
+/**
+ * Pixels of the seeded sample that initial centroids are polished on (and empty clusters re-seeded from),
+ * the same for every backend: 16 K, or 256 per cluster, up to 64 K.
+ */
+function refineSamplePixels(k: number): number {
+  return Math.min(1 << 16, Math.max(1 << 14, 256 * k));
+}
+/**
+ * Polishing on the sample stops at this shift (or at the run's tolerance, when looser): the iterations over
+ * every pixel take it from there.
+ */
+const REFINE_TOLERANCE = 0.25;
+/** Pixels k-means++ picks from: a subset of the refinement sample, enough for k centroids. */
+function seedSamplePixels(k: number): number {
+  return Math.min(refineSamplePixels(k), Math.max(2048, 16 * k));
+}
+/** The two seeded samples initialisation works on. */
+export interface InitSamples {
+  /** Where k-means++ (or random init) picks from. */
+  seed: WeightedPoints;
+  /** Where the picks are polished by Lloyd iterations, and empty clusters re-seeded from. */
+  refine: WeightedPoints;
+}
+
+function weightedPoints(pixels: Uint32Array): WeightedPoints {
+  const histogram = buildHistogram(pixels);
+  return { points: unpackColours(histogram.colors), weights: histogram.weights };
+}
+
+/** Draws the init samples from the pixels being fitted. */
+export function initSamples(fitPixels: Uint32Array, options: ResolvedOptions): InitSamples {
+  const n = fitPixels.length;
+  const refineCount = refineSamplePixels(options.k);
+  const refinePixels = n <= refineCount ? fitPixels : gather(fitPixels, sampleIndices(n, refineCount, createRandom(options.seed, 2)));
+  const seedCount = seedSamplePixels(options.k);
+  let seedPixels = refinePixels;
+  if (refinePixels.length > seedCount) {
+    // A strided subset of the (already random) refinement sample: spread over the whole image.
+    seedPixels = new Uint32Array(seedCount);
+    const stride = refinePixels.length / seedCount;
+    for (let i = 0; i < seedCount; i++) seedPixels[i] = refinePixels[Math.floor(i * stride)]!;
+  }
+  return { seed: weightedPoints(seedPixels), refine: weightedPoints(refinePixels) };
+}
+
+/**
+ * Initial centroids of one attempt. Given colours are used as they are; a warm start with the same k too
+ * (so that video frames keep their palette order); otherwise the picks are polished on the sample, and at
+ * small k the best (lowest sample inertia) of several polished candidates is kept.
+ */
+export function initialCentroids(options: ResolvedOptions, samples: InitSamples, attempt: number): Float64Array {
+  const random = createRandom(options.seed, 100 + attempt);
+  if (options.warmStart && attempt === 1) {
+    const warm = warmStartCentroids(samples.refine, options.warmStart, options.k, random);
+    return options.warmStart.length === options.k * 3 ? warm : refineOnSample(samples.refine, warm, options.maxIterations, Math.max(options.tolerance, REFINE_TOLERANCE)).centroids;
+  }
+  if (options.init instanceof Float64Array) return options.init;
+  if (options.algorithm === 'minibatch') {
+    // Mini-batch k-means starts from the raw picks, as scikit-learn's does: polishing is its own job.
+    return options.init === 'random' ? randomInit(samples.seed, options.k, random) : kmeansPlusPlus(samples.seed, options.k, random);
+  }
+  // Local optima differ most at small k, where candidates are cheap: polish several, keep the best.
+  const candidates = Math.min(8, Math.max(1, Math.round(64 / options.k)));
+  let best: Float64Array | undefined;
+  let bestInertia = Infinity;
+  for (let c = 0; c < candidates; c++) {
+    const picks = options.init === 'random' ? randomInit(samples.seed, options.k, random) : kmeansPlusPlus(samples.seed, options.k, random);
+    const refined = refineOnSample(samples.refine, picks, options.maxIterations, Math.max(options.tolerance, REFINE_TOLERANCE));
+    if (refined.inertia < bestInertia) {
+      bestInertia = refined.inertia;
+      best = refined.centroids;
+    }
+  }
+  return best!;
+}
+
