@@ -4,33 +4,20 @@
  * start and to exit) and small k lists, to keep the file fast on two cores. The progress line is checked
  * on a fake terminal stream, since a child's stderr here is a pipe (where the CLI must print nothing).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { GifReader } from 'omggif';
 import pngjs from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, coffee, ensureBuilt, expectCleanError, type Run } from './helpers/cli.js';
 import { Progress } from '../src/cli/progress.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'bin', 'kmeans-quantizer.js');
-const coffee = join(root, 'test', 'fixtures', 'coffee.png');
 const FAST = ['--threads', '1'];
 
 let dir: string;
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function cli(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** A successful run: exit 0 and nothing on stderr (stderr is a pipe: no progress line). */
 function ok(...args: string[]): Run {
@@ -57,22 +44,9 @@ function decode(path: string): pngjs.PNGWithMetadata {
   return pngjs.PNG.sync.read(readFileSync(path));
 }
 
-/** A failed run: the exit code, exactly one stderr line with the prefix, no stack frames, nothing on stdout. */
-function expectCleanError(run: Run, code: number, pattern?: RegExp): void {
-  expect(run.status, run.stderr).toBe(code);
-  const lines = run.stderr.split('\n').filter((line) => line.length > 0);
-  expect(lines, run.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^kmeans-quantizer: \S/);
-  expect(lines[0]).not.toMatch(/kmeans-quantizer: kmeans-quantizer:/);
-  expect(run.stderr).not.toMatch(/^\s+at /m);
-  expect(run.stdout).toBe('');
-  if (pattern) expect(lines[0]).toMatch(pattern);
-}
 
 beforeAll(() => {
-  if (!existsSync(join(root, 'dist', 'cli.js'))) {
-    execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
-  }
+  ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'kmeans-cli-analysis-'));
 });
 

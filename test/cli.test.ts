@@ -2,53 +2,28 @@
  * The CLI end to end: the real launcher (bin/kmeans-quantizer.js -> dist/cli.js) runs as a child process
  * on the shipped photo test/fixtures/coffee.png (600x400).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bin, cli, coffee, ensureBuilt, expectCleanError, root } from './helpers/cli.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'bin', 'kmeans-quantizer.js');
-const coffee = join(root, 'test', 'fixtures', 'coffee.png');
 const JSON_KEYS = ['backend', 'converged', 'inertia', 'iterations', 'k', 'ms', 'mse', 'paletteSize', 'psnr'];
 
 let dir: string;
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function cli(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function decodePng(path: string): pngjs.PNGWithMetadata {
   return pngjs.PNG.sync.read(readFileSync(path));
 }
 
-/** A failed run: non-zero exit, exactly one stderr line with the prefix, no stack frames, nothing on stdout. */
-function expectCleanError(run: Run, code: number, pattern?: RegExp): void {
-  expect(run.status, run.stderr).toBe(code);
-  const lines = run.stderr.split('\n').filter((line) => line.length > 0);
-  expect(lines, run.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^kmeans-quantizer: \S/);
-  expect(lines[0]).not.toMatch(/kmeans-quantizer: kmeans-quantizer:/);
-  expect(run.stderr).not.toMatch(/^\s+at /m);
-  expect(run.stdout).toBe('');
-  if (pattern) expect(lines[0]).toMatch(pattern);
-}
 
 beforeAll(() => {
-  if (!existsSync(join(root, 'dist', 'cli.js'))) {
-    execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
-  }
+  ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'kmeans-cli-'));
 });
 
