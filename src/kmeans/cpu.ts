@@ -6,7 +6,7 @@
 import { measureWeightedErrors } from '../metrics.js';
 import { clusterMeans, inertiaFromSums, scan, type Scan } from './hamerly.js';
 import { buildHistogram, labelPixels, releaseHistogram, unpackColours, type ColourHistogram } from './histogram.js';
-import { createPartitions } from './partitions.js';
+import { createPartitions, prewarmPartitions } from './partitions.js';
 import type { CentroidState, FitSession, IterationStats } from './session.js';
 
 export { HamerlyLloyd } from './hamerly.js';
@@ -45,6 +45,8 @@ function largestMove(from: Float64Array, to: Float64Array): number {
  */
 export async function createCpuSession(fitPixels: Uint32Array, allPixels: Uint32Array, threads: number | undefined): Promise<FitSession> {
   const fitsAll = fitPixels === allPixels;
+  // Enough pixels that the colours may warrant workers: let them boot while the colours are counted.
+  if (fitPixels.length >= PARALLEL_MIN_POINTS && threads !== 1) await prewarmPartitions(threads);
   const histogram: ColourHistogram = buildHistogram(fitPixels, fitsAll);
   const points = unpackColours(histogram.colors);
   const weights = histogram.weights;

@@ -187,25 +187,51 @@ class WorkerPool {
     return this.factory;
   }
 
-  /** Up to `count` ready workers, or none (then the caller works alone). */
-  async acquire(count: number): Promise<WorkerLink[] | undefined> {
-    if (this.busy || this.failed || count < 2) return undefined;
-    this.busy = true;
-    try {
+  private growing: Promise<void> = Promise.resolve();
+
+  /** Brings the pool up to `count` started workers (one growth at a time); rejects if a worker can't start. */
+  private grow(count: number): Promise<void> {
+    const next = this.growing.then(async () => {
       const factory = await this.getFactory();
       if (!factory) throw new Error('no worker support');
       while (this.workers.length < count) {
         const worker = await factory();
         let timer: ReturnType<typeof setTimeout> | undefined;
-        const reply = await Promise.race([
-          worker.send({ type: 'ping' }),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error('worker did not start')), 5000);
-          }),
-        ]).finally(() => clearTimeout(timer));
-        if (reply.type !== 'pong') throw new Error('worker answered wrongly');
+        try {
+          const reply = await Promise.race([
+            worker.send({ type: 'ping' }),
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => reject(new Error('worker did not start')), 5000);
+            }),
+          ]);
+          if (reply.type !== 'pong') throw new Error('worker answered wrongly');
+        } catch (error) {
+          worker.terminate();
+          throw error;
+        } finally {
+          clearTimeout(timer);
+        }
         this.workers.push(worker);
       }
+    });
+    this.growing = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Starts workers ahead of need (while the caller counts colours); failures only turn workers off. */
+  warm(count: number): void {
+    if (this.failed || count < 2 || this.workers.length >= count) return;
+    this.grow(count).catch(() => {
+      this.failed = true;
+    });
+  }
+
+  /** Up to `count` ready workers, or none (then the caller works alone). */
+  async acquire(count: number): Promise<WorkerLink[] | undefined> {
+    if (this.busy || this.failed || count < 2) return undefined;
+    this.busy = true;
+    try {
+      await this.grow(count);
       return this.workers.slice(0, count);
     } catch {
       this.failed = true;
@@ -222,6 +248,11 @@ class WorkerPool {
 }
 
 const pool = new WorkerPool();
+
+/** Starts the workers a later createPartitions() will want, so that they boot while colours are counted. */
+export async function prewarmPartitions(threads: number | undefined): Promise<void> {
+  pool.warm(threads ?? (await defaultThreads()));
+}
 
 /**
  * Splits the points over `threads` workers when that is worth it, else one local partition. Each worker
