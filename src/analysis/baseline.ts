@@ -29,26 +29,17 @@ export interface RandomCodebookOptions extends AnalysisRunOptions {
   seed?: number;
 }
 
-/** A quantization by a random codebook: the fields of a `QuantizeResult` that apply, plus where the colours came from. */
-export interface RandomCodebookResult {
+/**
+ * A quantization by a random codebook: the fields of a `QuantizeResult` that apply (labels: nearest
+ * palette colour, lowest index on ties; inertia: the k-means cost of this palette), plus where the colours
+ * came from.
+ */
+export interface RandomCodebookResult
+  extends Pick<QuantizeResult, 'labels' | 'image' | 'width' | 'height' | 'k' | 'paletteSize' | 'inertia' | 'mse' | 'psnr'> {
   /** k colours of pixels drawn at random (without replacement of positions, so colours may repeat), RGB bytes. */
   palette: Uint8Array;
   /** Index of the pixel each palette colour was taken from. */
   positions: Uint32Array;
-  /** Nearest palette colour of each pixel (squared RGB distance; the lowest index wins ties). */
-  labels: Uint8Array;
-  /** The quantized image: RGBA, original alpha kept. */
-  image: Uint8ClampedArray;
-  width: number;
-  height: number;
-  k: number;
-  paletteSize: number;
-  /** Sum of squared RGB distances of every pixel to its palette colour (the k-means cost of this palette). */
-  inertia: number;
-  /** Mean squared error per channel. */
-  mse: number;
-  /** PSNR in dB (Infinity for an exact copy). */
-  psnr: number;
   /** Milliseconds taken. */
   ms: number;
 }
