@@ -25,7 +25,7 @@ export function nearestLabels(points: Float64Array, centroids: Float64Array): Ui
 }
 
 /** Below this many distinct colours, one thread is faster than messaging workers. */
-const PARALLEL_MIN_POINTS = 1 << 17;
+const PARALLEL_MIN_POINTS = 1 << 15;
 
 /** The largest distance between matching centroids of two sets. */
 function largestMove(from: Float64Array, to: Float64Array): number {
