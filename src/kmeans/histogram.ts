@@ -12,7 +12,7 @@ export interface ColourHistogram {
    * How to find each pixel's colour in `colors` (present when asked for): large images get a table from
    * colour to index (2^24 entries), small ones the index of every pixel.
    */
-  lookup?: { table: Uint32Array } | { index: Uint32Array };
+  lookup?: { table: Uint32Array; index?: Uint32Array } | { index: Uint32Array };
 }
 
 /** At and above this many pixels a dense 2^24 table (64 MiB) is cheaper than hashing. */
@@ -191,12 +191,20 @@ export function labelPixels(pixels: Uint32Array, histogram: ColourHistogram, col
   const labels = new Uint8Array(pixels.length);
   const lookup = histogram.lookup;
   if (!lookup) throw new Error('labelPixels needs a histogram built with its lookup');
-  if ('table' in lookup) {
-    const table = lookup.table;
-    for (let i = 0; i < labels.length; i++) labels[i] = colourLabels[table[pixels[i]! & 0xffffff]!]!;
-  } else {
-    const index = lookup.index;
-    for (let i = 0; i < labels.length; i++) labels[i] = colourLabels[index[i]!]!;
+  if (!lookup.index && 'table' in lookup) {
+    // Label straight through the table (a random read of 64 MiB a pixel), keeping each pixel's colour
+    // index on the way: a quantizer that labels the same image again (a k slider) reads it in order.
+    const { table } = lookup;
+    const index = new Uint32Array(pixels.length);
+    for (let i = 0; i < labels.length; i++) {
+      const id = table[pixels[i]! & 0xffffff]!;
+      index[i] = id;
+      labels[i] = colourLabels[id]!;
+    }
+    lookup.index = index;
+    return labels;
   }
+  const index = lookup.index!;
+  for (let i = 0; i < labels.length; i++) labels[i] = colourLabels[index[i]!]!;
   return labels;
 }
