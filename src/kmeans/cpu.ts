@@ -25,7 +25,7 @@ export function nearestLabels(points: Float64Array, centroids: Float64Array): Ui
 }
 
 /** Below this many distinct colours, one thread is faster than messaging workers. */
-const PARALLEL_MIN_POINTS = 1 << 15;
+const PARALLEL_MIN_POINTS = 1 << 17;
 
 /** The largest distance between matching centroids of two sets. */
 function largestMove(from: Float64Array, to: Float64Array): number {
@@ -43,7 +43,13 @@ function largestMove(from: Float64Array, to: Float64Array): number {
  * A FitSession on the CPU: fits the histogram of `fitPixels`, labels every pixel of `allPixels`. With
  * `threads` > 1 and enough distinct colours, the histogram is split over worker threads.
  */
-export async function createCpuSession(fitPixels: Uint32Array, allPixels: Uint32Array, threads: number | undefined): Promise<FitSession> {
+export async function createCpuSession(
+  fitPixels: Uint32Array,
+  allPixels: Uint32Array,
+  threads: number | undefined,
+  /** The session will label this image again (a quantizer keeping it): keep what makes that faster. */
+  reused = false,
+): Promise<FitSession> {
   const fitsAll = fitPixels === allPixels;
   // Enough pixels that the colours may warrant workers: let them boot while the colours are counted.
   if (fitPixels.length >= PARALLEL_MIN_POINTS && threads !== 1) await prewarmPartitions(threads);
@@ -89,7 +95,7 @@ export async function createCpuSession(fitPixels: Uint32Array, allPixels: Uint32
         pending = null;
         const colourLabels = await parts.labels();
         return {
-          labels: labelPixels(allPixels, histogram, colourLabels),
+          labels: labelPixels(allPixels, histogram, colourLabels, reused),
           metrics: measureWeightedErrors(points, weights, colourLabels, centroids, palette),
         };
       }

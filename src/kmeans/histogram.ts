@@ -186,15 +186,21 @@ export function unpackColours(colors: Uint32Array): Float64Array {
   return out;
 }
 
-/** Each pixel's label, from the labels of the histogram's colours. */
-export function labelPixels(pixels: Uint32Array, histogram: ColourHistogram, colourLabels: Uint8Array): Uint8Array {
+/**
+ * Each pixel's label, from the labels of the histogram's colours. With `keepIndex`, a dense table's
+ * lookups are kept as each pixel's colour index, so that labelling the same image again reads in order.
+ */
+export function labelPixels(pixels: Uint32Array, histogram: ColourHistogram, colourLabels: Uint8Array, keepIndex = false): Uint8Array {
   const labels = new Uint8Array(pixels.length);
   const lookup = histogram.lookup;
   if (!lookup) throw new Error('labelPixels needs a histogram built with its lookup');
   if (!lookup.index && 'table' in lookup) {
-    // Label straight through the table (a random read of 64 MiB a pixel), keeping each pixel's colour
-    // index on the way: a quantizer that labels the same image again (a k slider) reads it in order.
+    // Straight through the table: a random read of 64 MiB a pixel.
     const { table } = lookup;
+    if (!keepIndex) {
+      for (let i = 0; i < labels.length; i++) labels[i] = colourLabels[table[pixels[i]! & 0xffffff]!]!;
+      return labels;
+    }
     const index = new Uint32Array(pixels.length);
     for (let i = 0; i < labels.length; i++) {
       const id = table[pixels[i]! & 0xffffff]!;
