@@ -237,7 +237,9 @@ function makeQuantizer(options: QuantizerOptions | undefined, keepImage: boolean
       const t2 = now();
       await nextTask();
       throwIfAborted(options.signal);
-      await session.setCentroids(winner.centroids);
+      // After Lloyd, the session already holds the last attempt's final centroids (compacted ones included);
+      // setting them again would only throw away the CPU's bounds and redo a full assignment.
+      if (options.algorithm === 'minibatch' || winner.attempt !== options.attempts) await session.setCentroids(winner.centroids);
       const palette = toPalette(winner.centroids);
       const { labels, metrics } = await session.labelAll(palette);
       throwIfAborted(options.signal);

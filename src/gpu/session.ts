@@ -123,6 +123,8 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
   const labelStaging = ctx.buffer('labels staging', Math.ceil(all.length / PIXELS_PER_WORKGROUP) * PIXELS_PER_WORKGROUP, MAP_READ | COPY_DST);
 
   let k = 0;
+  /** The GPU's centroids as the host last knew them (set, or read back); null once iterations moved them. */
+  let hostCentroids: Float64Array | null = null;
   const dispatchAssign = (pass: GPUComputePassEncoder, chunks: Chunk[], pipeline: GPUComputePipeline): void => {
     pass.setPipeline(pipeline);
     for (const chunk of chunks) {
@@ -137,6 +139,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
     batchSize: (done) => Math.min(MAX_BATCH, 4 << Math.min(3, Math.floor(done / 8))),
     async setCentroids(c) {
       k = c.length / 3;
+      hostCentroids = Float64Array.from(c);
       const data = new Float32Array(k * 4);
       for (let j = 0; j < k; j++) data.set([c[j * 3]!, c[j * 3 + 1]!, c[j * 3 + 2]!, 0], j * 4);
       await guarded(ctx, 'setting centroids', async () => {
@@ -145,6 +148,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
       });
     },
     async iterate(count, tolerance): Promise<IterationStats[]> {
+      hostCentroids = null;
       const status = await guarded(ctx, 'Lloyd iterations', async () => {
         device.queue.writeBuffer(control, 0, new Uint32Array(CONTROL_WORDS));
         device.queue.writeBuffer(params, 0, new Float32Array([tolerance, 0, 0, 0]));
@@ -192,7 +196,8 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
       const raw = new Float32Array(data, 0, k * 4);
       const out = new Float64Array(k * 3);
       for (let j = 0; j < k; j++) out.set([raw[j * 4]!, raw[j * 4 + 1]!, raw[j * 4 + 2]!], j * 3);
-      return { centroids: out, counts: Float64Array.from(new Uint32Array(data, MAX_K * 16, k)) };
+      hostCentroids = out;
+      return { centroids: Float64Array.from(out), counts: Float64Array.from(new Uint32Array(data, MAX_K * 16, k)) };
     },
     async labelAll(palette) {
       const bytes = labelStaging.size;
@@ -206,8 +211,8 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
         return readBuffer(labelStaging, bytes, counters);
       });
       const labels = new Uint8Array(data, 0, all.length);
-      const current = await session.state();
-      return { labels, metrics: measureErrors(all, labels, current.centroids, palette) };
+      const centroids = hostCentroids ?? (await session.state()).centroids;
+      return { labels, metrics: measureErrors(all, labels, centroids, palette) };
     },
     gpuStats() {
       const stats: GpuRunStats = {

@@ -18,7 +18,7 @@ export interface LoopOptions {
 }
 
 export interface FitOutcome {
-  /** Final centroids; empty clusters that could not be re-seeded are dropped. */
+  /** Final centroids (the session is left holding them); empty clusters that could not be re-seeded are dropped. */
   centroids: Float64Array;
   iterations: number;
   converged: boolean;
@@ -90,6 +90,8 @@ export async function runLloyd(session: FitSession, initial: Float64Array, optio
   if (keep.length < counts.length && keep.length > 0) {
     final = new Float64Array(keep.length * 3);
     keep.forEach((j, i) => final.set(centroids.subarray(j * 3, j * 3 + 3), i * 3));
+    // The session ends holding exactly the centroids returned, ready for the final assignment.
+    await session.setCentroids(final);
   }
   return { centroids: final, iterations, converged, inertia };
 }

@@ -38,7 +38,7 @@ export interface FitSession {
   state(): Promise<CentroidState>;
   /**
    * The nearest-centroid label of every pixel of the image (not only the fitted ones), and the errors of
-   * those labels against the current centroids and the given byte palette.
+   * those labels against the given byte palette and the centroids last passed to `setCentroids`.
    */
   labelAll(palette: Uint8Array): Promise<{ labels: Uint8Array; metrics: ErrorMetrics }>;
   /** What the GPU did so far (GPU sessions only). */
