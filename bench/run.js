@@ -9,12 +9,12 @@
 //
 // Plain ESM JavaScript over the built library (dist/): `npm run bench` builds first.
 import { spawnSync } from 'node:child_process';
-import { cpSync, createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { dirname, extname, join, normalize, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { serveFolder } from '../test/browser/serve.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'bench', 'out');
@@ -248,22 +248,9 @@ async function pngquantPeer(image, k, { tools, decoded, timeoutS }) {
 
 // ------------------------------------------------------------------------------------------ GPU in Chromium
 
-const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.map': 'application/json', '.png': 'image/png', '.json': 'application/json', '.wgsl': 'text/plain' };
-
 /** A static server over the repository root on 127.0.0.1 (a secure context, so WebGPU is exposed). */
-async function serveRoot() {
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    const file = join(ROOT, path);
-    if (!file.startsWith(ROOT) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise((done) => server.listen(0, '127.0.0.1', done));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((done) => server.close(() => done())) };
+function serveRoot() {
+  return serveFolder(ROOT);
 }
 
 function withTimeout(promise, seconds, what) {

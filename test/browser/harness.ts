@@ -2,25 +2,12 @@
  * Runs test code in real headless Chromium (Debian's /usr/bin/chromium, WebGPU through SwiftShader when
  * there is no GPU) against pages served from 127.0.0.1. Nothing here downloads a browser.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
+import { serveFolder } from './serve.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.map': 'application/json',
-  '.json': 'application/json',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.css': 'text/css',
-  '.wgsl': 'text/plain',
-};
 
 /** Where Chromium lives: CHROMIUM_PATH, else Debian's package. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -39,24 +26,9 @@ export const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-/** A static file server over the repository root, on 127.0.0.1 and a free port. */
-export async function serveRoot(root = ROOT): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    const file = join(root, path);
-    if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((done) => server.close(() => done())),
-  };
+/** A static file server over the repository root (or `root`), on 127.0.0.1 and a free port. */
+export function serveRoot(root = ROOT): Promise<{ url: string; close(): Promise<void> }> {
+  return serveFolder(root);
 }
 
 export interface BrowserSession {
