@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { psnrFromMse, quantize, type ProgressEvent, type QuantizeResult, type RGB } from '../src/index.js';
-import { HamerlyLloyd, nearestLabels } from '../src/kmeans/cpu.js';
+import { nearestLabels } from '../src/kmeans/cpu.js';
+import { FilteringLloyd } from '../src/kmeans/filtering.js';
 import {
   blobImage,
   crop,
@@ -414,7 +415,11 @@ describe('agreement with a brute-force Lloyd', () => {
     [400, 6, 255, 1],
     [3000, 32, 255, 2],
     [2000, 64, 60, 3],
-  ])('HamerlyLloyd on %i weighted points, k=%i (coordinates 0..%i)', (m, k, spread, seed) => {
+    // Ties everywhere: 4^3 positions for 600 points, and coinciding centroids.
+    [600, 20, 3, 4],
+    // A deep tree (leaves of single colours) and k at its largest.
+    [20000, 256, 255, 5],
+  ])('FilteringLloyd on %i weighted points, k=%i (coordinates 0..%i)', (m, k, spread, seed) => {
     const { points, weights } = weightedPoints(m, seed, spread);
     const random = seededRandom(seed + 1000);
     const init = new Float64Array(k * 3);
@@ -422,7 +427,7 @@ describe('agreement with a brute-force Lloyd', () => {
       const i = Math.floor(random() * m);
       init.set(points.subarray(i * 3, i * 3 + 3), j * 3);
     }
-    const lloyd = new HamerlyLloyd(points, weights);
+    const lloyd = new FilteringLloyd(points, weights);
     lloyd.setCentroids(init);
     let centroids: Float64Array = Float64Array.from(init);
     for (let t = 0; t < 25; t++) {
@@ -433,6 +438,8 @@ describe('agreement with a brute-force Lloyd', () => {
       expectRelClose(inertia, step.inertia, 1e-9, `inertia, iteration ${t + 1}`);
       expectSameArray(lloyd.counts, step.counts, `counts, iteration ${t + 1}`);
       const shift = lloyd.update();
+      // Labels read after the update are still those of the assignment (worked out lazily, from its centroids).
+      if (t % 5 === 4) expectSameArray(lloyd.labels, step.labels, `labels after the update, iteration ${t + 1}`);
       expectClose(shift, step.shift, 1e-9, `shift, iteration ${t + 1}`);
       for (let i = 0; i < k * 3; i++) expectClose(lloyd.centroids[i]!, step.centroids[i]!, 1e-9, `centroid ${i}, iteration ${t + 1}`);
       // Keep both on the same centroids so that rounding can't make them drift apart.
@@ -440,10 +447,10 @@ describe('agreement with a brute-force Lloyd', () => {
     }
   });
 
-  it('HamerlyLloyd: a duplicate initial centroid starts empty, keeps its place, then agrees with brute force', () => {
+  it('FilteringLloyd: a duplicate initial centroid starts empty, keeps its place, then agrees with brute force', () => {
     const { points, weights } = weightedPoints(500, 5, 255);
     const init = Float64Array.from([...points.subarray(0, 3), ...points.subarray(0, 3), ...points.subarray(30, 33), ...points.subarray(60, 63)]);
-    const lloyd = new HamerlyLloyd(points, weights);
+    const lloyd = new FilteringLloyd(points, weights);
     lloyd.setCentroids(init);
     let centroids: Float64Array = Float64Array.from(init);
     for (let t = 0; t < 10; t++) {
@@ -463,16 +470,16 @@ describe('agreement with a brute-force Lloyd', () => {
     }
   });
 
-  it('HamerlyLloyd: setCentroids mid-run resets the bounds', () => {
+  it('FilteringLloyd: setCentroids mid-run starts from the new centroids', () => {
     const { points, weights } = weightedPoints(1500, 8, 255);
-    const lloyd = new HamerlyLloyd(points, weights);
+    const lloyd = new FilteringLloyd(points, weights);
     lloyd.setCentroids(points.slice(0, 12 * 3));
     for (let t = 0; t < 5; t++) {
       lloyd.assign();
       lloyd.accumulate();
       lloyd.update();
     }
-    // Jump to unrelated centroids: stale bounds would keep stale labels.
+    // Jump to unrelated centroids: nothing from the earlier run may leak into the new labels.
     const jump = points.slice(600, 600 + 12 * 3);
     lloyd.setCentroids(jump);
     lloyd.assign();

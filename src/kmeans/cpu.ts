@@ -1,15 +1,14 @@
 /**
  * CPU backend: Lloyd's algorithm on the weighted histogram of distinct colours (exact: a colour's pixels
- * always share a label), with Hamerly's bounds so that, after the first iterations, most points skip the
- * scan over all centroids. Typed arrays only; no DOM, so it runs in Node, browsers and workers.
+ * always share a label), assigned by the filtering algorithm on an octree of the colours, so that whole
+ * boxes of colours go to a centroid at once (see filtering.ts). Typed arrays only; no DOM, so it runs in Node, browsers and workers.
  */
 import { measureWeightedErrors } from '../metrics.js';
-import { clusterMeans, inertiaFromSums, scan, type Scan } from './hamerly.js';
+import { clusterMeans, inertiaFromSums, scan, type Scan } from './sums.js';
 import { buildHistogram, labelPixels, releaseHistogram, unpackColours, type ColourHistogram } from './histogram.js';
 import { createPartitions, prewarmPartitions } from './partitions.js';
 import type { CentroidState, FitSession, IterationStats } from './session.js';
 
-export { HamerlyLloyd } from './hamerly.js';
 
 /** Nearest centroid of every colour by brute force (used for colours that were not fitted). */
 export function nearestLabels(points: Float64Array, centroids: Float64Array): Uint8Array {

@@ -60,40 +60,72 @@ function denseHistogram(pixels: Uint32Array, withIndex: boolean): ColourHistogra
   return histogram;
 }
 
+/**
+ * Open addressing over (colour + 1, id) pairs side by side (one cache line per probe), grown to stay at most
+ * half full; a run of equal pixels (common in photos) skips the lookup.
+ */
 function hashedHistogram(pixels: Uint32Array, withIndex: boolean): ColourHistogram {
   const n = pixels.length;
-  let bits = 4;
-  while (1 << bits < 2 * n) bits++;
-  const mask = (1 << bits) - 1;
-  const keys = new Int32Array(1 << bits).fill(-1);
-  const ids = new Uint32Array(1 << bits);
-  const firstColors = new Uint32Array(Math.min(n, 1 << 24));
-  const counts = new Float64Array(firstColors.length);
+  let bits = 12;
+  let table: Int32Array = new Int32Array(2 << bits);
+  let firstColors = new Uint32Array(1 << 12);
+  let counts = new Float64Array(1 << 12);
   const index = withIndex ? new Uint32Array(n) : undefined;
   let m = 0;
+  let last = -1;
+  let lastId = 0;
   for (let i = 0; i < n; i++) {
     const c = pixels[i]! & 0xffffff;
-    let slot = Math.imul(c, 0x9e3779b1) >>> (32 - bits);
-    let key = keys[slot]!;
-    while (key !== c && key !== -1) {
-      slot = (slot + 1) & mask;
-      key = keys[slot]!;
+    if (c !== last) {
+      let slot = Math.imul(c, 0x9e3779b1) >>> (32 - bits);
+      let key = table[slot * 2]!;
+      while (key !== c + 1 && key !== 0) {
+        slot = (slot + 1) & ((1 << bits) - 1);
+        key = table[slot * 2]!;
+      }
+      if (key === 0) {
+        lastId = m++;
+        table[slot * 2] = c + 1;
+        table[slot * 2 + 1] = lastId;
+        if (lastId === firstColors.length) {
+          firstColors = grownCopy(firstColors, new Uint32Array(lastId * 2));
+          counts = grownCopy(counts, new Float64Array(lastId * 2));
+        }
+        firstColors[lastId] = c;
+        if (m * 2 > 1 << bits) {
+          bits++;
+          table = rehashed(firstColors, m, bits);
+        }
+      } else {
+        lastId = table[slot * 2 + 1]!;
+      }
+      last = c;
     }
-    let id: number;
-    if (key === -1) {
-      keys[slot] = c;
-      id = m++;
-      ids[slot] = id;
-      firstColors[id] = c;
-    } else {
-      id = ids[slot]!;
-    }
-    counts[id]!++;
-    if (index) index[i] = id;
+    counts[lastId]!++;
+    if (index) index[i] = lastId;
   }
   const result: ColourHistogram = { colors: firstColors.slice(0, m), weights: counts.slice(0, m) };
   if (index) result.lookup = { index };
   return result;
+}
+
+function grownCopy<T extends Uint32Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/** A table of 2^bits slots holding the first m colours (id = position). */
+function rehashed(colors: Uint32Array, m: number, bits: number): Int32Array {
+  const table = new Int32Array(2 << bits);
+  const mask = (1 << bits) - 1;
+  for (let id = 0; id < m; id++) {
+    const c = colors[id]!;
+    let slot = Math.imul(c, 0x9e3779b1) >>> (32 - bits);
+    while (table[slot * 2] !== 0) slot = (slot + 1) & mask;
+    table[slot * 2] = c + 1;
+    table[slot * 2 + 1] = id;
+  }
+  return table;
 }
 
 /** Builds the weighted set of distinct colours; with `withIndex`, also the way from a pixel to its colour. */

@@ -2,7 +2,7 @@
  * Initial centroids, computed once on the host from a seeded sample of the image so that both backends
  * start from exactly the same colours. Points are interleaved RGB triples with a weight (pixel count) each.
  */
-import { HamerlyLloyd } from './hamerly.js';
+import { FilteringLloyd } from './filtering.js';
 import type { Random } from './random.js';
 
 /** A weighted point set: `points` holds RGB triples, `weights[i]` the pixel count of point i. */
@@ -156,6 +156,9 @@ export function farthestPoint({ points, weights }: WeightedPoints, centroids: Fl
   return best < 0 ? null : points.slice(best * 3, best * 3 + 3);
 }
 
+/** The colour tree of each sample, built once for all the candidates polished on it. */
+const sampleTrees = new WeakMap<WeightedPoints, FilteringLloyd>();
+
 /**
  * Polishes initial centroids with Lloyd iterations on the (small) sample, so that the backend's
  * iterations over every pixel start close to a fixed point and need few passes. Empty clusters keep
@@ -167,7 +170,11 @@ export function refineOnSample(
   maxIterations: number,
   tolerance: number,
 ): { centroids: Float64Array; inertia: number } {
-  const lloyd = new HamerlyLloyd(sample.points, sample.weights);
+  let lloyd = sampleTrees.get(sample);
+  if (!lloyd) {
+    lloyd = new FilteringLloyd(sample.points, sample.weights);
+    sampleTrees.set(sample, lloyd);
+  }
   lloyd.setCentroids(initial);
   let inertia = Infinity;
   for (let t = 0; t < maxIterations; t++) {

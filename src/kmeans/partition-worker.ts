@@ -1,15 +1,15 @@
 /**
  * A CPU worker (Node worker_threads or a browser module Worker): holds one slice of the colour histogram
- * and runs the Hamerly assignment on it each iteration, answering with the slice's cluster sums.
+ * and runs the filtering assignment on it each iteration, answering with the slice's cluster sums.
  */
-import { HamerlyLloyd } from './hamerly.js';
+import { FilteringLloyd } from './filtering.js';
 import type { PartitionReply, PartitionRequest } from './partitions.js';
 
 interface Port {
   postMessage(message: unknown, transfer?: Transferable[]): void;
 }
 
-let lloyd: HamerlyLloyd | undefined;
+let lloyd: FilteringLloyd | undefined;
 
 function handle(request: PartitionRequest, port: Port): void {
   let reply: PartitionReply;
@@ -18,7 +18,7 @@ function handle(request: PartitionRequest, port: Port): void {
       reply = { type: 'pong' };
       break;
     case 'load':
-      lloyd = new HamerlyLloyd(request.points, request.weights);
+      lloyd = new FilteringLloyd(request.points, request.weights);
       reply = { type: 'loaded', sumOfSquares: lloyd.sumOfSquares };
       break;
     case 'set':

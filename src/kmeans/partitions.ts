@@ -1,9 +1,9 @@
 /**
- * The CPU backend's points split into partitions, each assigned by its own Hamerly state: one in this
+ * The CPU backend's points split into partitions, each assigned by its own colour tree: one in this
  * thread, or one per worker so that every core works. The coordinator adds the partitions' cluster sums;
  * those are integer-valued, so the result is the same whatever the number of partitions.
  */
-import { HamerlyLloyd } from './hamerly.js';
+import { FilteringLloyd } from './filtering.js';
 
 /** Messages to a worker. */
 export type PartitionRequest =
@@ -42,7 +42,7 @@ export interface Partitions {
 
 /** One partition in this thread. */
 export function localPartitions(points: Float64Array, weights: Float64Array): Partitions {
-  const lloyd = new HamerlyLloyd(points, weights);
+  const lloyd = new FilteringLloyd(points, weights);
   return {
     count: 1,
     sumOfSquares: lloyd.sumOfSquares,

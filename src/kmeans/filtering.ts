@@ -1,0 +1,419 @@
+/**
+ * Weighted Lloyd by the filtering algorithm (Kanungo et al., 2002) on an octree of the colours: a tree node
+ * keeps the weight, the colour sums and the bounding box of its colours, and each iteration walks the tree
+ * with a shrinking list of candidate centroids. A candidate is dropped for a whole box once another one is
+ * nearer to every point of the box; a box left with one candidate gives all its colours to it at once,
+ * through the node's sums, without a distance per colour. In 3-D colour space most of the tree is decided
+ * high up, so an iteration costs far less than one distance per colour and centroid.
+ *
+ * Exact: labels and sums equal a brute-force Lloyd's (ties go to the lowest index), because a candidate is
+ * dropped only with a margin far above float64 rounding, and the colours of a box that keeps several
+ * candidates are compared against each of them as a plain scan would.
+ */
+import { clusterMeans, inertiaFromSums, weightedSumOfSquares } from './sums.js';
+
+/** Boxes of at most this many colours are not split further: their colours are scanned one by one. */
+const LEAF_COLOURS = 8;
+/** A candidate is dropped for a box only when it is this much (squared distance) farther at the box's best vertex. */
+const DROP_MARGIN = 1e-6;
+/** Octree depth: 8 levels of one bit per channel, plus the root. */
+const MAX_DEPTH = 9;
+
+/** SPREAD[v]: the 8 bits of v spread to every third bit, for 24-bit Morton keys of RGB colours. */
+const SPREAD = (() => {
+  const table = new Uint32Array(256);
+  for (let v = 0; v < 256; v++) {
+    let s = 0;
+    for (let bit = 0; bit < 8; bit++) if (v & (1 << bit)) s |= 1 << (3 * bit);
+    table[v] = s;
+  }
+  return table;
+})();
+
+/** Point indices sorted by Morton key (two stable 12-bit counting passes). */
+function mortonOrder(points: Float64Array, size: number): { order: Uint32Array; keys: Uint32Array } {
+  const keys = new Uint32Array(size);
+  for (let i = 0; i < size; i++) keys[i] = (SPREAD[points[i * 3]! | 0]! << 2) | (SPREAD[points[i * 3 + 1]! | 0]! << 1) | SPREAD[points[i * 3 + 2]! | 0]!;
+  const first = new Uint32Array(size);
+  const order = new Uint32Array(size);
+  const counts = new Uint32Array(4097);
+  for (let i = 0; i < size; i++) counts[(keys[i]! & 4095) + 1]!++;
+  for (let b = 1; b <= 4096; b++) counts[b]! += counts[b - 1]!;
+  for (let i = 0; i < size; i++) first[counts[keys[i]! & 4095]!++] = i;
+  counts.fill(0);
+  for (let i = 0; i < size; i++) counts[(keys[i]! >>> 12) + 1]!++;
+  for (let b = 1; b <= 4096; b++) counts[b]! += counts[b - 1]!;
+  for (let p = 0; p < size; p++) {
+    const i = first[p]!;
+    order[counts[keys[i]! >>> 12]!++] = i;
+  }
+  const sortedKeys = new Uint32Array(size);
+  for (let p = 0; p < size; p++) sortedKeys[p] = keys[order[p]!]!;
+  return { order, keys: sortedKeys };
+}
+
+/** The points' coordinates in `order`. */
+function gatherPoints(points: Float64Array, order: Uint32Array): Float64Array {
+  const out = new Float64Array(order.length * 3);
+  for (let p = 0; p < order.length; p++) {
+    const i = order[p]! * 3;
+    out[p * 3] = points[i]!;
+    out[p * 3 + 1] = points[i + 1]!;
+    out[p * 3 + 2] = points[i + 2]!;
+  }
+  return out;
+}
+
+/** The points' weights in `order`. */
+function gatherWeights(weights: Float64Array, order: Uint32Array): Float64Array {
+  const out = new Float64Array(order.length);
+  for (let p = 0; p < order.length; p++) out[p] = weights[order[p]!]!;
+  return out;
+}
+
+/** Growable node storage of the octree. */
+class Nodes {
+  count = 0;
+  start = new Uint32Array(0);
+  end = new Uint32Array(0);
+  /** First child's index (children are stored together), and how many; 0 children: a leaf. */
+  child = new Uint32Array(0);
+  children = new Uint8Array(0);
+  /** Weight, then weighted R, G, B sums. */
+  stats = new Float64Array(0);
+  /** Bounding box: min R, G, B, max R, G, B. */
+  box = new Float64Array(0);
+
+  constructor(capacity: number) {
+    this.grow(capacity);
+  }
+
+  private grow(capacity: number): void {
+    const copy = <T extends Uint32Array | Uint8Array | Float64Array>(old: T, make: (n: number) => T, per: number): T => {
+      const next = make(capacity * per);
+      next.set(old);
+      return next;
+    };
+    this.start = copy(this.start, (n) => new Uint32Array(n), 1);
+    this.end = copy(this.end, (n) => new Uint32Array(n), 1);
+    this.child = copy(this.child, (n) => new Uint32Array(n), 1);
+    this.children = copy(this.children, (n) => new Uint8Array(n), 1);
+    this.stats = copy(this.stats, (n) => new Float64Array(n), 4);
+    this.box = copy(this.box, (n) => new Float64Array(n), 6);
+  }
+
+  /** Reserves `n` consecutive nodes; returns the first. */
+  reserve(n: number): number {
+    if (this.count + n > this.start.length) this.grow(Math.max(this.start.length * 2, this.count + n));
+    const first = this.count;
+    this.count += n;
+    return first;
+  }
+}
+
+export class FilteringLloyd {
+  readonly points: Float64Array;
+  readonly weights: Float64Array;
+  readonly size: number;
+  /** Sum of w|x|^2 over the points: inertia follows from it and the cluster sums. */
+  readonly sumOfSquares: number;
+  centroids = new Float64Array(0);
+  k = 0;
+  /** Per-cluster weight and weighted RGB sums of the current assignment. */
+  counts = new Float64Array(0);
+  sums = new Float64Array(0);
+  /** Points in Morton order: coordinates, weights, and where each came from. */
+  private readonly order: Uint32Array;
+  private readonly sorted: Float64Array;
+  private readonly sortedWeights: Float64Array;
+  private readonly nodes: Nodes;
+  /** Candidate lists, one slice of k per depth. */
+  private candidates = new Uint16Array(0);
+  private labelsOut = new Uint8Array(0);
+  /** Child boundaries while building, 9 per depth. */
+  private readonly splitScratch = new Uint32Array((MAX_DEPTH + 2) * 9);
+  /** The centroids of the last assignment (the walk in progress reads these). */
+  private assigned = new Float64Array(0);
+  /** Whether the walk in progress writes labels too, and whether `labelsOut` matches the last assignment. */
+  private writing = false;
+  private labelsFresh = false;
+
+  constructor(points: Float64Array, weights: Float64Array) {
+    this.points = points;
+    this.weights = weights;
+    const size = weights.length;
+    this.size = size;
+    this.sumOfSquares = weightedSumOfSquares(points, weights);
+    const { order, keys } = mortonOrder(points, size);
+    this.order = order;
+    this.sorted = gatherPoints(points, order);
+    this.sortedWeights = gatherWeights(weights, order);
+    this.nodes = new Nodes(Math.max(16, Math.ceil(size / 2)));
+    if (size > 0) this.build(this.nodes.reserve(1), 0, size, 21, keys, 0);
+  }
+
+  /** Fills node `node` for sorted points [start, end), whose keys agree above bit `shift + 3`. */
+  private build(node: number, start: number, end: number, shift: number, keys: Uint32Array, depth: number): void {
+    const nodes = this.nodes;
+    nodes.start[node] = start;
+    nodes.end[node] = end;
+    // Descend past levels where every point falls in the same octant.
+    while (shift >= 0 && end - start > LEAF_COLOURS && ((keys[start]! >>> shift) & 7) === ((keys[end - 1]! >>> shift) & 7)) shift -= 3;
+    if (end - start <= LEAF_COLOURS || shift < 0) {
+      nodes.children[node] = 0;
+      const { sorted, sortedWeights } = this;
+      const { stats, box } = nodes;
+      let w = 0;
+      let sr = 0;
+      let sg = 0;
+      let sb = 0;
+      let minR = 255;
+      let minG = 255;
+      let minB = 255;
+      let maxR = 0;
+      let maxG = 0;
+      let maxB = 0;
+      for (let p = start; p < end; p++) {
+        const r = sorted[p * 3]!;
+        const g = sorted[p * 3 + 1]!;
+        const b = sorted[p * 3 + 2]!;
+        const pw = sortedWeights[p]!;
+        w += pw;
+        sr += pw * r;
+        sg += pw * g;
+        sb += pw * b;
+        if (r < minR) minR = r;
+        if (r > maxR) maxR = r;
+        if (g < minG) minG = g;
+        if (g > maxG) maxG = g;
+        if (b < minB) minB = b;
+        if (b > maxB) maxB = b;
+      }
+      stats[node * 4] = w;
+      stats[node * 4 + 1] = sr;
+      stats[node * 4 + 2] = sg;
+      stats[node * 4 + 3] = sb;
+      box[node * 6] = minR;
+      box[node * 6 + 1] = minG;
+      box[node * 6 + 2] = minB;
+      box[node * 6 + 3] = maxR;
+      box[node * 6 + 4] = maxG;
+      box[node * 6 + 5] = maxB;
+      return;
+    }
+    // Split [start, end) by the octant at `shift` (keys are sorted, so octants are runs).
+    const bounds = this.splitScratch;
+    const at = depth * 9;
+    let n = 0;
+    bounds[at] = start;
+    let current = (keys[start]! >>> shift) & 7;
+    for (let p = start + 1; p < end; p++) {
+      const octant = (keys[p]! >>> shift) & 7;
+      if (octant !== current) {
+        bounds[at + ++n] = p;
+        current = octant;
+      }
+    }
+    bounds[at + ++n] = end;
+    const first = nodes.reserve(n);
+    for (let c = 0; c < n; c++) this.build(first + c, bounds[at + c]!, bounds[at + c + 1]!, shift - 3, keys, depth + 1);
+    // The arrays may have grown during the children's builds: read them afresh.
+    const { stats, box } = this.nodes;
+    this.nodes.child[node] = first;
+    this.nodes.children[node] = n;
+    let w = 0;
+    let sr = 0;
+    let sg = 0;
+    let sb = 0;
+    let minR = 255;
+    let minG = 255;
+    let minB = 255;
+    let maxR = 0;
+    let maxG = 0;
+    let maxB = 0;
+    for (let c = first; c < first + n; c++) {
+      w += stats[c * 4]!;
+      sr += stats[c * 4 + 1]!;
+      sg += stats[c * 4 + 2]!;
+      sb += stats[c * 4 + 3]!;
+      if (box[c * 6]! < minR) minR = box[c * 6]!;
+      if (box[c * 6 + 1]! < minG) minG = box[c * 6 + 1]!;
+      if (box[c * 6 + 2]! < minB) minB = box[c * 6 + 2]!;
+      if (box[c * 6 + 3]! > maxR) maxR = box[c * 6 + 3]!;
+      if (box[c * 6 + 4]! > maxG) maxG = box[c * 6 + 4]!;
+      if (box[c * 6 + 5]! > maxB) maxB = box[c * 6 + 5]!;
+    }
+    stats[node * 4] = w;
+    stats[node * 4 + 1] = sr;
+    stats[node * 4 + 2] = sg;
+    stats[node * 4 + 3] = sb;
+    box[node * 6] = minR;
+    box[node * 6 + 1] = minG;
+    box[node * 6 + 2] = minB;
+    box[node * 6 + 3] = maxR;
+    box[node * 6 + 4] = maxG;
+    box[node * 6 + 5] = maxB;
+  }
+
+  setCentroids(centroids: Float64Array): void {
+    this.centroids = Float64Array.from(centroids);
+    const k = centroids.length / 3;
+    if (k !== this.k) {
+      this.k = k;
+      this.candidates = new Uint16Array((MAX_DEPTH + 2) * k);
+    }
+    this.counts = new Float64Array(k);
+    this.sums = new Float64Array(k * 3);
+    this.assigned = Float64Array.from(centroids);
+    this.labelsFresh = false;
+  }
+
+  /** Assigns every point to its nearest centroid and sets the cluster sums. */
+  assign(): void {
+    this.assigned = Float64Array.from(this.centroids);
+    this.labelsFresh = false;
+    this.walk(false);
+  }
+
+  /** Each point's label in the last assignment (in point order); worked out when first asked for. */
+  get labels(): Uint8Array {
+    if (!this.labelsFresh) this.walk(true);
+    return this.labelsOut;
+  }
+
+  private walk(writeLabels: boolean): void {
+    const { k, candidates } = this;
+    this.counts.fill(0);
+    this.sums.fill(0);
+    if (writeLabels && this.labelsOut.length !== this.size) this.labelsOut = new Uint8Array(this.size);
+    this.writing = writeLabels;
+    if (this.size === 0 || k === 0) return;
+    for (let j = 0; j < k; j++) candidates[j] = j;
+    this.visit(0, 0, k);
+    this.labelsFresh = writeLabels;
+  }
+
+  /** Gives node `node`'s points to the nearest of the `count` candidates in the slice at `depth`. */
+  private visit(node: number, depth: number, count: number): void {
+    const { k, candidates, counts, sums } = this;
+    const centroids = this.assigned;
+    const { box, stats } = this.nodes;
+    const minR = box[node * 6]!;
+    const minG = box[node * 6 + 1]!;
+    const minB = box[node * 6 + 2]!;
+    const maxR = box[node * 6 + 3]!;
+    const maxG = box[node * 6 + 4]!;
+    const maxB = box[node * 6 + 5]!;
+    const base = depth * k;
+    // The candidate nearest to the box's centre: the one others must beat somewhere in the box.
+    const mr = (minR + maxR) * 0.5;
+    const mg = (minG + maxG) * 0.5;
+    const mb = (minB + maxB) * 0.5;
+    let z = candidates[base]!;
+    let zd = Infinity;
+    for (let i = 0; i < count; i++) {
+      const j = candidates[base + i]!;
+      const dr = mr - centroids[j * 3]!;
+      const dg = mg - centroids[j * 3 + 1]!;
+      const db = mb - centroids[j * 3 + 2]!;
+      const d = dr * dr + dg * dg + db * db;
+      if (d < zd) {
+        zd = d;
+        z = j;
+      }
+    }
+    const zr = centroids[z * 3]!;
+    const zg = centroids[z * 3 + 1]!;
+    const zb = centroids[z * 3 + 2]!;
+    // Keep a candidate only if it is at least as near as z at the box vertex most in its favour.
+    const next = base + k;
+    let kept = 0;
+    for (let i = 0; i < count; i++) {
+      const j = candidates[base + i]!;
+      if (j !== z) {
+        const cr = centroids[j * 3]!;
+        const cg = centroids[j * 3 + 1]!;
+        const cb = centroids[j * 3 + 2]!;
+        const vr = cr > zr ? maxR : minR;
+        const vg = cg > zg ? maxG : minG;
+        const vb = cb > zb ? maxB : minB;
+        const f = (vr - cr) * (vr - cr) + (vg - cg) * (vg - cg) + (vb - cb) * (vb - cb) - ((vr - zr) * (vr - zr) + (vg - zg) * (vg - zg) + (vb - zb) * (vb - zb));
+        if (f > DROP_MARGIN) continue;
+      }
+      candidates[next + kept++] = j;
+    }
+    const nodes = this.nodes;
+    if (kept === 1) {
+      counts[z]! += stats[node * 4]!;
+      sums[z * 3]! += stats[node * 4 + 1]!;
+      sums[z * 3 + 1]! += stats[node * 4 + 2]!;
+      sums[z * 3 + 2]! += stats[node * 4 + 3]!;
+      if (this.writing) {
+        const { order, labelsOut } = this;
+        for (let p = nodes.start[node]!, end = nodes.end[node]!; p < end; p++) labelsOut[order[p]!] = z;
+      }
+      return;
+    }
+    const children = nodes.children[node]!;
+    if (children > 0) {
+      const first = nodes.child[node]!;
+      for (let c = first; c < first + children; c++) this.visit(c, depth + 1, kept);
+      return;
+    }
+    // A leaf with several candidates: a plain scan of them for each colour (ascending index, strict <).
+    const { sorted, sortedWeights } = this;
+    for (let p = nodes.start[node]!, end = nodes.end[node]!; p < end; p++) {
+      const r = sorted[p * 3]!;
+      const g = sorted[p * 3 + 1]!;
+      const b = sorted[p * 3 + 2]!;
+      let best = 0;
+      let bestD = Infinity;
+      for (let i = 0; i < kept; i++) {
+        const j = candidates[next + i]!;
+        const dr = r - centroids[j * 3]!;
+        const dg = g - centroids[j * 3 + 1]!;
+        const db = b - centroids[j * 3 + 2]!;
+        const d = dr * dr + dg * dg + db * db;
+        if (d < bestD) {
+          bestD = d;
+          best = j;
+        }
+      }
+      const w = sortedWeights[p]!;
+      counts[best]! += w;
+      sums[best * 3]! += w * r;
+      sums[best * 3 + 1]! += w * g;
+      sums[best * 3 + 2]! += w * b;
+      if (this.writing) this.labelsOut[this.order[p]!] = best;
+    }
+  }
+
+  /** Inertia of the current assignment against the current centroids, from the cluster sums. */
+  accumulate(): number {
+    return inertiaFromSums(this.sumOfSquares, this.centroids, this.counts, this.sums);
+  }
+
+  /** The next centroids: each cluster's mean, or its current place when it is empty. */
+  means(): Float64Array {
+    return clusterMeans(this.centroids, this.counts, this.sums);
+  }
+
+  /** Moves the centroids to `next`; returns the largest move. */
+  moveTo(next: Float64Array): number {
+    const { centroids } = this;
+    let max = 0;
+    for (let j = 0; j < this.k; j++) {
+      const dr = next[j * 3]! - centroids[j * 3]!;
+      const dg = next[j * 3 + 1]! - centroids[j * 3 + 1]!;
+      const db = next[j * 3 + 2]! - centroids[j * 3 + 2]!;
+      max = Math.max(max, Math.sqrt(dr * dr + dg * dg + db * db));
+    }
+    if (max > 0) centroids.set(next);
+    return max;
+  }
+
+  /** One centroid update on this point set alone: move to the means. Returns the largest move. */
+  update(): number {
+    return this.moveTo(this.means());
+  }
+}
