@@ -143,7 +143,7 @@ function makeQuantizer(options: QuantizerOptions | undefined, keepImage: boolean
     if (key !== undefined && cached?.key === key) return cached.session;
     cached?.session.destroy();
     cached = undefined;
-    const session = await createCpuSession(fitPixels, image.pixels, options.threads, keepImage);
+    const session = await createCpuSession(fitPixels, image.pixels, options.threads);
     cached = { key, session };
     return session;
   };

@@ -586,6 +586,26 @@ describe('result shape', () => {
     expectRelClose(result.inertia, independentInertia(coffee, result.labels, result.centroids), 1e-9, 'inertia');
     expectNearestLabels(coffee, result);
   });
+
+  it('a large image (counted through the dense colour table): metrics and nearest labels', async () => {
+    // 1200 x 440 = 528,000 pixels, past the dense table's threshold of 2^19: coffee tiled, with seeded noise.
+    const width = 1200;
+    const height = 440;
+    const data = new Uint8Array(width * height * 4);
+    const random = seededRandom(21);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const from = ((y % coffee.height) * coffee.width + (x % coffee.width)) * 4;
+        const to = (y * width + x) * 4;
+        for (let c = 0; c < 3; c++) data[to + c] = Math.min(255, coffee.data[from + c]! + randomInt(random, 0, 3));
+        data[to + 3] = 255;
+      }
+    }
+    const large: TestImage = { data, width, height };
+    const result = await quantize(large, { k: 12, backend: 'cpu', threads: 1, maxIterations: 10 });
+    expectRelClose(result.inertia, independentInertia(large, result.labels, result.centroids), 1e-9, 'inertia');
+    expectNearestLabels(large, result);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------

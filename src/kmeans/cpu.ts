@@ -5,7 +5,7 @@
  */
 import { measureWeightedErrors } from '../metrics.js';
 import { clusterMeans, inertiaFromSums, scan, type Scan } from './sums.js';
-import { buildHistogram, labelPixels, releaseHistogram, unpackColours, type ColourHistogram } from './histogram.js';
+import { buildHistogram, labelPixels, unpackColours, type ColourHistogram } from './histogram.js';
 import { createPartitions, prewarmPartitions } from './partitions.js';
 import type { CentroidState, FitSession, IterationStats } from './session.js';
 
@@ -46,8 +46,6 @@ export async function createCpuSession(
   fitPixels: Uint32Array,
   allPixels: Uint32Array,
   threads: number | undefined,
-  /** The session will label this image again (a quantizer keeping it): keep what makes that faster. */
-  reused = false,
 ): Promise<FitSession> {
   const fitsAll = fitPixels === allPixels;
   // Enough pixels that the colours may warrant workers: let them boot while the colours are counted.
@@ -94,7 +92,7 @@ export async function createCpuSession(
         pending = null;
         const colourLabels = await parts.labels();
         return {
-          labels: labelPixels(allPixels, histogram, colourLabels, reused),
+          labels: labelPixels(allPixels, histogram, colourLabels),
           metrics: measureWeightedErrors(points, weights, colourLabels, centroids, palette),
         };
       }
@@ -102,12 +100,10 @@ export async function createCpuSession(
       const fullPoints = unpackColours(full.colors);
       const colourLabels = nearestLabels(fullPoints, centroids);
       const labels = labelPixels(allPixels, full, colourLabels);
-      releaseHistogram(full);
       return { labels, metrics: measureWeightedErrors(fullPoints, full.weights, colourLabels, centroids, palette) };
     },
     destroy() {
       parts.release();
-      releaseHistogram(histogram);
     },
   };
 }

@@ -9,55 +9,62 @@ export interface ColourHistogram {
   colors: Uint32Array;
   weights: Float64Array;
   /**
-   * How to find each pixel's colour in `colors` (present when asked for): large images get a table from
-   * colour to index (2^24 entries), small ones the index of every pixel.
+   * Each pixel's position in `colors` (small images, when asked for): labelling reads it in pixel order.
+   * Large images are labelled through a table from colour to label instead.
    */
-  lookup?: { table: Uint32Array; index?: Uint32Array } | { index: Uint32Array };
+  index?: Uint32Array;
 }
 
 /** At and above this many pixels a dense 2^24 table (64 MiB) is cheaper than hashing. */
 const DENSE_THRESHOLD = 1 << 19;
 
-/** A spare zeroed 2^24 table, kept so that repeated calls (a k slider, video frames) skip the allocation. */
-let spareTable: Uint32Array | undefined;
+/**
+ * Spare tables kept between calls (a k slider, video frames): fresh pages cost more to touch than the
+ * counting itself. The count table is kept zeroed; the label table needs no clearing, since labelling
+ * writes the entry of every colour it then reads.
+ */
+let spareCounts: Uint32Array | undefined;
+let spareLabels: Uint8Array | undefined;
 
-/** Hands a dense table back once its lookups are no longer needed: it is cleared and kept for reuse. */
-export function releaseHistogram(histogram: ColourHistogram): void {
-  const lookup = histogram.lookup;
-  if (!lookup || !('table' in lookup)) return;
-  const { table } = lookup;
-  for (let i = 0; i < histogram.colors.length; i++) table[histogram.colors[i]!] = 0;
-  delete histogram.lookup;
-  spareTable = table;
+/** 24-bit colours in ascending order (two 12-bit counting passes). */
+function sortedColours(colours: Uint32Array): Uint32Array {
+  const m = colours.length;
+  const low = new Uint32Array(m);
+  const out = new Uint32Array(m);
+  const counts = new Uint32Array(4097);
+  for (let i = 0; i < m; i++) counts[(colours[i]! & 4095) + 1]!++;
+  for (let b = 1; b <= 4096; b++) counts[b]! += counts[b - 1]!;
+  for (let i = 0; i < m; i++) low[counts[colours[i]! & 4095]!++] = colours[i]!;
+  counts.fill(0);
+  for (let i = 0; i < m; i++) counts[(low[i]! >>> 12) + 1]!++;
+  for (let b = 1; b <= 4096; b++) counts[b]! += counts[b - 1]!;
+  for (let i = 0; i < m; i++) out[counts[low[i]! >>> 12]!++] = low[i]!;
+  return out;
 }
 
-function denseHistogram(pixels: Uint32Array, withIndex: boolean): ColourHistogram {
-  const table = spareTable ?? new Uint32Array(1 << 24);
-  spareTable = undefined;
-  // Colours in order of first appearance, collected as they are first seen (no scan of the whole table).
-  let seen = new Uint32Array(1 << 16);
+/** Counts through a table from colour to count, then reads the counts of the colours met, in ascending order. */
+function denseHistogram(pixels: Uint32Array): ColourHistogram {
+  const table = spareCounts ?? new Uint32Array(1 << 24);
+  spareCounts = undefined;
+  let seen: Uint32Array = new Uint32Array(1 << 16);
   let m = 0;
   for (let i = 0; i < pixels.length; i++) {
     const c = pixels[i]! & 0xffffff;
     if (table[c]!++ === 0) {
-      if (m === seen.length) {
-        const grown = new Uint32Array(seen.length * 2);
-        grown.set(seen);
-        seen = grown;
-      }
+      if (m === seen.length) seen = grownCopy(seen, new Uint32Array(m * 2));
       seen[m++] = c;
     }
   }
-  const colors = seen.slice(0, m);
+  // In ascending order, the reads (and clears) of the table below walk it forwards instead of at random.
+  const colors = sortedColours(seen.subarray(0, m));
   const weights = new Float64Array(m);
   for (let j = 0; j < m; j++) {
     const c = colors[j]!;
     weights[j] = table[c]!;
-    table[c] = j;
+    table[c] = 0;
   }
-  const histogram: ColourHistogram = { colors, weights, lookup: { table } };
-  if (!withIndex) releaseHistogram(histogram);
-  return histogram;
+  spareCounts = table;
+  return { colors, weights };
 }
 
 /**
@@ -68,8 +75,8 @@ function hashedHistogram(pixels: Uint32Array, withIndex: boolean): ColourHistogr
   const n = pixels.length;
   let bits = 12;
   let table: Int32Array = new Int32Array(2 << bits);
-  let firstColors = new Uint32Array(1 << 12);
-  let counts = new Float64Array(1 << 12);
+  let firstColors: Uint32Array = new Uint32Array(1 << 12);
+  let counts: Uint32Array = new Uint32Array(1 << 12);
   const index = withIndex ? new Uint32Array(n) : undefined;
   let m = 0;
   let last = -1;
@@ -89,7 +96,7 @@ function hashedHistogram(pixels: Uint32Array, withIndex: boolean): ColourHistogr
         table[slot * 2 + 1] = lastId;
         if (lastId === firstColors.length) {
           firstColors = grownCopy(firstColors, new Uint32Array(lastId * 2));
-          counts = grownCopy(counts, new Float64Array(lastId * 2));
+          counts = grownCopy(counts, new Uint32Array(lastId * 2));
         }
         firstColors[lastId] = c;
         if (m * 2 > 1 << bits) {
@@ -104,12 +111,12 @@ function hashedHistogram(pixels: Uint32Array, withIndex: boolean): ColourHistogr
     counts[lastId]!++;
     if (index) index[i] = lastId;
   }
-  const result: ColourHistogram = { colors: firstColors.slice(0, m), weights: counts.slice(0, m) };
-  if (index) result.lookup = { index };
+  const result: ColourHistogram = { colors: firstColors.slice(0, m), weights: Float64Array.from(counts.subarray(0, m)) };
+  if (index) result.index = index;
   return result;
 }
 
-function grownCopy<T extends Uint32Array | Float64Array>(from: T, to: T): T {
+function grownCopy(from: Uint32Array, to: Uint32Array): Uint32Array {
   to.set(from);
   return to;
 }
@@ -128,9 +135,12 @@ function rehashed(colors: Uint32Array, m: number, bits: number): Int32Array {
   return table;
 }
 
-/** Builds the weighted set of distinct colours; with `withIndex`, also the way from a pixel to its colour. */
+/**
+ * Builds the weighted set of distinct colours; with `withIndex`, small images also get each pixel's colour
+ * position (see `labelPixels`).
+ */
 export function buildHistogram(pixels: Uint32Array, withIndex = false): ColourHistogram {
-  return pixels.length >= DENSE_THRESHOLD ? denseHistogram(pixels, withIndex) : hashedHistogram(pixels, withIndex);
+  return pixels.length >= DENSE_THRESHOLD ? denseHistogram(pixels) : hashedHistogram(pixels, withIndex);
 }
 
 /**
@@ -218,31 +228,20 @@ export function unpackColours(colors: Uint32Array): Float64Array {
   return out;
 }
 
-/**
- * Each pixel's label, from the labels of the histogram's colours. With `keepIndex`, a dense table's
- * lookups are kept as each pixel's colour index, so that labelling the same image again reads in order.
- */
-export function labelPixels(pixels: Uint32Array, histogram: ColourHistogram, colourLabels: Uint8Array, keepIndex = false): Uint8Array {
+/** Each pixel's label, from the labels of the histogram's colours (of these pixels). */
+export function labelPixels(pixels: Uint32Array, histogram: ColourHistogram, colourLabels: Uint8Array): Uint8Array {
   const labels = new Uint8Array(pixels.length);
-  const lookup = histogram.lookup;
-  if (!lookup) throw new Error('labelPixels needs a histogram built with its lookup');
-  if (!lookup.index && 'table' in lookup) {
-    // Straight through the table: a random read of 64 MiB a pixel.
-    const { table } = lookup;
-    if (!keepIndex) {
-      for (let i = 0; i < labels.length; i++) labels[i] = colourLabels[table[pixels[i]! & 0xffffff]!]!;
-      return labels;
-    }
-    const index = new Uint32Array(pixels.length);
-    for (let i = 0; i < labels.length; i++) {
-      const id = table[pixels[i]! & 0xffffff]!;
-      index[i] = id;
-      labels[i] = colourLabels[id]!;
-    }
-    lookup.index = index;
+  const index = histogram.index;
+  if (index) {
+    for (let i = 0; i < labels.length; i++) labels[i] = colourLabels[index[i]!]!;
     return labels;
   }
-  const index = lookup.index!;
-  for (let i = 0; i < labels.length; i++) labels[i] = colourLabels[index[i]!]!;
+  const table = spareLabels ?? new Uint8Array(1 << 24);
+  spareLabels = undefined;
+  const { colors } = histogram;
+  // Large histograms list their colours in ascending order: these writes walk the table forwards.
+  for (let j = 0; j < colors.length; j++) table[colors[j]!] = colourLabels[j]!;
+  for (let i = 0; i < labels.length; i++) labels[i] = table[pixels[i]! & 0xffffff]!;
+  spareLabels = table;
   return labels;
 }
