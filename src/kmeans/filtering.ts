@@ -30,31 +30,48 @@ const SPREAD = (() => {
   return table;
 })();
 
-/** Point indices sorted by Morton key (two stable 12-bit counting passes). */
+/**
+ * Scratch arrays of the sort, kept between builds and grown as needed: fresh pages cost more to touch than
+ * the sort itself.
+ */
+let scratch = new Uint32Array(0);
+
+/**
+ * Point indices sorted by Morton key (two stable 12-bit counting passes), and the keys in that order (the
+ * latter in scratch memory, valid until the next call).
+ */
 function mortonOrder(points: Float64Array, size: number): { order: Uint32Array; keys: Uint32Array } {
-  const keys = new Uint32Array(size);
+  if (scratch.length < size * 3) scratch = new Uint32Array(size * 3);
+  const keys = scratch.subarray(0, size);
+  const lowKeys = scratch.subarray(size, size * 2);
+  const lowOrder = scratch.subarray(size * 2, size * 3);
   for (let i = 0; i < size; i++) keys[i] = (SPREAD[points[i * 3]! | 0]! << 2) | (SPREAD[points[i * 3 + 1]! | 0]! << 1) | SPREAD[points[i * 3 + 2]! | 0]!;
-  const first = new Uint32Array(size);
-  const order = new Uint32Array(size);
   const counts = new Uint32Array(4097);
   for (let i = 0; i < size; i++) counts[(keys[i]! & 4095) + 1]!++;
   for (let b = 1; b <= 4096; b++) counts[b]! += counts[b - 1]!;
-  for (let i = 0; i < size; i++) first[counts[keys[i]! & 4095]!++] = i;
-  counts.fill(0);
-  for (let i = 0; i < size; i++) counts[(keys[i]! >>> 12) + 1]!++;
-  for (let b = 1; b <= 4096; b++) counts[b]! += counts[b - 1]!;
-  for (let p = 0; p < size; p++) {
-    const i = first[p]!;
-    order[counts[keys[i]! >>> 12]!++] = i;
+  for (let i = 0; i < size; i++) {
+    const key = keys[i]!;
+    const at = counts[key & 4095]!++;
+    lowKeys[at] = key;
+    lowOrder[at] = i;
   }
-  const sortedKeys = new Uint32Array(size);
-  for (let p = 0; p < size; p++) sortedKeys[p] = keys[order[p]!]!;
-  return { order, keys: sortedKeys };
+  counts.fill(0);
+  for (let i = 0; i < size; i++) counts[(lowKeys[i]! >>> 12) + 1]!++;
+  for (let b = 1; b <= 4096; b++) counts[b]! += counts[b - 1]!;
+  const order = new Uint32Array(size);
+  // The sorted keys overwrite the unsorted ones, which are no longer needed.
+  for (let p = 0; p < size; p++) {
+    const key = lowKeys[p]!;
+    const at = counts[key >>> 12]!++;
+    keys[at] = key;
+    order[at] = lowOrder[p]!;
+  }
+  return { order, keys };
 }
 
-/** The points' coordinates in `order`. */
-function gatherPoints(points: Float64Array, order: Uint32Array): Float64Array {
-  const out = new Float64Array(order.length * 3);
+/** The points' coordinates (integers 0..255) in `order`. */
+function gatherPoints(points: Float64Array, order: Uint32Array): Uint8Array {
+  const out = new Uint8Array(order.length * 3);
   for (let p = 0; p < order.length; p++) {
     const i = order[p]! * 3;
     out[p * 3] = points[i]!;
@@ -82,7 +99,7 @@ class Nodes {
   /** Weight, then weighted R, G, B sums. */
   stats = new Float64Array(0);
   /** Bounding box: min R, G, B, max R, G, B. */
-  box = new Float64Array(0);
+  box = new Uint8Array(0);
 
   constructor(capacity: number) {
     this.grow(capacity);
@@ -99,7 +116,7 @@ class Nodes {
     this.child = copy(this.child, (n) => new Uint32Array(n), 1);
     this.children = copy(this.children, (n) => new Uint8Array(n), 1);
     this.stats = copy(this.stats, (n) => new Float64Array(n), 4);
-    this.box = copy(this.box, (n) => new Float64Array(n), 6);
+    this.box = copy(this.box, (n) => new Uint8Array(n), 6);
   }
 
   /** Reserves `n` consecutive nodes; returns the first. */
@@ -124,7 +141,7 @@ export class FilteringLloyd {
   sums = new Float64Array(0);
   /** Points in Morton order: coordinates, weights, and where each came from. */
   private readonly order: Uint32Array;
-  private readonly sorted: Float64Array;
+  private readonly sorted: Uint8Array;
   private readonly sortedWeights: Float64Array;
   private readonly nodes: Nodes;
   /** Candidate lists, one slice of k per depth. */
