@@ -11,7 +11,7 @@ import { distinctColoursUpTo, gather, sampleIndices, unpackColours } from './kme
 import { runLloyd, type FitOutcome } from './kmeans/lloyd.js';
 import { miniBatchFit } from './kmeans/minibatch.js';
 import { createRandom } from './kmeans/random.js';
-import { initialCentroids, initSamples } from './kmeans/seeding.js';
+import { beginInit, initSamples } from './kmeans/seeding.js';
 import type { FitSession } from './kmeans/session.js';
 import {
   abortError,
@@ -115,6 +115,7 @@ function exactResult(image: Pixels, distinct: Uint32Array, k: number, started: n
     psnr: Infinity,
     backend: 'cpu',
     threads: 1,
+    initInWorker: false,
     attempt: 1,
     timings: { setup: total, init: 0, iterations: 0, assignment: 0, total },
   };
@@ -199,16 +200,23 @@ function makeQuantizer(options: QuantizerOptions | undefined, keepImage: boolean
         ? image.pixels
         : gather(image.pixels, sampleIndices(n, options.sampleSize, createRandom(options.seed, 1)));
     const samples = initSamples(fitPixels, options);
+    // The first attempt's initial centroids: their polishing may run in a worker while the colours are counted.
+    const beginStart = now();
+    const firstInit = beginInit(options, samples, 1);
+    const beginMs = now() - beginStart;
     await nextTask();
     throwIfAborted(options.signal);
 
     const attempt = async (session: FitSession, setupMs: number): Promise<QuantizeResult> => {
-      let initMs = 0;
+      let initMs = beginMs;
+      let initInWorker = false;
       let iterationsMs = 0;
       let best: (FitOutcome & { attempt: number }) | undefined;
       for (let a = 1; a <= options.attempts; a++) {
         const t0 = now();
-        const initial = initialCentroids(options, samples, a);
+        const start = await (a === 1 ? firstInit : beginInit(options, samples, a))();
+        if (a === 1) initInWorker = start.inWorker;
+        const initial = start.centroids;
         initMs += now() - t0;
         const t1 = now();
         const outcome =
@@ -258,6 +266,7 @@ function makeQuantizer(options: QuantizerOptions | undefined, keepImage: boolean
         ...metrics,
         backend: session.backend,
         threads: session.threads,
+        initInWorker,
         attempt: winner.attempt,
         timings: { setup: setupMs, init: initMs, iterations: iterationsMs, assignment: now() - t2, total: now() - started },
       };
@@ -272,7 +281,7 @@ function makeQuantizer(options: QuantizerOptions | undefined, keepImage: boolean
       try {
         const session = await createWebGpuSession(ctx, fitPixels, image.pixels);
         try {
-          return await attempt(session, now() - started);
+          return await attempt(session, now() - started - beginMs);
         } finally {
           session.destroy();
         }
@@ -282,9 +291,8 @@ function makeQuantizer(options: QuantizerOptions | undefined, keepImage: boolean
         fallbackReason = `the GPU failed mid-run, so the CPU finished the job: ${error.message}`;
       }
     }
-    const setupStart = now();
     const session = await cpuSession(image, fitPixels, options);
-    return attempt(session, now() - setupStart + (setupStart - started));
+    return attempt(session, now() - started - beginMs);
   }
 
   return {

@@ -67,6 +67,31 @@ describe('CPU worker threads', () => {
   });
 });
 
+describe('the polish helper worker', () => {
+  it('polishes the initial centroids beside the colour count, with exactly the single-thread result', async () => {
+    const image = loadCoffee();
+    const cases = [
+      { k: 16, seed: 3 }, // four candidates
+      { k: 64, seed: 5 }, // one
+      { k: 20, seed: 3, warmStart: new Float64Array([10, 20, 30, 200, 180, 160, 90, 60, 40]) }, // a warm start with other k
+    ];
+    for (const options of cases) {
+      const alone = await lib.quantize(image, { ...options, backend: 'cpu', threads: 1 });
+      expect(alone.initInWorker).toBe(false);
+      // The helper boots in the background on first use; until it answers, calls polish in this thread.
+      let helped = await lib.quantize(image, { ...options, backend: 'cpu' });
+      for (let i = 0; i < 50 && !helped.initInWorker; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        helped = await lib.quantize(image, { ...options, backend: 'cpu' });
+      }
+      expect(helped.initInWorker).toBe(true);
+      expect(Array.from(helped.centroids)).toEqual(Array.from(alone.centroids));
+      expect(Buffer.from(helped.labels).equals(Buffer.from(alone.labels))).toBe(true);
+      expect(helped.iterations).toBe(alone.iterations);
+    }
+  });
+});
+
 describe('warm start on an image with few colours', () => {
   it('orders the exact palette like the warm centroids', async () => {
     const width = 30;

@@ -164,12 +164,13 @@ const sampleTrees = new WeakMap<WeightedPoints, FilteringLloyd>();
  * iterations over every pixel start close to a fixed point and need few passes. Empty clusters keep
  * their place; the backend's loop re-seeds them.
  */
-export function refineOnSample(
-  sample: WeightedPoints,
-  initial: Float64Array,
-  maxIterations: number,
-  tolerance: number,
-): { centroids: Float64Array; inertia: number } {
+/** Centroids polished on a sample, and their inertia there. */
+export interface Polished {
+  centroids: Float64Array;
+  inertia: number;
+}
+
+export function refineOnSample(sample: WeightedPoints, initial: Float64Array, maxIterations: number, tolerance: number): Polished {
   let lloyd = sampleTrees.get(sample);
   if (!lloyd) {
     lloyd = new FilteringLloyd(sample.points, sample.weights);

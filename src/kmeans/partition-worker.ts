@@ -1,8 +1,10 @@
 /**
  * A CPU worker (Node worker_threads or a browser module Worker): holds one slice of the colour histogram
- * and runs the filtering assignment on it each iteration, answering with the slice's cluster sums.
+ * and runs the filtering assignment on it each iteration, answering with the slice's cluster sums; or, as
+ * the polish helper, polishes initial centroids on the init sample.
  */
 import { FilteringLloyd } from './filtering.js';
+import { refineOnSample } from './init.js';
 import type { PartitionReply, PartitionRequest } from './partitions.js';
 
 interface Port {
@@ -16,6 +18,12 @@ function handle(request: PartitionRequest, port: Port): void {
   switch (request.type) {
     case 'ping':
       reply = { type: 'pong' };
+      break;
+    case 'polish':
+      reply = {
+        type: 'polished',
+        results: request.picks.map((picks) => refineOnSample(request.sample, picks, request.maxIterations, request.tolerance)),
+      };
       break;
     case 'load':
       lloyd = new FilteringLloyd(request.points, request.weights);

@@ -4,10 +4,12 @@
  * those are integer-valued, so the result is the same whatever the number of partitions.
  */
 import { FilteringLloyd } from './filtering.js';
+import type { Polished, WeightedPoints } from './init.js';
 
 /** Messages to a worker. */
 export type PartitionRequest =
   | { type: 'ping' }
+  | { type: 'polish'; sample: WeightedPoints; picks: Float64Array[]; maxIterations: number; tolerance: number }
   | { type: 'load'; points: Float64Array; weights: Float64Array }
   | { type: 'set'; centroids: Float64Array }
   | { type: 'step'; next: Float64Array | null }
@@ -16,6 +18,7 @@ export type PartitionRequest =
 /** Messages from a worker. */
 export type PartitionReply =
   | { type: 'pong' }
+  | { type: 'polished'; results: Polished[] }
   | { type: 'loaded'; sumOfSquares: number }
   | { type: 'done' }
   | { type: 'sums'; counts: Float64Array; sums: Float64Array }
@@ -162,57 +165,62 @@ async function defaultThreads(): Promise<number> {
   return Math.max(1, Math.min(8, cores));
 }
 
+let factory: Promise<WorkerFactory | undefined> | undefined;
+
+/** How to start a worker here (Node worker_threads or a browser module Worker), or undefined if none can be. */
+function workerFactory(): Promise<WorkerFactory | undefined> {
+  factory ??= (async () => {
+    try {
+      const url = new URL(WORKER_FILE, import.meta.url);
+      const isNode = Boolean((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node);
+      if (isNode && typeof Worker === 'undefined') return await nodeWorkerFactory(url);
+      if (typeof Worker !== 'undefined') return browserWorkerFactory(url);
+    } catch {
+      // No workers here: the caller runs in this thread.
+    }
+    return undefined;
+  })();
+  return factory;
+}
+
+/** Starts a worker and waits (up to 5 s) for its first answer; rejects if it can't start. */
+async function startWorker(): Promise<WorkerLink> {
+  const make = await workerFactory();
+  if (!make) throw new Error('no worker support');
+  const worker = await make();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const reply = await Promise.race([
+      worker.send({ type: 'ping' }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('worker did not start')), 5000);
+      }),
+    ]);
+    if (reply.type !== 'pong') throw new Error('worker answered wrongly');
+    return worker;
+  } catch (error) {
+    worker.terminate();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Workers shared by every quantizer in this thread: started on first use, kept for later calls (they don't
  * keep Node alive), lent to one session at a time; a session that finds them busy runs in this thread.
  */
 class WorkerPool {
   private workers: WorkerLink[] = [];
-  private factory: Promise<WorkerFactory | undefined> | undefined;
   private busy = false;
   private failed = false;
-
-  private async getFactory(): Promise<WorkerFactory | undefined> {
-    this.factory ??= (async () => {
-      try {
-        const url = new URL(WORKER_FILE, import.meta.url);
-        const isNode = Boolean((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node);
-        if (isNode && typeof Worker === 'undefined') return await nodeWorkerFactory(url);
-        if (typeof Worker !== 'undefined') return browserWorkerFactory(url);
-      } catch {
-        // No workers here: the caller runs in this thread.
-      }
-      return undefined;
-    })();
-    return this.factory;
-  }
 
   private growing: Promise<void> = Promise.resolve();
 
   /** Brings the pool up to `count` started workers (one growth at a time); rejects if a worker can't start. */
   private grow(count: number): Promise<void> {
     const next = this.growing.then(async () => {
-      const factory = await this.getFactory();
-      if (!factory) throw new Error('no worker support');
-      while (this.workers.length < count) {
-        const worker = await factory();
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        try {
-          const reply = await Promise.race([
-            worker.send({ type: 'ping' }),
-            new Promise<never>((_, reject) => {
-              timer = setTimeout(() => reject(new Error('worker did not start')), 5000);
-            }),
-          ]);
-          if (reply.type !== 'pong') throw new Error('worker answered wrongly');
-        } catch (error) {
-          worker.terminate();
-          throw error;
-        } finally {
-          clearTimeout(timer);
-        }
-        this.workers.push(worker);
-      }
+      while (this.workers.length < count) this.workers.push(await startWorker());
     });
     this.growing = next.catch(() => undefined);
     return next;
@@ -248,6 +256,54 @@ class WorkerPool {
 }
 
 const pool = new WorkerPool();
+
+/**
+ * One more worker, beside the pool, that polishes initial centroids while this thread counts the colours.
+ * It starts in the background on first use; until it has answered, and while it is busy, callers polish in
+ * their own thread (never waiting for it to boot).
+ */
+class PolishHelper {
+  private worker: WorkerLink | undefined;
+  private state: 'off' | 'starting' | 'ready' | 'busy' | 'failed' = 'off';
+
+  /** Polishes each pick on the sample in the helper, or returns undefined when it can't right now. */
+  async polish(sample: WeightedPoints, picks: Float64Array[], maxIterations: number, tolerance: number): Promise<Polished[] | undefined> {
+    if (this.state === 'off') {
+      this.state = 'starting';
+      startWorker().then(
+        (worker) => {
+          this.worker = worker;
+          this.state = 'ready';
+        },
+        () => {
+          this.state = 'failed';
+        },
+      );
+    }
+    if (this.state !== 'ready' || !this.worker) return undefined;
+    this.state = 'busy';
+    try {
+      const reply = await this.worker.send({ type: 'polish', sample, picks, maxIterations, tolerance });
+      this.state = 'ready';
+      return reply.type === 'polished' ? reply.results : undefined;
+    } catch {
+      this.worker.terminate();
+      this.worker = undefined;
+      this.state = 'failed';
+      return undefined;
+    }
+  }
+}
+
+const helper = new PolishHelper();
+
+/**
+ * Polishes picks on a sample in a worker, so that it overlaps the caller's own work; undefined when no
+ * worker is ready (the caller then polishes itself: the results are the same).
+ */
+export function polishInWorker(sample: WeightedPoints, picks: Float64Array[], maxIterations: number, tolerance: number): Promise<Polished[] | undefined> {
+  return helper.polish(sample, picks, maxIterations, tolerance);
+}
 
 /** Starts the workers a later createPartitions() will want, so that they boot while colours are counted. */
 export async function prewarmPartitions(threads: number | undefined): Promise<void> {

@@ -6,6 +6,7 @@
 import type { ResolvedOptions } from '../options.js';
 import { buildHistogram, gather, sampleIndices, unpackColours } from './histogram.js';
 import { kmeansPlusPlus, randomInit, refineOnSample, warmStartCentroids, type WeightedPoints } from './init.js';
+import { polishInWorker } from './partitions.js';
 import { createRandom } from './random.js';
 
 /**
@@ -53,34 +54,48 @@ export function initSamples(fitPixels: Uint32Array, options: ResolvedOptions): I
   return { seed: weightedPoints(seedPixels), refine: weightedPoints(refinePixels) };
 }
 
-/**
- * Initial centroids of one attempt. Given colours are used as they are; a warm start with the same k too
- * (so that video frames keep their palette order); otherwise the picks are polished on the sample, and at
- * small k the best (lowest sample inertia) of several polished candidates is kept.
- */
-export function initialCentroids(options: ResolvedOptions, samples: InitSamples, attempt: number): Float64Array {
-  const random = createRandom(options.seed, 100 + attempt);
-  if (options.warmStart && attempt === 1) {
-    const warm = warmStartCentroids(samples.refine, options.warmStart, options.k, random);
-    return options.warmStart.length === options.k * 3 ? warm : refineOnSample(samples.refine, warm, options.maxIterations, Math.max(options.tolerance, REFINE_TOLERANCE)).centroids;
-  }
-  if (options.init instanceof Float64Array) return options.init;
-  if (options.algorithm === 'minibatch') {
-    // Mini-batch k-means starts from the raw picks, as scikit-learn's does: polishing is its own job.
-    return options.init === 'random' ? randomInit(samples.seed, options.k, random) : kmeansPlusPlus(samples.seed, options.k, random);
-  }
-  // Local optima differ most at small k, where candidates are cheap: polish several, keep the best.
-  const candidates = Math.min(8, Math.max(1, Math.round(64 / options.k)));
-  let best: Float64Array | undefined;
-  let bestInertia = Infinity;
-  for (let c = 0; c < candidates; c++) {
-    const picks = options.init === 'random' ? randomInit(samples.seed, options.k, random) : kmeansPlusPlus(samples.seed, options.k, random);
-    const refined = refineOnSample(samples.refine, picks, options.maxIterations, Math.max(options.tolerance, REFINE_TOLERANCE));
-    if (refined.inertia < bestInertia) {
-      bestInertia = refined.inertia;
-      best = refined.centroids;
-    }
-  }
-  return best!;
+/** Initial centroids, and whether a helper worker polished them. */
+export interface StartingPoint {
+  centroids: Float64Array;
+  inWorker: boolean;
 }
 
+/**
+ * Starts working out the initial centroids of one attempt; the function returned finishes the job. Given
+ * colours are used as they are; a warm start with the same k too (so that video frames keep their palette
+ * order); otherwise the picks are polished on the sample, and at small k the best (lowest sample inertia)
+ * of several polished candidates is kept. The polishing starts at once in a helper worker when one is ready
+ * (overlapping whatever the caller does next, such as counting colours), else it runs here when the result
+ * is asked for: the centroids are the same either way.
+ */
+export function beginInit(options: ResolvedOptions, samples: InitSamples, attempt: number): () => Promise<StartingPoint> {
+  const random = createRandom(options.seed, 100 + attempt);
+  const tolerance = Math.max(options.tolerance, REFINE_TOLERANCE);
+  let picks: Float64Array[];
+  if (options.warmStart && attempt === 1) {
+    const warm = warmStartCentroids(samples.refine, options.warmStart, options.k, random);
+    if (options.warmStart.length === options.k * 3) return async () => ({ centroids: warm, inWorker: false });
+    picks = [warm];
+  } else if (options.init instanceof Float64Array) {
+    const given = options.init;
+    return async () => ({ centroids: given, inWorker: false });
+  } else if (options.algorithm === 'minibatch') {
+    // Mini-batch k-means starts from the raw picks, as scikit-learn's does: polishing is its own job.
+    const raw = options.init === 'random' ? randomInit(samples.seed, options.k, random) : kmeansPlusPlus(samples.seed, options.k, random);
+    return async () => ({ centroids: raw, inWorker: false });
+  } else {
+    // Local optima differ most at small k, where candidates are cheap: polish several, keep the best.
+    const candidates = Math.min(8, Math.max(1, Math.round(64 / options.k)));
+    picks = [];
+    for (let c = 0; c < candidates; c++) picks.push(options.init === 'random' ? randomInit(samples.seed, options.k, random) : kmeansPlusPlus(samples.seed, options.k, random));
+  }
+  // `threads: 1` asks for this thread only.
+  const remote = options.threads === 1 ? Promise.resolve(undefined) : polishInWorker(samples.refine, picks, options.maxIterations, tolerance);
+  return async () => {
+    const fromWorker = await remote;
+    const polished = fromWorker ?? picks.map((p) => refineOnSample(samples.refine, p, options.maxIterations, tolerance));
+    let best = polished[0]!;
+    for (const p of polished) if (p.inertia < best.inertia) best = p;
+    return { centroids: best.centroids, inWorker: fromWorker !== undefined };
+  };
+}
