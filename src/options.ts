@@ -72,8 +72,10 @@ export interface QuantizeOptions {
   backend?: Backend;
   /**
    * CPU threads for the CPU backend: the colour histogram is split over this many workers (Node
-   * worker_threads or Web Workers from the built package). `undefined` uses every core, up to 8, when the
-   * image has enough distinct colours for it to pay. Any count gives the same result. An integer in 1..64.
+   * worker_threads or Web Workers from the built package) when it has over 128 K distinct colours.
+   * `undefined` runs the iterations in this thread unless there are over a million distinct colours (then
+   * on every core, up to 8), and lets a helper worker polish the initial centroids while this thread counts
+   * the colours; 1 keeps all the work in this thread. Any count gives the same result. An integer in 1..64.
    * @default undefined
    */
   threads?: number;

@@ -23,8 +23,16 @@ export function nearestLabels(points: Float64Array, centroids: Float64Array): Ui
   return labels;
 }
 
-/** Below this many distinct colours, one thread is faster than messaging workers. */
+/** Below this many distinct colours, workers are not used even when asked for: too little to split. */
 const PARALLEL_MIN_POINTS = 1 << 17;
+/**
+ * With `threads` left to the library, workers take the iterations only from this many distinct colours.
+ * A colour-tree iteration costs a few milliseconds even at 8 MP, less than messaging workers and building
+ * their trees in code they have not compiled yet (measured in fresh processes: one thread was faster on
+ * every photo of the bench, 2 to 8 MP, k = 16 to 256). The helper worker still polishes the initial
+ * centroids meanwhile.
+ */
+const AUTO_PARALLEL_MIN_POINTS = 1 << 20;
 
 /** The largest distance between matching centroids of two sets. */
 function largestMove(from: Float64Array, to: Float64Array): number {
@@ -48,12 +56,13 @@ export async function createCpuSession(
   threads: number | undefined,
 ): Promise<FitSession> {
   const fitsAll = fitPixels === allPixels;
+  const minPoints = threads === undefined ? AUTO_PARALLEL_MIN_POINTS : PARALLEL_MIN_POINTS;
   // Enough pixels that the colours may warrant workers: let them boot while the colours are counted.
-  if (fitPixels.length >= PARALLEL_MIN_POINTS && threads !== 1) await prewarmPartitions(threads);
+  if (fitPixels.length >= minPoints && threads !== 1) await prewarmPartitions(threads);
   const histogram: ColourHistogram = buildHistogram(fitPixels, fitsAll);
   const points = unpackColours(histogram.colors);
   const weights = histogram.weights;
-  const parts = await createPartitions(points, weights, weights.length >= PARALLEL_MIN_POINTS ? threads : 1);
+  const parts = await createPartitions(points, weights, weights.length >= minPoints ? threads : 1);
   let centroids: Float64Array = new Float64Array(0);
   /** Centroids the partitions still have to move to (they move at the start of their next step). */
   let pending: Float64Array | null = null;

@@ -31,6 +31,8 @@ export interface InitSamples {
   seed: WeightedPoints;
   /** Where the picks are polished by Lloyd iterations, and empty clusters re-seeded from. */
   refine: WeightedPoints;
+  /** How many pixels are fitted. */
+  fitSize: number;
 }
 
 function weightedPoints(pixels: Uint32Array): WeightedPoints {
@@ -51,8 +53,16 @@ export function initSamples(fitPixels: Uint32Array, options: ResolvedOptions): I
     const stride = refinePixels.length / seedCount;
     for (let i = 0; i < seedCount; i++) seedPixels[i] = refinePixels[Math.floor(i * stride)]!;
   }
-  return { seed: weightedPoints(seedPixels), refine: weightedPoints(refinePixels) };
+  return { seed: weightedPoints(seedPixels), refine: weightedPoints(refinePixels), fitSize: n };
 }
+
+/**
+ * Images from this many pixels polish in this thread. Counting the colours of a large image goes through
+ * a 64 MiB table, and a busy helper worker slowed that count more than it saved: at 8 MP the helper made
+ * k = 16 some 15% slower (median of 5 warm runs) and a fresh process 40% slower, while at 2 MP and below
+ * it took the polish off the critical path (2 MP k = 16: 140 -> 102 ms; coffee: 42 -> 32 ms).
+ */
+const HELPER_MAX_PIXELS = 1 << 22;
 
 /** Initial centroids, and whether a helper worker polished them. */
 export interface StartingPoint {
@@ -89,8 +99,11 @@ export function beginInit(options: ResolvedOptions, samples: InitSamples, attemp
     picks = [];
     for (let c = 0; c < candidates; c++) picks.push(options.init === 'random' ? randomInit(samples.seed, options.k, random) : kmeansPlusPlus(samples.seed, options.k, random));
   }
-  // `threads: 1` asks for this thread only.
-  const remote = options.threads === 1 ? Promise.resolve(undefined) : polishInWorker(samples.refine, picks, options.maxIterations, tolerance);
+  // `threads: 1` asks for this thread only; large images polish here too (see HELPER_MAX_PIXELS).
+  const remote =
+    options.threads === 1 || samples.fitSize >= HELPER_MAX_PIXELS
+      ? Promise.resolve(undefined)
+      : polishInWorker(samples.refine, picks, options.maxIterations, tolerance);
   return async () => {
     const fromWorker = await remote;
     const polished = fromWorker ?? picks.map((p) => refineOnSample(samples.refine, p, options.maxIterations, tolerance));
