@@ -3,7 +3,7 @@
  * start from exactly the same colours. Points are interleaved RGB triples with a weight (pixel count) each.
  */
 import { FilteringLloyd } from './filtering.js';
-import type { Random } from './random.js';
+import { createRandom, type Random } from './random.js';
 
 /** A weighted point set: `points` holds RGB triples, `weights[i]` the pixel count of point i. */
 export interface WeightedPoints {
@@ -184,4 +184,45 @@ export function refineOnSample(sample: WeightedPoints, initial: Float64Array, ma
     if (lloyd.update() <= tolerance) break;
   }
   return { centroids: Float64Array.from(lloyd.centroids), inertia };
+}
+
+/**
+ * All that initialisation computes from the samples for one attempt, as data: the same job gives the same
+ * centroids in this thread or in a worker.
+ */
+export interface InitJob {
+  /** Where k-means++ (or random init) picks from. */
+  seedSample: WeightedPoints;
+  /** Where the picks are polished. */
+  refineSample: WeightedPoints;
+  k: number;
+  method: 'kmeans++' | 'random';
+  /** How many picks to polish (the one with the lowest sample inertia wins). */
+  candidates: number;
+  /** Seed and stream of the generator the picks draw from. */
+  seed: number;
+  stream: number;
+  /** Earlier centroids (another k) to start from instead of fresh picks. */
+  warmStart?: Float64Array;
+  maxIterations: number;
+  tolerance: number;
+}
+
+/** Picks initial centroids, polishes each candidate on the sample, and returns the best. */
+export function runInitJob(job: InitJob): Float64Array {
+  const random = createRandom(job.seed, job.stream);
+  const picks: Float64Array[] = [];
+  if (job.warmStart) {
+    picks.push(warmStartCentroids(job.refineSample, job.warmStart, job.k, random));
+  } else {
+    for (let c = 0; c < job.candidates; c++) {
+      picks.push(job.method === 'random' ? randomInit(job.seedSample, job.k, random) : kmeansPlusPlus(job.seedSample, job.k, random));
+    }
+  }
+  let best: Polished | undefined;
+  for (const p of picks) {
+    const polished = refineOnSample(job.refineSample, p, job.maxIterations, job.tolerance);
+    if (!best || polished.inertia < best.inertia) best = polished;
+  }
+  return best!.centroids;
 }

@@ -1,10 +1,10 @@
 /**
  * A CPU worker (Node worker_threads or a browser module Worker): holds one slice of the colour histogram
  * and runs the filtering assignment on it each iteration, answering with the slice's cluster sums; or, as
- * the polish helper, polishes initial centroids on the init sample.
+ * the init helper, works out initial centroids from the init samples.
  */
 import { FilteringLloyd } from './filtering.js';
-import { refineOnSample } from './init.js';
+import { runInitJob } from './init.js';
 import type { PartitionReply, PartitionRequest } from './partitions.js';
 
 interface Port {
@@ -26,7 +26,10 @@ function warmUp(): void {
     state = (Math.imul(state, 1103515245) + 12345) >>> 0;
     points[i] = state >>> 24;
   }
-  for (const k of [16, 64]) refineOnSample({ points, weights }, points.slice(0, k * 3), 12, 0);
+  const sample = { points, weights };
+  for (const k of [16, 64]) {
+    runInitJob({ seedSample: sample, refineSample: sample, k, method: 'kmeans++', candidates: 1, seed: k, stream: 0, maxIterations: 12, tolerance: 0 });
+  }
 }
 
 function handle(request: PartitionRequest, port: Port): void {
@@ -36,11 +39,8 @@ function handle(request: PartitionRequest, port: Port): void {
       warmUp();
       reply = { type: 'pong' };
       break;
-    case 'polish':
-      reply = {
-        type: 'polished',
-        results: request.picks.map((picks) => refineOnSample(request.sample, picks, request.maxIterations, request.tolerance)),
-      };
+    case 'init':
+      reply = { type: 'initialised', centroids: runInitJob(request.job) };
       break;
     case 'load':
       lloyd = new FilteringLloyd(request.points, request.weights);

@@ -4,12 +4,12 @@
  * those are integer-valued, so the result is the same whatever the number of partitions.
  */
 import { FilteringLloyd } from './filtering.js';
-import type { Polished, WeightedPoints } from './init.js';
+import type { InitJob } from './init.js';
 
 /** Messages to a worker. */
 export type PartitionRequest =
   | { type: 'ping' }
-  | { type: 'polish'; sample: WeightedPoints; picks: Float64Array[]; maxIterations: number; tolerance: number }
+  | { type: 'init'; job: InitJob }
   | { type: 'load'; points: Float64Array; weights: Float64Array }
   | { type: 'set'; centroids: Float64Array }
   | { type: 'step'; next: Float64Array | null }
@@ -18,7 +18,7 @@ export type PartitionRequest =
 /** Messages from a worker. */
 export type PartitionReply =
   | { type: 'pong' }
-  | { type: 'polished'; results: Polished[] }
+  | { type: 'initialised'; centroids: Float64Array }
   | { type: 'loaded'; sumOfSquares: number }
   | { type: 'done' }
   | { type: 'sums'; counts: Float64Array; sums: Float64Array }
@@ -258,16 +258,16 @@ class WorkerPool {
 const pool = new WorkerPool();
 
 /**
- * One more worker, beside the pool, that polishes initial centroids while this thread counts the colours.
- * It starts in the background on first use; until it has answered, and while it is busy, callers polish in
- * their own thread (never waiting for it to boot).
+ * One more worker, beside the pool, that works out initial centroids while this thread counts the colours.
+ * It starts in the background on first use; until it has answered, and while it is busy, callers do that
+ * work in their own thread (never waiting for it to boot).
  */
-class PolishHelper {
+class InitHelper {
   private worker: WorkerLink | undefined;
   private state: 'off' | 'starting' | 'ready' | 'busy' | 'failed' = 'off';
 
-  /** Polishes each pick on the sample in the helper, or returns undefined when it can't right now. */
-  async polish(sample: WeightedPoints, picks: Float64Array[], maxIterations: number, tolerance: number): Promise<Polished[] | undefined> {
+  /** Runs the job in the helper, or returns undefined when it can't right now. */
+  async run(job: InitJob): Promise<Float64Array | undefined> {
     if (this.state === 'off') {
       this.state = 'starting';
       startWorker().then(
@@ -283,9 +283,9 @@ class PolishHelper {
     if (this.state !== 'ready' || !this.worker) return undefined;
     this.state = 'busy';
     try {
-      const reply = await this.worker.send({ type: 'polish', sample, picks, maxIterations, tolerance });
+      const reply = await this.worker.send({ type: 'init', job });
       this.state = 'ready';
-      return reply.type === 'polished' ? reply.results : undefined;
+      return reply.type === 'initialised' ? reply.centroids : undefined;
     } catch {
       this.worker.terminate();
       this.worker = undefined;
@@ -295,14 +295,14 @@ class PolishHelper {
   }
 }
 
-const helper = new PolishHelper();
+const helper = new InitHelper();
 
 /**
- * Polishes picks on a sample in a worker, so that it overlaps the caller's own work; undefined when no
- * worker is ready (the caller then polishes itself: the results are the same).
+ * Runs an initialisation job in a worker, so that it overlaps the caller's own work; undefined when no
+ * worker is ready (the caller then runs it itself: the centroids are the same).
  */
-export function polishInWorker(sample: WeightedPoints, picks: Float64Array[], maxIterations: number, tolerance: number): Promise<Polished[] | undefined> {
-  return helper.polish(sample, picks, maxIterations, tolerance);
+export function initInWorker(job: InitJob): Promise<Float64Array | undefined> {
+  return helper.run(job);
 }
 
 /** Starts the workers a later createPartitions() will want, so that they boot while colours are counted. */

@@ -5,8 +5,8 @@
  */
 import type { ResolvedOptions } from '../options.js';
 import { buildHistogram, gather, sampleIndices, unpackColours } from './histogram.js';
-import { kmeansPlusPlus, randomInit, refineOnSample, warmStartCentroids, type WeightedPoints } from './init.js';
-import { polishInWorker } from './partitions.js';
+import { kmeansPlusPlus, randomInit, runInitJob, type InitJob, type WeightedPoints } from './init.js';
+import { initInWorker } from './partitions.js';
 import { createRandom } from './random.js';
 
 /**
@@ -73,42 +73,45 @@ export interface StartingPoint {
 /**
  * Starts working out the initial centroids of one attempt; the function returned finishes the job. Given
  * colours are used as they are; a warm start with the same k too (so that video frames keep their palette
- * order); otherwise the picks are polished on the sample, and at small k the best (lowest sample inertia)
- * of several polished candidates is kept. The polishing starts at once in a helper worker when one is ready
- * (overlapping whatever the caller does next, such as counting colours), else it runs here when the result
- * is asked for: the centroids are the same either way.
+ * order); otherwise k-means++ picks are polished on the sample, and at small k the best (lowest sample
+ * inertia) of several polished candidates is kept. That work starts at once in a helper worker when one is
+ * ready (overlapping whatever the caller does next, such as counting colours), else it runs here when the
+ * result is asked for: the centroids are the same either way.
  */
 export function beginInit(options: ResolvedOptions, samples: InitSamples, attempt: number): () => Promise<StartingPoint> {
-  const random = createRandom(options.seed, 100 + attempt);
-  const tolerance = Math.max(options.tolerance, REFINE_TOLERANCE);
-  let picks: Float64Array[];
+  const stream = 100 + attempt;
+  const method = options.init === 'random' ? 'random' : 'kmeans++';
+  const job: InitJob = {
+    seedSample: samples.seed,
+    refineSample: samples.refine,
+    k: options.k,
+    method,
+    // Local optima differ most at small k, where candidates are cheap: polish several, keep the best.
+    candidates: Math.min(8, Math.max(1, Math.round(64 / options.k))),
+    seed: options.seed,
+    stream,
+    maxIterations: options.maxIterations,
+    tolerance: Math.max(options.tolerance, REFINE_TOLERANCE),
+  };
   if (options.warmStart && attempt === 1) {
-    const warm = warmStartCentroids(samples.refine, options.warmStart, options.k, random);
-    if (options.warmStart.length === options.k * 3) return async () => ({ centroids: warm, inWorker: false });
-    picks = [warm];
+    if (options.warmStart.length === options.k * 3) {
+      const same = Float64Array.from(options.warmStart);
+      return async () => ({ centroids: same, inWorker: false });
+    }
+    job.warmStart = options.warmStart;
   } else if (options.init instanceof Float64Array) {
     const given = options.init;
     return async () => ({ centroids: given, inWorker: false });
   } else if (options.algorithm === 'minibatch') {
     // Mini-batch k-means starts from the raw picks, as scikit-learn's does: polishing is its own job.
-    const raw = options.init === 'random' ? randomInit(samples.seed, options.k, random) : kmeansPlusPlus(samples.seed, options.k, random);
+    const random = createRandom(options.seed, stream);
+    const raw = method === 'random' ? randomInit(samples.seed, options.k, random) : kmeansPlusPlus(samples.seed, options.k, random);
     return async () => ({ centroids: raw, inWorker: false });
-  } else {
-    // Local optima differ most at small k, where candidates are cheap: polish several, keep the best.
-    const candidates = Math.min(8, Math.max(1, Math.round(64 / options.k)));
-    picks = [];
-    for (let c = 0; c < candidates; c++) picks.push(options.init === 'random' ? randomInit(samples.seed, options.k, random) : kmeansPlusPlus(samples.seed, options.k, random));
   }
-  // `threads: 1` asks for this thread only; large images polish here too (see HELPER_MAX_PIXELS).
-  const remote =
-    options.threads === 1 || samples.fitSize >= HELPER_MAX_PIXELS
-      ? Promise.resolve(undefined)
-      : polishInWorker(samples.refine, picks, options.maxIterations, tolerance);
+  // `threads: 1` asks for this thread only; large images work here too (see HELPER_MAX_PIXELS).
+  const remote = options.threads === 1 || samples.fitSize >= HELPER_MAX_PIXELS ? Promise.resolve(undefined) : initInWorker(job);
   return async () => {
     const fromWorker = await remote;
-    const polished = fromWorker ?? picks.map((p) => refineOnSample(samples.refine, p, options.maxIterations, tolerance));
-    let best = polished[0]!;
-    for (const p of polished) if (p.inertia < best.inertia) best = p;
-    return { centroids: best.centroids, inWorker: fromWorker !== undefined };
+    return { centroids: fromWorker ?? runInitJob(job), inWorker: fromWorker !== undefined };
   };
 }
