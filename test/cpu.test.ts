@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { psnrFromMse, quantize, type ProgressEvent, type QuantizeResult, type RGB } from '../src/index.js';
 import { nearestLabels } from '../src/kmeans/cpu.js';
 import { FilteringLloyd } from '../src/kmeans/filtering.js';
+import { buildHistogram, unpackColours } from '../src/kmeans/histogram.js';
+import { mortonKey, mortonKeyOfPacked } from '../src/kmeans/morton.js';
 import {
   blobImage,
   crop,
@@ -445,6 +447,51 @@ describe('agreement with a brute-force Lloyd', () => {
       // Keep both on the same centroids so that rounding can't make them drift apart.
       centroids = step.centroids;
     }
+  });
+
+  it('FilteringLloyd on points already in Morton order (no sort of its own) agrees with brute force', () => {
+    const raw = weightedPoints(5000, 6, 255);
+    const m = raw.weights.length;
+    const order = Array.from({ length: m }, (_, i) => i);
+    const key = (i: number) => mortonKey(raw.points[i * 3]!, raw.points[i * 3 + 1]!, raw.points[i * 3 + 2]!);
+    order.sort((a, b) => key(a) - key(b));
+    const points = new Float64Array(m * 3);
+    const weights = new Float64Array(m);
+    order.forEach((from, to) => {
+      points.set(raw.points.subarray(from * 3, from * 3 + 3), to * 3);
+      weights[to] = raw.weights[from]!;
+    });
+    const k = 40;
+    const lloyd = new FilteringLloyd(points, weights);
+    let centroids = points.slice(0, k * 3);
+    lloyd.setCentroids(centroids);
+    for (let t = 0; t < 12; t++) {
+      const step = bruteStep(points, weights, centroids);
+      lloyd.assign();
+      expectSameArray(lloyd.labels, step.labels, `labels, iteration ${t + 1}`);
+      expectSameArray(lloyd.counts, step.counts, `counts, iteration ${t + 1}`);
+      lloyd.update();
+      centroids = step.centroids;
+    }
+  });
+
+  it('colour counts in Morton order: the same colours and weights as hashing, in key order, with each pixel\'s position', () => {
+    const random = seededRandom(31);
+    // 40,000 pixels of at most 8^3 colours: runs, repeats and ties of every kind.
+    const pixels = new Uint32Array(40000);
+    for (let i = 0; i < pixels.length; i++) pixels[i] = (randomInt(random, 0, 7) * 31) | ((randomInt(random, 0, 7) * 33) << 8) | ((randomInt(random, 0, 7) * 35) << 16) | (0xff << 24);
+    const hashed = buildHistogram(pixels, true);
+    const ordered = buildHistogram(pixels, true, true);
+    const asMap = (h: ReturnType<typeof buildHistogram>) => new Map(Array.from(h.colors, (c, i) => [c, h.weights[i]!]));
+    expect(asMap(ordered)).toEqual(asMap(hashed));
+    for (let i = 1; i < ordered.colors.length; i++) expect(mortonKeyOfPacked(ordered.colors[i]!)).toBeGreaterThan(mortonKeyOfPacked(ordered.colors[i - 1]!));
+    for (let i = 0; i < pixels.length; i++) expect(ordered.colors[ordered.index![i]!]).toBe(pixels[i]! & 0xffffff);
+    // The colour tree takes such a histogram as it is.
+    const points = unpackColours(ordered.colors);
+    const lloyd = new FilteringLloyd(points, ordered.weights);
+    lloyd.setCentroids(points.slice(0, 5 * 3));
+    lloyd.assign();
+    expectSameArray(lloyd.labels, bruteStep(points, ordered.weights, points.slice(0, 5 * 3)).labels, 'labels');
   });
 
   it('FilteringLloyd: a duplicate initial centroid starts empty, keeps its place, then agrees with brute force', () => {

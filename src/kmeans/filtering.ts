@@ -10,6 +10,7 @@
  * dropped only with a margin far above float64 rounding, and the colours of a box that keeps several
  * candidates are compared against each of them as a plain scan would.
  */
+import { mortonKey } from './morton.js';
 import { clusterMeans, inertiaFromSums, weightedSumOfSquares } from './sums.js';
 
 /** Boxes of at most this many colours are not split further: their colours are scanned one by one. */
@@ -19,17 +20,6 @@ const DROP_MARGIN = 1e-6;
 /** Octree depth: 8 levels of one bit per channel, plus the root. */
 const MAX_DEPTH = 9;
 
-/** SPREAD[v]: the 8 bits of v spread to every third bit, for 24-bit Morton keys of RGB colours. */
-const SPREAD = (() => {
-  const table = new Uint32Array(256);
-  for (let v = 0; v < 256; v++) {
-    let s = 0;
-    for (let bit = 0; bit < 8; bit++) if (v & (1 << bit)) s |= 1 << (3 * bit);
-    table[v] = s;
-  }
-  return table;
-})();
-
 /**
  * Scratch arrays of the sort, kept between builds and grown as needed: fresh pages cost more to touch than
  * the sort itself.
@@ -38,14 +28,21 @@ let scratch = new Uint32Array(0);
 
 /**
  * Point indices sorted by Morton key (two stable 12-bit counting passes), and the keys in that order (the
- * latter in scratch memory, valid until the next call).
+ * latter in scratch memory, valid until the next call). `order` is null when the points already come in
+ * key order (a histogram counted in that order).
  */
-function mortonOrder(points: Float64Array, size: number): { order: Uint32Array; keys: Uint32Array } {
+function mortonOrder(points: Float64Array, size: number): { order: Uint32Array | null; keys: Uint32Array } {
   if (scratch.length < size * 3) scratch = new Uint32Array(size * 3);
   const keys = scratch.subarray(0, size);
   const lowKeys = scratch.subarray(size, size * 2);
   const lowOrder = scratch.subarray(size * 2, size * 3);
-  for (let i = 0; i < size; i++) keys[i] = (SPREAD[points[i * 3]! | 0]! << 2) | (SPREAD[points[i * 3 + 1]! | 0]! << 1) | SPREAD[points[i * 3 + 2]! | 0]!;
+  let ordered = true;
+  for (let i = 0; i < size; i++) {
+    const key = mortonKey(points[i * 3]! | 0, points[i * 3 + 1]! | 0, points[i * 3 + 2]! | 0);
+    keys[i] = key;
+    if (i > 0 && key < keys[i - 1]!) ordered = false;
+  }
+  if (ordered) return { order: null, keys };
   const counts = new Uint32Array(4097);
   for (let i = 0; i < size; i++) counts[(keys[i]! & 4095) + 1]!++;
   for (let b = 1; b <= 4096; b++) counts[b]! += counts[b - 1]!;
@@ -69,8 +66,9 @@ function mortonOrder(points: Float64Array, size: number): { order: Uint32Array; 
   return { order, keys };
 }
 
-/** The points' coordinates (integers 0..255) in `order`. */
-function gatherPoints(points: Float64Array, order: Uint32Array): Uint8Array {
+/** The points' coordinates (integers 0..255) in `order` (null: as they are). */
+function gatherPoints(points: Float64Array, order: Uint32Array | null): Uint8Array {
+  if (!order) return new Uint8Array(points);
   const out = new Uint8Array(order.length * 3);
   for (let p = 0; p < order.length; p++) {
     const i = order[p]! * 3;
@@ -81,8 +79,9 @@ function gatherPoints(points: Float64Array, order: Uint32Array): Uint8Array {
   return out;
 }
 
-/** The points' weights in `order`. */
-function gatherWeights(weights: Float64Array, order: Uint32Array): Float64Array {
+/** The points' weights in `order` (null: the same array). */
+function gatherWeights(weights: Float64Array, order: Uint32Array | null): Float64Array {
+  if (!order) return weights;
   const out = new Float64Array(order.length);
   for (let p = 0; p < order.length; p++) out[p] = weights[order[p]!]!;
   return out;
@@ -139,8 +138,8 @@ export class FilteringLloyd {
   /** Per-cluster weight and weighted RGB sums of the current assignment. */
   counts = new Float64Array(0);
   sums = new Float64Array(0);
-  /** Points in Morton order: coordinates, weights, and where each came from. */
-  private readonly order: Uint32Array;
+  /** Points in Morton order: coordinates, weights, and where each came from (null: in place). */
+  private readonly order: Uint32Array | null;
   private readonly sorted: Uint8Array;
   private readonly sortedWeights: Float64Array;
   private readonly nodes: Nodes;
@@ -367,7 +366,8 @@ export class FilteringLloyd {
       sums[z * 3 + 2]! += stats[node * 4 + 3]!;
       if (this.writing) {
         const { order, labelsOut } = this;
-        for (let p = nodes.start[node]!, end = nodes.end[node]!; p < end; p++) labelsOut[order[p]!] = z;
+        if (order) for (let p = nodes.start[node]!, end = nodes.end[node]!; p < end; p++) labelsOut[order[p]!] = z;
+        else labelsOut.fill(z, nodes.start[node]!, nodes.end[node]!);
       }
       return;
     }
@@ -401,7 +401,7 @@ export class FilteringLloyd {
       sums[best * 3]! += w * r;
       sums[best * 3 + 1]! += w * g;
       sums[best * 3 + 2]! += w * b;
-      if (this.writing) this.labelsOut[this.order[p]!] = best;
+      if (this.writing) this.labelsOut[this.order ? this.order[p]! : p] = best;
     }
   }
 

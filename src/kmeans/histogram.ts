@@ -2,6 +2,7 @@
  * Distinct colours and their pixel counts: k-means on an image is k-means on this weighted set, which is
  * usually far smaller than the pixel count (a photo of 8 MP has some 100 K to 500 K distinct colours).
  */
+import { mortonKeyOfPacked } from './morton.js';
 import type { Random } from './random.js';
 
 /** Distinct RGB colours (packed r | g << 8 | b << 16, alpha dropped) with how many pixels have each. */
@@ -135,12 +136,66 @@ function rehashed(colors: Uint32Array, m: number, bits: number): Int32Array {
   return table;
 }
 
+/** Scratch of the Morton-order count, kept between calls and grown as needed. */
+let mortonScratch = new Uint32Array(0);
+
+/**
+ * Counts by sorting the pixels' Morton keys (two 12-bit counting passes carrying pixel positions), then
+ * reading off runs of equal keys: as fast as hashing, and the colours come out in Morton order, ready for
+ * the colour tree (which then skips its own sort).
+ */
+function mortonHistogram(pixels: Uint32Array, withIndex: boolean): ColourHistogram {
+  const n = pixels.length;
+  if (mortonScratch.length < n * 4) mortonScratch = new Uint32Array(n * 4);
+  const keys = mortonScratch.subarray(0, n);
+  const positions = mortonScratch.subarray(n, n * 2);
+  const lowKeys = mortonScratch.subarray(n * 2, n * 3);
+  const lowPositions = mortonScratch.subarray(n * 3, n * 4);
+  const counts = new Uint32Array(4097);
+  for (let i = 0; i < n; i++) {
+    const key = mortonKeyOfPacked(pixels[i]!);
+    keys[i] = key;
+    counts[(key & 4095) + 1]!++;
+  }
+  for (let b = 1; b <= 4096; b++) counts[b]! += counts[b - 1]!;
+  for (let i = 0; i < n; i++) {
+    const at = counts[keys[i]! & 4095]!++;
+    lowKeys[at] = keys[i]!;
+    lowPositions[at] = i;
+  }
+  counts.fill(0);
+  for (let p = 0; p < n; p++) counts[(lowKeys[p]! >>> 12) + 1]!++;
+  for (let b = 1; b <= 4096; b++) counts[b]! += counts[b - 1]!;
+  for (let p = 0; p < n; p++) {
+    const at = counts[lowKeys[p]! >>> 12]!++;
+    keys[at] = lowKeys[p]!;
+    positions[at] = lowPositions[p]!;
+  }
+  let m = 0;
+  for (let p = 0; p < n; p++) if (p === 0 || keys[p] !== keys[p - 1]) m++;
+  const colors = new Uint32Array(m);
+  const weights = new Float64Array(m);
+  const index = withIndex ? new Uint32Array(n) : undefined;
+  let j = -1;
+  for (let p = 0; p < n; p++) {
+    const i = positions[p]!;
+    if (p === 0 || keys[p] !== keys[p - 1]) colors[++j] = pixels[i]! & 0xffffff;
+    weights[j]!++;
+    if (index) index[i] = j;
+  }
+  const result: ColourHistogram = { colors, weights };
+  if (index) result.index = index;
+  return result;
+}
+
 /**
  * Builds the weighted set of distinct colours; with `withIndex`, small images also get each pixel's colour
- * position (see `labelPixels`).
+ * position (see `labelPixels`). The order of the colours depends on the method; with `mortonOrdered`, images
+ * below the dense table's threshold list them in Morton order (for the colour tree).
  */
-export function buildHistogram(pixels: Uint32Array, withIndex = false): ColourHistogram {
-  return pixels.length >= DENSE_THRESHOLD ? denseHistogram(pixels) : hashedHistogram(pixels, withIndex);
+export function buildHistogram(pixels: Uint32Array, withIndex = false, mortonOrdered = false): ColourHistogram {
+  if (pixels.length >= DENSE_THRESHOLD) return denseHistogram(pixels);
+  return mortonOrdered ? mortonHistogram(pixels, withIndex) : hashedHistogram(pixels, withIndex);
 }
 
 /**

@@ -1,0 +1,25 @@
+/**
+ * Morton (Z-order) keys of RGB colours: the bits of R, G and B interleaved, so that colours near in colour
+ * space are mostly near in key order, and every octree box of the colour cube is one run of keys.
+ */
+
+/** SPREAD[v]: the 8 bits of v spread to every third bit. */
+const SPREAD = (() => {
+  const table = new Uint32Array(256);
+  for (let v = 0; v < 256; v++) {
+    let s = 0;
+    for (let bit = 0; bit < 8; bit++) if (v & (1 << bit)) s |= 1 << (3 * bit);
+    table[v] = s;
+  }
+  return table;
+})();
+
+/** The 24-bit key of the colour (r, g, b), each an integer 0..255. */
+export function mortonKey(r: number, g: number, b: number): number {
+  return (SPREAD[r]! << 2) | (SPREAD[g]! << 1) | SPREAD[b]!;
+}
+
+/** The key of a packed colour (r | g << 8 | b << 16; higher bits ignored). */
+export function mortonKeyOfPacked(c: number): number {
+  return (SPREAD[c & 255]! << 2) | (SPREAD[(c >>> 8) & 255]! << 1) | SPREAD[(c >>> 16) & 255]!;
+}
