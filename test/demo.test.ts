@@ -194,9 +194,9 @@ describe('demo page', () => {
     expect(out.dragging).toBe(false);
   });
 
-  it('opens a picked file, and the CPU path starts its workers from the demo bundle', async ({ skip }) => {
+  it('opens a picked file, and the CPU path starts its init helper worker from the demo bundle', async ({ skip }) => {
     if (!page) skip();
-    // 400 x 400 pixels of noise: ~160,000 distinct colours, enough for the CPU backend to use its workers.
+    // 400 x 400 pixels of noise (~160,000 distinct colours).
     const png = new PNG({ width: 400, height: 400 });
     let state = 12345;
     for (let i = 0; i < png.data.length; i++) {
@@ -208,14 +208,25 @@ describe('demo page', () => {
     const input = (await p().$('input#file')) as ElementHandle<HTMLInputElement> | null;
     await input!.uploadFile(file);
     await p().waitForFunction(() => document.querySelector('kmeans-quantizer')!.result?.width === 400, { timeout: 60_000 });
+    expect(await p().evaluate(() => document.body.dataset.image)).toBe('noise.png');
+    // Once the background panels are idle, a new k (a warm start from the 16 colours) is initialised by the
+    // helper worker, started from dist/partition-worker.js next to the bundle by the earlier runs.
+    await waitFor('body[data-image="noise.png"][data-idle="done"]', 120_000);
+    await p().evaluate(() => {
+      document.querySelector('kmeans-quantizer')!.k = 12;
+    });
+    await p().waitForFunction(() => document.querySelector('kmeans-quantizer')!.result?.k === 12, { timeout: 60_000 });
     const out = await p().evaluate(() => ({
       image: document.body.dataset.image,
       backend: document.querySelector('kmeans-quantizer')!.result!.backend,
-      threads: document.querySelector('kmeans-quantizer')!.result!.threads,
-      cores: navigator.hardwareConcurrency,
+      initInWorker: document.querySelector('kmeans-quantizer')!.result!.initInWorker,
     }));
     expect(out.image).toBe('noise.png');
-    if (out.backend === 'cpu') expect(out.threads).toBe(Math.min(8, out.cores));
+    if (out.backend === 'cpu') expect(out.initInWorker).toBe(true);
+    await p().evaluate(() => {
+      document.querySelector('kmeans-quantizer')!.k = 16;
+    });
+    await p().waitForFunction(() => document.querySelector('kmeans-quantizer')!.result?.k === 16, { timeout: 60_000 });
     // Back to the shipped photo for the screenshots.
     await p().click('button[data-sample="coffee.png"]');
     await p().waitForFunction(() => document.querySelector('kmeans-quantizer')!.result?.width === 600, { timeout: 60_000 });
