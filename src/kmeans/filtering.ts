@@ -154,6 +154,10 @@ export class FilteringLloyd {
   private writing = false;
   private labelsFresh = false;
 
+  /**
+   * Builds the tree over weighted colours: `points` holds RGB triples of integers 0..255 (a histogram's
+   * colours), `weights[i]` the pixel count of point i. Points already in Morton order skip the sort.
+   */
   constructor(points: Float64Array, weights: Float64Array) {
     this.points = points;
     this.weights = weights;

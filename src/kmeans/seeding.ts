@@ -57,14 +57,14 @@ export function initSamples(fitPixels: Uint32Array, options: ResolvedOptions): I
 }
 
 /**
- * Images from this many pixels polish in this thread. Counting the colours of a large image goes through
+ * Images from this many pixels initialise in this thread. Counting the colours of a large image goes through
  * a 64 MiB table, and a busy helper worker slowed that count more than it saved: at 8 MP the helper made
  * k = 16 some 15% slower (median of 5 warm runs) and a fresh process 40% slower, while at 2 MP and below
  * it took the polish off the critical path (2 MP k = 16: 140 -> 102 ms; coffee: 42 -> 32 ms).
  */
 const HELPER_MAX_PIXELS = 1 << 22;
 
-/** Initial centroids, and whether a helper worker polished them. */
+/** Initial centroids, and whether the helper worker worked them out. */
 export interface StartingPoint {
   centroids: Float64Array;
   inWorker: boolean;
