@@ -463,7 +463,7 @@ describe('agreement with a brute-force Lloyd', () => {
     });
     const k = 40;
     const lloyd = new FilteringLloyd(points, weights);
-    let centroids = points.slice(0, k * 3);
+    let centroids: Float64Array = points.slice(0, k * 3);
     lloyd.setCentroids(centroids);
     for (let t = 0; t < 12; t++) {
       const step = bruteStep(points, weights, centroids);

@@ -10,7 +10,7 @@
  * dropped only with a margin far above float64 rounding, and the colours of a box that keeps several
  * candidates are compared against each of them as a plain scan would.
  */
-import { mortonKey } from './morton.js';
+import { mortonKey, sortKeys24 } from './morton.js';
 import { clusterMeans, inertiaFromSums, weightedSumOfSquares } from './sums.js';
 
 /** Boxes of at most this many colours are not split further: their colours are scanned one by one. */
@@ -27,15 +27,13 @@ const MAX_DEPTH = 9;
 let scratch = new Uint32Array(0);
 
 /**
- * Point indices sorted by Morton key (two stable 12-bit counting passes), and the keys in that order (the
- * latter in scratch memory, valid until the next call). `order` is null when the points already come in
- * key order (a histogram counted in that order).
+ * Point indices sorted by Morton key, and the keys in that order (the latter in scratch memory, valid until
+ * the next call). `order` is null when the points already come in key order (a histogram counted in that
+ * order).
  */
 function mortonOrder(points: Float64Array, size: number): { order: Uint32Array | null; keys: Uint32Array } {
   if (scratch.length < size * 3) scratch = new Uint32Array(size * 3);
   const keys = scratch.subarray(0, size);
-  const lowKeys = scratch.subarray(size, size * 2);
-  const lowOrder = scratch.subarray(size * 2, size * 3);
   let ordered = true;
   for (let i = 0; i < size; i++) {
     const key = mortonKey(points[i * 3]! | 0, points[i * 3 + 1]! | 0, points[i * 3 + 2]! | 0);
@@ -43,26 +41,8 @@ function mortonOrder(points: Float64Array, size: number): { order: Uint32Array |
     if (i > 0 && key < keys[i - 1]!) ordered = false;
   }
   if (ordered) return { order: null, keys };
-  const counts = new Uint32Array(4097);
-  for (let i = 0; i < size; i++) counts[(keys[i]! & 4095) + 1]!++;
-  for (let b = 1; b <= 4096; b++) counts[b]! += counts[b - 1]!;
-  for (let i = 0; i < size; i++) {
-    const key = keys[i]!;
-    const at = counts[key & 4095]!++;
-    lowKeys[at] = key;
-    lowOrder[at] = i;
-  }
-  counts.fill(0);
-  for (let i = 0; i < size; i++) counts[(lowKeys[i]! >>> 12) + 1]!++;
-  for (let b = 1; b <= 4096; b++) counts[b]! += counts[b - 1]!;
   const order = new Uint32Array(size);
-  // The sorted keys overwrite the unsorted ones, which are no longer needed.
-  for (let p = 0; p < size; p++) {
-    const key = lowKeys[p]!;
-    const at = counts[key >>> 12]!++;
-    keys[at] = key;
-    order[at] = lowOrder[p]!;
-  }
+  sortKeys24(keys, order, scratch.subarray(size, size * 2), scratch.subarray(size * 2, size * 3));
   return { order, keys };
 }
 
@@ -182,7 +162,6 @@ export class FilteringLloyd {
     if (end - start <= LEAF_COLOURS || shift < 0) {
       nodes.children[node] = 0;
       const { sorted, sortedWeights } = this;
-      const { stats, box } = nodes;
       let w = 0;
       let sr = 0;
       let sg = 0;
@@ -209,16 +188,7 @@ export class FilteringLloyd {
         if (b < minB) minB = b;
         if (b > maxB) maxB = b;
       }
-      stats[node * 4] = w;
-      stats[node * 4 + 1] = sr;
-      stats[node * 4 + 2] = sg;
-      stats[node * 4 + 3] = sb;
-      box[node * 6] = minR;
-      box[node * 6 + 1] = minG;
-      box[node * 6 + 2] = minB;
-      box[node * 6 + 3] = maxR;
-      box[node * 6 + 4] = maxG;
-      box[node * 6 + 5] = maxB;
+      this.store(node, w, sr, sg, sb, minR, minG, minB, maxR, maxG, maxB);
       return;
     }
     // Split [start, end) by the octant at `shift` (keys are sorted, so octants are runs).
@@ -263,6 +233,12 @@ export class FilteringLloyd {
       if (box[c * 6 + 4]! > maxG) maxG = box[c * 6 + 4]!;
       if (box[c * 6 + 5]! > maxB) maxB = box[c * 6 + 5]!;
     }
+    this.store(node, w, sr, sg, sb, minR, minG, minB, maxR, maxG, maxB);
+  }
+
+  /** Writes a node's weight, colour sums and bounding box. */
+  private store(node: number, w: number, sr: number, sg: number, sb: number, minR: number, minG: number, minB: number, maxR: number, maxG: number, maxB: number): void {
+    const { stats, box } = this.nodes;
     stats[node * 4] = w;
     stats[node * 4 + 1] = sr;
     stats[node * 4 + 2] = sg;

@@ -2,7 +2,7 @@
  * Distinct colours and their pixel counts: k-means on an image is k-means on this weighted set, which is
  * usually far smaller than the pixel count (a photo of 8 MP has some 100 K to 500 K distinct colours).
  */
-import { mortonKeyOfPacked } from './morton.js';
+import { mortonKeyOfPacked, sortKeys24 } from './morton.js';
 import type { Random } from './random.js';
 
 /** Distinct RGB colours (packed r | g << 8 | b << 16, alpha dropped) with how many pixels have each. */
@@ -27,19 +27,11 @@ const DENSE_THRESHOLD = 1 << 19;
 let spareCounts: Uint32Array | undefined;
 let spareLabels: Uint8Array | undefined;
 
-/** 24-bit colours in ascending order (two 12-bit counting passes). */
+/** 24-bit colours in ascending order. */
 function sortedColours(colours: Uint32Array): Uint32Array {
   const m = colours.length;
-  const low = new Uint32Array(m);
-  const out = new Uint32Array(m);
-  const counts = new Uint32Array(4097);
-  for (let i = 0; i < m; i++) counts[(colours[i]! & 4095) + 1]!++;
-  for (let b = 1; b <= 4096; b++) counts[b]! += counts[b - 1]!;
-  for (let i = 0; i < m; i++) low[counts[colours[i]! & 4095]!++] = colours[i]!;
-  counts.fill(0);
-  for (let i = 0; i < m; i++) counts[(low[i]! >>> 12) + 1]!++;
-  for (let b = 1; b <= 4096; b++) counts[b]! += counts[b - 1]!;
-  for (let i = 0; i < m; i++) out[counts[low[i]! >>> 12]!++] = low[i]!;
+  const out = Uint32Array.from(colours);
+  sortKeys24(out, new Uint32Array(m), new Uint32Array(m), new Uint32Array(m));
   return out;
 }
 
@@ -149,28 +141,8 @@ function mortonHistogram(pixels: Uint32Array, withIndex: boolean): ColourHistogr
   if (mortonScratch.length < n * 4) mortonScratch = new Uint32Array(n * 4);
   const keys = mortonScratch.subarray(0, n);
   const positions = mortonScratch.subarray(n, n * 2);
-  const lowKeys = mortonScratch.subarray(n * 2, n * 3);
-  const lowPositions = mortonScratch.subarray(n * 3, n * 4);
-  const counts = new Uint32Array(4097);
-  for (let i = 0; i < n; i++) {
-    const key = mortonKeyOfPacked(pixels[i]!);
-    keys[i] = key;
-    counts[(key & 4095) + 1]!++;
-  }
-  for (let b = 1; b <= 4096; b++) counts[b]! += counts[b - 1]!;
-  for (let i = 0; i < n; i++) {
-    const at = counts[keys[i]! & 4095]!++;
-    lowKeys[at] = keys[i]!;
-    lowPositions[at] = i;
-  }
-  counts.fill(0);
-  for (let p = 0; p < n; p++) counts[(lowKeys[p]! >>> 12) + 1]!++;
-  for (let b = 1; b <= 4096; b++) counts[b]! += counts[b - 1]!;
-  for (let p = 0; p < n; p++) {
-    const at = counts[lowKeys[p]! >>> 12]!++;
-    keys[at] = lowKeys[p]!;
-    positions[at] = lowPositions[p]!;
-  }
+  for (let i = 0; i < n; i++) keys[i] = mortonKeyOfPacked(pixels[i]!);
+  sortKeys24(keys, positions, mortonScratch.subarray(n * 2, n * 3), mortonScratch.subarray(n * 3, n * 4));
   let m = 0;
   for (let p = 0; p < n; p++) if (p === 0 || keys[p] !== keys[p - 1]) m++;
   const colors = new Uint32Array(m);

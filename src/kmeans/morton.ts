@@ -23,3 +23,27 @@ export function mortonKey(r: number, g: number, b: number): number {
 export function mortonKeyOfPacked(c: number): number {
   return (SPREAD[c & 255]! << 2) | (SPREAD[(c >>> 8) & 255]! << 1) | SPREAD[(c >>> 16) & 255]!;
 }
+
+/**
+ * Sorts 24-bit keys in place, ascending and stable, carrying each key's original index into `positions`
+ * (two 12-bit counting passes). `lowKeys` and `lowPositions` are scratch of the same length.
+ */
+export function sortKeys24(keys: Uint32Array, positions: Uint32Array, lowKeys: Uint32Array, lowPositions: Uint32Array): void {
+  const n = keys.length;
+  const counts = new Uint32Array(4097);
+  for (let i = 0; i < n; i++) counts[(keys[i]! & 4095) + 1]!++;
+  for (let b = 1; b <= 4096; b++) counts[b]! += counts[b - 1]!;
+  for (let i = 0; i < n; i++) {
+    const at = counts[keys[i]! & 4095]!++;
+    lowKeys[at] = keys[i]!;
+    lowPositions[at] = i;
+  }
+  counts.fill(0);
+  for (let p = 0; p < n; p++) counts[(lowKeys[p]! >>> 12) + 1]!++;
+  for (let b = 1; b <= 4096; b++) counts[b]! += counts[b - 1]!;
+  for (let p = 0; p < n; p++) {
+    const at = counts[lowKeys[p]! >>> 12]!++;
+    keys[at] = lowKeys[p]!;
+    positions[at] = lowPositions[p]!;
+  }
+}
