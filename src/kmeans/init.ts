@@ -159,23 +159,28 @@ export function farthestPoint({ points, weights }: WeightedPoints, centroids: Fl
 /** The colour tree of each sample, built once for all the candidates polished on it. */
 const sampleTrees = new WeakMap<WeightedPoints, FilteringLloyd>();
 
-/**
- * Polishes initial centroids with Lloyd iterations on the (small) sample, so that the backend's
- * iterations over every pixel start close to a fixed point and need few passes. Empty clusters keep
- * their place; the backend's loop re-seeds them.
- */
 /** Centroids polished on a sample, and their inertia there. */
 export interface Polished {
   centroids: Float64Array;
   inertia: number;
 }
 
-export function refineOnSample(sample: WeightedPoints, initial: Float64Array, maxIterations: number, tolerance: number): Polished {
+function sampleTree(sample: WeightedPoints): FilteringLloyd {
   let lloyd = sampleTrees.get(sample);
   if (!lloyd) {
     lloyd = new FilteringLloyd(sample.points, sample.weights);
     sampleTrees.set(sample, lloyd);
   }
+  return lloyd;
+}
+
+/**
+ * Polishes initial centroids with Lloyd iterations on the (small) sample, so that the backend's
+ * iterations over every pixel start close to a fixed point and need few passes. Empty clusters keep
+ * their place; the backend's loop re-seeds them.
+ */
+export function refineOnSample(sample: WeightedPoints, initial: Float64Array, maxIterations: number, tolerance: number): Polished {
+  const lloyd = sampleTree(sample);
   lloyd.setCentroids(initial);
   let inertia = Infinity;
   for (let t = 0; t < maxIterations; t++) {
@@ -206,6 +211,8 @@ export interface InitJob {
   warmStart?: Float64Array;
   maxIterations: number;
   tolerance: number;
+  /** Relocations to try on the winner (see `relocateWeakest`); 0 for none. */
+  relocations: number;
 }
 
 /** Picks initial centroids, polishes each candidate on the sample, and returns the best. */
@@ -224,5 +231,88 @@ export function runInitJob(job: InitJob): Float64Array {
     const polished = refineOnSample(job.refineSample, p, job.maxIterations, job.tolerance);
     if (!best || polished.inertia < best.inertia) best = polished;
   }
+  if (job.relocations > 0 && !job.warmStart) best = relocateWeakest(job.refineSample, best!, job.relocations, job.maxIterations, job.tolerance);
   return best!.centroids;
+}
+
+/** Per cluster, on the sample: the weight and the squared error of its points; and each point's label. */
+function clusterErrors(sample: WeightedPoints, centroids: Float64Array): { counts: Float64Array; errors: Float64Array; labels: Uint8Array } {
+  const lloyd = sampleTree(sample);
+  lloyd.setCentroids(centroids);
+  lloyd.assign();
+  const labels = lloyd.labels;
+  const { points, weights } = sample;
+  const errors = new Float64Array(centroids.length / 3);
+  for (let i = 0; i < weights.length; i++) errors[labels[i]!]! += weights[i]! * dist2(points, i, centroids, labels[i]!);
+  return { counts: Float64Array.from(lloyd.counts), errors, labels: Uint8Array.from(labels) };
+}
+
+/**
+ * Escapes poor local optima by moving centroids from where they do least to where the error is largest
+ * (the "jumps" of Fritzke's k-means-u*): a centroid whose cluster would cost least to merge into its
+ * nearest neighbour's (Ward's criterion) is moved halfway from the centroid of the cluster with the largest
+ * squared error towards that cluster's farthest point, and the result is polished again; the move is kept
+ * when the sample inertia drops. Up to `tries` moves are tried, each a different pair of the 4 weakest and
+ * the 4 worst clusters until one is kept (then the ranking starts again). Deterministic; never worse on the
+ * sample than `start`.
+ */
+export function relocateWeakest(sample: WeightedPoints, start: Polished, tries: number, maxIterations: number, tolerance: number): Polished {
+  let best = start;
+  const k = start.centroids.length / 3;
+  if (k < 3) return best;
+  let weakest: number[] = [];
+  let worst: number[] = [];
+  let labels: Uint8Array = new Uint8Array(0);
+  const rank = (): void => {
+    const c = best.centroids;
+    const stats = clusterErrors(sample, c);
+    labels = stats.labels;
+    const cost = new Float64Array(k);
+    for (let a = 0; a < k; a++) {
+      let nearest = Infinity;
+      let nearestCount = 0;
+      for (let b = 0; b < k; b++) {
+        if (b === a) continue;
+        const d = dist2(c, a, c, b);
+        if (d < nearest) {
+          nearest = d;
+          nearestCount = stats.counts[b]!;
+        }
+      }
+      const na = stats.counts[a]!;
+      cost[a] = na === 0 ? 0 : ((na * nearestCount) / (na + nearestCount)) * nearest;
+    }
+    const order = Array.from({ length: k }, (_, i) => i);
+    weakest = order.slice().sort((a, b) => cost[a]! - cost[b]! || a - b);
+    worst = order.slice().sort((a, b) => stats.errors[b]! - stats.errors[a]! || a - b);
+  };
+  rank();
+  let since = 0;
+  for (let t = 0; t < tries; t++, since++) {
+    const from = weakest[since % 4]!;
+    let to = worst[Math.floor(since / 4) % 4]!;
+    if (to === from) to = worst[4]!;
+    // The point of cluster `to` farthest from its centroid.
+    const c = best.centroids;
+    let far = -1;
+    let farD = -1;
+    for (let i = 0; i < sample.weights.length; i++) {
+      if (labels[i] !== to) continue;
+      const d = dist2(sample.points, i, c, to);
+      if (d > farD) {
+        farD = d;
+        far = i;
+      }
+    }
+    if (far < 0 || farD === 0) continue;
+    const trial = Float64Array.from(c);
+    for (let ch = 0; ch < 3; ch++) trial[from * 3 + ch] = (c[to * 3 + ch]! + sample.points[far * 3 + ch]!) / 2;
+    const polished = refineOnSample(sample, trial, maxIterations, tolerance);
+    if (polished.inertia < best.inertia) {
+      best = polished;
+      rank();
+      since = -1;
+    }
+  }
+  return best;
 }

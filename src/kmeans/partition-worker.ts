@@ -28,7 +28,7 @@ function warmUp(): void {
   }
   const sample = { points, weights };
   for (const k of [16, 64]) {
-    runInitJob({ seedSample: sample, refineSample: sample, k, method: 'kmeans++', candidates: 1, seed: k, stream: 0, maxIterations: 12, tolerance: 0 });
+    runInitJob({ seedSample: sample, refineSample: sample, k, method: 'kmeans++', candidates: 1, seed: k, stream: 0, maxIterations: 12, tolerance: 0, relocations: 2 });
   }
 }
 
