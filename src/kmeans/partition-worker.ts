@@ -19,7 +19,7 @@ let lloyd: FilteringLloyd | undefined;
  */
 function warmUp(): void {
   let state = 1;
-  const size = 16384;
+  const size = 4096;
   const points = new Float64Array(size * 3);
   const weights = new Float64Array(size).fill(1);
   for (let i = 0; i < size * 3; i++) {
@@ -27,9 +27,7 @@ function warmUp(): void {
     points[i] = state >>> 24;
   }
   const sample = { points, weights };
-  for (const k of [16, 64]) {
-    runInitJob({ seedSample: sample, refineSample: sample, k, method: 'kmeans++', candidates: 1, seed: k, stream: 0, maxIterations: 12, tolerance: 0, relocations: 2 });
-  }
+  runInitJob({ seedSample: sample, refineSample: sample, k: 16, method: 'kmeans++', candidates: 2, seed: 1, stream: 0, maxIterations: 8, tolerance: 0, relocations: 2 });
 }
 
 function handle(request: PartitionRequest, port: Port): void {
