@@ -202,7 +202,7 @@ function makeQuantizer(options: QuantizerOptions | undefined, keepImage: boolean
     const samples = initSamples(fitPixels, options);
     // The first attempt's initial centroids: their polishing may run in a worker while the colours are counted.
     const beginStart = now();
-    const firstInit = beginInit(options, samples, 1);
+    const firstInit = beginInit(options, samples, 1, keepImage);
     const beginMs = now() - beginStart;
     await nextTask();
     throwIfAborted(options.signal);
@@ -214,7 +214,7 @@ function makeQuantizer(options: QuantizerOptions | undefined, keepImage: boolean
       let best: (FitOutcome & { attempt: number }) | undefined;
       for (let a = 1; a <= options.attempts; a++) {
         const t0 = now();
-        const start = await (a === 1 ? firstInit : beginInit(options, samples, a))();
+        const start = await (a === 1 ? firstInit : beginInit(options, samples, a, keepImage))();
         if (a === 1) initInWorker = start.inWorker;
         const initial = start.centroids;
         initMs += now() - t0;

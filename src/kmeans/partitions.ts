@@ -259,9 +259,10 @@ const pool = new WorkerPool();
 
 /**
  * One more worker, beside the pool, that works out initial centroids while this thread counts the colours.
- * It starts in the background on the second job asked of it (a single quantization, such as one CLI run,
- * would only pay for its boot: 0.12 -> 0.2 s on coffee); until it has answered, and while it is busy,
- * callers do that work in their own thread (never waiting for it to boot).
+ * It starts in the background on the first job of a quantizer made for repeated use, else on the second
+ * job asked of it (a single quantization, such as one CLI run, would only pay for its boot: 0.12 -> 0.2 s
+ * on coffee). Until it has answered, and while it is busy, callers do that work in their own thread (never
+ * waiting for it to boot).
  */
 class InitHelper {
   private worker: WorkerLink | undefined;
@@ -269,8 +270,9 @@ class InitHelper {
   private asked = 0;
 
   /** Runs the job in the helper, or returns undefined when it can't right now. */
-  async run(job: InitJob): Promise<Float64Array | undefined> {
-    if (this.state === 'off' && ++this.asked >= 2) {
+  async run(job: InitJob, eager: boolean): Promise<Float64Array | undefined> {
+    this.asked++;
+    if (this.state === 'off' && (eager || this.asked >= 2)) {
       this.state = 'starting';
       startWorker().then(
         (worker) => {
@@ -301,10 +303,11 @@ const helper = new InitHelper();
 
 /**
  * Runs an initialisation job in a worker, so that it overlaps the caller's own work; undefined when no
- * worker is ready (the caller then runs it itself: the centroids are the same).
+ * worker is ready (the caller then runs it itself: the centroids are the same). `eager`: the caller will
+ * quantize again (a quantizer kept for a k slider or video), so the worker may boot at once.
  */
-export function initInWorker(job: InitJob): Promise<Float64Array | undefined> {
-  return helper.run(job);
+export function initInWorker(job: InitJob, eager: boolean): Promise<Float64Array | undefined> {
+  return helper.run(job, eager);
 }
 
 /** Starts the workers a later createPartitions() will want, so that they boot while colours are counted. */

@@ -90,9 +90,10 @@ export interface StartingPoint {
  * order); otherwise k-means++ picks are polished on the sample, and at small k the best (lowest sample
  * inertia) of several polished candidates is kept. That work starts at once in a helper worker when one is
  * ready (overlapping whatever the caller does next, such as counting colours), else it runs here when the
- * result is asked for: the centroids are the same either way.
+ * result is asked for: the centroids are the same either way. `repeated`: the caller is a quantizer kept
+ * for more calls (see `initInWorker`).
  */
-export function beginInit(options: ResolvedOptions, samples: InitSamples, attempt: number): () => Promise<StartingPoint> {
+export function beginInit(options: ResolvedOptions, samples: InitSamples, attempt: number, repeated = false): () => Promise<StartingPoint> {
   const stream = 100 + attempt;
   const method = options.init === 'random' ? 'random' : 'kmeans++';
   const job: InitJob = {
@@ -124,7 +125,7 @@ export function beginInit(options: ResolvedOptions, samples: InitSamples, attemp
     return async () => ({ centroids: raw, inWorker: false });
   }
   // `threads: 1` asks for this thread only; large images work here too (see HELPER_MAX_PIXELS).
-  const remote = options.threads === 1 || samples.fitSize >= HELPER_MAX_PIXELS ? Promise.resolve(undefined) : initInWorker(job);
+  const remote = options.threads === 1 || samples.fitSize >= HELPER_MAX_PIXELS ? Promise.resolve(undefined) : initInWorker(job, repeated);
   return async () => {
     const fromWorker = await remote;
     return { centroids: fromWorker ?? runInitJob(job), inWorker: fromWorker !== undefined };
