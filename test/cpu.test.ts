@@ -557,6 +557,17 @@ describe('agreement with a brute-force Lloyd', () => {
     expect(relocateWeakest(sample, moved, 8, 100, 0.01).inertia).toBeLessThanOrEqual(moved.inertia);
   });
 
+  it('relocateWeakest with k = 3 and 4 (fewer clusters than its pairs of 4) moves only real centroids', () => {
+    const sample = barAndBlobs();
+    for (const k of [3, 4]) {
+      const start = refineOnSample(sample, sample.points.slice(0, k * 3), 100, 0.01);
+      const moved = relocateWeakest(sample, start, 24, 100, 0.01);
+      expect(moved.centroids.length).toBe(k * 3);
+      expect(moved.centroids.every((v) => Number.isFinite(v) && v >= 0 && v <= 255)).toBe(true);
+      expect(moved.inertia).toBeLessThanOrEqual(start.inertia);
+    }
+  });
+
   it('an init job with relocations is never worse on the sample than without', () => {
     const { points, weights } = weightedPoints(3000, 12, 255);
     const sample = { points, weights };

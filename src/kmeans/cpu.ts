@@ -1,14 +1,14 @@
 /**
  * CPU backend: Lloyd's algorithm on the weighted histogram of distinct colours (exact: a colour's pixels
  * always share a label), assigned by the filtering algorithm on an octree of the colours, so that whole
- * boxes of colours go to a centroid at once (see filtering.ts). Typed arrays only; no DOM, so it runs in Node, browsers and workers.
+ * boxes of colours go to a centroid at once (see filtering.ts). Typed arrays only; no DOM, so it runs in
+ * Node, browsers and workers.
  */
 import { measureWeightedErrors } from '../metrics.js';
 import { clusterMeans, inertiaFromSums, scan, type Scan } from './sums.js';
 import { buildHistogram, labelPixels, unpackColours, type ColourHistogram } from './histogram.js';
 import { createPartitions, prewarmPartitions } from './partitions.js';
 import type { CentroidState, FitSession, IterationStats } from './session.js';
-
 
 /** Nearest centroid of every colour by brute force (used for colours that were not fitted). */
 export function nearestLabels(points: Float64Array, centroids: Float64Array): Uint8Array {

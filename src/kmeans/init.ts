@@ -253,8 +253,8 @@ function clusterErrors(sample: WeightedPoints, centroids: Float64Array): { count
  * nearest neighbour's (Ward's criterion) is moved halfway from the centroid of the cluster with the largest
  * squared error towards that cluster's farthest point, and the result is polished again; the move is kept
  * when the sample inertia drops. Up to `tries` moves are tried, each a different pair of the 4 weakest and
- * the 4 worst clusters until one is kept (then the ranking starts again). Deterministic; never worse on the
- * sample than `start`.
+ * the 4 worst clusters (a pair of one cluster is skipped) until one is kept; then the ranking starts again.
+ * Deterministic; never worse on the sample than `start`.
  */
 export function relocateWeakest(sample: WeightedPoints, start: Polished, tries: number, maxIterations: number, tolerance: number): Polished {
   let best = start;
@@ -287,11 +287,12 @@ export function relocateWeakest(sample: WeightedPoints, start: Polished, tries: 
     worst = order.slice().sort((a, b) => stats.errors[b]! - stats.errors[a]! || a - b);
   };
   rank();
+  const pool = Math.min(4, k);
   let since = 0;
   for (let t = 0; t < tries; t++, since++) {
-    const from = weakest[since % 4]!;
-    let to = worst[Math.floor(since / 4) % 4]!;
-    if (to === from) to = worst[4]!;
+    const from = weakest[since % pool]!;
+    const to = worst[Math.floor(since / pool) % pool]!;
+    if (to === from) continue;
     // The point of cluster `to` farthest from its centroid.
     const c = best.centroids;
     let far = -1;
