@@ -39,7 +39,8 @@ Engine:
       --backend <name>      cpu, webgpu or auto (default auto: the CPU unless a hardware GPU works)
       --algorithm <name>    lloyd (full k-means iterations) or minibatch (mini-batch k-means) (default lloyd)
       --batch-size <n>      pixels per batch of --algorithm minibatch (default 1024)
-      --threads <n>         CPU worker threads, an integer in 1..64 (default: every core, up to 8)
+      --threads <n>         CPU worker threads, an integer in 1..64 (default: one thread below a million
+                            distinct colours, else every core up to 8)
       --seed <n>            seed of the random generator, an integer (default 0)
       --max-iterations <n>  most Lloyd iterations (batches with minibatch) per attempt (default 100)
       --tolerance <x>       stop when no centroid moves farther than this, in 0-255 RGB units (default 0.25)
