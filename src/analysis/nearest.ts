@@ -2,23 +2,7 @@
  * Nearest palette colour of every pixel, memoised per distinct colour (photos repeat colours a lot), for
  * the baselines. Internal to the analysis modules.
  */
-
-/** Index of the nearest palette colour (squared RGB distance; the lowest index wins ties). */
-export function nearestIndex(r: number, g: number, b: number, palette: Uint8Array | Float64Array): number {
-  let best = 0;
-  let bestD = Infinity;
-  for (let j = 0, o = 0; o < palette.length; j++, o += 3) {
-    const dr = r - palette[o]!;
-    const dg = g - palette[o + 1]!;
-    const db = b - palette[o + 2]!;
-    const d = dr * dr + dg * dg + db * db;
-    if (d < bestD) {
-      bestD = d;
-      best = j;
-    }
-  }
-  return best;
-}
+import { nearestIndex } from '../kmeans/sums.js';
 
 /** A memo of colour -> palette index: open addressing on packed RGB, filled up to half its slots. */
 export class NearestMemo {

@@ -5,21 +5,15 @@
  * Node, browsers and workers.
  */
 import { measureWeightedErrors } from '../metrics.js';
-import { clusterMeans, inertiaFromSums, scan, type Scan } from './sums.js';
+import { clusterMeans, inertiaFromSums, largestMove, nearestIndex } from './sums.js';
 import { buildHistogram, labelPixels, unpackColours, type ColourHistogram } from './histogram.js';
 import { createPartitions, prewarmPartitions } from './partitions.js';
 import type { CentroidState, FitSession, IterationStats } from './session.js';
 
 /** Nearest centroid of every colour by brute force (used for colours that were not fitted). */
 export function nearestLabels(points: Float64Array, centroids: Float64Array): Uint8Array {
-  const k = centroids.length / 3;
-  const m = points.length / 3;
-  const labels = new Uint8Array(m);
-  const s: Scan = { best: 0, bestD2: 0, secondD2: 0 };
-  for (let i = 0; i < m; i++) {
-    scan(points, i, centroids, k, s);
-    labels[i] = s.best;
-  }
+  const labels = new Uint8Array(points.length / 3);
+  for (let i = 0; i < labels.length; i++) labels[i] = nearestIndex(points[i * 3]!, points[i * 3 + 1]!, points[i * 3 + 2]!, centroids);
   return labels;
 }
 
@@ -33,18 +27,6 @@ const PARALLEL_MIN_POINTS = 1 << 17;
  * centroids meanwhile.
  */
 const AUTO_PARALLEL_MIN_POINTS = 1 << 20;
-
-/** The largest distance between matching centroids of two sets. */
-function largestMove(from: Float64Array, to: Float64Array): number {
-  let max = 0;
-  for (let j = 0; j < from.length; j += 3) {
-    const dr = to[j]! - from[j]!;
-    const dg = to[j + 1]! - from[j + 1]!;
-    const db = to[j + 2]! - from[j + 2]!;
-    max = Math.max(max, Math.sqrt(dr * dr + dg * dg + db * db));
-  }
-  return max;
-}
 
 /**
  * A FitSession on the CPU: fits the histogram of `fitPixels`, labels every pixel of `allPixels`. With

@@ -11,7 +11,7 @@
  * candidates are compared against each of them as a plain scan would.
  */
 import { mortonKey, sortKeys24 } from './morton.js';
-import { clusterMeans, inertiaFromSums, weightedSumOfSquares } from './sums.js';
+import { clusterMeans, inertiaFromSums, largestMove, weightedSumOfSquares } from './sums.js';
 
 /** Boxes of at most this many colours are not split further: their colours are scanned one by one. */
 const LEAF_COLOURS = 8;
@@ -108,8 +108,6 @@ class Nodes {
 }
 
 export class FilteringLloyd {
-  readonly points: Float64Array;
-  readonly weights: Float64Array;
   readonly size: number;
   /** Sum of w|x|^2 over the points: inertia follows from it and the cluster sums. */
   readonly sumOfSquares: number;
@@ -139,8 +137,6 @@ export class FilteringLloyd {
    * colours), `weights[i]` the pixel count of point i. Points already in Morton order skip the sort.
    */
   constructor(points: Float64Array, weights: Float64Array) {
-    this.points = points;
-    this.weights = weights;
     const size = weights.length;
     this.size = size;
     this.sumOfSquares = weightedSumOfSquares(points, weights);
@@ -397,15 +393,8 @@ export class FilteringLloyd {
 
   /** Moves the centroids to `next`; returns the largest move. */
   moveTo(next: Float64Array): number {
-    const { centroids } = this;
-    let max = 0;
-    for (let j = 0; j < this.k; j++) {
-      const dr = next[j * 3]! - centroids[j * 3]!;
-      const dg = next[j * 3 + 1]! - centroids[j * 3 + 1]!;
-      const db = next[j * 3 + 2]! - centroids[j * 3 + 2]!;
-      max = Math.max(max, Math.sqrt(dr * dr + dg * dg + db * db));
-    }
-    if (max > 0) centroids.set(next);
+    const max = largestMove(this.centroids, next);
+    if (max > 0) this.centroids.set(next);
     return max;
   }
 

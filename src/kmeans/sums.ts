@@ -3,36 +3,33 @@
  * and cluster means.
  */
 
-/** Nearest centroid of one point by a full scan: writes label, distance and second-best distance. */
-export interface Scan {
-  best: number;
-  bestD2: number;
-  secondD2: number;
-}
-
-export function scan(points: Float64Array, i: number, centroids: Float64Array, k: number, out: Scan): void {
-  const r = points[i * 3]!;
-  const g = points[i * 3 + 1]!;
-  const b = points[i * 3 + 2]!;
+/** Index of the nearest of the centroids (RGB triples) by a full scan; the lowest index wins ties. */
+export function nearestIndex(r: number, g: number, b: number, centroids: Uint8Array | Float64Array): number {
   let best = 0;
-  let bestD2 = Infinity;
-  let secondD2 = Infinity;
-  for (let j = 0, o = 0; j < k; j++, o += 3) {
+  let bestD = Infinity;
+  for (let j = 0, o = 0; o < centroids.length; j++, o += 3) {
     const dr = r - centroids[o]!;
     const dg = g - centroids[o + 1]!;
     const db = b - centroids[o + 2]!;
     const d = dr * dr + dg * dg + db * db;
-    if (d < bestD2) {
-      secondD2 = bestD2;
-      bestD2 = d;
+    if (d < bestD) {
+      bestD = d;
       best = j;
-    } else if (d < secondD2) {
-      secondD2 = d;
     }
   }
-  out.best = best;
-  out.bestD2 = bestD2;
-  out.secondD2 = secondD2;
+  return best;
+}
+
+/** The largest distance between matching centroids of two sets (how far an update moved them). */
+export function largestMove(from: Float64Array, to: Float64Array): number {
+  let max = 0;
+  for (let j = 0; j < from.length; j += 3) {
+    const dr = to[j]! - from[j]!;
+    const dg = to[j + 1]! - from[j + 1]!;
+    const db = to[j + 2]! - from[j + 2]!;
+    max = Math.max(max, Math.sqrt(dr * dr + dg * dg + db * db));
+  }
+  return max;
 }
 
 /** Sum of w|x|^2 over weighted points. */
