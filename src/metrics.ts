@@ -1,7 +1,10 @@
 /** Quality of a quantization, measured over every pixel in 0-255 RGB units (alpha is not compared). */
 
 export interface ErrorMetrics {
-  /** Sum of squared distances from each pixel to its (float) centroid: the k-means objective. */
+  /**
+   * Sum of squared distances from each pixel to its nearest float centroid: the k-means objective (the
+   * returned labels are nearest palette colours, which can differ for pixels near a cluster boundary).
+   */
   inertia: number;
   /** Mean squared error per channel between the original and the quantized (palette byte) image. */
   mse: number;
@@ -14,38 +17,40 @@ export function psnrFromMse(mse: number): number {
   return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
 }
 
-/**
- * Measures the labels of distinct colours (interleaved RGB `points`, each standing for `weights[i]`
- * pixels) against the float centroids and the byte palette: the same sums as over every pixel.
- */
-export function measureWeightedErrors(
-  points: Float64Array,
-  weights: Float64Array,
-  labels: Uint8Array,
-  centroids: Float64Array,
-  palette: Uint8Array,
-): ErrorMetrics {
-  let inertia = 0;
-  let sse = 0;
-  let n = 0;
-  for (let i = 0; i < weights.length; i++) {
-    const w = weights[i]!;
-    const r = points[i * 3]!;
-    const g = points[i * 3 + 1]!;
-    const b = points[i * 3 + 2]!;
-    const o = labels[i]! * 3;
-    const fr = r - centroids[o]!;
-    const fg = g - centroids[o + 1]!;
-    const fb = b - centroids[o + 2]!;
-    inertia += w * (fr * fr + fg * fg + fb * fb);
-    const qr = r - palette[o]!;
-    const qg = g - palette[o + 1]!;
-    const qb = b - palette[o + 2]!;
-    sse += w * (qr * qr + qg * qg + qb * qb);
-    n += w;
-  }
-  const mse = sse / (n * 3);
+/** The metrics of an output from the k-means objective and the squared error of the palette image. */
+export function outputMetrics(inertia: number, paletteError: number, pixels: number): ErrorMetrics {
+  const mse = pixels === 0 ? 0 : paletteError / (pixels * 3);
   return { inertia, mse, psnr: psnrFromMse(mse) };
+}
+
+/**
+ * Squared error of labelled distinct colours (interleaved RGB `points`, each standing for `weights[i]`
+ * pixels) against their palette colours: the same sum as over every pixel.
+ */
+export function weightedPaletteError(points: Float64Array, weights: Float64Array, labels: Uint8Array, palette: Uint8Array): number {
+  let sse = 0;
+  for (let i = 0; i < weights.length; i++) {
+    const o = labels[i]! * 3;
+    const qr = points[i * 3]! - palette[o]!;
+    const qg = points[i * 3 + 1]! - palette[o + 1]!;
+    const qb = points[i * 3 + 2]! - palette[o + 2]!;
+    sse += weights[i]! * (qr * qr + qg * qg + qb * qb);
+  }
+  return sse;
+}
+
+/** Squared error of labelled pixels against their palette colours. */
+export function paletteError(pixels: Uint32Array, labels: Uint8Array, palette: Uint8Array): number {
+  let sse = 0;
+  for (let i = 0; i < pixels.length; i++) {
+    const p = pixels[i]!;
+    const o = labels[i]! * 3;
+    const qr = (p & 255) - palette[o]!;
+    const qg = ((p >>> 8) & 255) - palette[o + 1]!;
+    const qb = ((p >>> 16) & 255) - palette[o + 2]!;
+    sse += qr * qr + qg * qg + qb * qb;
+  }
+  return sse;
 }
 
 /** Measures labels against both the float centroids and the byte palette, in one pass over the pixels. */

@@ -60,7 +60,7 @@ export interface QuantizeOptions {
   /** Independent runs with different seeds; the one with the lowest inertia wins (sklearn's `n_init`). @default 1 */
   attempts?: number;
   /**
-   * Fit on a seeded random sample of this many pixels, then assign every pixel to the nearest centroid.
+   * Fit on a seeded random sample of this many pixels, then assign every pixel to its nearest palette colour.
    * `undefined` fits on all pixels. An integer >= k. @default undefined
    */
   sampleSize?: number;

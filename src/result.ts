@@ -35,7 +35,7 @@ export interface StageTimings {
   init: number;
   /** All Lloyd iterations of every attempt. */
   iterations: number;
-  /** Final nearest-centroid assignment of every pixel, the output image and the metrics. */
+  /** Final assignment of every pixel to its nearest palette colour, the output image and the metrics. */
   assignment: number;
   total: number;
 }
@@ -45,7 +45,7 @@ export interface QuantizeResult {
   palette: Uint8Array;
   /** The unrounded centroids, RGB triples in 0-255 units, in palette order. */
   centroids: Float64Array;
-  /** For each pixel, row by row, the index of its palette colour. */
+  /** For each pixel, row by row, the index of its nearest palette colour (the lowest index on ties). */
   labels: Uint8Array;
   /** The quantized image: RGBA bytes, same size as the input, original alpha kept. */
   image: Uint8ClampedArray;

@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { psnrFromMse, quantize, type ProgressEvent, type QuantizeResult, type RGB } from '../src/index.js';
-import { nearestLabels } from '../src/kmeans/cpu.js';
 import { FilteringLloyd } from '../src/kmeans/filtering.js';
 import { buildHistogram, unpackColours } from '../src/kmeans/histogram.js';
 import { mortonKey, mortonKeyOfPacked } from '../src/kmeans/morton.js';
@@ -152,17 +151,30 @@ function independentInertia(image: TestImage, labels: ArrayLike<number>, centroi
   return sum;
 }
 
-/** Asserts that every pixel's label is a nearest centroid (up to rounding when two are equally near). */
+/** The k-means objective of the centroids: every pixel measured to its nearest one. */
+function objective(image: TestImage, centroids: Float64Array): number {
+  const points = rgbOf(image);
+  return independentInertia(image, Array.from({ length: points.length / 3 }, (_, i) => nearest(points, i, centroids)), centroids);
+}
+
+/**
+ * Asserts that every pixel's label is its nearest palette colour, the lowest index on ties (integer
+ * distances: exact), and that the output image shows that colour.
+ */
 function expectNearestLabels(image: TestImage, result: QuantizeResult): void {
   const points = rgbOf(image);
-  const k = result.centroids.length / 3;
+  const palette = Float64Array.from(result.palette);
+  const k = palette.length / 3;
   for (let i = 0; i < result.labels.length; i++) {
     const label = result.labels[i]!;
     if (label >= k) throw new Error(`pixel ${i}: label ${label} >= ${k}`);
-    const own = dist2(points, i, result.centroids, label);
-    let best = Infinity;
-    for (let j = 0; j < k; j++) best = Math.min(best, dist2(points, i, result.centroids, j));
-    if (own > best + 1e-9) throw new Error(`pixel ${i}: label ${label} at d2 ${own}, nearest at d2 ${best}`);
+    const expected = nearest(points, i, palette);
+    if (label !== expected) {
+      throw new Error(`pixel ${i}: label ${label} at d2 ${dist2(points, i, palette, label)}, nearest ${expected} at d2 ${dist2(points, i, palette, expected)}`);
+    }
+    for (let c = 0; c < 3; c++) {
+      if (result.image[i * 4 + c] !== result.palette[label * 3 + c]) throw new Error(`pixel ${i}: image does not show palette colour ${label}`);
+    }
   }
 }
 
@@ -328,8 +340,10 @@ describe('inertia never rises between iterations', () => {
       const b = events[i + 1]!.inertia;
       if (!(b <= a * (1 + 1e-12))) throw new Error(`inertia rose at iteration ${i + 2}: ${a} -> ${b}`);
     }
-    // The final labelling is at least as good as the last reported assignment.
-    expect(result.inertia).toBeLessThanOrEqual(events[events.length - 1]!.inertia * (1 + 1e-12));
+    // The final centroids are at least as good as the last reported assignment.
+    const exact = objective(coffee, result.centroids);
+    expectRelClose(result.inertia, exact, 1e-9, 'inertia');
+    expect(exact).toBeLessThanOrEqual(events[events.length - 1]!.inertia * (1 + 1e-12));
   });
 });
 
@@ -399,7 +413,10 @@ describe('agreement with a brute-force Lloyd', () => {
       expectClose(e.shift, brute.shifts[i]!, 1e-6, `shift of iteration ${i + 1}`);
     });
     for (let i = 0; i < k * 3; i++) expectClose(result.centroids[i]!, brute.centroids[i]!, 1e-6, `centroid value ${i}`);
-    expectSameArray(result.labels, brute.labels, 'labels');
+    // The output: the brute-force centroids rounded to bytes, each pixel labelled with its nearest one.
+    const palette = Float64Array.from(brute.centroids, (v) => Math.min(255, Math.max(0, Math.round(v))));
+    expectSameArray(result.palette, palette, 'palette');
+    expectSameArray(result.labels, Array.from({ length: points.length / 3 }, (_, i) => nearest(points, i, palette)), 'labels');
   });
 
   /** Random integer points with random integer weights (duplicate positions possible, as ties test). */
@@ -577,16 +594,6 @@ describe('agreement with a brute-force Lloyd', () => {
       expect(inertia(runInitJob({ ...job, relocations: 6 }))).toBeLessThanOrEqual(inertia(runInitJob({ ...job, relocations: 0 })));
     }
   });
-
-  it('nearestLabels is the brute-force nearest centroid', () => {
-    const { points } = weightedPoints(2000, 9, 255);
-    const centroids = points.slice(0, 40 * 3);
-    const labels = nearestLabels(points, centroids);
-    const m = points.length / 3;
-    const expected = new Int32Array(m);
-    for (let i = 0; i < m; i++) expected[i] = nearest(points, i, centroids);
-    expectSameArray(labels, expected, 'labels');
-  });
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -644,7 +651,7 @@ describe('result shape', () => {
     expectRelClose(result.mse, mse, 1e-12, 'mse');
     expectRelClose(result.psnr, 10 * Math.log10((255 * 255) / mse), 1e-12, 'psnr');
     expect(psnrFromMse(result.mse)).toBe(result.psnr);
-    expectRelClose(result.inertia, independentInertia(image, result.labels, result.centroids), 1e-9, 'inertia');
+    expectRelClose(result.inertia, objective(image, result.centroids), 1e-9, 'inertia');
     expectNearestLabels(image, result);
   });
 
@@ -675,7 +682,29 @@ describe('result shape', () => {
 
   it('full coffee image: metrics and nearest labels', async () => {
     const result = await quantize(coffee, { k: 16, backend: 'cpu', maxIterations: 15 });
-    expectRelClose(result.inertia, independentInertia(coffee, result.labels, result.centroids), 1e-9, 'inertia');
+    expectRelClose(result.inertia, objective(coffee, result.centroids), 1e-9, 'inertia');
+    expectNearestLabels(coffee, result);
+  });
+
+  it('labels by the byte palette give a lower MSE than labels by the float centroids', async () => {
+    const result = await quantize(coffee, { k: 64, backend: 'cpu' });
+    const points = rgbOf(coffee);
+    const palette = Float64Array.from(result.palette);
+    const n = result.labels.length;
+    let sse = 0;
+    let centroidSse = 0;
+    let moved = 0;
+    for (let i = 0; i < n; i++) {
+      const label = result.labels[i]!;
+      const byCentroid = nearest(points, i, result.centroids);
+      if (byCentroid !== label) moved++;
+      sse += dist2(points, i, palette, label);
+      centroidSse += dist2(points, i, palette, byCentroid);
+    }
+    expectRelClose(result.mse, sse / (n * 3), 1e-12, 'mse');
+    // Some pixels near a Voronoi boundary change sides once the centroids are rounded, each for the better.
+    expect(moved).toBeGreaterThan(0);
+    expect(sse).toBeLessThan(centroidSse);
     expectNearestLabels(coffee, result);
   });
 
@@ -695,7 +724,7 @@ describe('result shape', () => {
     }
     const large: TestImage = { data, width, height };
     const result = await quantize(large, { k: 12, backend: 'cpu', threads: 1, maxIterations: 10 });
-    expectRelClose(result.inertia, independentInertia(large, result.labels, result.centroids), 1e-9, 'inertia');
+    expectRelClose(result.inertia, objective(large, result.centroids), 1e-9, 'inertia');
     expectNearestLabels(large, result);
   });
 });
@@ -731,7 +760,7 @@ describe('attempts', () => {
 // ---------------------------------------------------------------------------------------------------
 
 describe('sampleSize', () => {
-  it('fits on a sample, labels every pixel with its nearest centroid, and stays close to the full fit', async () => {
+  it('fits on a sample, labels every pixel with its nearest palette colour, and stays close to the full fit', async () => {
     const options = { k: 16, backend: 'cpu', seed: 2, maxIterations: 40 } as const;
     const full = await quantize(coffee, options);
     const sampledEvents: ProgressEvent[] = [];
@@ -742,7 +771,7 @@ describe('sampleSize', () => {
     // Progress inertia is over the 2000 fitted pixels only: far below the full-image inertia.
     expect(sampledEvents[0]!.inertia).toBeLessThan(full.inertia / 10);
     expectNearestLabels(coffee, sampled);
-    expectRelClose(sampled.inertia, independentInertia(coffee, sampled.labels, sampled.centroids), 1e-9, 'inertia');
+    expectRelClose(sampled.inertia, objective(coffee, sampled.centroids), 1e-9, 'inertia');
     expect(Math.abs(sampled.inertia / full.inertia - 1)).toBeLessThanOrEqual(0.03);
     // A different result from the full fit (it really was fitted on a sample).
     expect(firstMismatch(sampled.centroids, full.centroids)).not.toBe(-1);

@@ -35,7 +35,29 @@ describe('WebGPU backend in Chromium', () => {
       const c = await kmq.quantize(image, { k, backend: 'cpu', seed: 7 });
       let same = 0;
       for (let i = 0; i < g.labels.length; i++) if (g.labels[i] === c.labels[i]) same++;
+      // Every GPU label is the pixel's nearest palette colour (lowest index on ties).
+      let notNearest = 0;
+      const data = image.data as Uint8ClampedArray;
+      const k3 = g.palette.length;
+      for (let i = 0; i < g.labels.length; i++) {
+        let best = 0;
+        let bestD = Infinity;
+        for (let o = 0; o < k3; o += 3) {
+          const dr = data[i * 4]! - g.palette[o];
+          const dg = data[i * 4 + 1]! - g.palette[o + 1];
+          const db = data[i * 4 + 2]! - g.palette[o + 2];
+          const d = dr * dr + dg * dg + db * db;
+          if (d < bestD) {
+            bestD = d;
+            best = o / 3;
+          }
+        }
+        if (g.labels[i] !== best) notNearest++;
+      }
+      const samePalette = Array.from(g.palette as Uint8Array).every((v, i) => v === c.palette[i]);
       return {
+        notNearest,
+        samePalette,
         backend: g.backend,
         fallbackReason: g.fallbackReason ?? null,
         agree: same / g.labels.length,
@@ -51,6 +73,9 @@ describe('WebGPU backend in Chromium', () => {
     expect(out.fallbackReason).toBeNull();
     expect(out.paletteSize).toBe(k);
     expect(out.agree).toBeGreaterThanOrEqual(0.999);
+    expect(out.notNearest).toBe(0);
+    // Distances to byte colours are exact in f32: the same palette gives the very same labels.
+    if (out.samePalette) expect(out.agree).toBe(1);
     expect(Math.abs(out.gpuInertia - out.cpuInertia) / out.cpuInertia).toBeLessThanOrEqual(0.001);
   });
 });

@@ -5,7 +5,7 @@
  * bytes per batch (the done flag and each iteration's inertia and shift).
  */
 import type { CentroidState, FitSession, IterationStats } from '../kmeans/session.js';
-import { measureErrors } from '../metrics.js';
+import { measureErrors, outputMetrics, paletteError } from '../metrics.js';
 import type { GpuRunStats } from '../result.js';
 import { CONTROL_WORDS, MAX_BATCH, MAX_K, PIXELS_PER_WORKGROUP, SUM_WORDS_PER_CLUSTER } from './constants.js';
 import { GpuRunError, type GpuContext } from './context.js';
@@ -67,6 +67,14 @@ async function readBuffer(staging: GPUBuffer, bytes: number, counters: Counters)
   return copy;
 }
 
+/** Centroids (RGB triples, floats or bytes) as the shaders read them: one vec4<f32> each. */
+function centroidWords(c: Float64Array | Uint8Array): Float32Array<ArrayBuffer> {
+  const k = c.length / 3;
+  const data = new Float32Array(k * 4);
+  for (let j = 0; j < k; j++) data.set([c[j * 3]!, c[j * 3 + 1]!, c[j * 3 + 2]!, 0], j * 4);
+  return data;
+}
+
 /** Uploads `fit` (and `all`, when it differs) and returns a session over them. */
 export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all: Uint32Array): Promise<FitSession> {
   const { device } = ctx;
@@ -120,7 +128,11 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
     layout: ctx.reduceLayout,
     entries: [sums, centroids, counts, control, history, params].map((buffer, binding) => ({ binding, resource: { buffer } })),
   });
-  const labelStaging = ctx.buffer('labels staging', Math.ceil(all.length / PIXELS_PER_WORKGROUP) * PIXELS_PER_WORKGROUP, MAP_READ | COPY_DST);
+  // Two label sets side by side: by float centroid, then by palette colour.
+  const labelStride = Math.ceil(all.length / PIXELS_PER_WORKGROUP) * PIXELS_PER_WORKGROUP;
+  const labelStaging = ctx.buffer('labels staging', labelStride * 2, MAP_READ | COPY_DST);
+  const paletteCentroids = ctx.buffer('palette centroids', MAX_K * 16, COPY_SRC | COPY_DST);
+  const centroidBackup = ctx.buffer('centroid backup', MAX_K * 16, COPY_SRC | COPY_DST);
 
   let k = 0;
   /** The GPU's centroids as the host last knew them (set, or read back); null once iterations moved them. */
@@ -140,10 +152,8 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
     async setCentroids(c) {
       k = c.length / 3;
       hostCentroids = Float64Array.from(c);
-      const data = new Float32Array(k * 4);
-      for (let j = 0; j < k; j++) data.set([c[j * 3]!, c[j * 3 + 1]!, c[j * 3 + 2]!, 0], j * 4);
       await guarded(ctx, 'setting centroids', async () => {
-        device.queue.writeBuffer(centroids, 0, data);
+        device.queue.writeBuffer(centroids, 0, centroidWords(c));
         device.queue.writeBuffer(sums, 0, new Uint32Array(sums.size / 4));
       });
     },
@@ -200,19 +210,33 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
       return { centroids: Float64Array.from(out), counts: Float64Array.from(new Uint32Array(data, MAX_K * 16, k)) };
     },
     async labelAll(palette) {
-      const bytes = labelStaging.size;
-      const data = await guarded(ctx, 'final assignment', async () => {
-        const encoder = device.createCommandEncoder({ label: 'final assignment' });
-        const pass = encoder.beginComputePass({ label: 'label every pixel' });
+      const n = all.length;
+      const floats = hostCentroids ?? (await session.state()).centroids;
+      const label = (encoder: GPUCommandEncoder, what: string, into: number): void => {
+        const pass = encoder.beginComputePass({ label: what });
         dispatchAssign(pass, allChunks, ctx.assignPipeline(k, false));
         pass.end();
-        for (const chunk of allChunks) encoder.copyBufferToBuffer(chunk.labels, 0, labelStaging, chunk.offset, chunk.padded);
+        for (const chunk of allChunks) encoder.copyBufferToBuffer(chunk.labels, 0, labelStaging, into + chunk.offset, chunk.padded);
+      };
+      const data = await guarded(ctx, 'final assignment', async () => {
+        // Nearest float centroid of every pixel (for the k-means objective), then nearest palette colour
+        // (the labels returned, as on the CPU: integer colours and byte centroids make every distance exact
+        // in f32, so both backends give the same labels for the same palette). One submit: the palette is
+        // copied over the centroids between the passes, and the centroids put back after them.
+        device.queue.writeBuffer(paletteCentroids, 0, centroidWords(palette));
+        const encoder = device.createCommandEncoder({ label: 'final assignment' });
+        label(encoder, 'label every pixel by centroid', 0);
+        encoder.copyBufferToBuffer(centroids, 0, centroidBackup, 0, k * 16);
+        encoder.copyBufferToBuffer(paletteCentroids, 0, centroids, 0, k * 16);
+        label(encoder, 'label every pixel by palette colour', labelStride);
+        encoder.copyBufferToBuffer(centroidBackup, 0, centroids, 0, k * 16);
         submit(encoder.finish());
-        return readBuffer(labelStaging, bytes, counters);
+        return readBuffer(labelStaging, labelStride * 2, counters);
       });
-      const labels = new Uint8Array(data, 0, all.length);
-      const centroids = hostCentroids ?? (await session.state()).centroids;
-      return { labels, metrics: measureErrors(all, labels, centroids, palette) };
+      const byCentroid = new Uint8Array(data, 0, n);
+      const labels = new Uint8Array(data, labelStride, n);
+      const inertia = measureErrors(all, byCentroid, floats, palette).inertia;
+      return { labels, metrics: outputMetrics(inertia, paletteError(all, labels, palette), n) };
     },
     gpuStats() {
       const stats: GpuRunStats = {

@@ -4,18 +4,12 @@
  * boxes of colours go to a centroid at once (see filtering.ts). Typed arrays only; no DOM, so it runs in
  * Node, browsers and workers.
  */
-import { measureWeightedErrors } from '../metrics.js';
-import { clusterMeans, inertiaFromSums, largestMove, nearestIndex } from './sums.js';
+import { outputMetrics, weightedPaletteError } from '../metrics.js';
+import { FilteringLloyd } from './filtering.js';
+import { clusterMeans, inertiaFromSums, largestMove } from './sums.js';
 import { buildHistogram, labelPixels, unpackColours, type ColourHistogram } from './histogram.js';
 import { createPartitions, prewarmPartitions } from './partitions.js';
 import type { CentroidState, FitSession, IterationStats } from './session.js';
-
-/** Nearest centroid of every colour by brute force (used for colours that were not fitted). */
-export function nearestLabels(points: Float64Array, centroids: Float64Array): Uint8Array {
-  const labels = new Uint8Array(points.length / 3);
-  for (let i = 0; i < labels.length; i++) labels[i] = nearestIndex(points[i * 3]!, points[i * 3 + 1]!, points[i * 3 + 2]!, centroids);
-  return labels;
-}
 
 /** Below this many distinct colours, workers are not used even when asked for: too little to split. */
 const PARALLEL_MIN_POINTS = 1 << 17;
@@ -80,20 +74,35 @@ export async function createCpuSession(
       return { centroids: Float64Array.from(centroids), counts: Float64Array.from(counts) };
     },
     async labelAll(palette) {
+      // The k-means objective at the float centroids (nearest-centroid assignment, from the cluster sums);
+      // then each colour's label: its nearest palette colour (what the output image shows), never a worse
+      // image than the nearest centroid's, and exact, since colours and palette are integers.
+      const byteCentroids = Float64Array.from(palette);
       if (fitsAll) {
-        await parts.step(pending);
-        pending = null;
+        const totals = await parts.step(pending);
+        const inertia = inertiaFromSums(parts.sumOfSquares, centroids, totals.counts, totals.sums);
+        await parts.step(byteCentroids);
+        // The partitions now hold the palette; a later step moves them back to the float centroids.
+        pending = centroids;
         const colourLabels = await parts.labels();
         return {
           labels: labelPixels(allPixels, histogram, colourLabels),
-          metrics: measureWeightedErrors(points, weights, colourLabels, centroids, palette),
+          metrics: outputMetrics(inertia, weightedPaletteError(points, weights, colourLabels, palette), allPixels.length),
         };
       }
+      // Fitted on a sample: the same two assignments over every colour of the image.
       const full = buildHistogram(allPixels, true);
       const fullPoints = unpackColours(full.colors);
-      const colourLabels = nearestLabels(fullPoints, centroids);
-      const labels = labelPixels(allPixels, full, colourLabels);
-      return { labels, metrics: measureWeightedErrors(fullPoints, full.weights, colourLabels, centroids, palette) };
+      const tree = new FilteringLloyd(fullPoints, full.weights);
+      tree.setCentroids(centroids);
+      tree.assign();
+      const inertia = inertiaFromSums(tree.sumOfSquares, centroids, tree.counts, tree.sums);
+      tree.setCentroids(byteCentroids);
+      const colourLabels = tree.labels;
+      return {
+        labels: labelPixels(allPixels, full, colourLabels),
+        metrics: outputMetrics(inertia, weightedPaletteError(fullPoints, full.weights, colourLabels, palette), allPixels.length),
+      };
     },
     destroy() {
       parts.release();

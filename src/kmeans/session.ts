@@ -37,8 +37,9 @@ export interface FitSession {
   /** The current centroids and the counts of the latest assignment. */
   state(): Promise<CentroidState>;
   /**
-   * The nearest-centroid label of every pixel of the image (not only the fitted ones), and the errors of
-   * those labels against the given byte palette and the centroids last passed to `setCentroids`.
+   * The label of every pixel of the image (not only the fitted ones): the index of its nearest colour of
+   * the byte `palette` (the lowest index on ties), and the errors of those labels against the palette and
+   * the float centroids the session holds.
    */
   labelAll(palette: Uint8Array): Promise<{ labels: Uint8Array; metrics: ErrorMetrics }>;
   /** What the GPU did so far (GPU sessions only). */
