@@ -305,40 +305,41 @@ async function gpuSection(images, ks, { tools, timeoutS }) {
       ? `${adapter.architecture || 'software'} (a CPU emulator of a GPU, NOT real GPU performance)`
       : `${adapter.vendor} ${adapter.architecture} ${adapter.device}`.trim();
     log(`  WebGPU adapter: ${section.label}; ${section.browser}`);
-    const call = (url, k, backend) => withTimeout(page.evaluate((u, kk, b) => window.bench.run(u, kk, b), url, k, backend), timeoutS, `${backend} ${url} k=${k}`);
+    const call = (url, k, backend, iterateOn) =>
+      withTimeout(page.evaluate((u, kk, b, on) => window.bench.run(u, kk, b, on), url, k, backend, iterateOn), timeoutS, `${backend} ${iterateOn ?? ''} ${url} k=${k}`);
     const coffeeUrl = `/${relative(ROOT, COFFEE)}`;
     for (const k of ks) {
       // Warm-up on coffee at this k: the first GPU call also creates the device; each k compiles its pipelines.
       log(`  [gpu] warm-up coffee k=${k} (webgpu, then cpu in the page)`);
-      const coldGpu = await call(coffeeUrl, k, 'webgpu');
+      const coldGpu = await call(coffeeUrl, k, 'webgpu', 'colours');
+      await call(coffeeUrl, k, 'webgpu', 'pixels');
       const coldCpu = await call(coffeeUrl, k, 'cpu');
       section.coldRuns.push({ k, webgpuMs: coldGpu.ms, cpuMs: coldCpu.ms });
       for (const image of images) {
         const url = `/${relative(ROOT, image.path)}`;
-        log(`  [gpu] ${image.name} k=${k} webgpu`);
-        const gpu = await call(url, k, 'webgpu');
-        log(`        ${fmt(gpu.ms, 0)} ms, ${gpu.iterations} iterations; cpu in the page`);
+        log(`  [gpu] ${image.name} k=${k} cpu in the page`);
         const cpu = await call(url, k, 'cpu');
-        const n = gpu.width * gpu.height;
-        const c = gpu.counters;
-        const chunks = c.assignDispatches / (c.reduceDispatches + 1);
-        const workgroups = Math.ceil(n / 256);
-        section.runs.push({
-          image: image.name,
-          width: gpu.width,
-          height: gpu.height,
-          k,
-          webgpu: gpu,
-          cpu,
-          gpuOverCpu: gpu.ms / cpu.ms,
-          chunks,
-          dispatchesPerIteration: chunks + 1,
-          encodedIterations: c.reduceDispatches,
-          // Per iteration, device memory: every packed pixel (4 B) + each workgroup's centroid load (k*16 B)
-          // + the reduction's sums/centroids/counts (k*52 B). A lower bound: the per-workgroup global atomics
-          // (up to k*16 B a workgroup, only for clusters that workgroup touched) are left out.
-          estBytesPerIteration: n * 4 + workgroups * k * 16 + k * 52,
-        });
+        // Both ways the iterations can read the image: the colours counted on the GPU, and every pixel.
+        for (const iterateOn of ['colours', 'pixels']) {
+          log(`  [gpu] ${image.name} k=${k} webgpu, iterating on ${iterateOn}`);
+          const gpu = await call(url, k, 'webgpu', iterateOn);
+          log(`        ${fmt(gpu.ms, 0)} ms, ${gpu.iterations} iterations`);
+          section.runs.push({
+            image: image.name,
+            width: gpu.width,
+            height: gpu.height,
+            k,
+            iterateOn: gpu.gpu?.iterateOn ?? iterateOn,
+            webgpu: gpu,
+            cpu,
+            gpuOverCpu: gpu.ms / cpu.ms,
+            encodedIterations: gpu.counters.reduceDispatches,
+            // The library's own count (result.gpu): dispatches, and device bytes the kernels read, per iteration.
+            dispatchesPerIteration: gpu.gpu?.dispatchesPerIteration,
+            bytesPerIteration: gpu.gpu?.bytesPerIteration,
+            distinctColours: gpu.gpu?.distinctColours,
+          });
+        }
       }
     }
     section.pageErrors = pageErrors;
@@ -630,10 +631,12 @@ function renderTables(report) {
   if (gpu.runs?.length) {
     parts.push(`### WebGPU path in Chromium (${gpu.browser}); adapter: ${gpu.label}`);
     parts.push(mdTable(
-      ['image', 'k', 'webgpu ms', 'iters', 'encoded iters', 'inertia', 'MSE', 'cpu-in-page ms', 'cpu MSE', 'GPU/CPU time', 'chunks', 'dispatches/iter', 'compute passes', 'submits', 'readbacks', 'readback KB', 'upload MB', 'est. MB/iter'],
-      gpu.runs.map((r) => [r.image, r.k, fmt(r.webgpu.ms, 1), r.webgpu.iterations, r.encodedIterations, fmt(r.webgpu.inertia, 0), fmt(r.webgpu.mse, 3),
-        fmt(r.cpu.ms, 1), fmt(r.cpu.mse, 3), `${fmt(r.gpuOverCpu, 2)}x`, fmt(r.chunks, 2), fmt(r.dispatchesPerIteration, 2), r.webgpu.counters.computePasses,
-        r.webgpu.counters.submits, r.webgpu.counters.mapAsyncs, fmt(r.webgpu.counters.readbackBytes / 1024, 1), fmt(r.webgpu.counters.uploadBytes / 1e6, 2), fmt(r.estBytesPerIteration / 1e6, 2)]),
+      ['image', 'k', 'iterates on', 'distinct colours', 'webgpu ms', 'setup', 'Lloyd', 'assign', 'iters', 'encoded iters', 'MSE', 'cpu-in-page ms', 'cpu MSE', 'GPU/CPU time', 'dispatches/iter', 'compute passes', 'submits', 'readbacks', 'readback KB', 'upload MB', 'MB/iter'],
+      gpu.runs.map((r) => [r.image, r.k, r.iterateOn, r.distinctColours ?? '-', fmt(r.webgpu.ms, 1), fmt(r.webgpu.timings.setup, 1), fmt(r.webgpu.timings.iterations, 1),
+        fmt(r.webgpu.timings.assignment, 1), r.webgpu.iterations, r.encodedIterations, fmt(r.webgpu.mse, 3),
+        fmt(r.cpu.ms, 1), fmt(r.cpu.mse, 3), `${fmt(r.gpuOverCpu, 2)}x`, r.dispatchesPerIteration ?? '-', r.webgpu.counters.computePasses,
+        r.webgpu.counters.submits, r.webgpu.counters.mapAsyncs, fmt(r.webgpu.counters.readbackBytes / 1024, 1), fmt(r.webgpu.counters.uploadBytes / 1e6, 2),
+        r.bytesPerIteration === undefined ? '-' : fmt(r.bytesPerIteration / 1e6, 2)]),
     ));
     if (gpu.coldRuns?.length) parts.push(`First (cold) runs on coffee per k, webgpu / cpu-in-page ms: ${gpu.coldRuns.map((c) => `k=${c.k}: ${fmt(c.webgpuMs, 0)} / ${fmt(c.cpuMs, 0)}`).join('; ')}. Adapter backend reported by the library: ${gpu.runs[0].webgpu.backend}${gpu.runs[0].webgpu.adapter ? ` (${gpu.runs[0].webgpu.adapter.architecture}, fallback=${gpu.runs[0].webgpu.adapter.isFallbackAdapter})` : ''}.`);
     if (gpu.note) parts.push(`WebGPU part ${gpu.status}: ${gpu.note}`);

@@ -129,7 +129,8 @@ export function createQuantizer(options?: QuantizerOptions): Quantizer {
 function makeQuantizer(options: QuantizerOptions | undefined, keepImage: boolean): Quantizer {
   const defaults = options ?? {};
   resolveOptions(defaults);
-  const { gpu, device, maxChunkPixels, ...callDefaults } = defaults;
+  const { gpu, device, maxChunkPixels, gpuIterateOn, ...callDefaults } = defaults;
+  const iterateOn = gpuIterateOn ?? 'colours';
   let context: Promise<GpuContext | GpuUnavailable> | undefined;
   let destroyed = false;
   let queue: Promise<unknown> = Promise.resolve();
@@ -279,7 +280,7 @@ function makeQuantizer(options: QuantizerOptions | undefined, keepImage: boolean
 
     if (ctx) {
       try {
-        const session = await createWebGpuSession(ctx, fitPixels, image.pixels);
+        const session = await createWebGpuSession(ctx, fitPixels, image.pixels, { iterateOn });
         try {
           return await attempt(session, now() - started - beginMs);
         } finally {

@@ -19,9 +19,16 @@ export interface GpuRunStats {
   readbacks: number;
   /** Bytes read back to the host, all told (labels included). */
   bytesRead: number;
-  /** Dispatches per Lloyd iteration: one assignment per chunk plus one reduction. */
+  /**
+   * What the iterations read: `'colours'`, the distinct colours counted on the GPU (weighted by their
+   * pixel counts), or `'pixels'`, every fitted pixel.
+   */
+  iterateOn: 'colours' | 'pixels';
+  /** Distinct colours of the fitted pixels, counted on the GPU (colour iterations only). */
+  distinctColours?: number;
+  /** Dispatches per Lloyd iteration: one assignment (per chunk, for pixels) plus one reduction. */
   dispatchesPerIteration: number;
-  /** Bytes the kernels read per iteration: 4 per pixel plus the centroids and sums. */
+  /** Bytes the kernels read per iteration: 8 per colour or 4 per pixel, plus the centroids and sums. */
   bytesPerIteration: number;
   /** GPU time of the Lloyd passes by timestamp queries, when the adapter offers them. */
   timestampMs?: number;

@@ -86,8 +86,8 @@ describe('WebGPU resources and failures', () => {
     const out = await session!.page.evaluate(async () => {
       const { kmq, loadImageData } = window as any;
       const image = await loadImageData('/test/fixtures/coffee.png');
-      const whole = await kmq.quantize(image, { k: 16, backend: 'webgpu', seed: 3 });
-      const chunked = await kmq.quantize(image, { k: 16, backend: 'webgpu', seed: 3, maxChunkPixels: 4096 });
+      const whole = await kmq.quantize(image, { k: 16, backend: 'webgpu', seed: 3, gpuIterateOn: 'pixels' });
+      const chunked = await kmq.quantize(image, { k: 16, backend: 'webgpu', seed: 3, gpuIterateOn: 'pixels', maxChunkPixels: 4096 });
       let same = 0;
       for (let i = 0; i < whole.labels.length; i++) if (whole.labels[i] === chunked.labels[i]) same++;
       return {
@@ -109,6 +109,72 @@ describe('WebGPU resources and failures', () => {
     expect(out.backends).toEqual(['webgpu', 'webgpu']);
     expect(out.same).toBe(out.n);
     out.a.forEach((v: number, i: number) => expect(out.b[i]).toBeCloseTo(v, 3));
+  });
+
+  it('iterates on the colours it counts on the GPU, with the same fit as iterating on every pixel', async ({ skip }) => {
+    if (!gpu) skip();
+    const out = await session!.page.evaluate(async () => {
+      const { kmq, loadImageData } = window as any;
+      const image = await loadImageData('/test/fixtures/coffee.png');
+      const px = new Uint32Array(image.data.buffer);
+      const distinct = new Set<number>();
+      for (let i = 0; i < px.length; i++) distinct.add(px[i]! & 0xffffff);
+      // A second image for the same quantizer: the colour table must come back cleared between images.
+      const half = { data: image.data.slice(0, (image.data.length / 2) | 0), width: image.width, height: image.height / 2 };
+      const halfPx = new Uint32Array(half.data.buffer);
+      const halfDistinct = new Set<number>();
+      for (let i = 0; i < halfPx.length; i++) halfDistinct.add(halfPx[i]! & 0xffffff);
+      const runs: Record<string, any> = {};
+      const summary = (r: any) => ({
+        centroids: Array.from(r.centroids as Float64Array),
+        labels: Array.from(r.labels as Uint8Array),
+        iterations: r.iterations,
+        inertia: r.inertia,
+        mse: r.mse,
+        backend: r.backend,
+        gpu: r.gpu,
+      });
+      for (const k of [16, 64]) {
+        runs[`pixels ${k}`] = summary(await kmq.quantize(image, { k, backend: 'webgpu', seed: 3, gpuIterateOn: 'pixels' }));
+        runs[`colours ${k}`] = summary(await kmq.quantize(image, { k, backend: 'webgpu', seed: 3 }));
+      }
+      runs['colours chunked'] = summary(await kmq.quantize(image, { k: 16, backend: 'webgpu', seed: 3, maxChunkPixels: 4096 }));
+      const quantizer = kmq.createQuantizer({ backend: 'webgpu' });
+      runs['reused coffee'] = summary(await quantizer.quantize(image, { k: 16, seed: 3 }));
+      runs['reused half'] = summary(await quantizer.quantize(half, { k: 16, seed: 3 }));
+      runs['reused coffee again'] = summary(await quantizer.quantize(image, { k: 16, seed: 3 }));
+      quantizer.destroy();
+      runs['fresh half'] = summary(await kmq.quantize(half, { k: 16, backend: 'webgpu', seed: 3, gpuIterateOn: 'pixels' }));
+      return { runs, distinct: distinct.size, halfDistinct: halfDistinct.size, n: px.length };
+    });
+    const { runs } = out;
+    for (const k of [16, 64]) {
+      const pixels = runs[`pixels ${k}`];
+      const colours = runs[`colours ${k}`];
+      expect(pixels.backend).toBe('webgpu');
+      expect(colours.backend).toBe('webgpu');
+      expect(pixels.gpu.iterateOn).toBe('pixels');
+      expect(colours.gpu.iterateOn).toBe('colours');
+      expect(colours.gpu.distinctColours).toBe(out.distinct);
+      expect(pixels.gpu.distinctColours).toBeUndefined();
+      expect(colours.gpu.dispatchesPerIteration).toBe(2);
+      expect(colours.gpu.bytesPerIteration).toBeLessThan(pixels.gpu.bytesPerIteration);
+      // The same exact integer sums: the same centroids, iterations and labels.
+      expect(colours.centroids).toEqual(pixels.centroids);
+      expect(colours.iterations).toBe(pixels.iterations);
+      expect(colours.labels).toEqual(pixels.labels);
+      expect(colours.inertia).toBeCloseTo(pixels.inertia, 3);
+      expect(colours.mse).toBe(pixels.mse);
+    }
+    const whole = runs['colours 16'];
+    expect(runs['colours chunked'].gpu.distinctColours).toBe(out.distinct);
+    expect(runs['colours chunked'].centroids).toEqual(whole.centroids);
+    expect(runs['reused coffee'].centroids).toEqual(whole.centroids);
+    expect(runs['reused half'].gpu.distinctColours).toBe(out.halfDistinct);
+    expect(runs['reused half'].centroids).toEqual(runs['fresh half'].centroids);
+    expect(runs['reused half'].labels).toEqual(runs['fresh half'].labels);
+    expect(runs['reused coffee again'].gpu.distinctColours).toBe(out.distinct);
+    expect(runs['reused coffee again'].centroids).toEqual(whole.centroids);
   });
 
   it('fits on a sample and labels every pixel, like the CPU', async ({ skip }) => {

@@ -69,6 +69,8 @@ const badOptions: [string, Record<string, unknown>, ErrorClass, string][] = [
   ['unknown option', { kk: 3 }, TypeError, 'kk'],
   ['onProgress not a function', { onProgress: 'log' }, TypeError, 'onProgress'],
   ['signal not an AbortSignal', { signal: 'stop' }, TypeError, 'signal'],
+  ['gpuIterateOn "texels"', { gpuIterateOn: 'texels' }, TypeError, 'gpuIterateOn'],
+  ['maxChunkPixels not a multiple of 256', { maxChunkPixels: 1000 }, RangeError, 'maxChunkPixels'],
 ];
 
 describe('bad options', () => {

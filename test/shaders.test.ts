@@ -2,8 +2,8 @@
  * `override` a kernel declares is set from src/gpu/constants.ts (nothing copied by hand). */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { assignOverrides, reduceOverrides } from '../src/gpu/constants.js';
-import { ASSIGN_BINDINGS, REDUCE_BINDINGS } from '../src/gpu/context.js';
+import { assignColoursOverrides, assignOverrides, countOverrides, gatherOverrides, reduceOverrides } from '../src/gpu/constants.js';
+import { ASSIGN_BINDINGS, ASSIGN_COLOURS_BINDINGS, COUNT_COLOURS_BINDINGS, GATHER_COLOURS_BINDINGS, REDUCE_BINDINGS } from '../src/gpu/context.js';
 
 const TYPE_OF: Record<string, GPUBufferBindingType> = {
   'storage, read': 'read-only-storage',
@@ -25,6 +25,9 @@ describe('WGSL and host agree', () => {
   it.each([
     ['assign.wgsl', ASSIGN_BINDINGS],
     ['reduce.wgsl', REDUCE_BINDINGS],
+    ['count-colours.wgsl', COUNT_COLOURS_BINDINGS],
+    ['gather-colours.wgsl', GATHER_COLOURS_BINDINGS],
+    ['assign-colours.wgsl', ASSIGN_COLOURS_BINDINGS],
   ] as const)('%s declares exactly the bindings of its layout', (file, layout) => {
     expect(bindings(file)).toEqual(layout.map(([b, t]) => [b, t]));
   });
@@ -32,5 +35,8 @@ describe('WGSL and host agree', () => {
   it('sets every override constant of each kernel from constants.ts', () => {
     expect(overrides('assign.wgsl')).toEqual(Object.keys(assignOverrides(16, true)).sort());
     expect(overrides('reduce.wgsl')).toEqual(Object.keys(reduceOverrides(16)).sort());
+    expect(overrides('count-colours.wgsl')).toEqual(Object.keys(countOverrides()).sort());
+    expect(overrides('gather-colours.wgsl')).toEqual(Object.keys(gatherOverrides()).sort());
+    expect(overrides('assign-colours.wgsl')).toEqual(Object.keys(assignColoursOverrides(16)).sort());
   });
 });

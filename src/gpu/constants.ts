@@ -23,9 +23,20 @@ export const MAX_BATCH = 64;
 export const CONTROL_WORDS = 4;
 /** Largest workgroup count of one dispatch dimension that every adapter allows. */
 export const MAX_WORKGROUPS_PER_DISPATCH = 65535;
+/** Entries of the GPU colour table: one u32 count per 24-bit RGB colour (64 MiB). */
+export const COLOUR_TABLE_ENTRIES = 1 << 24;
+/**
+ * Most fitted pixels the GPU colour histogram takes: its distinct colours then fit one indirect dispatch
+ * of whole workgroups, and a colour's weight times 255 fits a u32 (see shaders/assign-colours.wgsl).
+ */
+export const HISTOGRAM_MAX_PIXELS = MAX_WORKGROUPS_PER_DISPATCH * PIXELS_PER_WORKGROUP;
+/** u32 words of the histogram info buffer: [distinct colours, indirect dispatch x, y, z]. */
+export const HISTOGRAM_INFO_WORDS = 4;
 
 // Per-workgroup sums are packed two to a u32 (16 bits each): they must not overflow 16 bits.
 if (PIXELS_PER_WORKGROUP * 255 >= 1 << 16) throw new Error('PIXELS_PER_WORKGROUP too large for 16-bit packed sums');
+// A colour of the histogram holds fewer than 2^24 pixels: its weighted channel sums fit a u32.
+if (HISTOGRAM_MAX_PIXELS * 255 >= 2 ** 32) throw new Error('HISTOGRAM_MAX_PIXELS too large for 32-bit weighted sums');
 // The fixed-point error of one workgroup must fit a u32: 3 * 255^2 per pixel.
 if (PIXELS_PER_WORKGROUP * 3 * 255 * 255 * ERROR_SCALE >= 2 ** 32) throw new Error('ERROR_SCALE too large');
 
@@ -44,4 +55,19 @@ export function assignOverrides(k: number, accumulate: boolean): Record<string, 
 /** Override constants for the reduction kernel. */
 export function reduceOverrides(k: number): Record<string, number> {
   return { WORKGROUP_SIZE: REDUCE_WORKGROUP_SIZE, K: k, ERROR_SCALE, SUM_WORDS: SUM_WORDS_PER_CLUSTER };
+}
+
+/** Override constants for the colour-counting kernel. */
+export function countOverrides(): Record<string, number> {
+  return { WORKGROUP_SIZE, PIXELS_PER_INVOCATION };
+}
+
+/** Override constants for the kernel that gathers the counted colours' weights. */
+export function gatherOverrides(): Record<string, number> {
+  return { WORKGROUP_SIZE, POINTS_PER_INVOCATION: PIXELS_PER_INVOCATION };
+}
+
+/** Override constants for the weighted assignment of the distinct colours. */
+export function assignColoursOverrides(k: number): Record<string, number> {
+  return { WORKGROUP_SIZE, POINTS_PER_INVOCATION: PIXELS_PER_INVOCATION, K: k, ERROR_SCALE, SUM_WORDS: SUM_WORDS_PER_CLUSTER };
 }

@@ -3,13 +3,24 @@
  * and `destroy()` frees exactly that (never a device the caller handed in).
  */
 import assignSource from '../../shaders/assign.wgsl?raw';
+import assignColoursSource from '../../shaders/assign-colours.wgsl?raw';
+import countColoursSource from '../../shaders/count-colours.wgsl?raw';
+import gatherColoursSource from '../../shaders/gather-colours.wgsl?raw';
 import reduceSource from '../../shaders/reduce.wgsl?raw';
 import type { AdapterDescription } from '../result.js';
-import { assignOverrides, MAX_WORKGROUPS_PER_DISPATCH, PIXELS_PER_WORKGROUP, reduceOverrides } from './constants.js';
+import {
+  assignColoursOverrides,
+  assignOverrides,
+  countOverrides,
+  gatherOverrides,
+  MAX_WORKGROUPS_PER_DISPATCH,
+  PIXELS_PER_WORKGROUP,
+  reduceOverrides,
+} from './constants.js';
 
 /**
- * The bindings of shaders/assign.wgsl and shaders/reduce.wgsl, in binding order. A test reads the WGSL
- * and checks that each `@binding(n) var<...>` declaration matches its entry here.
+ * The bindings of each kernel in shaders/, in binding order. A test reads the WGSL and checks that each
+ * `@binding(n) var<...>` declaration matches its entry here.
  */
 export const ASSIGN_BINDINGS: ReadonlyArray<readonly [number, GPUBufferBindingType]> = [
   [0, 'read-only-storage'], // pixels
@@ -18,6 +29,27 @@ export const ASSIGN_BINDINGS: ReadonlyArray<readonly [number, GPUBufferBindingTy
   [3, 'storage'], // labels
   [4, 'read-only-storage'], // control
   [5, 'uniform'], // chunk
+];
+export const COUNT_COLOURS_BINDINGS: ReadonlyArray<readonly [number, GPUBufferBindingType]> = [
+  [0, 'read-only-storage'], // pixels
+  [1, 'storage'], // table
+  [2, 'storage'], // colours
+  [3, 'storage'], // info
+  [4, 'uniform'], // chunk
+];
+export const GATHER_COLOURS_BINDINGS: ReadonlyArray<readonly [number, GPUBufferBindingType]> = [
+  [0, 'storage'], // table
+  [1, 'read-only-storage'], // colours
+  [2, 'storage'], // weights
+  [3, 'storage'], // info
+];
+export const ASSIGN_COLOURS_BINDINGS: ReadonlyArray<readonly [number, GPUBufferBindingType]> = [
+  [0, 'read-only-storage'], // colours
+  [1, 'read-only-storage'], // weights
+  [2, 'read-only-storage'], // centroids
+  [3, 'storage'], // sums
+  [4, 'read-only-storage'], // control
+  [5, 'read-only-storage'], // info
 ];
 export const REDUCE_BINDINGS: ReadonlyArray<readonly [number, GPUBufferBindingType]> = [
   [0, 'storage'], // sums
@@ -60,22 +92,38 @@ function describe(adapter: GPUAdapter | undefined, device: GPUDevice | undefined
   };
 }
 
+/** The kernels in shaders/, one file each, with their bindings and override constants. */
+const KERNELS = {
+  assign: { source: assignSource, bindings: ASSIGN_BINDINGS },
+  assignColours: { source: assignColoursSource, bindings: ASSIGN_COLOURS_BINDINGS },
+  countColours: { source: countColoursSource, bindings: COUNT_COLOURS_BINDINGS },
+  gatherColours: { source: gatherColoursSource, bindings: GATHER_COLOURS_BINDINGS },
+  reduce: { source: reduceSource, bindings: REDUCE_BINDINGS },
+} as const;
+export type KernelName = keyof typeof KERNELS;
+
+/** A kernel's module and layouts, made when the kernel is first used. */
+interface Kernel {
+  module: GPUShaderModule;
+  layout: GPUBindGroupLayout;
+  pipelineLayout: GPUPipelineLayout;
+}
+
 export class GpuContext {
   readonly device: GPUDevice;
   readonly adapter: AdapterDescription;
   /** Pixels one dispatch handles at most (a multiple of PIXELS_PER_WORKGROUP). */
   readonly chunkPixels: number;
   private readonly ownsDevice: boolean;
-  private readonly assignModule: GPUShaderModule;
-  private readonly reduceModule: GPUShaderModule;
-  /** Bind-group layouts, written once here and mirrored by the @binding declarations in the WGSL. */
-  readonly assignLayout: GPUBindGroupLayout;
-  readonly reduceLayout: GPUBindGroupLayout;
-  private readonly assignPipelineLayout: GPUPipelineLayout;
-  private readonly reducePipelineLayout: GPUPipelineLayout;
+  private readonly kernels = new Map<KernelName, Kernel>();
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly buffers = new Map<string, GPUBuffer>();
   private lostInfo: GPUDeviceLostInfo | undefined;
+  /**
+   * Whether the pooled colour table is all zeros (each histogram build clears what it counted, once it
+   * finishes; a build that did not is cleared by the next).
+   */
+  colourTableClean = true;
   private queries: GPUQuerySet | undefined;
   private destroyed = false;
 
@@ -90,23 +138,33 @@ export class GpuContext {
     void device.lost.then((info) => {
       this.lostInfo = info;
     });
-    this.assignModule = device.createShaderModule({ label: 'kmeans assign', code: assignSource });
-    this.reduceModule = device.createShaderModule({ label: 'kmeans reduce', code: reduceSource });
-    const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({
-      binding,
-      visibility: 4, // GPUShaderStage.COMPUTE (a number, so that no WebGPU globals are needed)
-      buffer: { type },
-    });
-    this.assignLayout = device.createBindGroupLayout({
-      label: 'assign layout',
-      entries: ASSIGN_BINDINGS.map(([binding, type]) => entry(binding, type)),
-    });
-    this.reduceLayout = device.createBindGroupLayout({
-      label: 'reduce layout',
-      entries: REDUCE_BINDINGS.map(([binding, type]) => entry(binding, type)),
-    });
-    this.assignPipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [this.assignLayout] });
-    this.reducePipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [this.reduceLayout] });
+    // The Lloyd kernels every run needs: compiled now.
+    this.kernel('assign');
+    this.kernel('reduce');
+  }
+
+  private kernel(name: KernelName): Kernel {
+    let kernel = this.kernels.get(name);
+    if (!kernel) {
+      const { source, bindings } = KERNELS[name];
+      const module = this.device.createShaderModule({ label: `kmeans ${name}`, code: source });
+      const layout = this.device.createBindGroupLayout({
+        label: `${name} layout`,
+        entries: bindings.map(([binding, type]) => ({
+          binding,
+          visibility: 4, // GPUShaderStage.COMPUTE (a number, so that no WebGPU globals are needed)
+          buffer: { type },
+        })),
+      });
+      kernel = { module, layout, pipelineLayout: this.device.createPipelineLayout({ label: `${name} pipeline layout`, bindGroupLayouts: [layout] }) };
+      this.kernels.set(name, kernel);
+    }
+    return kernel;
+  }
+
+  /** The bind-group layout of a kernel, written once here and mirrored by its WGSL @binding declarations. */
+  layout(name: KernelName): GPUBindGroupLayout {
+    return this.kernel(name).layout;
   }
 
   /** Requests adapter and device; resolves to the reason instead when WebGPU can't be had. */
@@ -163,17 +221,31 @@ export class GpuContext {
   }
 
   assignPipeline(k: number, accumulate: boolean): GPUComputePipeline {
-    return this.pipeline(`assign:${k}:${accumulate}`, this.assignModule, this.assignPipelineLayout, assignOverrides(k, accumulate));
+    return this.pipeline('assign', `${k}:${accumulate}`, assignOverrides(k, accumulate));
+  }
+
+  assignColoursPipeline(k: number): GPUComputePipeline {
+    return this.pipeline('assignColours', `${k}`, assignColoursOverrides(k));
+  }
+
+  countColoursPipeline(): GPUComputePipeline {
+    return this.pipeline('countColours', '', countOverrides());
+  }
+
+  gatherColoursPipeline(): GPUComputePipeline {
+    return this.pipeline('gatherColours', '', gatherOverrides());
   }
 
   reducePipeline(k: number): GPUComputePipeline {
-    return this.pipeline(`reduce:${k}`, this.reduceModule, this.reducePipelineLayout, reduceOverrides(k));
+    return this.pipeline('reduce', `${k}`, reduceOverrides(k));
   }
 
-  private pipeline(key: string, module: GPUShaderModule, layout: GPUPipelineLayout, constants: Record<string, number>): GPUComputePipeline {
+  private pipeline(name: KernelName, variant: string, constants: Record<string, number>): GPUComputePipeline {
+    const key = `${name}:${variant}`;
     let pipeline = this.pipelines.get(key);
     if (!pipeline) {
-      pipeline = this.device.createComputePipeline({ label: key, layout, compute: { module, entryPoint: 'main', constants } });
+      const { module, pipelineLayout } = this.kernel(name);
+      pipeline = this.device.createComputePipeline({ label: key, layout: pipelineLayout, compute: { module, entryPoint: 'main', constants } });
       this.pipelines.set(key, pipeline);
     }
     return pipeline;

@@ -7,7 +7,16 @@
 import type { CentroidState, FitSession, IterationStats } from '../kmeans/session.js';
 import { measureErrors, outputMetrics, paletteError } from '../metrics.js';
 import type { GpuRunStats } from '../result.js';
-import { CONTROL_WORDS, MAX_BATCH, MAX_K, PIXELS_PER_WORKGROUP, SUM_WORDS_PER_CLUSTER } from './constants.js';
+import {
+  COLOUR_TABLE_ENTRIES,
+  CONTROL_WORDS,
+  HISTOGRAM_INFO_WORDS,
+  HISTOGRAM_MAX_PIXELS,
+  MAX_BATCH,
+  MAX_K,
+  PIXELS_PER_WORKGROUP,
+  SUM_WORDS_PER_CLUSTER,
+} from './constants.js';
 import { GpuRunError, type GpuContext } from './context.js';
 
 // GPUBufferUsage / GPUMapMode values, spelled out so that no WebGPU globals are needed (Node).
@@ -16,6 +25,7 @@ const COPY_SRC = 0x4;
 const COPY_DST = 0x8;
 const UNIFORM = 0x40;
 const STORAGE = 0x80;
+const INDIRECT = 0x100;
 const MAP_MODE_READ = 0x1;
 
 interface Chunk {
@@ -26,7 +36,29 @@ interface Chunk {
   padded: number;
   pixels: GPUBuffer;
   labels: GPUBuffer;
+  /** Holds the chunk's pixel count. */
+  uniform: GPUBuffer;
   bindGroup: GPUBindGroup;
+}
+
+/** What the Lloyd iterations of a WebGPU session read. */
+export type GpuIterationInput = 'colours' | 'pixels';
+
+/** Options of {@link createWebGpuSession}. */
+export interface WebGpuSessionOptions {
+  /**
+   * `'colours'`: count the fitted pixels' distinct colours on the GPU once and iterate on them, each
+   * weighted by its pixel count (falls back to `'pixels'` past HISTOGRAM_MAX_PIXELS fitted pixels, or where
+   * the device can't bind the 64 MiB colour table); `'pixels'`: read every fitted pixel each iteration.
+   */
+  iterateOn: GpuIterationInput;
+}
+
+/** Whether the colour-histogram path can run for this many fitted pixels on this device. */
+function histogramFits(ctx: GpuContext, pixels: number): boolean {
+  const tableBytes = COLOUR_TABLE_ENTRIES * 4;
+  const { limits } = ctx.device;
+  return pixels <= HISTOGRAM_MAX_PIXELS && limits.maxStorageBufferBindingSize >= tableBytes && limits.maxBufferSize >= tableBytes;
 }
 
 async function guarded<T>(ctx: GpuContext, what: string, work: () => Promise<T>): Promise<T> {
@@ -75,17 +107,91 @@ function centroidWords(c: Float64Array | Uint8Array): Float32Array<ArrayBuffer> 
   return data;
 }
 
-/** Uploads `fit` (and `all`, when it differs) and returns a session over them. */
-export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all: Uint32Array): Promise<FitSession> {
+/** The colour histogram of the fitted pixels, on the GPU. */
+interface GpuHistogram {
+  /** [distinct colours, indirect dispatch x, y, z]. */
+  info: GPUBuffer;
+  /** Bind group of the weighted assignment (assign-colours.wgsl). */
+  bindGroup: GPUBindGroup;
+}
+
+/**
+ * Counts the distinct colours of the uploaded chunks in the 2^24-entry colour table, lists them with their
+ * weights, and leaves the table cleared; one submit, nothing read back.
+ */
+async function buildColourHistogram(
+  ctx: GpuContext,
+  chunks: Chunk[],
+  pixels: number,
+  centroids: GPUBuffer,
+  sums: GPUBuffer,
+  control: GPUBuffer,
+  counters: Counters,
+): Promise<GpuHistogram> {
   const { device } = ctx;
+  const capacity = Math.min(pixels, COLOUR_TABLE_ENTRIES);
+  const padded = Math.ceil(capacity / PIXELS_PER_WORKGROUP) * PIXELS_PER_WORKGROUP;
+  return guarded(ctx, 'counting colours', async () => {
+    const table = ctx.buffer('colour table', COLOUR_TABLE_ENTRIES * 4, STORAGE | COPY_DST);
+    const colours = ctx.buffer('colour list', padded * 4, STORAGE);
+    const weights = ctx.buffer('colour weights', padded * 4, STORAGE);
+    const info = ctx.buffer('colour info', HISTOGRAM_INFO_WORDS * 4, STORAGE | INDIRECT | COPY_DST | COPY_SRC);
+    device.queue.writeBuffer(info, 0, new Uint32Array(HISTOGRAM_INFO_WORDS));
+    const encoder = device.createCommandEncoder({ label: 'colour histogram' });
+    // A table left dirty by a build that did not finish (a new buffer starts as zeros).
+    if (!ctx.colourTableClean) encoder.clearBuffer(table);
+    ctx.colourTableClean = false;
+    const pass = encoder.beginComputePass({ label: 'count colours, gather weights' });
+    pass.setPipeline(ctx.countColoursPipeline());
+    for (const chunk of chunks) {
+      pass.setBindGroup(
+        0,
+        device.createBindGroup({
+          label: 'count colours',
+          layout: ctx.layout('countColours'),
+          entries: [chunk.pixels, table, colours, info, chunk.uniform].map((buffer, binding) => ({ binding, resource: { buffer } })),
+        }),
+      );
+      pass.dispatchWorkgroups(chunk.padded / PIXELS_PER_WORKGROUP);
+    }
+    pass.setPipeline(ctx.gatherColoursPipeline());
+    pass.setBindGroup(
+      0,
+      device.createBindGroup({
+        label: 'gather colours',
+        layout: ctx.layout('gatherColours'),
+        entries: [table, colours, weights, info].map((buffer, binding) => ({ binding, resource: { buffer } })),
+      }),
+    );
+    pass.dispatchWorkgroups(padded / PIXELS_PER_WORKGROUP);
+    pass.end();
+    device.queue.submit([encoder.finish()]);
+    counters.submits++;
+    const bindGroup = device.createBindGroup({
+      label: 'assign colours',
+      layout: ctx.layout('assignColours'),
+      entries: [colours, weights, centroids, sums, control, info].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+    return { info, bindGroup };
+  });
+}
+
+/**
+ * Uploads `fit` (and `all`, when it differs), counts the distinct colours of `fit` when iterating on them,
+ * and returns a session over them.
+ */
+export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all: Uint32Array, options: WebGpuSessionOptions): Promise<FitSession> {
+  const { device } = ctx;
+  const iterateOn: GpuIterationInput = options.iterateOn === 'colours' && histogramFits(ctx, fit.length) ? 'colours' : 'pixels';
   const centroids = ctx.buffer('centroids', MAX_K * 16, STORAGE | COPY_DST | COPY_SRC);
   const sums = ctx.buffer('sums', (MAX_K * SUM_WORDS_PER_CLUSTER + 2) * 4, STORAGE | COPY_DST);
   const counts = ctx.buffer('counts', MAX_K * 4, STORAGE | COPY_SRC);
   const control = ctx.buffer('control', CONTROL_WORDS * 4, STORAGE | COPY_DST | COPY_SRC);
   const history = ctx.buffer('history', MAX_BATCH * 8, STORAGE | COPY_SRC);
   const params = ctx.buffer('reduce params', 16, UNIFORM | COPY_DST);
-  // Status staging: control words, then (when timed) two u64 timestamps, then the batch's history.
-  const statusStaging = ctx.buffer('status staging', CONTROL_WORDS * 4 + 16 + MAX_BATCH * 8, MAP_READ | COPY_DST);
+  // Status staging: control words, then (when timed) two u64 timestamps, then the batch's history, then the
+  // number of distinct colours (colour iterations only).
+  const statusStaging = ctx.buffer('status staging', CONTROL_WORDS * 4 + 16 + MAX_BATCH * 8 + 4, MAP_READ | COPY_DST);
   const stateStaging = ctx.buffer('state staging', MAX_K * 16 + MAX_K * 4, MAP_READ | COPY_DST);
   const counters: Counters = { submits: 0, readbacks: 0, bytesRead: 0, timestampNs: 0, timed: ctx.timestamps };
   const timestampBytes = counters.timed ? 16 : 0;
@@ -108,10 +214,10 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
       device.queue.writeBuffer(uniform, 0, new Uint32Array([count, 0, 0, 0]));
       const bindGroup = device.createBindGroup({
         label: `${name} chunk ${c}`,
-        layout: ctx.assignLayout,
+        layout: ctx.layout('assign'),
         entries: [pixelBuffer, centroids, sums, labels, control, uniform].map((buffer, binding) => ({ binding, resource: { buffer } })),
       });
-      chunks.push({ offset, count, padded, pixels: pixelBuffer, labels, bindGroup });
+      chunks.push({ offset, count, padded, pixels: pixelBuffer, labels, uniform, bindGroup });
     }
     return chunks;
   };
@@ -125,7 +231,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
   });
   const reduceBindGroup = device.createBindGroup({
     label: 'reduce',
-    layout: ctx.reduceLayout,
+    layout: ctx.layout('reduce'),
     entries: [sums, centroids, counts, control, history, params].map((buffer, binding) => ({ binding, resource: { buffer } })),
   });
   // Two label sets side by side: by float centroid, then by palette colour.
@@ -133,6 +239,12 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
   const labelStaging = ctx.buffer('labels staging', labelStride * 2, MAP_READ | COPY_DST);
   const paletteCentroids = ctx.buffer('palette centroids', MAX_K * 16, COPY_SRC | COPY_DST);
   const centroidBackup = ctx.buffer('centroid backup', MAX_K * 16, COPY_SRC | COPY_DST);
+
+  const fitWorkgroups = fitChunks.reduce((sum, chunk) => sum + chunk.padded / PIXELS_PER_WORKGROUP, 0);
+  /** The distinct colours of `fit` and their weights, when the iterations run on them. */
+  const histogram = iterateOn === 'colours' ? await buildColourHistogram(ctx, fitChunks, fit.length, centroids, sums, control, counters) : undefined;
+  /** Distinct colours of `fit`, once a batch has read the count back. */
+  let distinctColours: number | undefined;
 
   let k = 0;
   /** The GPU's centroids as the host last knew them (set, or read back); null once iterations moved them. */
@@ -163,6 +275,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
         device.queue.writeBuffer(control, 0, new Uint32Array(CONTROL_WORDS));
         device.queue.writeBuffer(params, 0, new Float32Array([tolerance, 0, 0, 0]));
         const assign = ctx.assignPipeline(k, true);
+        const assignColours = histogram ? ctx.assignColoursPipeline(k) : undefined;
         const reduce = ctx.reducePipeline(k);
         const encoder = device.createCommandEncoder({ label: 'Lloyd batch' });
         const pass = encoder.beginComputePass({
@@ -170,7 +283,13 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
           ...(timestampResolve ? { timestampWrites: { querySet: ctx.querySet(), beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {}),
         });
         for (let t = 0; t < count; t++) {
-          dispatchAssign(pass, fitChunks, assign);
+          if (histogram) {
+            pass.setPipeline(assignColours!);
+            pass.setBindGroup(0, histogram.bindGroup);
+            pass.dispatchWorkgroupsIndirect(histogram.info, 4);
+          } else {
+            dispatchAssign(pass, fitChunks, assign);
+          }
           pass.setPipeline(reduce);
           pass.setBindGroup(0, reduceBindGroup);
           pass.dispatchWorkgroups(1);
@@ -182,15 +301,22 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
           encoder.copyBufferToBuffer(timestampResolve, 0, statusStaging, CONTROL_WORDS * 4, 16);
         }
         encoder.copyBufferToBuffer(history, 0, statusStaging, CONTROL_WORDS * 4 + timestampBytes, count * 8);
+        const tail = CONTROL_WORDS * 4 + timestampBytes + count * 8;
+        if (histogram) encoder.copyBufferToBuffer(histogram.info, 0, statusStaging, tail, 4);
         submit(encoder.finish());
-        return readBuffer(statusStaging, CONTROL_WORDS * 4 + timestampBytes + count * 8, counters);
+        return readBuffer(statusStaging, tail + (histogram ? 4 : 0), counters);
       });
       const words = new Uint32Array(status, 0, CONTROL_WORDS);
       if (timestampResolve) {
         const [begin, end] = new BigUint64Array(status, CONTROL_WORDS * 4, 2);
         if (begin !== undefined && end !== undefined && end > begin) counters.timestampNs += Number(end - begin);
       }
-      const records = new Float32Array(status, CONTROL_WORDS * 4 + timestampBytes);
+      const records = new Float32Array(status, CONTROL_WORDS * 4 + timestampBytes, count * 2);
+      if (histogram) {
+        distinctColours = new Uint32Array(status, CONTROL_WORDS * 4 + timestampBytes + count * 8, 1)[0];
+        // Queue order: the histogram build finished, and left the colour table cleared behind it.
+        ctx.colourTableClean = true;
+      }
       const stats: IterationStats[] = [];
       for (let t = 0; t < words[1]!; t++) stats.push({ inertia: records[t * 2]!, shift: records[t * 2 + 1]! });
       return stats;
@@ -239,13 +365,19 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
       return { labels, metrics: outputMetrics(inertia, paletteError(all, labels, palette), n) };
     },
     gpuStats() {
+      const reduceBytes = k * SUM_WORDS_PER_CLUSTER * 4 * 2;
       const stats: GpuRunStats = {
         submits: counters.submits,
         readbacks: counters.readbacks,
         bytesRead: counters.bytesRead,
-        dispatchesPerIteration: fitChunks.length + 1,
-        bytesPerIteration: fit.length * 4 + fitChunks.length * k * 16 + k * SUM_WORDS_PER_CLUSTER * 4 * 2,
+        iterateOn,
+        dispatchesPerIteration: histogram ? 2 : fitChunks.length + 1,
+        // Colours: 8 bytes each (colour, weight); pixels: 4 bytes each; and the centroids once per workgroup.
+        bytesPerIteration: histogram
+          ? (distinctColours ?? 0) * 8 + Math.ceil((distinctColours ?? 0) / PIXELS_PER_WORKGROUP) * k * 16 + reduceBytes
+          : fit.length * 4 + fitWorkgroups * k * 16 + reduceBytes,
       };
+      if (distinctColours !== undefined) stats.distinctColours = distinctColours;
       if (counters.timed) stats.timestampMs = counters.timestampNs / 1e6;
       return stats;
     },

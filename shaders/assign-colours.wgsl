@@ -1,0 +1,146 @@
+// Nearest-centroid assignment of the image's distinct colours, each weighted by its pixel count (the
+// histogram built by count-colours.wgsl and gather-colours.wgsl), fused with per-workgroup partial sums.
+//
+// Each invocation takes POINTS_PER_INVOCATION colours. Weighted sums outgrow 16 and 32 bits, so the
+// workgroup sums are 64-bit too (lo/hi u32 pairs with carry, in workgroup memory), and one invocation per
+// cluster adds them to the global 64-bit sums. Colour x weight fits a u32 while a colour holds fewer than
+// 2^24 pixels (the host uses this path only below that many pixels); the error, weight x fixed-point
+// squared distance, is multiplied out to 64 bits. The sums have the layout of assign.wgsl's, so the same
+// reduction kernel turns them into centroids.
+
+override WORKGROUP_SIZE: u32 = 64u;
+override POINTS_PER_INVOCATION: u32 = 4u;
+override K: u32 = 16u;
+override ERROR_SCALE: f32 = 16.0;
+override SUM_WORDS: u32 = 8u;
+
+@group(0) @binding(0) var<storage, read> colours: array<u32>;
+@group(0) @binding(1) var<storage, read> weights: array<u32>;
+@group(0) @binding(2) var<storage, read> centroids: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read_write> sums: array<atomic<u32>>;
+@group(0) @binding(4) var<storage, read> control: array<u32>;
+@group(0) @binding(5) var<storage, read> info: array<u32>;
+
+var<workgroup> cache: array<vec4<f32>, K>;
+var<workgroup> partial: array<atomic<u32>, K * SUM_WORDS>;
+var<workgroup> error_sum: array<atomic<u32>, 2>;
+
+fn add64_local(index: u32, value: u32) {
+  let old = atomicAdd(&partial[index], value);
+  if (old + value < old) {
+    atomicAdd(&partial[index + 1u], 1u);
+  }
+}
+
+fn add64_error(lo: u32, hi: u32) {
+  let old = atomicAdd(&error_sum[0], lo);
+  var carry = 0u;
+  if (old + lo < old) {
+    carry = 1u;
+  }
+  if (hi + carry != 0u) {
+    atomicAdd(&error_sum[1], hi + carry);
+  }
+}
+
+fn add64_global(index: u32, lo: u32, hi: u32) {
+  let old = atomicAdd(&sums[index], lo);
+  var carry = 0u;
+  if (old + lo < old) {
+    carry = 1u;
+  }
+  if (hi + carry != 0u) {
+    atomicAdd(&sums[index + 1u], hi + carry);
+  }
+}
+
+// a x b as (lo, hi) 32-bit halves of the 64-bit product.
+fn mul64(a: u32, b: u32) -> vec2<u32> {
+  let a_lo = a & 0xffffu;
+  let a_hi = a >> 16u;
+  let b_lo = b & 0xffffu;
+  let b_hi = b >> 16u;
+  let cross1 = a_lo * b_hi;
+  let cross2 = a_hi * b_lo;
+  var lo = a_lo * b_lo;
+  var hi = a_hi * b_hi + (cross1 >> 16u) + (cross2 >> 16u);
+  let t1 = lo + (cross1 << 16u);
+  if (t1 < lo) {
+    hi += 1u;
+  }
+  let t2 = t1 + (cross2 << 16u);
+  if (t2 < t1) {
+    hi += 1u;
+  }
+  lo = t2;
+  return vec2<u32>(lo, hi);
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>) {
+  // The loop converged earlier in this batch: later iterations do nothing.
+  if (control[0] != 0u) {
+    return;
+  }
+  let count = info[0];
+  for (var j = lid; j < K; j += WORKGROUP_SIZE) {
+    cache[j] = centroids[j];
+  }
+  for (var w = lid; w < K * SUM_WORDS; w += WORKGROUP_SIZE) {
+    atomicStore(&partial[w], 0u);
+  }
+  if (lid < 2u) {
+    atomicStore(&error_sum[lid], 0u);
+  }
+  workgroupBarrier();
+
+  let first = (wid.x * WORKGROUP_SIZE + lid) * POINTS_PER_INVOCATION;
+  var error_lo = 0u;
+  var error_hi = 0u;
+  for (var p = 0u; p < POINTS_PER_INVOCATION; p++) {
+    let index = first + p;
+    if (index < count) {
+      let c = colours[index];
+      let weight = weights[index];
+      let r = c & 255u;
+      let g = (c >> 8u) & 255u;
+      let b = (c >> 16u) & 255u;
+      let colour = vec3<f32>(f32(r), f32(g), f32(b));
+      var best = 0u;
+      var best_d2 = 3.4e38;
+      for (var j = 0u; j < K; j++) {
+        let d = colour - cache[j].xyz;
+        let d2 = dot(d, d);
+        if (d2 < best_d2) {
+          best_d2 = d2;
+          best = j;
+        }
+      }
+      let base = best * SUM_WORDS;
+      add64_local(base, r * weight);
+      add64_local(base + 2u, g * weight);
+      add64_local(base + 4u, b * weight);
+      add64_local(base + 6u, weight);
+      let e = mul64(u32(best_d2 * ERROR_SCALE + 0.5), weight);
+      let lo = error_lo + e.x;
+      if (lo < error_lo) {
+        error_hi += 1u;
+      }
+      error_lo = lo;
+      error_hi += e.y;
+    }
+  }
+  add64_error(error_lo, error_hi);
+  workgroupBarrier();
+  for (var j = lid; j < K; j += WORKGROUP_SIZE) {
+    let base = j * SUM_WORDS;
+    if (atomicLoad(&partial[base + 6u]) != 0u || atomicLoad(&partial[base + 7u]) != 0u) {
+      for (var w = 0u; w < SUM_WORDS; w += 2u) {
+        add64_global(base + w, atomicLoad(&partial[base + w]), atomicLoad(&partial[base + w + 1u]));
+      }
+    }
+  }
+  if (lid == 0u) {
+    add64_global(K * SUM_WORDS, atomicLoad(&error_sum[0]), atomicLoad(&error_sum[1]));
+  }
+}
