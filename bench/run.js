@@ -4,7 +4,7 @@
 // that ratios compare figures taken together. Progress goes to stderr; tables to stdout; figures to
 // bench/out/bench.json and the targets table to bench/out/targets.md. See bench/README.md.
 //
-//   node bench/run.js [--quick] [--full] [--sizes=coffee,2mp,8mp] [--ks=16,64,256] [--no-gpu] [--no-peers]
+//   node bench/run.js [--quick] [--full] [--full-peers] [--sizes=coffee,2mp,8mp] [--ks=16,64,256] [--no-gpu] [--no-peers]
 //                     [--peer-timeout=SECONDS]
 //
 // Plain ESM JavaScript over the built library (dist/): `npm run bench` builds first.
@@ -221,7 +221,7 @@ function sklearnPeer(image, k, method, { tools, full, timeoutS }) {
   if (tools.sklearn.missing) return { status: 'missing', note: tools.sklearn.missing };
   const is8mp = image.name === '8mp';
   if (method === 'kmeans' && is8mp && k >= 64 && !full) {
-    return { status: 'skipped', note: 'skipped (> budget; --full measures it)', issue: ISSUE_SKLEARN_8MP[k] };
+    return { status: 'skipped', note: 'skipped (> budget; --full or --full-peers measures it)', issue: ISSUE_SKLEARN_8MP[k] };
   }
   const r = run(PYTHON, [join(ROOT, 'bench', 'peers.py'), image.path, String(k), method], { timeoutS });
   if (r.timedOut) return { status: 'timeout', note: `timed out (> ${timeoutS} s)`, seconds: timeoutS, lowerBound: true, issue: is8mp ? ISSUE_SKLEARN_8MP[k] : undefined };
@@ -381,6 +381,7 @@ async function main() {
     options: {
       quick: { type: 'boolean', default: false },
       full: { type: 'boolean', default: false },
+      'full-peers': { type: 'boolean', default: false },
       sizes: { type: 'string' },
       ks: { type: 'string' },
       'no-gpu': { type: 'boolean', default: false },
@@ -405,6 +406,8 @@ async function main() {
   cpSync(join(ROOT, 'dist'), SNAPSHOT, { recursive: true });
   process.env.KMQ_BENCH_DIST = SNAPSHOT;
   const full = values.full;
+  // scikit-learn KMeans at 8 MP k = 64 and 256 (about 1.5 and 9 minutes here), without the WebGPU runs at k = 256.
+  const fullPeers = full || values['full-peers'];
   const sizeNames = (values.sizes ?? (values.quick ? 'coffee' : 'coffee,2mp,8mp')).split(',').map((s) => s.trim()).filter(Boolean);
   const ks = (values.ks ?? (values.quick ? '16,64' : '16,64,256')).split(',').map(Number);
   for (const k of ks) if (!Number.isInteger(k) || k < 2 || k > 256) throw new Error(`--ks: ${k} is not an integer in 2..256`);
@@ -451,10 +454,10 @@ async function main() {
       if (values['no-peers']) continue;
       const row = { image: image.name, width: image.width, height: image.height, k };
       log(`[peer] ${image.name} k=${k} scikit-learn KMeans`);
-      row.sklearn = sklearnPeer(image, k, 'kmeans', { tools, full, timeoutS: peerTimeout });
+      row.sklearn = sklearnPeer(image, k, 'kmeans', { tools, full: fullPeers, timeoutS: peerTimeout });
       log(`      ${row.sklearn.status === 'measured' ? `${fmt(row.sklearn.seconds, 2)} s, MSE ${fmt(row.sklearn.mse_rounded, 2)}` : row.sklearn.note}`);
       log(`[peer] ${image.name} k=${k} scikit-learn MiniBatchKMeans`);
-      row.minibatch = sklearnPeer(image, k, 'minibatch', { tools, full, timeoutS: peerTimeout });
+      row.minibatch = sklearnPeer(image, k, 'minibatch', { tools, full: fullPeers, timeoutS: peerTimeout });
       log(`[peer] ${image.name} k=${k} pngquant --nofs`);
       row.pngquant = await pngquantPeer(image, k, { tools, decoded, timeoutS: peerTimeout });
       log(`      ${row.pngquant.status === 'measured' ? `${fmt(row.pngquant.seconds, 2)} s, MSE ${fmt(row.pngquant.mse, 2)}` : row.pngquant.note}`);

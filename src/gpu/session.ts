@@ -10,6 +10,7 @@ import type { GpuRunStats } from '../result.js';
 import {
   COLOUR_TABLE_ENTRIES,
   CONTROL_WORDS,
+  ERROR_SCALE,
   HISTOGRAM_INFO_WORDS,
   HISTOGRAM_MAX_PIXELS,
   MAX_BATCH,
@@ -184,7 +185,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
   const { device } = ctx;
   const iterateOn: GpuIterationInput = options.iterateOn === 'colours' && histogramFits(ctx, fit.length) ? 'colours' : 'pixels';
   const centroids = ctx.buffer('centroids', MAX_K * 16, STORAGE | COPY_DST | COPY_SRC);
-  const sums = ctx.buffer('sums', (MAX_K * SUM_WORDS_PER_CLUSTER + 2) * 4, STORAGE | COPY_DST);
+  const sums = ctx.buffer('sums', (MAX_K * SUM_WORDS_PER_CLUSTER + 2) * 4, STORAGE | COPY_DST | COPY_SRC);
   const counts = ctx.buffer('counts', MAX_K * 4, STORAGE | COPY_SRC);
   const control = ctx.buffer('control', CONTROL_WORDS * 4, STORAGE | COPY_DST | COPY_SRC);
   const history = ctx.buffer('history', MAX_BATCH * 8, STORAGE | COPY_SRC);
@@ -234,15 +235,19 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
     layout: ctx.layout('reduce'),
     entries: [sums, centroids, counts, control, history, params].map((buffer, binding) => ({ binding, resource: { buffer } })),
   });
-  // Two label sets side by side: by float centroid, then by palette colour.
   const labelStride = Math.ceil(all.length / PIXELS_PER_WORKGROUP) * PIXELS_PER_WORKGROUP;
-  const labelStaging = ctx.buffer('labels staging', labelStride * 2, MAP_READ | COPY_DST);
   const paletteCentroids = ctx.buffer('palette centroids', MAX_K * 16, COPY_SRC | COPY_DST);
   const centroidBackup = ctx.buffer('centroid backup', MAX_K * 16, COPY_SRC | COPY_DST);
 
   const fitWorkgroups = fitChunks.reduce((sum, chunk) => sum + chunk.padded / PIXELS_PER_WORKGROUP, 0);
   /** The distinct colours of `fit` and their weights, when the iterations run on them. */
   const histogram = iterateOn === 'colours' ? await buildColourHistogram(ctx, fitChunks, fit.length, centroids, sums, control, counters) : undefined;
+  /** Whether the final errors can be measured on the histogram: it then counts every pixel of the image. */
+  const errorsOnColours = histogram !== undefined && fit === all;
+  // The labels, then either their errors (two 64-bit sums) or a second label set (by float centroid).
+  const labelStaging = errorsOnColours
+    ? ctx.buffer('labels and errors staging', labelStride + 16, MAP_READ | COPY_DST)
+    : ctx.buffer('two label sets staging', labelStride * 2, MAP_READ | COPY_DST);
   /** Distinct colours of `fit`, once a batch has read the count back. */
   let distinctColours: number | undefined;
 
@@ -337,25 +342,63 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
     },
     async labelAll(palette) {
       const n = all.length;
-      const floats = hostCentroids ?? (await session.state()).centroids;
       const label = (encoder: GPUCommandEncoder, what: string, into: number): void => {
         const pass = encoder.beginComputePass({ label: what });
         dispatchAssign(pass, allChunks, ctx.assignPipeline(k, false));
         pass.end();
         for (const chunk of allChunks) encoder.copyBufferToBuffer(chunk.labels, 0, labelStaging, into + chunk.offset, chunk.padded);
       };
+      // Swaps the palette in for the centroids; the session goes on holding its float centroids after.
+      const usePalette = (encoder: GPUCommandEncoder): void => {
+        encoder.copyBufferToBuffer(centroids, 0, centroidBackup, 0, k * 16);
+        encoder.copyBufferToBuffer(paletteCentroids, 0, centroids, 0, k * 16);
+      };
+      const restoreCentroids = (encoder: GPUCommandEncoder): void => {
+        encoder.copyBufferToBuffer(centroidBackup, 0, centroids, 0, k * 16);
+      };
+      if (histogram && errorsOnColours) {
+        // The errors come from the colour histogram, one weighted pass each (by float centroid: the k-means
+        // objective; by palette colour: the output image's error, exact since both are integers), and
+        // every pixel is labelled once, by palette colour. Nothing is measured on the host.
+        const errorWords = k * SUM_WORDS_PER_CLUSTER * 4;
+        const data = await guarded(ctx, 'final assignment', async () => {
+          device.queue.writeBuffer(paletteCentroids, 0, centroidWords(palette));
+          device.queue.writeBuffer(control, 0, new Uint32Array(CONTROL_WORDS));
+          const encoder = device.createCommandEncoder({ label: 'final assignment' });
+          encoder.clearBuffer(sums);
+          const measure = (what: string, into: number): void => {
+            const pass = encoder.beginComputePass({ label: what });
+            pass.setPipeline(ctx.assignColoursPipeline(k));
+            pass.setBindGroup(0, histogram.bindGroup);
+            pass.dispatchWorkgroupsIndirect(histogram.info, 4);
+            pass.end();
+            encoder.copyBufferToBuffer(sums, errorWords, labelStaging, into, 8);
+            encoder.clearBuffer(sums);
+          };
+          measure('error of the colours by centroid', labelStride);
+          usePalette(encoder);
+          measure('error of the colours by palette colour', labelStride + 8);
+          label(encoder, 'label every pixel by palette colour', 0);
+          restoreCentroids(encoder);
+          submit(encoder.finish());
+          return readBuffer(labelStaging, labelStride + 16, counters);
+        });
+        const errors = new Uint32Array(data, labelStride, 4);
+        const sum64 = (lo: number, hi: number): number => (lo + hi * 2 ** 32) / ERROR_SCALE;
+        const inertia = sum64(errors[0]!, errors[1]!);
+        return { labels: new Uint8Array(data, 0, n), metrics: outputMetrics(inertia, sum64(errors[2]!, errors[3]!), n) };
+      }
+      const floats = hostCentroids ?? (await session.state()).centroids;
       const data = await guarded(ctx, 'final assignment', async () => {
         // Nearest float centroid of every pixel (for the k-means objective), then nearest palette colour
         // (the labels returned, as on the CPU: integer colours and byte centroids make every distance exact
-        // in f32, so both backends give the same labels for the same palette). One submit: the palette is
-        // copied over the centroids between the passes, and the centroids put back after them.
+        // in f32, so both backends give the same labels for the same palette). One submit.
         device.queue.writeBuffer(paletteCentroids, 0, centroidWords(palette));
         const encoder = device.createCommandEncoder({ label: 'final assignment' });
         label(encoder, 'label every pixel by centroid', 0);
-        encoder.copyBufferToBuffer(centroids, 0, centroidBackup, 0, k * 16);
-        encoder.copyBufferToBuffer(paletteCentroids, 0, centroids, 0, k * 16);
+        usePalette(encoder);
         label(encoder, 'label every pixel by palette colour', labelStride);
-        encoder.copyBufferToBuffer(centroidBackup, 0, centroids, 0, k * 16);
+        restoreCentroids(encoder);
         submit(encoder.finish());
         return readBuffer(labelStaging, labelStride * 2, counters);
       });
