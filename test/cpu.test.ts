@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { psnrFromMse, quantize, type ProgressEvent, type QuantizeResult, type RGB } from '../src/index.js';
 import { FilteringLloyd } from '../src/kmeans/filtering.js';
 import { buildHistogram, unpackColours } from '../src/kmeans/histogram.js';
-import { mortonKey, mortonKeyOfPacked } from '../src/kmeans/morton.js';
+import { colourOfKey, mortonKey, mortonKeyOfPacked } from '../src/kmeans/morton.js';
 import { refineOnSample, relocateWeakest, runInitJob } from '../src/kmeans/init.js';
 import {
   blobImage,
@@ -491,6 +491,13 @@ describe('agreement with a brute-force Lloyd', () => {
       lloyd.update();
       centroids = step.centroids;
     }
+  });
+
+  it('a Morton key gives its colour back', () => {
+    let wrong = 0;
+    for (let c = 0; c < 1 << 24; c += 97) if (colourOfKey(mortonKeyOfPacked(c)) !== c) wrong++;
+    expect(wrong).toBe(0);
+    for (const c of [0, 0xffffff, 0x0000ff, 0x00ff00, 0xff0000, 0x808080, 0x7f7f7f]) expect(colourOfKey(mortonKeyOfPacked(c | 0xff000000))).toBe(c);
   });
 
   it('colour counts in Morton order: the same colours and weights as hashing, in key order, with each pixel\'s position', () => {

@@ -81,7 +81,8 @@ export async function createCpuSession(
       if (fitsAll) {
         const totals = await parts.step(pending);
         const inertia = inertiaFromSums(parts.sumOfSquares, centroids, totals.counts, totals.sums);
-        await parts.step(byteCentroids);
+        // One walk of the tree, writing labels (no sums needed at the palette).
+        await parts.setCentroids(byteCentroids);
         // The partitions now hold the palette; a later step moves them back to the float centroids.
         pending = centroids;
         const colourLabels = await parts.labels();

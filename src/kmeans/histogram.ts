@@ -2,7 +2,7 @@
  * Distinct colours and their pixel counts: k-means on an image is k-means on this weighted set, which is
  * usually far smaller than the pixel count (a photo of 8 MP has some 100 K to 500 K distinct colours).
  */
-import { mortonKeyOfPacked, sortKeys24 } from './morton.js';
+import { colourOfKey, mortonKeyOfPacked, sortKeys24 } from './morton.js';
 import type { Random } from './random.js';
 
 /** Distinct RGB colours (packed r | g << 8 | b << 16, alpha dropped) with how many pixels have each. */
@@ -149,11 +149,11 @@ function mortonHistogram(pixels: Uint32Array, withIndex: boolean): ColourHistogr
   const weights = new Float64Array(m);
   const index = withIndex ? new Uint32Array(n) : undefined;
   let j = -1;
+  // The colour comes back from its key: no read of the pixel at a scattered position.
   for (let p = 0; p < n; p++) {
-    const i = positions[p]!;
-    if (p === 0 || keys[p] !== keys[p - 1]) colors[++j] = pixels[i]! & 0xffffff;
+    if (p === 0 || keys[p] !== keys[p - 1]) colors[++j] = colourOfKey(keys[p]!);
     weights[j]!++;
-    if (index) index[i] = j;
+    if (index) index[positions[p]!] = j;
   }
   const result: ColourHistogram = { colors, weights };
   if (index) result.index = index;

@@ -24,6 +24,26 @@ export function mortonKeyOfPacked(c: number): number {
   return (SPREAD[c & 255]! << 2) | (SPREAD[(c >>> 8) & 255]! << 1) | SPREAD[(c >>> 16) & 255]!;
 }
 
+/** COMPACT[v]: a 12-bit key chunk (4 bits of each channel) back to r | g << 8 | b << 16, 4 bits each. */
+const COMPACT = (() => {
+  const table = new Uint32Array(4096);
+  for (let v = 0; v < 4096; v++) {
+    let c = 0;
+    for (let bit = 0; bit < 4; bit++) {
+      if (v & (1 << (3 * bit + 2))) c |= 1 << bit;
+      if (v & (1 << (3 * bit + 1))) c |= 1 << (bit + 8);
+      if (v & (1 << (3 * bit))) c |= 1 << (bit + 16);
+    }
+    table[v] = c;
+  }
+  return table;
+})();
+
+/** The packed colour (r | g << 8 | b << 16) of a 24-bit key: the inverse of `mortonKeyOfPacked`. */
+export function colourOfKey(key: number): number {
+  return COMPACT[key & 4095]! | (COMPACT[key >>> 12]! << 4);
+}
+
 /**
  * Sorts 24-bit keys in place, ascending and stable, carrying each key's original index into `positions`
  * (two 12-bit counting passes). `lowKeys` and `lowPositions` are scratch of the same length.
