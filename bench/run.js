@@ -158,8 +158,10 @@ async function childCpu(imagePath, k) {
 
 /**
  * `--child=warm --image=P`: one CPU quantizer; k=16, then warm-started re-quantizations to k=20 and
- * k=12 from the k=16 centroids, three rounds each (the median is the figure).
+ * k=12 from the k=16 centroids: a first round (the first k change of the process, JIT cold), then five
+ * measured rounds (their median is the figure: a k slider moves many times).
  */
+const WARM_START_ROUNDS = 5;
 async function childWarm(imagePath) {
   const { createQuantizer } = await import(moduleUrl('index.js'));
   const { readImage } = await import(moduleUrl('node.js'));
@@ -167,7 +169,7 @@ async function childWarm(imagePath) {
   const q = createQuantizer({ backend: 'cpu' });
   const base = await q.quantize(image, { k: 16, seed: 0 });
   const runs = { 20: [], 12: [] };
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < 1 + WARM_START_ROUNDS; round++) {
     for (const k of [20, 12]) {
       const started = performance.now();
       const r = await q.quantize(image, { k, seed: 0, warmStart: base.centroids });
@@ -469,10 +471,13 @@ async function main() {
   let warmStart = { status: 'skipped', note: 'needs the 2mp image (--sizes=...,2mp)' };
   const twoMp = images.find((i) => i.name === '2mp');
   if (twoMp) {
-    log('[warm start] 2mp: k=16, then k=20 and k=12 warm-started from its centroids (3 rounds)');
+    log('[warm start] 2mp: k=16, then k=20 and k=12 warm-started from its centroids (a first round, then 5)');
     const r = run(process.execPath, [SELF, '--child=warm', `--image=${twoMp.path}`], { timeoutS: peerTimeout });
     const json = r.ok ? lastJson(r.stdout) : undefined;
-    warmStart = json ? { status: 'measured', ...json, medianMs: { 20: median(json.runs[20].map((x) => x.ms)), 12: median(json.runs[12].map((x) => x.ms)) } } : { status: 'failed', note: firstLine(r.stderr) };
+    const measured = (k) => json.runs[k].slice(1).map((x) => x.ms);
+    warmStart = json
+      ? { status: 'measured', ...json, firstMs: { 20: json.runs[20][0].ms, 12: json.runs[12][0].ms }, medianMs: { 20: median(measured(20)), 12: median(measured(12)) } }
+      : { status: 'failed', note: firstLine(r.stderr) };
     if (json) log(`      k 16->20: ${fmt(warmStart.medianMs[20], 1)} ms, 16->12: ${fmt(warmStart.medianMs[12], 1)} ms (medians)`);
   }
 
@@ -564,7 +569,8 @@ function evaluateTargets({ images, cpu, peers, warmStart, cli, skipPeers }) {
   if (warmStart.status === 'measured') {
     for (const k of [20, 12]) {
       const m = warmStart.medianMs[k];
-      add(`warm-start re-quantization 16 -> ${k} < ${TARGETS.warmStartMs} ms`, '2mp', k, `${fmt(m, 1)} ms (median of 3; ${warmStart.runs[k].map((r) => fmt(r.ms, 0)).join('/')})`, `< ${TARGETS.warmStartMs} ms`, m < TARGETS.warmStartMs);
+      const rounds = warmStart.runs[k].slice(1).map((r) => fmt(r.ms, 0)).join('/');
+      add(`warm-start re-quantization 16 -> ${k} < ${TARGETS.warmStartMs} ms`, '2mp', k, `${fmt(m, 1)} ms (median of 5: ${rounds}; first call ${fmt(warmStart.firstMs[k], 0)})`, `< ${TARGETS.warmStartMs} ms`, m < TARGETS.warmStartMs);
     }
   } else add(`warm-start re-quantization < ${TARGETS.warmStartMs} ms`, '2mp', '20, 12', '-', `< ${TARGETS.warmStartMs} ms`, undefined, warmStart.note);
   if (cli.status === 'measured') add(`CLI peak RSS < ${TARGETS.cliRssMB} MB`, '8mp', 16, `${fmt(cli.peakRssMB, 0)} MB`, `< ${TARGETS.cliRssMB} MB`, cli.peakRssMB < TARGETS.cliRssMB, cli.how);
@@ -626,8 +632,8 @@ function renderTables(report) {
 
   if (warmStart.status === 'measured') {
     parts.push(`### Warm start after a k change (2mp, one createQuantizer({backend: "cpu"}); k=16 first: ${fmt(warmStart.baseMs, 0)} ms, ${warmStart.baseIterations} iterations)`);
-    parts.push(mdTable(['k change', 'total ms (3 rounds)', 'median ms', 'iterations', 'MSE'],
-      [20, 12].map((k) => [`16 -> ${k}`, warmStart.runs[k].map((r) => fmt(r.ms, 1)).join(' / '), fmt(warmStart.medianMs[k], 1),
+    parts.push(mdTable(['k change', 'first call ms', 'total ms (5 rounds after it)', 'median ms', 'iterations', 'MSE'],
+      [20, 12].map((k) => [`16 -> ${k}`, fmt(warmStart.firstMs[k], 1), warmStart.runs[k].slice(1).map((r) => fmt(r.ms, 1)).join(' / '), fmt(warmStart.medianMs[k], 1),
         warmStart.runs[k].map((r) => r.iterations).join(' / '), fmt(warmStart.runs[k][0].mse, 3)])));
   } else parts.push(`### Warm start: ${warmStart.note}`);
 
