@@ -121,6 +121,9 @@ function exactResult(image: Pixels, distinct: Uint32Array, k: number, started: n
   };
 }
 
+/** Options of the quantizer itself (its GPU context and sessions), set once at createQuantizer(). */
+const QUANTIZER_ONLY_OPTIONS = ['gpu', 'device', 'maxChunkPixels', 'gpuIterateOn'] as const;
+
 export function createQuantizer(options?: QuantizerOptions): Quantizer {
   return makeQuantizer(options, true);
 }
@@ -301,6 +304,10 @@ function makeQuantizer(options: QuantizerOptions | undefined, keepImage: boolean
       if (destroyed) return Promise.reject(new Error('kmeans-quantizer: this quantizer was destroyed'));
       let resolved: ResolvedOptions;
       try {
+        // What the quantizer keeps between calls can't change per call: say so rather than ignore it.
+        for (const key of QUANTIZER_ONLY_OPTIONS) {
+          if (options && key in options) throw new TypeError(`kmeans-quantizer: option "${key}" belongs to createQuantizer(), not to a call of quantize()`);
+        }
         resolved = resolveOptions({ ...callDefaults, ...options });
       } catch (error) {
         return Promise.reject(error);

@@ -69,6 +69,10 @@ const badOptions: [string, Record<string, unknown>, ErrorClass, string][] = [
   ['unknown option', { kk: 3 }, TypeError, 'kk'],
   ['onProgress not a function', { onProgress: 'log' }, TypeError, 'onProgress'],
   ['signal not an AbortSignal', { signal: 'stop' }, TypeError, 'signal'],
+];
+
+/** Bad values of the options that only createQuantizer() (or a one-shot quantize()) takes. */
+const badQuantizerOptions: [string, Record<string, unknown>, ErrorClass, string][] = [
   ['gpuIterateOn "texels"', { gpuIterateOn: 'texels' }, TypeError, 'gpuIterateOn'],
   ['maxChunkPixels not a multiple of 256', { maxChunkPixels: 1000 }, RangeError, 'maxChunkPixels'],
 ];
@@ -89,6 +93,26 @@ describe('bad options', () => {
   it.each(badOptions)('createQuantizer throws synchronously: %s', (_name, options, type, option) => {
     expect(() => createQuantizer(options as QuantizeOptions)).toThrow(type);
     expect(() => createQuantizer(options as QuantizeOptions)).toThrow(`"${option}"`);
+  });
+
+  it.each(badQuantizerOptions)('quantizer option: %s', async (_name, options, type, option) => {
+    expect(() => createQuantizer(options as QuantizeOptions)).toThrow(type);
+    expect(() => createQuantizer(options as QuantizeOptions)).toThrow(`"${option}"`);
+    const { input, reads } = watched();
+    const error = await rejection(quantize(input, { backend: 'cpu', ...options } as QuantizeOptions));
+    expect(error).toBeInstanceOf(type);
+    expect(reads()).toBe(0);
+  });
+
+  it.each(['gpu', 'device', 'maxChunkPixels', 'gpuIterateOn'])('Quantizer.quantize rejects the quantizer option %s (set at createQuantizer)', async (option) => {
+    const quantizer = createQuantizer({ backend: 'cpu' });
+    const { input, reads } = watched();
+    const error = await rejection(quantizer.quantize(input, { [option]: option === 'maxChunkPixels' ? 4096 : 'pixels' } as QuantizeOptions));
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toContain(`"${option}"`);
+    expect(error.message).toContain('createQuantizer()');
+    expect(reads()).toBe(0);
+    quantizer.destroy();
   });
 
   it.each(badOptions)('Quantizer.quantize rejects (does not throw): %s', async (_name, options, type) => {
