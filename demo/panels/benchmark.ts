@@ -133,7 +133,15 @@ export function benchmarkPanel(getImage: () => DemoImage | undefined): Panel {
           { 'data-backend': row.backend },
           h('td', {}, `${row.width} × ${row.height} (${row.fraction * 100}%)`),
           h('td', { class: 'num' }, String(row.k)),
-          h('td', {}, h('span', { class: `badge ${row.backend}` }, row.backend === 'webgpu' ? 'WebGPU' : 'CPU')),
+          h(
+            'td',
+            {},
+            h('span', { class: `badge ${row.backend}` }, row.backend === 'webgpu' ? 'WebGPU' : 'CPU'),
+            // What the GPU iterations read: the distinct colours it counted, or every pixel.
+            row.result.gpu
+              ? h('span', { class: 'muted' }, row.result.gpu.distinctColours !== undefined ? ` on ${int(row.result.gpu.distinctColours)} colours` : ' on every pixel')
+              : null,
+          ),
           h('td', { class: 'num', 'data-value': row.msPerRun }, ms(row.msPerRun)),
           h('td', { class: 'num' }, int(row.iterations)),
           h('td', { class: 'num', 'data-value': row.msPerIteration }, ms(row.msPerIteration)),
