@@ -100,28 +100,15 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   for (var p = 0u; p < POINTS_PER_INVOCATION; p++) {
     let index = first + p;
     if (index < count) {
-      let c = colours[index];
       let weight = weights[index];
-      let r = c & 255u;
-      let g = (c >> 8u) & 255u;
-      let b = (c >> 16u) & 255u;
-      let colour = vec3<f32>(f32(r), f32(g), f32(b));
-      var best = 0u;
-      var best_d2 = 3.4e38;
-      for (var j = 0u; j < K; j++) {
-        let d = colour - cache[j].xyz;
-        let d2 = dot(d, d);
-        if (d2 < best_d2) {
-          best_d2 = d2;
-          best = j;
-        }
-      }
-      let base = best * SUM_WORDS;
-      add64_local(base, r * weight);
-      add64_local(base + 2u, g * weight);
-      add64_local(base + 4u, b * weight);
+      let rgb = channels(colours[index]);
+      let nearest = nearest_centroid(vec3<f32>(rgb));
+      let base = nearest.index * SUM_WORDS;
+      add64_local(base, rgb.r * weight);
+      add64_local(base + 2u, rgb.g * weight);
+      add64_local(base + 4u, rgb.b * weight);
       add64_local(base + 6u, weight);
-      let e = mul64(u32(best_d2 * ERROR_SCALE + 0.5), weight);
+      let e = mul64(u32(nearest.d2 * ERROR_SCALE + 0.5), weight);
       let lo = error_lo + e.x;
       if (lo < error_lo) {
         error_hi += 1u;

@@ -58,26 +58,14 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   for (var p = 0u; p < PIXELS_PER_INVOCATION; p++) {
     let index = first + p;
     if (index < chunk.pixel_count) {
-      let px = pixels[index];
-      let r = px & 255u;
-      let g = (px >> 8u) & 255u;
-      let b = (px >> 16u) & 255u;
-      let colour = vec3<f32>(f32(r), f32(g), f32(b));
-      var best = 0u;
-      var best_d2 = 3.4e38;
-      for (var j = 0u; j < K; j++) {
-        let d = colour - cache[j].xyz;
-        let d2 = dot(d, d);
-        if (d2 < best_d2) {
-          best_d2 = d2;
-          best = j;
-        }
-      }
+      let rgb = channels(pixels[index]);
+      let nearest = nearest_centroid(vec3<f32>(rgb));
+      let best = nearest.index;
       packed |= best << (8u * p);
       if (ACCUMULATE) {
-        atomicAdd(&red_green[best], r | (g << 16u));
-        atomicAdd(&blue_count[best], b | (1u << 16u));
-        error += best_d2;
+        atomicAdd(&red_green[best], rgb.r | (rgb.g << 16u));
+        atomicAdd(&blue_count[best], rgb.b | (1u << 16u));
+        error += nearest.d2;
       }
     }
   }

@@ -38,5 +38,8 @@ describe('WGSL and host agree', () => {
     expect(overrides('count-colours.wgsl')).toEqual(Object.keys(countOverrides()).sort());
     expect(overrides('gather-colours.wgsl')).toEqual(Object.keys(gatherOverrides()).sort());
     expect(overrides('assign-colours.wgsl')).toEqual(Object.keys(assignColoursOverrides(16)).sort());
+    // The nearest-centroid search both assignment kernels share: functions only, no state of its own.
+    expect(overrides('nearest-centroid.wgsl')).toEqual([]);
+    expect(bindings('nearest-centroid.wgsl')).toEqual([]);
   });
 });

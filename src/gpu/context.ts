@@ -6,6 +6,7 @@ import assignSource from '../../shaders/assign.wgsl?raw';
 import assignColoursSource from '../../shaders/assign-colours.wgsl?raw';
 import countColoursSource from '../../shaders/count-colours.wgsl?raw';
 import gatherColoursSource from '../../shaders/gather-colours.wgsl?raw';
+import nearestCentroidSource from '../../shaders/nearest-centroid.wgsl?raw';
 import reduceSource from '../../shaders/reduce.wgsl?raw';
 import type { AdapterDescription } from '../result.js';
 import {
@@ -94,8 +95,8 @@ function describe(adapter: GPUAdapter | undefined, device: GPUDevice | undefined
 
 /** The kernels in shaders/, one file each, with their bindings and override constants. */
 const KERNELS = {
-  assign: { source: assignSource, bindings: ASSIGN_BINDINGS },
-  assignColours: { source: assignColoursSource, bindings: ASSIGN_COLOURS_BINDINGS },
+  assign: { source: `${nearestCentroidSource}\n${assignSource}`, bindings: ASSIGN_BINDINGS },
+  assignColours: { source: `${nearestCentroidSource}\n${assignColoursSource}`, bindings: ASSIGN_COLOURS_BINDINGS },
   countColours: { source: countColoursSource, bindings: COUNT_COLOURS_BINDINGS },
   gatherColours: { source: gatherColoursSource, bindings: GATHER_COLOURS_BINDINGS },
   reduce: { source: reduceSource, bindings: REDUCE_BINDINGS },
