@@ -1,8 +1,10 @@
 /**
- * WebGPU backend: packed RGBA8 pixels live on the GPU in chunks (each within the storage-binding limit);
- * every Lloyd iteration is one assignment dispatch per chunk plus one reduction dispatch, several
- * iterations are encoded per submit, convergence is decided on the GPU, and the host reads back a few
- * bytes per batch (the done flag and each iteration's inertia and shift).
+ * WebGPU backend: packed RGBA8 pixels live on the GPU in chunks (each within the storage-binding limit).
+ * By default their distinct colours are counted on the GPU once, and every Lloyd iteration is one
+ * weighted assignment dispatch over those colours (indirect: the GPU knows how many) plus one reduction
+ * dispatch; otherwise one assignment dispatch per chunk of pixels. Several iterations are encoded per
+ * submit, convergence is decided on the GPU, and the host reads back a few bytes per batch (the done flag,
+ * each iteration's inertia and shift, the number of colours).
  */
 import type { CentroidState, FitSession, IterationStats } from '../kmeans/session.js';
 import { measureErrors, outputMetrics, paletteError } from '../metrics.js';
@@ -279,7 +281,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
       const status = await guarded(ctx, 'Lloyd iterations', async () => {
         device.queue.writeBuffer(control, 0, new Uint32Array(CONTROL_WORDS));
         device.queue.writeBuffer(params, 0, new Float32Array([tolerance, 0, 0, 0]));
-        const assign = ctx.assignPipeline(k, true);
+        const assign = histogram ? undefined : ctx.assignPipeline(k, true);
         const assignColours = histogram ? ctx.assignColoursPipeline(k) : undefined;
         const reduce = ctx.reducePipeline(k);
         const encoder = device.createCommandEncoder({ label: 'Lloyd batch' });
@@ -293,7 +295,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
             pass.setBindGroup(0, histogram.bindGroup);
             pass.dispatchWorkgroupsIndirect(histogram.info, 4);
           } else {
-            dispatchAssign(pass, fitChunks, assign);
+            dispatchAssign(pass, fitChunks, assign!);
           }
           pass.setPipeline(reduce);
           pass.setBindGroup(0, reduceBindGroup);
