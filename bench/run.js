@@ -640,8 +640,9 @@ function renderTables(report) {
   if (gpu.runs?.length) {
     parts.push(`### WebGPU path in Chromium (${gpu.browser}); adapter: ${gpu.label}`);
     parts.push(mdTable(
-      ['image', 'k', 'iterates on', 'distinct colours', 'webgpu ms', 'setup', 'Lloyd', 'assign', 'iters', 'encoded iters', 'MSE', 'cpu-in-page ms', 'cpu MSE', 'GPU/CPU time', 'dispatches/iter', 'compute passes', 'submits', 'readbacks', 'readback KB', 'upload MB', 'MB/iter'],
+      ['image', 'k', 'iterates on', 'distinct colours', 'webgpu ms', 'setup', 'Lloyd', 'GPU pass ms', 'assign', 'iters', 'encoded iters', 'MSE', 'cpu-in-page ms', 'cpu MSE', 'GPU/CPU time', 'dispatches/iter', 'compute passes', 'submits', 'readbacks', 'readback KB', 'upload MB', 'MB/iter'],
       gpu.runs.map((r) => [r.image, r.k, r.iterateOn, r.distinctColours ?? '-', fmt(r.webgpu.ms, 1), fmt(r.webgpu.timings.setup, 1), fmt(r.webgpu.timings.iterations, 1),
+        r.webgpu.gpu?.timestampMs === undefined ? '-' : fmt(r.webgpu.gpu.timestampMs, 1),
         fmt(r.webgpu.timings.assignment, 1), r.webgpu.iterations, r.encodedIterations, fmt(r.webgpu.mse, 3),
         fmt(r.cpu.ms, 1), fmt(r.cpu.mse, 3), `${fmt(r.gpuOverCpu, 2)}x`, r.dispatchesPerIteration ?? '-', r.webgpu.counters.computePasses,
         r.webgpu.counters.submits, r.webgpu.counters.mapAsyncs, fmt(r.webgpu.counters.readbackBytes / 1024, 1), fmt(r.webgpu.counters.uploadBytes / 1e6, 2),

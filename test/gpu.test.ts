@@ -307,6 +307,31 @@ describe('WebGPU resources and failures', () => {
     expect(out.leftAfterGiven).toBe(0);
   });
 
+  it('times the Lloyd passes by timestamp queries where the adapter offers them', async ({ skip }) => {
+    if (!gpu) skip();
+    const out = await session!.page.evaluate(async () => {
+      const { kmq, loadImageData } = window as any;
+      const image = await loadImageData('/test/fixtures/coffee.png');
+      const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+      const offered = adapter!.features.has('timestamp-query');
+      const runs = [];
+      for (const gpuIterateOn of ['colours', 'pixels']) {
+        const r = await kmq.quantize(image, { k: 16, backend: 'webgpu', seed: 1, gpuIterateOn });
+        runs.push({ timestampMs: r.gpu.timestampMs, lloydMs: r.timings.iterations, iterations: r.iterations });
+      }
+      return { offered, runs };
+    });
+    for (const run of out.runs) {
+      if (!out.offered) {
+        expect(run.timestampMs).toBeUndefined();
+        continue;
+      }
+      // GPU time of the passes: positive, and within the wall time the host spent waiting on them.
+      expect(run.timestampMs).toBeGreaterThan(0);
+      expect(run.timestampMs).toBeLessThanOrEqual(run.lloydMs * 1.05 + 1);
+    }
+  });
+
   it('under auto, prefers the CPU on a software adapter and says why', async ({ skip }) => {
     if (!gpu) skip();
     const out = await session!.page.evaluate(async () => {
