@@ -3,6 +3,7 @@ export { createQuantizer, quantize, type Quantizer } from './quantizer.js';
 export {
   GpuUnavailableError,
   type Backend,
+  type GpuIterationInput,
   type InitMethod,
   type ProgressEvent,
   type QuantizeOptions,

@@ -53,25 +53,21 @@ export function paletteError(pixels: Uint32Array, labels: Uint8Array, palette: U
   return sse;
 }
 
-/** Measures labels against both the float centroids and the byte palette, in one pass over the pixels. */
-export function measureErrors(pixels: Uint32Array, labels: Uint8Array, centroids: Float64Array, palette: Uint8Array): ErrorMetrics {
-  let inertia = 0;
+/** Squared error of labelled pixels against the float centroids of their labels. */
+export function centroidError(pixels: Uint32Array, labels: Uint8Array, centroids: Float64Array): number {
   let sse = 0;
   for (let i = 0; i < pixels.length; i++) {
     const p = pixels[i]!;
-    const r = p & 255;
-    const g = (p >>> 8) & 255;
-    const b = (p >>> 16) & 255;
     const o = labels[i]! * 3;
-    const fr = r - centroids[o]!;
-    const fg = g - centroids[o + 1]!;
-    const fb = b - centroids[o + 2]!;
-    inertia += fr * fr + fg * fg + fb * fb;
-    const qr = r - palette[o]!;
-    const qg = g - palette[o + 1]!;
-    const qb = b - palette[o + 2]!;
-    sse += qr * qr + qg * qg + qb * qb;
+    const fr = (p & 255) - centroids[o]!;
+    const fg = ((p >>> 8) & 255) - centroids[o + 1]!;
+    const fb = ((p >>> 16) & 255) - centroids[o + 2]!;
+    sse += fr * fr + fg * fg + fb * fb;
   }
-  const mse = sse / (pixels.length * 3);
-  return { inertia, mse, psnr: psnrFromMse(mse) };
+  return sse;
+}
+
+/** Measures labels against both the float centroids and the byte palette. */
+export function measureErrors(pixels: Uint32Array, labels: Uint8Array, centroids: Float64Array, palette: Uint8Array): ErrorMetrics {
+  return outputMetrics(centroidError(pixels, labels, centroids), paletteError(pixels, labels, palette), pixels.length);
 }

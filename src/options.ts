@@ -27,6 +27,9 @@ export interface ProgressEvent {
   shift: number;
 }
 
+/** What the WebGPU Lloyd iterations read: the distinct colours counted on the GPU, or every pixel. */
+export type GpuIterationInput = 'colours' | 'pixels';
+
 /** Options of one quantization. Every default is written here once and applied by {@link resolveOptions}. */
 export interface QuantizeOptions {
   /** Number of colours in the palette: an integer in 1..256. @default 16 */
@@ -107,7 +110,7 @@ export interface QuantizerOptions extends QuantizeOptions {
    * iteration reads every fitted pixel. Same centroids and labels either way (exact integer sums).
    * @default 'colours'
    */
-  gpuIterateOn?: 'colours' | 'pixels';
+  gpuIterateOn?: GpuIterationInput;
 }
 
 /** Options after validation, with every default applied. */

@@ -1,5 +1,5 @@
 /** The typed result of a quantization. */
-import type { UsedBackend } from './options.js';
+import type { GpuIterationInput, UsedBackend } from './options.js';
 
 /** What the WebGPU adapter says of itself (empty strings where the browser withholds a field). */
 export interface AdapterDescription {
@@ -23,7 +23,7 @@ export interface GpuRunStats {
    * What the iterations read: `'colours'`, the distinct colours counted on the GPU (weighted by their
    * pixel counts), or `'pixels'`, every fitted pixel.
    */
-  iterateOn: 'colours' | 'pixels';
+  iterateOn: GpuIterationInput;
   /** Distinct colours of the fitted pixels, counted on the GPU (colour iterations only). */
   distinctColours?: number;
   /** Dispatches per Lloyd iteration: one assignment (per chunk, for pixels) plus one reduction. */

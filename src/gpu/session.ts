@@ -7,7 +7,8 @@
  * each iteration's inertia and shift, the number of colours).
  */
 import type { CentroidState, FitSession, IterationStats } from '../kmeans/session.js';
-import { measureErrors, outputMetrics, paletteError } from '../metrics.js';
+import { centroidError, outputMetrics, paletteError } from '../metrics.js';
+import type { GpuIterationInput } from '../options.js';
 import type { GpuRunStats } from '../result.js';
 import {
   COLOUR_TABLE_ENTRIES,
@@ -43,9 +44,6 @@ interface Chunk {
   uniform: GPUBuffer;
   bindGroup: GPUBindGroup;
 }
-
-/** What the Lloyd iterations of a WebGPU session read. */
-export type GpuIterationInput = 'colours' | 'pixels';
 
 /** Options of {@link createWebGpuSession}. */
 export interface WebGpuSessionOptions {
@@ -192,8 +190,8 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
   const control = ctx.buffer('control', CONTROL_WORDS * 4, STORAGE | COPY_DST | COPY_SRC);
   const history = ctx.buffer('history', MAX_BATCH * 8, STORAGE | COPY_SRC);
   const params = ctx.buffer('reduce params', 16, UNIFORM | COPY_DST);
-  // Status staging: control words, then (when timed) two u64 timestamps, then the batch's history, then the
-  // number of distinct colours (colour iterations only).
+  // Status staging: control words, then (when timed) two u64 timestamps, then the batch's history, then (the
+  // first batch of colour iterations) the number of distinct colours.
   const statusStaging = ctx.buffer('status staging', CONTROL_WORDS * 4 + 16 + MAX_BATCH * 8 + 4, MAP_READ | COPY_DST);
   const stateStaging = ctx.buffer('state staging', MAX_K * 16 + MAX_K * 4, MAP_READ | COPY_DST);
   const counters: Counters = { submits: 0, readbacks: 0, bytesRead: 0, timestampNs: 0, timed: ctx.timestamps };
@@ -278,6 +276,8 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
     },
     async iterate(count, tolerance): Promise<IterationStats[]> {
       hostCentroids = null;
+      // The first batch also reads back how many colours the histogram holds.
+      const countPending = histogram !== undefined && distinctColours === undefined;
       const status = await guarded(ctx, 'Lloyd iterations', async () => {
         device.queue.writeBuffer(control, 0, new Uint32Array(CONTROL_WORDS));
         device.queue.writeBuffer(params, 0, new Float32Array([tolerance, 0, 0, 0]));
@@ -309,9 +309,9 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
         }
         encoder.copyBufferToBuffer(history, 0, statusStaging, CONTROL_WORDS * 4 + timestampBytes, count * 8);
         const tail = CONTROL_WORDS * 4 + timestampBytes + count * 8;
-        if (histogram) encoder.copyBufferToBuffer(histogram.info, 0, statusStaging, tail, 4);
+        if (countPending) encoder.copyBufferToBuffer(histogram.info, 0, statusStaging, tail, 4);
         submit(encoder.finish());
-        return readBuffer(statusStaging, tail + (histogram ? 4 : 0), counters);
+        return readBuffer(statusStaging, tail + (countPending ? 4 : 0), counters);
       });
       const words = new Uint32Array(status, 0, CONTROL_WORDS);
       if (timestampResolve) {
@@ -319,7 +319,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
         if (begin !== undefined && end !== undefined && end > begin) counters.timestampNs += Number(end - begin);
       }
       const records = new Float32Array(status, CONTROL_WORDS * 4 + timestampBytes, count * 2);
-      if (histogram) {
+      if (countPending) {
         distinctColours = new Uint32Array(status, CONTROL_WORDS * 4 + timestampBytes + count * 8, 1)[0];
         // Queue order: the histogram build finished, and left the colour table cleared behind it.
         ctx.colourTableClean = true;
@@ -406,8 +406,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
       });
       const byCentroid = new Uint8Array(data, 0, n);
       const labels = new Uint8Array(data, labelStride, n);
-      const inertia = measureErrors(all, byCentroid, floats, palette).inertia;
-      return { labels, metrics: outputMetrics(inertia, paletteError(all, labels, palette), n) };
+      return { labels, metrics: outputMetrics(centroidError(all, byCentroid, floats), paletteError(all, labels, palette), n) };
     },
     gpuStats() {
       const reduceBytes = k * SUM_WORDS_PER_CLUSTER * 4 * 2;
