@@ -39,35 +39,24 @@ export function weightedPaletteError(points: Float64Array, weights: Float64Array
   return sse;
 }
 
-/** Squared error of labelled pixels against their palette colours. */
-export function paletteError(pixels: Uint32Array, labels: Uint8Array, palette: Uint8Array): number {
+/**
+ * Squared error of labelled pixels against the colours of their labels (RGB triples: the float centroids,
+ * or the byte palette).
+ */
+export function labelError(pixels: Uint32Array, labels: Uint8Array, colours: Float64Array | Uint8Array): number {
   let sse = 0;
   for (let i = 0; i < pixels.length; i++) {
     const p = pixels[i]!;
     const o = labels[i]! * 3;
-    const qr = (p & 255) - palette[o]!;
-    const qg = ((p >>> 8) & 255) - palette[o + 1]!;
-    const qb = ((p >>> 16) & 255) - palette[o + 2]!;
-    sse += qr * qr + qg * qg + qb * qb;
-  }
-  return sse;
-}
-
-/** Squared error of labelled pixels against the float centroids of their labels. */
-export function centroidError(pixels: Uint32Array, labels: Uint8Array, centroids: Float64Array): number {
-  let sse = 0;
-  for (let i = 0; i < pixels.length; i++) {
-    const p = pixels[i]!;
-    const o = labels[i]! * 3;
-    const fr = (p & 255) - centroids[o]!;
-    const fg = ((p >>> 8) & 255) - centroids[o + 1]!;
-    const fb = ((p >>> 16) & 255) - centroids[o + 2]!;
-    sse += fr * fr + fg * fg + fb * fb;
+    const dr = (p & 255) - colours[o]!;
+    const dg = ((p >>> 8) & 255) - colours[o + 1]!;
+    const db = ((p >>> 16) & 255) - colours[o + 2]!;
+    sse += dr * dr + dg * dg + db * db;
   }
   return sse;
 }
 
 /** Measures labels against both the float centroids and the byte palette. */
 export function measureErrors(pixels: Uint32Array, labels: Uint8Array, centroids: Float64Array, palette: Uint8Array): ErrorMetrics {
-  return outputMetrics(centroidError(pixels, labels, centroids), paletteError(pixels, labels, palette), pixels.length);
+  return outputMetrics(labelError(pixels, labels, centroids), labelError(pixels, labels, palette), pixels.length);
 }

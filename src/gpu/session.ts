@@ -7,7 +7,7 @@
  * each iteration's inertia and shift, the number of colours).
  */
 import type { CentroidState, FitSession, IterationStats } from '../kmeans/session.js';
-import { centroidError, outputMetrics, paletteError } from '../metrics.js';
+import { labelError, outputMetrics } from '../metrics.js';
 import type { GpuIterationInput } from '../options.js';
 import type { GpuRunStats } from '../result.js';
 import {
@@ -406,7 +406,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
       });
       const byCentroid = new Uint8Array(data, 0, n);
       const labels = new Uint8Array(data, labelStride, n);
-      return { labels, metrics: outputMetrics(centroidError(all, byCentroid, floats), paletteError(all, labels, palette), n) };
+      return { labels, metrics: outputMetrics(labelError(all, byCentroid, floats), labelError(all, labels, palette), n) };
     },
     gpuStats() {
       const reduceBytes = k * SUM_WORDS_PER_CLUSTER * 4 * 2;
