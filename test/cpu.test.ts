@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { psnrFromMse, quantize, type ProgressEvent, type QuantizeResult, type RGB } from '../src/index.js';
 import { FilteringLloyd } from '../src/kmeans/filtering.js';
-import { buildHistogram, unpackColours } from '../src/kmeans/histogram.js';
+import { buildHistogram, labelPixels, unpackColours } from '../src/kmeans/histogram.js';
 import { colourOfKey, mortonKey, mortonKeyOfPacked } from '../src/kmeans/morton.js';
 import { refineOnSample, relocateWeakest, runInitJob } from '../src/kmeans/init.js';
 import {
@@ -497,10 +497,7 @@ describe('agreement with a brute-force Lloyd', () => {
     let wrong = 0;
     for (let c = 0; c < 1 << 24; c += 97) if (colourOfKey(mortonKeyOfPacked(c)) !== c) wrong++;
     expect(wrong).toBe(0);
-    for (const c of [0, 0xffffff, 0x0000ff, 0x00ff00, 0xff0000, 0x808080, 0x7f7f7f]) expect(colourOfKey(mortonKeyOfPacked(c | 0xff000000))).toBe(c);
-  });
-
-  it('colour counts in Morton order: the same colours and weights as hashing, in key order, with each pixel\'s position', () => {
+    for (const c of [0, 0xffffff, 0x0000ff, 0x00ff00, 0xff0000, 0x808080, 0x7f7f7f]) expect(colourOfKey(mortonKeyOfPacked(c | 0xff000000))).toB  it('colour counts in Morton order: the same colours and weights as hashing, in key order, and each pixel labelled through them', () => {
     const random = seededRandom(31);
     // 40,000 pixels of at most 8^3 colours: runs, repeats and ties of every kind.
     const pixels = new Uint32Array(40000);
@@ -510,13 +507,23 @@ describe('agreement with a brute-force Lloyd', () => {
     const asMap = (h: ReturnType<typeof buildHistogram>) => new Map(Array.from(h.colors, (c, i) => [c, h.weights[i]!]));
     expect(asMap(ordered)).toEqual(asMap(hashed));
     for (let i = 1; i < ordered.colors.length; i++) expect(mortonKeyOfPacked(ordered.colors[i]!)).toBeGreaterThan(mortonKeyOfPacked(ordered.colors[i - 1]!));
-    for (let i = 0; i < pixels.length; i++) expect(ordered.colors[ordered.index![i]!]).toBe(pixels[i]! & 0xffffff);
+    expect(ordered.index).toBeUndefined();
+    // Labelled through the table from colour to label: each pixel gets its colour's label.
+    const colourLabels = Uint8Array.from(ordered.colors, (_, j) => (j * 7) % 251);
+    const labels = labelPixels(pixels, ordered, colourLabels);
+    const labelOf = new Map(Array.from(ordered.colors, (c, j) => [c, colourLabels[j]!]));
+    let wrong = 0;
+    for (let i = 0; i < pixels.length; i++) if (labels[i] !== labelOf.get(pixels[i]! & 0xffffff)) wrong++;
+    expect(wrong).toBe(0);
     // The colour tree takes such a histogram as it is.
     const points = unpackColours(ordered.colors);
     const lloyd = new FilteringLloyd(points, ordered.weights);
     lloyd.setCentroids(points.slice(0, 5 * 3));
     lloyd.assign();
     expectSameArray(lloyd.labels, bruteStep(points, ordered.weights, points.slice(0, 5 * 3)).labels, 'labels');
+  });
+
+ls');
   });
 
   it('FilteringLloyd: a duplicate initial centroid starts empty, keeps its place, then agrees with brute force', () => {

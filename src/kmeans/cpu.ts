@@ -37,7 +37,7 @@ export async function createCpuSession(
   if (fitPixels.length >= minPoints && threads !== 1) await prewarmPartitions(threads);
   // In Morton order where that is free: the colour tree then skips its sort (the fit does not depend on the
   // order of the colours: its sums are exact).
-  const histogram: ColourHistogram = buildHistogram(fitPixels, fitsAll, true);
+  const histogram: ColourHistogram = buildHistogram(fitPixels, false, true);
   const points = unpackColours(histogram.colors);
   const weights = histogram.weights;
   const parts = await createPartitions(points, weights, weights.length >= minPoints ? threads : 1);

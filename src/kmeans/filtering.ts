@@ -15,6 +15,8 @@ import { clusterMeans, inertiaFromSums, largestMove, weightedSumOfSquares } from
 
 /** Boxes of at most this many colours are not split further: their colours are scanned one by one. */
 const LEAF_COLOURS = 8;
+/** Boxes up to this many colours find their octants' runs by a scan, larger ones by binary searches. */
+const SCAN_SPLIT = 64;
 /** A candidate is dropped for a box only when it is this much (squared distance) farther at the box's best vertex. */
 const DROP_MARGIN = 1e-6;
 /** Octree depth: 8 levels of one bit per channel, plus the root. */
@@ -192,12 +194,28 @@ export class FilteringLloyd {
     const at = depth * 9;
     let n = 0;
     bounds[at] = start;
-    let current = (keys[start]! >>> shift) & 7;
-    for (let p = start + 1; p < end; p++) {
-      const octant = (keys[p]! >>> shift) & 7;
-      if (octant !== current) {
-        bounds[at + ++n] = p;
-        current = octant;
+    if (end - start <= SCAN_SPLIT) {
+      let current = (keys[start]! >>> shift) & 7;
+      for (let p = start + 1; p < end; p++) {
+        const octant = (keys[p]! >>> shift) & 7;
+        if (octant !== current) {
+          bounds[at + ++n] = p;
+          current = octant;
+        }
+      }
+    } else {
+      // Large boxes: each octant's run ends where a binary search finds the next octant.
+      for (let lo = start; ; ) {
+        const octant = (keys[lo]! >>> shift) & 7;
+        let hi = end;
+        while (hi - lo > 1) {
+          const mid = (lo + hi) >>> 1;
+          if (((keys[mid]! >>> shift) & 7) > octant) hi = mid;
+          else lo = mid;
+        }
+        if (hi === end) break;
+        bounds[at + ++n] = hi;
+        lo = hi;
       }
     }
     bounds[at + ++n] = end;

@@ -44,26 +44,57 @@ export function colourOfKey(key: number): number {
   return COMPACT[key & 4095]! | (COMPACT[key >>> 12]! << 4);
 }
 
+/** Counts of both 12-bit digits of 24-bit keys, turned into each bucket's first position (4096 + 4096 entries). */
+function digitStarts(keys: Uint32Array): Uint32Array {
+  const starts = new Uint32Array(8192);
+  // Both digits are counted in one pass over the keys.
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    starts[key & 4095]!++;
+    starts[4096 + (key >>> 12)]!++;
+  }
+  let low = 0;
+  let high = 0;
+  for (let d = 0; d < 4096; d++) {
+    const l = starts[d]!;
+    starts[d] = low;
+    low += l;
+    const h = starts[4096 + d]!;
+    starts[4096 + d] = high;
+    high += h;
+  }
+  return starts;
+}
+
 /**
  * Sorts 24-bit keys in place, ascending and stable, carrying each key's original index into `positions`
  * (two 12-bit counting passes). `lowKeys` and `lowPositions` are scratch of the same length.
  */
 export function sortKeys24(keys: Uint32Array, positions: Uint32Array, lowKeys: Uint32Array, lowPositions: Uint32Array): void {
   const n = keys.length;
-  const counts = new Uint32Array(4097);
-  for (let i = 0; i < n; i++) counts[(keys[i]! & 4095) + 1]!++;
-  for (let b = 1; b <= 4096; b++) counts[b]! += counts[b - 1]!;
+  const starts = digitStarts(keys);
   for (let i = 0; i < n; i++) {
-    const at = counts[keys[i]! & 4095]!++;
+    const at = starts[keys[i]! & 4095]!++;
     lowKeys[at] = keys[i]!;
     lowPositions[at] = i;
   }
-  counts.fill(0);
-  for (let p = 0; p < n; p++) counts[(lowKeys[p]! >>> 12) + 1]!++;
-  for (let b = 1; b <= 4096; b++) counts[b]! += counts[b - 1]!;
   for (let p = 0; p < n; p++) {
-    const at = counts[lowKeys[p]! >>> 12]!++;
+    const at = starts[4096 + (lowKeys[p]! >>> 12)]!++;
     keys[at] = lowKeys[p]!;
     positions[at] = lowPositions[p]!;
+  }
+}
+
+/** Sorts 24-bit keys in place, ascending (two 12-bit counting passes); `scratch` has the same length. */
+export function sortKeysOnly24(keys: Uint32Array, scratch: Uint32Array): void {
+  const n = keys.length;
+  const starts = digitStarts(keys);
+  for (let i = 0; i < n; i++) {
+    const key = keys[i]!;
+    scratch[starts[key & 4095]!++] = key;
+  }
+  for (let p = 0; p < n; p++) {
+    const key = scratch[p]!;
+    keys[starts[4096 + (key >>> 12)]!++] = key;
   }
 }
