@@ -253,13 +253,13 @@ function makeQuantizer(options: QuantizerOptions | undefined, keepImage: boolean
       // setting them again would only throw away the CPU's bounds and redo a full assignment.
       if (options.algorithm === 'minibatch' || winner.attempt !== options.attempts) await session.setCentroids(winner.centroids);
       const palette = toPalette(winner.centroids);
-      const { labels, metrics } = await session.labelAll(palette);
+      const { labels, metrics, image: painted } = await session.labelAll(palette);
       throwIfAborted(options.signal);
       const result: QuantizeResult = {
         palette,
         centroids: winner.centroids,
         labels,
-        image: renderImage(image.pixels, labels, palette),
+        image: painted ?? renderImage(image.pixels, labels, palette),
         width: image.width,
         height: image.height,
         k: options.k,

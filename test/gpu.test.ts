@@ -180,6 +180,46 @@ describe('WebGPU resources and failures', () => {
     expect(runs['reused coffee again'].centroids).toEqual(whole.centroids);
   });
 
+  it('paints the output image on the GPU: each pixel its label\'s palette colour, with its own alpha', async ({ skip }) => {
+    if (!gpu) skip();
+    const out = await session!.page.evaluate(async () => {
+      const { kmq, loadImageData } = window as any;
+      const photo = await loadImageData('/test/fixtures/coffee.png');
+      // Every alpha value, so that a painted pixel that lost or mixed up its alpha shows.
+      const data = Uint8ClampedArray.from(photo.data as Uint8ClampedArray);
+      for (let i = 3; i < data.length; i += 4) data[i] = (i * 37) & 255;
+      const image = { data, width: photo.width, height: photo.height };
+      const check = (r: any) => {
+        let wrong = 0;
+        for (let i = 0; i < r.labels.length; i++) {
+          const o = r.labels[i] * 3;
+          const px = r.image as Uint8ClampedArray;
+          if (px[i * 4] !== r.palette[o] || px[i * 4 + 1] !== r.palette[o + 1] || px[i * 4 + 2] !== r.palette[o + 2] || px[i * 4 + 3] !== data[i * 4 + 3]) wrong++;
+        }
+        return { wrong, length: r.image.length, backend: r.backend, ownBuffers: r.image.buffer !== r.labels.buffer };
+      };
+      const runs: Record<string, any> = {};
+      runs.colours = check(await kmq.quantize(image, { k: 16, backend: 'webgpu', seed: 5 }));
+      runs.pixels = check(await kmq.quantize(image, { k: 16, backend: 'webgpu', seed: 5, gpuIterateOn: 'pixels' }));
+      runs.chunked = check(await kmq.quantize(image, { k: 16, backend: 'webgpu', seed: 5, maxChunkPixels: 4096 }));
+      runs.sampled = check(await kmq.quantize(image, { k: 16, backend: 'webgpu', seed: 5, sampleSize: 5000 }));
+      // The same palette on the CPU: the very same image, byte for byte.
+      const g = await kmq.quantize(image, { k: 64, backend: 'webgpu', seed: 5 });
+      const c = await kmq.quantize(image, { k: 64, backend: 'cpu', seed: 5 });
+      const samePalette = Array.from(g.palette as Uint8Array).every((v, i) => v === c.palette[i]);
+      const sameImage = (g.image as Uint8ClampedArray).every((v, i) => v === c.image[i]);
+      return { runs, n: data.length, samePalette, sameImage };
+    });
+    for (const [name, run] of Object.entries(out.runs) as Array<[string, any]>) {
+      expect(run.backend, name).toBe('webgpu');
+      expect(run.length, name).toBe(out.n);
+      expect(run.wrong, name).toBe(0);
+      expect(run.ownBuffers, name).toBe(true);
+    }
+    expect(out.samePalette).toBe(true);
+    expect(out.sameImage).toBe(true);
+  });
+
   it('fits on a sample and labels every pixel, like the CPU', async ({ skip }) => {
     if (!gpu) skip();
     const out = await session!.page.evaluate(async () => {

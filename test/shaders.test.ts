@@ -2,8 +2,8 @@
  * `override` a kernel declares is set from src/gpu/constants.ts (nothing copied by hand). */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { assignColoursOverrides, assignOverrides, countOverrides, gatherOverrides, reduceOverrides } from '../src/gpu/constants.js';
-import { ASSIGN_BINDINGS, ASSIGN_COLOURS_BINDINGS, COUNT_COLOURS_BINDINGS, GATHER_COLOURS_BINDINGS, REDUCE_BINDINGS } from '../src/gpu/context.js';
+import { assignColoursOverrides, assignOverrides, countOverrides, gatherOverrides, reduceOverrides, renderOverrides } from '../src/gpu/constants.js';
+import { ASSIGN_BINDINGS, ASSIGN_COLOURS_BINDINGS, COUNT_COLOURS_BINDINGS, GATHER_COLOURS_BINDINGS, REDUCE_BINDINGS, RENDER_BINDINGS } from '../src/gpu/context.js';
 
 const TYPE_OF: Record<string, GPUBufferBindingType> = {
   'storage, read': 'read-only-storage',
@@ -28,6 +28,7 @@ describe('WGSL and host agree', () => {
     ['count-colours.wgsl', COUNT_COLOURS_BINDINGS],
     ['gather-colours.wgsl', GATHER_COLOURS_BINDINGS],
     ['assign-colours.wgsl', ASSIGN_COLOURS_BINDINGS],
+    ['render.wgsl', RENDER_BINDINGS],
   ] as const)('%s declares exactly the bindings of its layout', (file, layout) => {
     expect(bindings(file)).toEqual(layout.map(([b, t]) => [b, t]));
   });
@@ -38,6 +39,7 @@ describe('WGSL and host agree', () => {
     expect(overrides('count-colours.wgsl')).toEqual(Object.keys(countOverrides()).sort());
     expect(overrides('gather-colours.wgsl')).toEqual(Object.keys(gatherOverrides()).sort());
     expect(overrides('assign-colours.wgsl')).toEqual(Object.keys(assignColoursOverrides(16)).sort());
+    expect(overrides('render.wgsl')).toEqual(Object.keys(renderOverrides()).sort());
     // The nearest-centroid search both assignment kernels share: functions only, no state of its own.
     expect(overrides('nearest-centroid.wgsl')).toEqual([]);
     expect(bindings('nearest-centroid.wgsl')).toEqual([]);

@@ -71,3 +71,8 @@ export function gatherOverrides(): Record<string, number> {
 export function assignColoursOverrides(k: number): Record<string, number> {
   return { WORKGROUP_SIZE, POINTS_PER_INVOCATION: PIXELS_PER_INVOCATION, K: k, ERROR_SCALE, SUM_WORDS: SUM_WORDS_PER_CLUSTER };
 }
+
+/** Override constants for the kernel that paints the output image (labels to palette colours). */
+export function renderOverrides(): Record<string, number> {
+  return { WORKGROUP_SIZE, PIXELS_PER_INVOCATION };
+}

@@ -8,6 +8,7 @@ import countColoursSource from '../../shaders/count-colours.wgsl?raw';
 import gatherColoursSource from '../../shaders/gather-colours.wgsl?raw';
 import nearestCentroidSource from '../../shaders/nearest-centroid.wgsl?raw';
 import reduceSource from '../../shaders/reduce.wgsl?raw';
+import renderSource from '../../shaders/render.wgsl?raw';
 import type { AdapterDescription } from '../result.js';
 import {
   assignColoursOverrides,
@@ -17,6 +18,7 @@ import {
   MAX_WORKGROUPS_PER_DISPATCH,
   PIXELS_PER_WORKGROUP,
   reduceOverrides,
+  renderOverrides,
 } from './constants.js';
 
 /**
@@ -60,6 +62,12 @@ export const REDUCE_BINDINGS: ReadonlyArray<readonly [number, GPUBufferBindingTy
   [4, 'storage'], // history
   [5, 'uniform'], // params
 ];
+export const RENDER_BINDINGS: ReadonlyArray<readonly [number, GPUBufferBindingType]> = [
+  [0, 'storage'], // pixels (overwritten by the output image)
+  [1, 'read-only-storage'], // labels
+  [2, 'read-only-storage'], // palette
+  [3, 'uniform'], // chunk
+];
 
 /** A GPU failure during a run (lost device, validation or out-of-memory error): the CPU takes over. */
 export class GpuRunError extends Error {
@@ -100,6 +108,7 @@ const KERNELS = {
   countColours: { source: countColoursSource, bindings: COUNT_COLOURS_BINDINGS },
   gatherColours: { source: gatherColoursSource, bindings: GATHER_COLOURS_BINDINGS },
   reduce: { source: reduceSource, bindings: REDUCE_BINDINGS },
+  render: { source: renderSource, bindings: RENDER_BINDINGS },
 } as const;
 export type KernelName = keyof typeof KERNELS;
 
@@ -235,6 +244,10 @@ export class GpuContext {
 
   gatherColoursPipeline(): GPUComputePipeline {
     return this.pipeline('gatherColours', '', gatherOverrides());
+  }
+
+  renderPipeline(): GPUComputePipeline {
+    return this.pipeline('render', '', renderOverrides());
   }
 
   reducePipeline(k: number): GPUComputePipeline {

@@ -43,6 +43,8 @@ interface Chunk {
   /** Holds the chunk's pixel count. */
   uniform: GPUBuffer;
   bindGroup: GPUBindGroup;
+  /** Bind group of the painting kernel (render.wgsl), made at the first paint. */
+  paint: GPUBindGroup | undefined;
 }
 
 /** Options of {@link createWebGpuSession}. */
@@ -208,7 +210,8 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
     for (let offset = 0, c = 0; offset < pixels.length; offset += ctx.chunkPixels, c++) {
       const count = Math.min(ctx.chunkPixels, pixels.length - offset);
       const padded = Math.ceil(count / PIXELS_PER_WORKGROUP) * PIXELS_PER_WORKGROUP;
-      const pixelBuffer = ctx.buffer(`${name} pixels ${c}`, padded * 4, STORAGE | COPY_DST);
+      // COPY_SRC: the output image is painted over the pixels of the image's chunks and copied out.
+      const pixelBuffer = ctx.buffer(`${name} pixels ${c}`, padded * 4, STORAGE | COPY_DST | COPY_SRC);
       device.queue.writeBuffer(pixelBuffer, 0, pixels as Uint32Array<ArrayBuffer>, offset, count);
       const labels = ctx.buffer(`${name} labels ${c}`, padded, STORAGE | COPY_SRC);
       const uniform = ctx.buffer(`${name} chunk ${c}`, 16, UNIFORM | COPY_DST);
@@ -218,7 +221,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
         layout: ctx.layout('assign'),
         entries: [pixelBuffer, centroids, sums, labels, control, uniform].map((buffer, binding) => ({ binding, resource: { buffer } })),
       });
-      chunks.push({ offset, count, padded, pixels: pixelBuffer, labels, uniform, bindGroup });
+      chunks.push({ offset, count, padded, pixels: pixelBuffer, labels, uniform, bindGroup, paint: undefined });
     }
     return chunks;
   };
@@ -244,10 +247,15 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
   const histogram = iterateOn === 'colours' ? await buildColourHistogram(ctx, fitChunks, fit.length, centroids, sums, control, counters) : undefined;
   /** Whether the final errors can be measured on the histogram: it then counts every pixel of the image. */
   const errorsOnColours = histogram !== undefined && fit === all;
-  // The labels, then either their errors (two 64-bit sums) or a second label set (by float centroid).
+  // The final readback: the output image (4 bytes a pixel, first, so that the result's image starts its
+  // buffer), the labels, then either their errors (two 64-bit sums) or a second label set (by float
+  // centroid).
+  const imageBytes = labelStride * 4;
   const labelStaging = errorsOnColours
-    ? ctx.buffer('labels and errors staging', labelStride + 16, MAP_READ | COPY_DST)
-    : ctx.buffer('two label sets staging', labelStride * 2, MAP_READ | COPY_DST);
+    ? ctx.buffer('image, labels and errors staging', imageBytes + labelStride + 16, MAP_READ | COPY_DST)
+    : ctx.buffer('image and two label sets staging', imageBytes + labelStride * 2, MAP_READ | COPY_DST);
+  /** The palette as the painting kernel reads it: one packed r | g << 8 | b << 16 per colour. */
+  const paletteColours = ctx.buffer('palette colours', MAX_K * 4, STORAGE | COPY_DST);
   /** Distinct colours of `fit`, once a batch has read the count back. */
   let distinctColours: number | undefined;
 
@@ -350,6 +358,29 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
         pass.end();
         for (const chunk of allChunks) encoder.copyBufferToBuffer(chunk.labels, 0, labelStaging, into + chunk.offset, chunk.padded);
       };
+      // After the palette labels: each pixel painted its label's palette colour, over the uploaded pixels
+      // (nothing reads them after this pass), and copied to the front of the staging buffer.
+      const paint = (encoder: GPUCommandEncoder): void => {
+        const pass = encoder.beginComputePass({ label: 'paint the output image' });
+        pass.setPipeline(ctx.renderPipeline());
+        for (const chunk of allChunks) {
+          chunk.paint ??= device.createBindGroup({
+            label: 'paint',
+            layout: ctx.layout('render'),
+            entries: [chunk.pixels, chunk.labels, paletteColours, chunk.uniform].map((buffer, binding) => ({ binding, resource: { buffer } })),
+          });
+          pass.setBindGroup(0, chunk.paint);
+          pass.dispatchWorkgroups(chunk.padded / PIXELS_PER_WORKGROUP);
+        }
+        pass.end();
+        for (const chunk of allChunks) encoder.copyBufferToBuffer(chunk.pixels, 0, labelStaging, chunk.offset * 4, chunk.padded * 4);
+      };
+      const packedPalette = new Uint32Array(k);
+      for (let j = 0; j < k; j++) packedPalette[j] = palette[j * 3]! | (palette[j * 3 + 1]! << 8) | (palette[j * 3 + 2]! << 16);
+      // The image is a view of the front of the readback; labels get their own copy, so that neither
+      // shares a buffer with the other (transferring one never detaches the other).
+      const image = (data: ArrayBuffer): Uint8ClampedArray => new Uint8ClampedArray(data, 0, n * 4);
+      const ownLabels = (data: ArrayBuffer, at: number): Uint8Array => new Uint8Array(data.slice(at, at + n));
       // Swaps the palette in for the centroids; the session goes on holding its float centroids after.
       const usePalette = (encoder: GPUCommandEncoder): void => {
         encoder.copyBufferToBuffer(centroids, 0, centroidBackup, 0, k * 16);
@@ -365,6 +396,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
         const errorWords = k * SUM_WORDS_PER_CLUSTER * 4;
         const data = await guarded(ctx, 'final assignment', async () => {
           device.queue.writeBuffer(paletteCentroids, 0, centroidWords(palette));
+          device.queue.writeBuffer(paletteColours, 0, packedPalette);
           device.queue.writeBuffer(control, 0, new Uint32Array(CONTROL_WORDS));
           const encoder = device.createCommandEncoder({ label: 'final assignment' });
           encoder.clearBuffer(sums);
@@ -377,18 +409,19 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
             encoder.copyBufferToBuffer(sums, errorWords, labelStaging, into, 8);
             encoder.clearBuffer(sums);
           };
-          measure('error of the colours by centroid', labelStride);
+          measure('error of the colours by centroid', imageBytes + labelStride);
           usePalette(encoder);
-          measure('error of the colours by palette colour', labelStride + 8);
-          label(encoder, 'label every pixel by palette colour', 0);
+          measure('error of the colours by palette colour', imageBytes + labelStride + 8);
+          label(encoder, 'label every pixel by palette colour', imageBytes);
           restoreCentroids(encoder);
+          paint(encoder);
           submit(encoder.finish());
-          return readBuffer(labelStaging, labelStride + 16, counters);
+          return readBuffer(labelStaging, imageBytes + labelStride + 16, counters);
         });
-        const errors = new Uint32Array(data, labelStride, 4);
+        const errors = new Uint32Array(data, imageBytes + labelStride, 4);
         const sum64 = (lo: number, hi: number): number => (lo + hi * 2 ** 32) / ERROR_SCALE;
         const inertia = sum64(errors[0]!, errors[1]!);
-        return { labels: new Uint8Array(data, 0, n), metrics: outputMetrics(inertia, sum64(errors[2]!, errors[3]!), n) };
+        return { labels: ownLabels(data, imageBytes), metrics: outputMetrics(inertia, sum64(errors[2]!, errors[3]!), n), image: image(data) };
       }
       const floats = hostCentroids ?? (await session.state()).centroids;
       const data = await guarded(ctx, 'final assignment', async () => {
@@ -396,17 +429,19 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
         // (the labels returned, as on the CPU: integer colours and byte centroids make every distance exact
         // in f32, so both backends give the same labels for the same palette). One submit.
         device.queue.writeBuffer(paletteCentroids, 0, centroidWords(palette));
+        device.queue.writeBuffer(paletteColours, 0, packedPalette);
         const encoder = device.createCommandEncoder({ label: 'final assignment' });
-        label(encoder, 'label every pixel by centroid', 0);
+        label(encoder, 'label every pixel by centroid', imageBytes);
         usePalette(encoder);
-        label(encoder, 'label every pixel by palette colour', labelStride);
+        label(encoder, 'label every pixel by palette colour', imageBytes + labelStride);
         restoreCentroids(encoder);
+        paint(encoder);
         submit(encoder.finish());
-        return readBuffer(labelStaging, labelStride * 2, counters);
+        return readBuffer(labelStaging, imageBytes + labelStride * 2, counters);
       });
-      const byCentroid = new Uint8Array(data, 0, n);
-      const labels = new Uint8Array(data, labelStride, n);
-      return { labels, metrics: outputMetrics(labelError(all, byCentroid, floats), labelError(all, labels, palette), n) };
+      const byCentroid = new Uint8Array(data, imageBytes, n);
+      const labels = ownLabels(data, imageBytes + labelStride);
+      return { labels, metrics: outputMetrics(labelError(all, byCentroid, floats), labelError(all, labels, palette), n), image: image(data) };
     },
     gpuStats() {
       const reduceBytes = k * SUM_WORDS_PER_CLUSTER * 4 * 2;
