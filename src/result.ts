@@ -79,9 +79,8 @@ export interface QuantizeResult {
   /** CPU threads the Lloyd iterations ran on (1 = this thread only; 0 on the GPU). */
   threads: number;
   /**
-   * Whether the first attempt's initial centroids were polished in a helper worker (all of them, or all but
-   * the share this thread polished after counting the colours), overlapping the count of colours (the
-   * centroids are the same as when polished in this thread).
+   * Whether the first attempt's initial centroids were polished in a helper worker, overlapping the count
+   * of colours (the centroids are the same as when polished in this thread).
    */
   initInWorker: boolean;
   /** Why the result came from the CPU although WebGPU was asked for or considered. */

@@ -8,8 +8,7 @@ import { psnrFromMse, quantize, type ProgressEvent, type QuantizeResult, type RG
 import { FilteringLloyd } from '../src/kmeans/filtering.js';
 import { buildHistogram, labelPixels, unpackColours } from '../src/kmeans/histogram.js';
 import { colourOfKey, mortonKey, mortonKeyOfPacked } from '../src/kmeans/morton.js';
-import { finishInit, kmeansPlusPlus, polishCandidates, randomInit, refineOnSample, relocateWeakest, runInitJob, type Polished } from '../src/kmeans/init.js';
-import { createRandom } from '../src/kmeans/random.js';
+import { refineOnSample, relocateWeakest, runInitJob } from '../src/kmeans/init.js';
 import {
   blobImage,
   crop,
@@ -610,41 +609,6 @@ describe('agreement with a brute-force Lloyd', () => {
     }
   });
 
-  it('a generator started n draws in gives the draws of one that drew n times first', () => {
-    for (const [seed, stream, n] of [[0, 101, 0], [7, 3, 1], [-5, 102, 61], [2 ** 40 + 3, 0, 100000]] as const) {
-      const walked = createRandom(seed, stream);
-      for (let i = 0; i < n; i++) walked.next();
-      const skipped = createRandom(seed, stream, n);
-      for (let i = 0; i < 20; i++) expect(skipped.next()).toBe(walked.next());
-    }
-  });
-
-  it('init candidates split between two threads give the centroids of one thread, whatever the split', () => {
-    const { points, weights } = weightedPoints(3000, 12, 255);
-    const sample = { points, weights };
-    for (const method of ['kmeans++', 'random'] as const) {
-      const job = { seedSample: sample, refineSample: sample, k: 16, method, candidates: 4, seed: 3, stream: 101, maxIterations: 100, tolerance: 0.25, relocations: 0 };
-      // The picks of candidate c are the ones a single generator makes after the c candidates before it.
-      const random = createRandom(job.seed, job.stream);
-      const sequential: Polished[] = [];
-      for (let c = 0; c < 4; c++) {
-        const pick = method === 'random' ? randomInit(sample, 16, random) : kmeansPlusPlus(sample, 16, random);
-        sequential.push(refineOnSample(sample, pick, job.maxIterations, job.tolerance));
-        expect(Array.from(polishCandidates(job, c, 1).centroids)).toEqual(Array.from(sequential[c]!.centroids));
-      }
-      // The first of the lowest inertia wins, split or not.
-      const lowest = Math.min(...sequential.map((p) => p.inertia));
-      const winner = sequential.find((p) => p.inertia === lowest)!;
-      expect(Array.from(runInitJob(job))).toEqual(Array.from(winner.centroids));
-      for (const here of [1, 2, 3]) {
-        const theirs = polishCandidates(job, 0, 4 - here);
-        const mine = polishCandidates(job, 4 - here, here);
-        expect(Array.from(finishInit(job, mine.inertia < theirs.inertia ? mine : theirs))).toEqual(Array.from(winner.centroids));
-      }
-      // The candidates differ (else the test would prove nothing about the choice).
-      expect(new Set(sequential.map((p) => p.inertia)).size).toBeGreaterThan(1);
-    }
-  });
 });
 
 // ---------------------------------------------------------------------------------------------------

@@ -36,11 +36,6 @@ function copyPoint(from: Float64Array, i: number, to: Float64Array, j: number): 
   to[j * 3 + 2] = from[i * 3 + 2]!;
 }
 
-/** Candidates greedy k-means++ draws for each pick after the first: 2 + ln k, as scikit-learn does. */
-function kmeansPlusPlusTrials(k: number): number {
-  return 2 + Math.floor(Math.log(k));
-}
-
 /**
  * Greedy k-means++ (as scikit-learn does it): each new centroid is the best of `2 + ln k` candidates
  * drawn with probability proportional to weight x squared distance to the nearest centroid so far.
@@ -48,7 +43,7 @@ function kmeansPlusPlusTrials(k: number): number {
  */
 export function kmeansPlusPlus({ points, weights }: WeightedPoints, k: number, random: Random, seeds?: Float64Array): Float64Array {
   const m = weights.length;
-  const trials = kmeansPlusPlusTrials(k);
+  const trials = 2 + Math.floor(Math.log(k));
   const centroids = new Float64Array(k * 3);
   let found: number;
   if (seeds && seeds.length > 0) {
@@ -220,49 +215,24 @@ export interface InitJob {
   relocations: number;
 }
 
-/**
- * How many draws one candidate's picks take from the job's generator: candidate c draws from its stream
- * `c` times that far in, so that any share of the candidates can be picked anywhere (here or in a worker)
- * and give the same centroids. (k-means++ draws once for its first pick and `trials` times for each other.)
- */
-function drawsPerCandidate(job: InitJob): number {
-  return job.method === 'random' ? job.k : 1 + (job.k - 1) * kmeansPlusPlusTrials(job.k);
-}
-
-/** How many candidates the job polishes. */
-export function candidateCount(job: InitJob): number {
-  return job.warmStart ? 1 : job.candidates;
-}
-
-/**
- * Picks and polishes candidates [first, first + count) of the job; returns the one with the lowest sample
- * inertia (the first of them on a tie).
- */
-export function polishCandidates(job: InitJob, first = 0, count = candidateCount(job)): Polished {
+/** Picks initial centroids, polishes each candidate on the sample, and returns the best. */
+export function runInitJob(job: InitJob): Float64Array {
+  const random = createRandom(job.seed, job.stream);
+  const picks: Float64Array[] = [];
+  if (job.warmStart) {
+    picks.push(warmStartCentroids(job.refineSample, job.warmStart, job.k, random));
+  } else {
+    for (let c = 0; c < job.candidates; c++) {
+      picks.push(job.method === 'random' ? randomInit(job.seedSample, job.k, random) : kmeansPlusPlus(job.seedSample, job.k, random));
+    }
+  }
   let best: Polished | undefined;
-  for (let c = first; c < first + count; c++) {
-    const random = createRandom(job.seed, job.stream, c * drawsPerCandidate(job));
-    const pick = job.warmStart
-      ? warmStartCentroids(job.refineSample, job.warmStart, job.k, random)
-      : job.method === 'random'
-        ? randomInit(job.seedSample, job.k, random)
-        : kmeansPlusPlus(job.seedSample, job.k, random);
-    const polished = refineOnSample(job.refineSample, pick, job.maxIterations, job.tolerance);
+  for (const p of picks) {
+    const polished = refineOnSample(job.refineSample, p, job.maxIterations, job.tolerance);
     if (!best || polished.inertia < best.inertia) best = polished;
   }
-  if (!best) throw new RangeError(`kmeans-quantizer: no candidates in [${first}, ${first + count})`);
-  return best;
-}
-
-/** The job's last step on its best candidate: the relocations it asks for (none after a warm start). */
-export function finishInit(job: InitJob, best: Polished): Float64Array {
-  if (job.relocations > 0 && !job.warmStart) return relocateWeakest(job.refineSample, best, job.relocations, job.maxIterations, job.tolerance).centroids;
-  return best.centroids;
-}
-
-/** The whole job in this thread: picks initial centroids, polishes each candidate, returns the best. */
-export function runInitJob(job: InitJob): Float64Array {
-  return finishInit(job, polishCandidates(job));
+  if (job.relocations > 0 && !job.warmStart) best = relocateWeakest(job.refineSample, best!, job.relocations, job.maxIterations, job.tolerance);
+  return best!.centroids;
 }
 
 /** Per cluster, on the sample: the weight and the squared error of its points; and each point's label. */

@@ -4,7 +4,7 @@
  * the init helper, works out initial centroids from the init samples.
  */
 import { FilteringLloyd } from './filtering.js';
-import { polishCandidates, runInitJob } from './init.js';
+import { runInitJob } from './init.js';
 import type { PartitionReply, PartitionRequest } from './partitions.js';
 
 interface Port {
@@ -40,11 +40,6 @@ function handle(request: PartitionRequest, port: Port): void {
     case 'init':
       reply = { type: 'initialised', centroids: runInitJob(request.job) };
       break;
-    case 'polish': {
-      const best = polishCandidates(request.job, request.first, request.count);
-      reply = { type: 'polished', centroids: best.centroids, inertia: best.inertia };
-      break;
-    }
     case 'load':
       lloyd = new FilteringLloyd(request.points, request.weights);
       reply = { type: 'loaded', sumOfSquares: lloyd.sumOfSquares };

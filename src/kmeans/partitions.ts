@@ -4,13 +4,12 @@
  * those are integer-valued, so the result is the same whatever the number of partitions.
  */
 import { FilteringLloyd } from './filtering.js';
-import type { InitJob, Polished } from './init.js';
+import type { InitJob } from './init.js';
 
 /** Messages to a worker. */
 export type PartitionRequest =
   | { type: 'ping' }
   | { type: 'init'; job: InitJob }
-  | { type: 'polish'; job: InitJob; first: number; count: number }
   | { type: 'load'; points: Float64Array; weights: Float64Array }
   | { type: 'set'; centroids: Float64Array }
   | { type: 'step'; next: Float64Array | null }
@@ -20,7 +19,6 @@ export type PartitionRequest =
 export type PartitionReply =
   | { type: 'pong' }
   | { type: 'initialised'; centroids: Float64Array }
-  | { type: 'polished'; centroids: Float64Array; inertia: number }
   | { type: 'loaded'; sumOfSquares: number }
   | { type: 'done' }
   | { type: 'sums'; counts: Float64Array; sums: Float64Array }
@@ -271,8 +269,8 @@ class InitHelper {
   private state: 'off' | 'starting' | 'ready' | 'busy' | 'failed' = 'off';
   private asked = 0;
 
-  /** Sends the request to the helper and returns its answer, or undefined when it can't answer right now. */
-  async run(request: Extract<PartitionRequest, { type: 'init' | 'polish' }>, eager: boolean): Promise<PartitionReply | undefined> {
+  /** Runs the job in the helper, or returns undefined when it can't right now. */
+  async run(job: InitJob, eager: boolean): Promise<Float64Array | undefined> {
     this.asked++;
     if (this.state === 'off' && (eager || this.asked >= 2)) {
       this.state = 'starting';
@@ -289,9 +287,9 @@ class InitHelper {
     if (this.state !== 'ready' || !this.worker) return undefined;
     this.state = 'busy';
     try {
-      const reply = await this.worker.send(request);
+      const reply = await this.worker.send({ type: 'init', job });
       this.state = 'ready';
-      return reply;
+      return reply.type === 'initialised' ? reply.centroids : undefined;
     } catch {
       this.worker.terminate();
       this.worker = undefined;
@@ -308,18 +306,8 @@ const helper = new InitHelper();
  * worker is ready (the caller then runs it itself: the centroids are the same). `eager`: the caller will
  * quantize again (a quantizer kept for a k slider or video), so the worker may boot at once.
  */
-export async function initInWorker(job: InitJob, eager: boolean): Promise<Float64Array | undefined> {
-  const reply = await helper.run({ type: 'init', job }, eager);
-  return reply?.type === 'initialised' ? reply.centroids : undefined;
-}
-
-/**
- * Polishes candidates [first, first + count) of an initialisation job in the worker (see `polishCandidates`),
- * while the caller polishes others; undefined when no worker is ready. `eager`: as for `initInWorker`.
- */
-export async function polishInWorker(job: InitJob, first: number, count: number, eager: boolean): Promise<Polished | undefined> {
-  const reply = await helper.run({ type: 'polish', job, first, count }, eager);
-  return reply?.type === 'polished' ? { centroids: reply.centroids, inertia: reply.inertia } : undefined;
+export function initInWorker(job: InitJob, eager: boolean): Promise<Float64Array | undefined> {
+  return helper.run(job, eager);
 }
 
 /** Starts the workers a later createPartitions() will want, so that they boot while colours are counted. */

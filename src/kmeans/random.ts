@@ -6,17 +6,13 @@ export interface Random {
   int(n: number): number;
 }
 
-/**
- * Mixes any safe integer seed (and an optional stream number) into a generator; `skip` starts it that many
- * draws into its sequence (at no cost: the state is a counter).
- */
-export function createRandom(seed: number, stream = 0, skip = 0): Random {
+/** Mixes any safe integer seed (and an optional stream number) into a generator. */
+export function createRandom(seed: number, stream = 0): Random {
   // Fold the 53-bit seed into 32 bits, scrambling its low and high words with different multipliers so
   // that small negative seeds (high word all ones) do not collide with small positive ones.
   const low = seed | 0;
   const high = Math.floor(seed / 2 ** 32) | 0;
   let state = (Math.imul(low, 0x9e3779b1) ^ Math.imul(high, 0x85ebca6b) ^ Math.imul(stream + 1, 0xc2b2ae35)) | 0;
-  state = (state + Math.imul(skip, 0x9e3779b9)) | 0;
   const next = (): number => {
     state = (state + 0x9e3779b9) | 0;
     let z = state;

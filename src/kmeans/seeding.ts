@@ -5,8 +5,8 @@
  */
 import type { ResolvedOptions } from '../options.js';
 import { buildHistogram, gather, sampleIndices, unpackColours } from './histogram.js';
-import { candidateCount, finishInit, kmeansPlusPlus, polishCandidates, randomInit, runInitJob, type InitJob, type WeightedPoints } from './init.js';
-import { initInWorker, polishInWorker } from './partitions.js';
+import { kmeansPlusPlus, randomInit, runInitJob, type InitJob, type WeightedPoints } from './init.js';
+import { initInWorker } from './partitions.js';
 import { createRandom } from './random.js';
 
 /**
@@ -78,15 +78,6 @@ function relocations(k: number, pixels: number): number {
  */
 const HELPER_MAX_PIXELS = 1 << 22;
 
-/**
- * With the helper at work and no relocations to follow the polish, this thread polishes this fraction of
- * the candidates itself (rounded down: one of three) once it has counted the colours, instead of waiting
- * for the helper with nothing to do. At 0.25 MP and k = 16 the helper's three candidates (some 13 ms) took
- * longer than the count and the colour tree (some 11 ms); with one of them here, the median call over
- * three fresh processes went from 38 to 35 ms.
- */
-const SHARE_HERE = 1 / 3;
-
 /** Initial centroids, and whether the helper worker worked them out. */
 export interface StartingPoint {
   centroids: Float64Array;
@@ -137,23 +128,9 @@ export function beginInit(options: ResolvedOptions, samples: InitSamples, attemp
     return async () => ({ centroids: raw, inWorker: false });
   }
   // `threads: 1` asks for this thread only; large images work here too (see HELPER_MAX_PIXELS).
-  const helped = options.threads !== 1 && samples.fitSize < HELPER_MAX_PIXELS;
-  const total = candidateCount(job);
-  const here = helped && job.relocations === 0 ? Math.floor(total * SHARE_HERE) : 0;
-  if (here === 0) {
-    const remote = helped ? initInWorker(job, repeated) : Promise.resolve(undefined);
-    return async () => {
-      const fromWorker = await remote;
-      return { centroids: fromWorker ?? runInitJob(job), inWorker: fromWorker !== undefined };
-    };
-  }
-  // The helper takes the first candidates, this thread the last ones: the winner is the one a single
-  // thread would have kept (the first of the lowest inertia).
-  const remote = polishInWorker(job, 0, total - here, repeated);
+  const remote = options.threads === 1 || samples.fitSize >= HELPER_MAX_PIXELS ? Promise.resolve(undefined) : initInWorker(job, repeated);
   return async () => {
-    const mine = polishCandidates(job, total - here, here);
     const fromWorker = await remote;
-    const theirs = fromWorker ?? polishCandidates(job, 0, total - here);
-    return { centroids: finishInit(job, mine.inertia < theirs.inertia ? mine : theirs), inWorker: fromWorker !== undefined };
+    return { centroids: fromWorker ?? runInitJob(job), inWorker: fromWorker !== undefined };
   };
 }
