@@ -7,11 +7,17 @@ export function toPalette(centroids: Float64Array): Uint8Array {
   return palette;
 }
 
+/** The palette's colours packed as pixels are, r | g << 8 | b << 16 (alpha 0), one u32 each. */
+export function packedPalette(palette: Uint8Array): Uint32Array<ArrayBuffer> {
+  const k = palette.length / 3;
+  const packed = new Uint32Array(k);
+  for (let j = 0; j < k; j++) packed[j] = palette[j * 3]! | (palette[j * 3 + 1]! << 8) | (palette[j * 3 + 2]! << 16);
+  return packed;
+}
+
 /** Paints each pixel with its label's palette colour, keeping the original alpha. */
 export function renderImage(pixels: Uint32Array, labels: Uint8Array, palette: Uint8Array): Uint8ClampedArray {
-  const k = palette.length / 3;
-  const lut = new Uint32Array(k);
-  for (let j = 0; j < k; j++) lut[j] = palette[j * 3]! | (palette[j * 3 + 1]! << 8) | (palette[j * 3 + 2]! << 16);
+  const lut = packedPalette(palette);
   const out = new Uint32Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) out[i] = (lut[labels[i]!]! | (pixels[i]! & 0xff000000)) >>> 0;
   return new Uint8ClampedArray(out.buffer);

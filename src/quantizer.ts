@@ -259,7 +259,7 @@ function makeQuantizer(options: QuantizerOptions | undefined, keepImage: boolean
         palette,
         centroids: winner.centroids,
         labels,
-        image: painted ?? renderImage(image.pixels, labels, palette),
+        image: painted,
         width: image.width,
         height: image.height,
         k: options.k,

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { psnrFromMse, quantize, type ProgressEvent, type QuantizeResult, type RGB } from '../src/index.js';
 import { FilteringLloyd } from '../src/kmeans/filtering.js';
-import { buildHistogram, labelPixels, unpackColours } from '../src/kmeans/histogram.js';
+import { buildHistogram, labelAndPaint, unpackColours } from '../src/kmeans/histogram.js';
 import { colourOfKey, mortonKey, mortonKeyOfPacked } from '../src/kmeans/morton.js';
 import { refineOnSample, relocateWeakest, runInitJob } from '../src/kmeans/init.js';
 import {
@@ -511,13 +511,27 @@ describe('agreement with a brute-force Lloyd', () => {
     expect(asMap(ordered)).toEqual(asMap(hashed));
     for (let i = 1; i < ordered.colors.length; i++) expect(mortonKeyOfPacked(ordered.colors[i]!)).toBeGreaterThan(mortonKeyOfPacked(ordered.colors[i - 1]!));
     expect(ordered.index).toBeUndefined();
-    // Labelled through the table from colour to label: each pixel gets its colour's label.
+    // Labelled through the table from colour to label: each pixel gets its colour's label, and is painted
+    // that label's palette colour with its own alpha (every alpha value occurs).
     const colourLabels = Uint8Array.from(ordered.colors, (_, j) => (j * 7) % 251);
-    const labels = labelPixels(pixels, ordered, colourLabels);
+    const palette = Uint8Array.from({ length: 256 * 3 }, (_, i) => (i * 101) % 256);
+    const withAlpha = pixels.map((p, i) => ((p & 0xffffff) | ((i * 13) % 256 << 24)) >>> 0);
+    const { labels, image } = labelAndPaint(withAlpha, ordered, colourLabels, palette);
     const labelOf = new Map(Array.from(ordered.colors, (c, j) => [c, colourLabels[j]!]));
     let wrong = 0;
-    for (let i = 0; i < pixels.length; i++) if (labels[i] !== labelOf.get(pixels[i]! & 0xffffff)) wrong++;
+    for (let i = 0; i < pixels.length; i++) {
+      const label = labelOf.get(pixels[i]! & 0xffffff)!;
+      const painted = [palette[label * 3], palette[label * 3 + 1], palette[label * 3 + 2], (i * 13) % 256];
+      if (labels[i] !== label || painted.some((v, c) => image[i * 4 + c] !== v)) wrong++;
+    }
+    expect(image.length).toBe(pixels.length * 4);
     expect(wrong).toBe(0);
+    // The hashed count (with each pixel's colour position) labels and paints the same.
+    const hashedColourLabels = Uint8Array.from(hashed.colors, (c) => labelOf.get(c)!);
+    const viaIndex = labelAndPaint(withAlpha, hashed, hashedColourLabels, palette);
+    expect(hashed.index).toBeDefined();
+    expect(Array.from(viaIndex.labels)).toEqual(Array.from(labels));
+    expect(Array.from(viaIndex.image)).toEqual(Array.from(image));
     // The colour tree takes such a histogram as it is.
     const points = unpackColours(ordered.colors);
     const lloyd = new FilteringLloyd(points, ordered.weights);

@@ -9,6 +9,7 @@
 import type { CentroidState, FitSession, IterationStats } from '../kmeans/session.js';
 import { labelError, outputMetrics } from '../metrics.js';
 import type { GpuIterationInput } from '../options.js';
+import { packedPalette } from '../output.js';
 import type { GpuRunStats } from '../result.js';
 import {
   COLOUR_TABLE_ENTRIES,
@@ -375,8 +376,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
         pass.end();
         for (const chunk of allChunks) encoder.copyBufferToBuffer(chunk.pixels, 0, labelStaging, chunk.offset * 4, chunk.padded * 4);
       };
-      const packedPalette = new Uint32Array(k);
-      for (let j = 0; j < k; j++) packedPalette[j] = palette[j * 3]! | (palette[j * 3 + 1]! << 8) | (palette[j * 3 + 2]! << 16);
+      const paletteWords = packedPalette(palette);
       // The image is a view of the front of the readback; labels get their own copy, so that neither
       // shares a buffer with the other (transferring one never detaches the other).
       const image = (data: ArrayBuffer): Uint8ClampedArray => new Uint8ClampedArray(data, 0, n * 4);
@@ -396,7 +396,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
         const errorWords = k * SUM_WORDS_PER_CLUSTER * 4;
         const data = await guarded(ctx, 'final assignment', async () => {
           device.queue.writeBuffer(paletteCentroids, 0, centroidWords(palette));
-          device.queue.writeBuffer(paletteColours, 0, packedPalette);
+          device.queue.writeBuffer(paletteColours, 0, paletteWords);
           device.queue.writeBuffer(control, 0, new Uint32Array(CONTROL_WORDS));
           const encoder = device.createCommandEncoder({ label: 'final assignment' });
           encoder.clearBuffer(sums);
@@ -429,7 +429,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
         // (the labels returned, as on the CPU: integer colours and byte centroids make every distance exact
         // in f32, so both backends give the same labels for the same palette). One submit.
         device.queue.writeBuffer(paletteCentroids, 0, centroidWords(palette));
-        device.queue.writeBuffer(paletteColours, 0, packedPalette);
+        device.queue.writeBuffer(paletteColours, 0, paletteWords);
         const encoder = device.createCommandEncoder({ label: 'final assignment' });
         label(encoder, 'label every pixel by centroid', imageBytes);
         usePalette(encoder);

@@ -7,7 +7,7 @@
 import { outputMetrics, weightedPaletteError } from '../metrics.js';
 import { FilteringLloyd } from './filtering.js';
 import { clusterMeans, inertiaFromSums, largestMove } from './sums.js';
-import { buildHistogram, labelPixels, unpackColours, type ColourHistogram } from './histogram.js';
+import { buildHistogram, labelAndPaint, unpackColours, type ColourHistogram } from './histogram.js';
 import { createPartitions, prewarmPartitions } from './partitions.js';
 import type { CentroidState, FitSession, IterationStats } from './session.js';
 
@@ -87,7 +87,7 @@ export async function createCpuSession(
         pending = centroids;
         const colourLabels = await parts.labels();
         return {
-          labels: labelPixels(allPixels, histogram, colourLabels),
+          ...labelAndPaint(allPixels, histogram, colourLabels, palette),
           metrics: outputMetrics(inertia, weightedPaletteError(points, weights, colourLabels, palette), allPixels.length),
         };
       }
@@ -101,7 +101,7 @@ export async function createCpuSession(
       tree.setCentroids(byteCentroids);
       const colourLabels = tree.labels;
       return {
-        labels: labelPixels(allPixels, full, colourLabels),
+        ...labelAndPaint(allPixels, full, colourLabels, palette),
         metrics: outputMetrics(inertia, weightedPaletteError(fullPoints, full.weights, colourLabels, palette), allPixels.length),
       };
     },

