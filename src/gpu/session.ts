@@ -259,6 +259,8 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
   const paletteColours = ctx.buffer('palette colours', MAX_K * 4, STORAGE | COPY_DST);
   /** Distinct colours of `fit`, once a batch has read the count back. */
   let distinctColours: number | undefined;
+  /** Whether labelAll() has painted the output image over the uploaded pixels. */
+  let paintedOver = false;
 
   let k = 0;
   /** The GPU's centroids as the host last knew them (set, or read back); null once iterations moved them. */
@@ -284,6 +286,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
       });
     },
     async iterate(count, tolerance): Promise<IterationStats[]> {
+      if (paintedOver) throw new Error('kmeans-quantizer: this WebGPU session already labelled and painted its image');
       hostCentroids = null;
       // The first batch also reads back how many colours the histogram holds.
       const countPending = histogram !== undefined && distinctColours === undefined;
@@ -352,6 +355,9 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
       return { centroids: Float64Array.from(out), counts: Float64Array.from(new Uint32Array(data, MAX_K * 16, k)) };
     },
     async labelAll(palette) {
+      // The painting below writes over the uploaded pixels: this is the session's last pass over them.
+      if (paintedOver) throw new Error('kmeans-quantizer: a WebGPU session labels its image once (its pixels were painted over)');
+      paintedOver = true;
       const n = all.length;
       const label = (encoder: GPUCommandEncoder, what: string, into: number): void => {
         const pass = encoder.beginComputePass({ label: what });

@@ -160,7 +160,7 @@ function mortonHistogram(pixels: Uint32Array): ColourHistogram {
 /**
  * Builds the weighted set of distinct colours. With `mortonOrdered`, images below the dense table's threshold
  * list them in Morton order (for the colour tree); else, with `withIndex`, small images also get each
- * pixel's colour position (see `labelPixels`). The order of the colours depends on the method.
+ * pixel's colour position (see `labelAndPaint`). The order of the colours depends on the method.
  */
 export function buildHistogram(pixels: Uint32Array, withIndex = false, mortonOrdered = false): ColourHistogram {
   if (pixels.length >= DENSE_THRESHOLD) return denseHistogram(pixels);
