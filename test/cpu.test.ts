@@ -622,7 +622,6 @@ describe('agreement with a brute-force Lloyd', () => {
       expect(inertia(runInitJob({ ...job, relocations: 6 }))).toBeLessThanOrEqual(inertia(runInitJob({ ...job, relocations: 0 })));
     }
   });
-
 });
 
 // ---------------------------------------------------------------------------------------------------
