@@ -382,72 +382,58 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
         pass.end();
         for (const chunk of allChunks) encoder.copyBufferToBuffer(chunk.pixels, 0, labelStaging, chunk.offset * 4, chunk.padded * 4);
       };
-      const paletteWords = packedPalette(palette);
-      // The image is a view of the front of the readback; labels get their own copy, so that neither
-      // shares a buffer with the other (transferring one never detaches the other).
-      const image = (data: ArrayBuffer): Uint8ClampedArray => new Uint8ClampedArray(data, 0, n * 4);
-      const ownLabels = (data: ArrayBuffer, at: number): Uint8Array => new Uint8Array(data.slice(at, at + n));
-      // Swaps the palette in for the centroids; the session goes on holding its float centroids after.
-      const usePalette = (encoder: GPUCommandEncoder): void => {
+      // The errors come from the colour histogram when it counts every pixel of the image: one weighted
+      // pass each (by float centroid: the k-means objective; by palette colour: the output image's error,
+      // exact since both are integers), then every pixel is labelled once, by palette colour; nothing is
+      // measured on the host. Otherwise every pixel is labelled twice, by nearest float centroid (for the
+      // objective, measured on the host) and by nearest palette colour (the labels returned, as on the
+      // CPU: integer colours and byte centroids make every distance exact in f32, so both backends give
+      // the same labels for the same palette). One submit either way.
+      const onColours = errorsOnColours ? histogram : undefined;
+      const floats = onColours ? undefined : (hostCentroids ?? (await session.state()).centroids);
+      const paletteLabelsAt = onColours ? imageBytes : imageBytes + labelStride;
+      const errorsAt = imageBytes + labelStride;
+      const data = await guarded(ctx, 'final assignment', async () => {
+        device.queue.writeBuffer(paletteCentroids, 0, centroidWords(palette));
+        device.queue.writeBuffer(paletteColours, 0, packedPalette(palette));
+        const encoder = device.createCommandEncoder({ label: 'final assignment' });
+        const measure = (what: string, into: number): void => {
+          const pass = encoder.beginComputePass({ label: what });
+          pass.setPipeline(ctx.assignColoursPipeline(k));
+          pass.setBindGroup(0, onColours!.bindGroup);
+          pass.dispatchWorkgroupsIndirect(onColours!.info, 4);
+          pass.end();
+          encoder.copyBufferToBuffer(sums, k * SUM_WORDS_PER_CLUSTER * 4, labelStaging, into, 8);
+          encoder.clearBuffer(sums);
+        };
+        if (onColours) {
+          device.queue.writeBuffer(control, 0, new Uint32Array(CONTROL_WORDS));
+          encoder.clearBuffer(sums);
+          measure('error of the colours by centroid', errorsAt);
+        } else {
+          label(encoder, 'label every pixel by centroid', imageBytes);
+        }
+        // The palette in place of the centroids; the session goes on holding its float centroids after.
         encoder.copyBufferToBuffer(centroids, 0, centroidBackup, 0, k * 16);
         encoder.copyBufferToBuffer(paletteCentroids, 0, centroids, 0, k * 16);
-      };
-      const restoreCentroids = (encoder: GPUCommandEncoder): void => {
+        if (onColours) measure('error of the colours by palette colour', errorsAt + 8);
+        label(encoder, 'label every pixel by palette colour', paletteLabelsAt);
         encoder.copyBufferToBuffer(centroidBackup, 0, centroids, 0, k * 16);
-      };
-      if (histogram && errorsOnColours) {
-        // The errors come from the colour histogram, one weighted pass each (by float centroid: the k-means
-        // objective; by palette colour: the output image's error, exact since both are integers), and
-        // every pixel is labelled once, by palette colour. Nothing is measured on the host.
-        const errorWords = k * SUM_WORDS_PER_CLUSTER * 4;
-        const data = await guarded(ctx, 'final assignment', async () => {
-          device.queue.writeBuffer(paletteCentroids, 0, centroidWords(palette));
-          device.queue.writeBuffer(paletteColours, 0, paletteWords);
-          device.queue.writeBuffer(control, 0, new Uint32Array(CONTROL_WORDS));
-          const encoder = device.createCommandEncoder({ label: 'final assignment' });
-          encoder.clearBuffer(sums);
-          const measure = (what: string, into: number): void => {
-            const pass = encoder.beginComputePass({ label: what });
-            pass.setPipeline(ctx.assignColoursPipeline(k));
-            pass.setBindGroup(0, histogram.bindGroup);
-            pass.dispatchWorkgroupsIndirect(histogram.info, 4);
-            pass.end();
-            encoder.copyBufferToBuffer(sums, errorWords, labelStaging, into, 8);
-            encoder.clearBuffer(sums);
-          };
-          measure('error of the colours by centroid', imageBytes + labelStride);
-          usePalette(encoder);
-          measure('error of the colours by palette colour', imageBytes + labelStride + 8);
-          label(encoder, 'label every pixel by palette colour', imageBytes);
-          restoreCentroids(encoder);
-          paint(encoder);
-          submit(encoder.finish());
-          return readBuffer(labelStaging, imageBytes + labelStride + 16, counters);
-        });
-        const errors = new Uint32Array(data, imageBytes + labelStride, 4);
-        const sum64 = (lo: number, hi: number): number => (lo + hi * 2 ** 32) / ERROR_SCALE;
-        const inertia = sum64(errors[0]!, errors[1]!);
-        return { labels: ownLabels(data, imageBytes), metrics: outputMetrics(inertia, sum64(errors[2]!, errors[3]!), n), image: image(data) };
-      }
-      const floats = hostCentroids ?? (await session.state()).centroids;
-      const data = await guarded(ctx, 'final assignment', async () => {
-        // Nearest float centroid of every pixel (for the k-means objective), then nearest palette colour
-        // (the labels returned, as on the CPU: integer colours and byte centroids make every distance exact
-        // in f32, so both backends give the same labels for the same palette). One submit.
-        device.queue.writeBuffer(paletteCentroids, 0, centroidWords(palette));
-        device.queue.writeBuffer(paletteColours, 0, paletteWords);
-        const encoder = device.createCommandEncoder({ label: 'final assignment' });
-        label(encoder, 'label every pixel by centroid', imageBytes);
-        usePalette(encoder);
-        label(encoder, 'label every pixel by palette colour', imageBytes + labelStride);
-        restoreCentroids(encoder);
         paint(encoder);
         submit(encoder.finish());
-        return readBuffer(labelStaging, imageBytes + labelStride * 2, counters);
+        return readBuffer(labelStaging, onColours ? errorsAt + 16 : imageBytes + labelStride * 2, counters);
       });
+      // The image is a view of the front of the readback; the labels get their own copy, so that neither
+      // shares a buffer with the other (transferring one never detaches the other).
+      const image = new Uint8ClampedArray(data, 0, n * 4);
+      const labels = new Uint8Array(data.slice(paletteLabelsAt, paletteLabelsAt + n));
+      if (onColours) {
+        const errors = new Uint32Array(data, errorsAt, 4);
+        const sum64 = (lo: number, hi: number): number => (lo + hi * 2 ** 32) / ERROR_SCALE;
+        return { labels, image, metrics: outputMetrics(sum64(errors[0]!, errors[1]!), sum64(errors[2]!, errors[3]!), n) };
+      }
       const byCentroid = new Uint8Array(data, imageBytes, n);
-      const labels = ownLabels(data, imageBytes + labelStride);
-      return { labels, metrics: outputMetrics(labelError(all, byCentroid, floats), labelError(all, labels, palette), n), image: image(data) };
+      return { labels, image, metrics: outputMetrics(labelError(all, byCentroid, floats!), labelError(all, labels, palette), n) };
     },
     gpuStats() {
       const reduceBytes = k * SUM_WORDS_PER_CLUSTER * 4 * 2;

@@ -78,6 +78,10 @@ export async function createCpuSession(
       // then each colour's label: its nearest palette colour (what the output image shows), never a worse
       // image than the nearest centroid's, and exact, since colours and palette are integers.
       const byteCentroids = Float64Array.from(palette);
+      const output = (counted: ColourHistogram, colours: Float64Array, inertia: number, colourLabels: Uint8Array) => ({
+        ...labelAndPaint(allPixels, counted, colourLabels, palette),
+        metrics: outputMetrics(inertia, weightedPaletteError(colours, counted.weights, colourLabels, palette), allPixels.length),
+      });
       if (fitsAll) {
         const totals = await parts.step(pending);
         const inertia = inertiaFromSums(parts.sumOfSquares, centroids, totals.counts, totals.sums);
@@ -85,11 +89,7 @@ export async function createCpuSession(
         await parts.setCentroids(byteCentroids);
         // The partitions now hold the palette; a later step moves them back to the float centroids.
         pending = centroids;
-        const colourLabels = await parts.labels();
-        return {
-          ...labelAndPaint(allPixels, histogram, colourLabels, palette),
-          metrics: outputMetrics(inertia, weightedPaletteError(points, weights, colourLabels, palette), allPixels.length),
-        };
+        return output(histogram, points, inertia, await parts.labels());
       }
       // Fitted on a sample: the same two assignments over every colour of the image.
       const full = buildHistogram(allPixels, true);
@@ -99,11 +99,7 @@ export async function createCpuSession(
       tree.assign();
       const inertia = inertiaFromSums(tree.sumOfSquares, centroids, tree.counts, tree.sums);
       tree.setCentroids(byteCentroids);
-      const colourLabels = tree.labels;
-      return {
-        ...labelAndPaint(allPixels, full, colourLabels, palette),
-        metrics: outputMetrics(inertia, weightedPaletteError(fullPoints, full.weights, colourLabels, palette), allPixels.length),
-      };
+      return output(full, fullPoints, inertia, tree.labels);
     },
     destroy() {
       parts.release();
