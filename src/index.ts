@@ -1,7 +1,19 @@
 /** kmeans-quantizer: colour quantization with k-means on WebGPU, with a fast CPU path. Public exports only. */
 export { createQuantizer, quantize, type Quantizer } from './quantizer.js';
 export {
+  abortError,
+  errorCode,
   GpuUnavailableError,
+  isAbortError,
+  QuantizerError,
+  QuantizerRangeError,
+  QuantizerTypeError,
+  type ErrorCode,
+} from './errors.js';
+export {
+  OPTIONS,
+  optionDefault,
+  type Algorithm,
   type Backend,
   type GpuIterationInput,
   type InitMethod,

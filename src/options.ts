@@ -1,7 +1,9 @@
 /**
- * Option types, their defaults (written once, here) and their validation (done once, at the entry
- * point, before any work starts).
+ * Every option of the library in one table ({@link OPTIONS}): its name, default, check and doc line.
+ * `resolveOptions()` and `resolveQuantizerOptions()`, the element's attributes and the CLI's flags and
+ * help are all derived from it, so a default is written once, here.
  */
+import { rangeError, typeError } from './errors.js';
 
 /** An sRGB colour as three bytes. */
 export type RGB = readonly [number, number, number];
@@ -14,6 +16,9 @@ export type UsedBackend = 'webgpu' | 'cpu';
 
 /** How the first centroids are chosen, or the initial colours themselves (exactly `k` of them). */
 export type InitMethod = 'kmeans++' | 'random' | ReadonlyArray<RGB>;
+
+/** The k-means variant: full Lloyd iterations, or mini-batch k-means. */
+export type Algorithm = 'lloyd' | 'minibatch';
 
 /** One Lloyd iteration, as reported to `onProgress`. */
 export interface ProgressEvent {
@@ -30,16 +35,16 @@ export interface ProgressEvent {
 /** What the WebGPU Lloyd iterations read: the distinct colours counted on the GPU, or every pixel. */
 export type GpuIterationInput = 'colours' | 'pixels';
 
-/** Options of one quantization. Every default is written here once and applied by {@link resolveOptions}. */
+/**
+ * Options of one quantization; each one's default and meaning is in {@link OPTIONS} (and the README's
+ * table, which lists the same).
+ */
 export interface QuantizeOptions {
   /** Number of colours in the palette: an integer in 1..256. @default 16 */
   k?: number;
   /** Most Lloyd iterations per attempt: an integer >= 1. @default 100 */
   maxIterations?: number;
-  /**
-   * Convergence: stop once no centroid moves farther than this in one iteration (Euclidean distance in
-   * 0-255 RGB units): a number >= 0. @default 0.25
-   */
+  /** Stop once no centroid moves farther than this in one iteration (0-255 RGB units), >= 0. @default 0.25 */
   tolerance?: number;
   /** Seed of the pseudo-random generator: same seed and options, same result. An integer. @default 0 */
   seed?: number;
@@ -57,29 +62,24 @@ export interface QuantizeOptions {
    * mini-batch k-means on the CPU (random batches of `batchSize` pixels, `maxIterations` batches at most,
    * stopping after 10 calm batches), then the final assignment on the chosen backend. @default 'lloyd'
    */
-  algorithm?: 'lloyd' | 'minibatch';
-  /** Pixels per batch of `algorithm: 'minibatch'`: an integer >= 1. @default 1024 */
+  algorithm?: Algorithm;
+  /** Pixels per batch of `algorithm: 'minibatch'`: an integer in 1..2^24. @default 1024 */
   batchSize?: number;
   /** Independent runs with different seeds; the one with the lowest inertia wins (sklearn's `n_init`). @default 1 */
   attempts?: number;
-  /**
-   * Fit on a seeded random sample of this many pixels, then assign every pixel to its nearest palette colour.
-   * `undefined` fits on all pixels. An integer >= k. @default undefined
-   */
+  /** Fit on a seeded random sample of this many pixels (>= k), then label every pixel. @default undefined (all) */
   sampleSize?: number;
   /**
    * `'auto'` picks WebGPU on a hardware adapter and the CPU otherwise (software adapters, Node without a
-   * GPU); `'webgpu'` forces the GPU path (also on a software adapter) and throws
-   * {@link GpuUnavailableError} when there is no adapter; `'cpu'` never touches the GPU. @default 'auto'
+   * GPU); `'webgpu'` forces the GPU path (also on a software adapter) and throws `GpuUnavailableError`
+   * when there is no adapter; `'cpu'` never touches the GPU. @default 'auto'
    */
   backend?: Backend;
   /**
-   * CPU threads for the CPU backend: the colour histogram is split over this many workers (Node
-   * worker_threads or Web Workers from the built package) when it has over 128 K distinct colours.
-   * `undefined` runs the iterations in this thread unless there are over a million distinct colours (then
-   * on every core, up to 8), and lets a helper worker polish the initial centroids while this thread counts
-   * the colours; 1 keeps all the work in this thread. Any count gives the same result. An integer in 1..64.
-   * @default undefined
+   * CPU threads for the CPU backend (worker threads over the colour histogram, when it has over 128 K
+   * distinct colours). `undefined`: this thread unless there are over a million distinct colours (then
+   * every core, up to 8), with a helper worker polishing the initial centroids; 1 keeps all the work in
+   * this thread. Any count gives the same result. An integer in 1..64. @default undefined
    */
   threads?: number;
   /** Cancels the run: the promise rejects with an `AbortError` and GPU work stops. @default undefined */
@@ -90,26 +90,13 @@ export interface QuantizeOptions {
 
 /** Options of {@link createQuantizer}: per-call defaults plus what the quantizer keeps between calls. */
 export interface QuantizerOptions extends QuantizeOptions {
-  /**
-   * The WebGPU entry point. Browsers: `navigator.gpu`; Node: an object such as the `webgpu` package's
-   * `create([])`. @default globalThis.navigator?.gpu
-   */
+  /** The WebGPU entry point (browsers: `navigator.gpu`; Node: e.g. the `webgpu` package's `create([])`). */
   gpu?: GPU;
-  /** A device to use instead of requesting one. The quantizer never destroys a device it was given. @default undefined */
+  /** A device to use instead of requesting one. The quantizer never destroys a device it was given. */
   device?: GPUDevice;
-  /**
-   * Largest number of pixels one GPU dispatch handles; larger images are processed in chunks. A multiple
-   * of 256. `undefined` derives it from the device's storage-buffer binding limit. @default undefined
-   */
+  /** Most pixels one GPU dispatch handles (a multiple of 256); larger images are chunked. */
   maxChunkPixels?: number;
-  /**
-   * What the WebGPU Lloyd iterations read. `'colours'`: the fitted pixels' distinct colours are counted
-   * on the GPU once (atomics on a 64 MiB table of 2^24 counts) and every iteration assigns those colours,
-   * each weighted by its pixel count (a photo has 5 to 20 times fewer colours than pixels); images of over
-   * 16,776,960 fitted pixels, and devices that can't bind 64 MiB, use `'pixels'`. `'pixels'`: every
-   * iteration reads every fitted pixel. Same centroids and labels either way (exact integer sums).
-   * @default 'colours'
-   */
+  /** What the WebGPU Lloyd iterations read: `'colours'` (counted on the GPU once) or `'pixels'`. @default 'colours' */
   gpuIterateOn?: GpuIterationInput;
 }
 
@@ -121,7 +108,7 @@ export interface ResolvedOptions {
   seed: number;
   init: 'kmeans++' | 'random' | Float64Array;
   warmStart: Float64Array | undefined;
-  algorithm: 'lloyd' | 'minibatch';
+  algorithm: Algorithm;
   batchSize: number;
   attempts: number;
   sampleSize: number | undefined;
@@ -131,39 +118,60 @@ export interface ResolvedOptions {
   onProgress: ((event: ProgressEvent) => void) | undefined;
 }
 
-/** Thrown when `backend: 'webgpu'` is asked for and no WebGPU adapter or device can be had. */
-export class GpuUnavailableError extends Error {
-  override name = 'GpuUnavailableError';
+/** The quantizer-level options after validation. */
+export interface ResolvedQuantizerOptions {
+  gpu: GPU | undefined;
+  device: GPUDevice | undefined;
+  maxChunkPixels: number | undefined;
+  gpuIterateOn: GpuIterationInput;
 }
 
-const OPTION_KEYS = new Set<string>([
-  'k', 'maxIterations', 'tolerance', 'seed', 'init', 'warmStart', 'algorithm', 'batchSize', 'attempts', 'sampleSize', 'threads', 'backend', 'signal',
-  'onProgress', 'gpu', 'device', 'maxChunkPixels', 'gpuIterateOn',
-]);
+/** How an option's value is written as text (a CLI flag, an element attribute), when it can be. */
+export type TextForm =
+  | { kind: 'integer' }
+  | { kind: 'number' }
+  | { kind: 'choice'; choices: readonly string[] };
 
-function fail(kind: 'range' | 'type', option: string, expected: string, got: unknown): never {
-  const shown = typeof got === 'string' ? JSON.stringify(got) : String(got);
-  const message = `kmeans-quantizer: option "${option}" must be ${expected}, got ${shown}`;
-  throw kind === 'range' ? new RangeError(message) : new TypeError(message);
+/** One row of the table. `check` validates a value given by the caller (never undefined) and may read options resolved before it. */
+export interface OptionSpec<Name extends string = string, Value = unknown> {
+  name: Name;
+  /** `call`: per quantize() call; `quantizer`: fixed at createQuantizer() (its GPU context and sessions). */
+  scope: 'call' | 'quantizer';
+  /** The value used when the option is not given. */
+  default: Value;
+  /** The default as people read it, where `String(default)` would not say it. */
+  defaultText?: string;
+  /** One line for the README, the CLI help and the element's docs. */
+  doc: string;
+  check(value: unknown, resolved: Partial<ResolvedOptions>): Value;
+  /** How the option is written as text, where the CLI and the element take it. */
+  text?: TextForm;
 }
 
 function integer(option: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail('type', option, 'a finite number', value);
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw typeError(`option "${option}"`, 'a finite number', value);
   if (!Number.isInteger(value) || value < min || value > max) {
-    fail('range', option, `an integer in ${min}..${max === Number.MAX_SAFE_INTEGER ? 'infinity' : max}`, value);
+    throw rangeError(`option "${option}"`, `an integer in ${min}..${max === Number.MAX_SAFE_INTEGER ? 'infinity' : max}`, value);
   }
   return value;
+}
+
+function choice<T extends string>(option: string, value: unknown, choices: readonly T[]): T {
+  if (typeof value !== 'string' || !choices.includes(value as T)) {
+    throw typeError(`option "${option}"`, choices.map((c) => `"${c}"`).join(', ').replace(/, ([^,]*)$/, ' or $1'), value);
+  }
+  return value as T;
 }
 
 /** Checks an array of [r, g, b] triples in 0..255 and flattens it. */
 function colourList(option: string, value: unknown[]): Float64Array {
   const out = new Float64Array(value.length * 3);
   value.forEach((colour: unknown, i: number) => {
-    if (!Array.isArray(colour) || colour.length !== 3) fail('type', `${option}[${i}]`, 'an [r, g, b] triple', colour);
+    if (!Array.isArray(colour) || colour.length !== 3) throw typeError(`option "${option}[${i}]"`, 'an [r, g, b] triple', colour);
     for (let c = 0; c < 3; c++) {
       const v: unknown = colour[c];
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 255) {
-        fail('range', `${option}[${i}][${c}]`, 'a number in 0..255', v);
+        throw rangeError(`option "${option}[${i}][${c}]"`, 'a number in 0..255', v);
       }
       out[i * 3 + c] = v;
     }
@@ -171,99 +179,160 @@ function colourList(option: string, value: unknown[]): Float64Array {
   return out;
 }
 
-function resolveInit(value: unknown, k: number): ResolvedOptions['init'] {
+function checkInit(value: unknown, k: number): ResolvedOptions['init'] {
   if (value === 'kmeans++' || value === 'random') return value;
-  if (typeof value === 'string') fail('type', 'init', '"kmeans++", "random" or an array of k RGB colours', value);
-  if (!Array.isArray(value)) fail('type', 'init', '"kmeans++", "random" or an array of k RGB colours', value);
-  if (value.length !== k) fail('range', 'init', `an array of exactly k = ${k} colours`, `${value.length} colours`);
+  if (!Array.isArray(value)) throw typeError('option "init"', '"kmeans++", "random" or an array of k RGB colours', value);
+  if (value.length !== k) throw rangeError('option "init"', `an array of exactly k = ${k} colours`, `${value.length} colours`);
   return colourList('init', value);
 }
 
-function resolveWarmStart(value: unknown): Float64Array {
+function checkWarmStart(value: unknown): Float64Array {
   if (value instanceof Float64Array) {
     if (value.length === 0 || value.length % 3 !== 0 || value.length > 256 * 3) {
-      fail('range', 'warmStart', 'a Float64Array of 1 to 256 RGB triples', `length ${value.length}`);
+      throw rangeError('option "warmStart"', 'a Float64Array of 1 to 256 RGB triples', `length ${value.length}`);
     }
-    for (const v of value) if (!(v >= 0 && v <= 255)) fail('range', 'warmStart', 'values in 0..255', v);
+    for (const v of value) if (!(v >= 0 && v <= 255)) throw rangeError('option "warmStart"', 'values in 0..255', v);
     return Float64Array.from(value);
   }
-  if (!Array.isArray(value)) fail('type', 'warmStart', 'a Float64Array of centroids or an array of RGB colours', value);
-  if (value.length === 0 || value.length > 256) fail('range', 'warmStart', 'an array of 1 to 256 colours', `${value.length} colours`);
+  if (!Array.isArray(value)) throw typeError('option "warmStart"', 'a Float64Array of centroids or an array of RGB colours', value);
+  if (value.length === 0 || value.length > 256) throw rangeError('option "warmStart"', 'an array of 1 to 256 colours', `${value.length} colours`);
   return colourList('warmStart', value);
 }
 
+function checkTolerance(value: unknown): number {
+  if (typeof value !== 'number' || Number.isNaN(value)) throw typeError('option "tolerance"', 'a number', value);
+  if (value < 0 || !Number.isFinite(value)) throw rangeError('option "tolerance"', 'a finite number >= 0', value);
+  return value;
+}
+
+function checkFunction<T>(option: string, value: unknown): T {
+  if (typeof value !== 'function') throw typeError(`option "${option}"`, 'a function', value);
+  return value as T;
+}
+
+function checkObject<T>(option: string, value: unknown, expected: string, test: (v: object) => boolean): T {
+  if (typeof value !== 'object' || value === null || !test(value)) throw typeError(`option "${option}"`, expected, value);
+  return value as T;
+}
+
+function checkChunkPixels(value: unknown): number {
+  const chunk = integer('maxChunkPixels', value, 256, 2 ** 31);
+  if (chunk % 256 !== 0) throw rangeError('option "maxChunkPixels"', 'a multiple of 256', chunk);
+  return chunk;
+}
+
+const BACKENDS = ['auto', 'webgpu', 'cpu'] as const;
+const ALGORITHMS = ['lloyd', 'minibatch'] as const;
+const GPU_INPUTS = ['colours', 'pixels'] as const;
+
 /**
- * Validates user options and applies the defaults. Throws `TypeError`/`RangeError` naming the option.
- * Unknown keys are rejected too, so that a typo never silently falls back to a default.
+ * The table: every option, in the order options are resolved (`init` and `sampleSize` read `k`). The
+ * element and the CLI take the options with a `text` form.
+ */
+export const OPTIONS = [
+  { name: 'k', scope: 'call', default: 16, doc: 'colours in the palette, an integer in 1..256', text: { kind: 'integer' },
+    check: (v: unknown) => integer('k', v, 1, 256) },
+  { name: 'maxIterations', scope: 'call', default: 100, doc: 'most Lloyd iterations per attempt (mini-batch: batches)', text: { kind: 'integer' },
+    check: (v: unknown) => integer('maxIterations', v, 1, 1_000_000) },
+  { name: 'tolerance', scope: 'call', default: 0.25, doc: 'stop when no centroid moves farther than this (0-255 RGB units)', text: { kind: 'number' },
+    check: checkTolerance },
+  { name: 'seed', scope: 'call', default: 0, doc: 'seed of the random generator: same seed and options, same result, on either backend', text: { kind: 'integer' },
+    check: (v: unknown) => integer('seed', v, -(2 ** 53) + 1, 2 ** 53 - 1) },
+  { name: 'init', scope: 'call', default: 'kmeans++' as ResolvedOptions['init'], doc: "'kmeans++' (greedy), 'random' (k distinct pixels) or exactly k [r, g, b] colours",
+    check: (v: unknown, r: Partial<ResolvedOptions>) => checkInit(v, r.k!) },
+  { name: 'warmStart', scope: 'call', default: undefined as Float64Array | undefined, defaultText: 'none', doc: 'centroids of an earlier result (any count): start from them (k slider, video)',
+    check: checkWarmStart },
+  { name: 'algorithm', scope: 'call', default: 'lloyd' as Algorithm, doc: "'lloyd' (full k-means iterations) or 'minibatch' (mini-batch k-means on the CPU, exact final assignment)", text: { kind: 'choice', choices: ALGORITHMS },
+    check: (v: unknown) => choice('algorithm', v, ALGORITHMS) },
+  { name: 'batchSize', scope: 'call', default: 1024, doc: "pixels per batch of algorithm 'minibatch'", text: { kind: 'integer' },
+    check: (v: unknown) => integer('batchSize', v, 1, 1 << 24) },
+  { name: 'attempts', scope: 'call', default: 1, doc: "independent runs, the lowest inertia wins (scikit-learn's n_init)", text: { kind: 'integer' },
+    check: (v: unknown) => integer('attempts', v, 1, 1000) },
+  // A sample smaller than k could not give k centroids: refuse it rather than return a short palette.
+  { name: 'sampleSize', scope: 'call', default: undefined as number | undefined, defaultText: 'all pixels', doc: 'fit on a seeded random sample of this many pixels (>= k), then label every pixel', text: { kind: 'integer' },
+    check: (v: unknown, r: Partial<ResolvedOptions>) => integer('sampleSize', v, r.k!, Number.MAX_SAFE_INTEGER) },
+  { name: 'backend', scope: 'call', default: 'auto' as Backend, doc: "'auto' (WebGPU on a hardware adapter, else the CPU), 'webgpu' (forced) or 'cpu'", text: { kind: 'choice', choices: BACKENDS },
+    check: (v: unknown) => choice('backend', v, BACKENDS) },
+  { name: 'threads', scope: 'call', default: undefined as number | undefined, defaultText: 'one thread below 1 M distinct colours, else every core up to 8', doc: 'CPU worker threads for the iterations, an integer in 1..64; any count gives the same result', text: { kind: 'integer' },
+    check: (v: unknown) => integer('threads', v, 1, 64) },
+  { name: 'signal', scope: 'call', default: undefined as AbortSignal | undefined, defaultText: 'none', doc: 'an AbortSignal: the call rejects with an AbortError and releases GPU work',
+    check: (v: unknown) => checkObject<AbortSignal>('signal', v, 'an AbortSignal', (s) => 'aborted' in s) },
+  { name: 'onProgress', scope: 'call', default: undefined as ResolvedOptions['onProgress'], defaultText: 'none', doc: '({ iteration, attempt, inertia, shift }) => void after every iteration',
+    check: (v: unknown) => checkFunction<ResolvedOptions['onProgress']>('onProgress', v) },
+  { name: 'gpu', scope: 'quantizer', default: undefined as GPU | undefined, defaultText: 'navigator.gpu', doc: "the WebGPU entry point (Node: e.g. the webgpu package's create([]))",
+    check: (v: unknown) => checkObject<GPU>('gpu', v, 'a GPU object with requestAdapter()', (g) => typeof (g as GPU).requestAdapter === 'function') },
+  { name: 'device', scope: 'quantizer', default: undefined as GPUDevice | undefined, defaultText: 'requested', doc: 'a GPUDevice to use instead of requesting one (never destroyed by the quantizer)',
+    check: (v: unknown) => checkObject<GPUDevice>('device', v, 'a GPUDevice', (d) => 'queue' in d) },
+  { name: 'maxChunkPixels', scope: 'quantizer', default: undefined as number | undefined, defaultText: "the device's storage-binding limit", doc: 'most pixels one GPU dispatch handles, a multiple of 256; larger images are chunked',
+    check: checkChunkPixels },
+  { name: 'gpuIterateOn', scope: 'quantizer', default: 'colours' as GpuIterationInput, doc: "what the WebGPU iterations read: 'colours' (distinct colours counted on the GPU once, weighted) or 'pixels'; same result", text: { kind: 'choice', choices: GPU_INPUTS },
+    check: (v: unknown) => choice('gpuIterateOn', v, GPU_INPUTS) },
+] as const satisfies ReadonlyArray<OptionSpec>;
+
+/** The name of an option. */
+export type OptionName = (typeof OPTIONS)[number]['name'];
+
+const BY_NAME: ReadonlyMap<string, OptionSpec> = new Map(OPTIONS.map((spec) => [spec.name, spec as OptionSpec]));
+
+/** The table's row of one option. */
+export function optionSpec(name: OptionName): OptionSpec {
+  return BY_NAME.get(name)!;
+}
+
+/** The default of one option, from the table. */
+export function optionDefault<N extends OptionName>(name: N): (ResolvedOptions & ResolvedQuantizerOptions)[N] {
+  return BY_NAME.get(name)!.default as (ResolvedOptions & ResolvedQuantizerOptions)[N];
+}
+
+/** The names of the options that belong to createQuantizer(), not to one call. */
+export const QUANTIZER_OPTION_NAMES: readonly OptionName[] = OPTIONS.filter((o) => o.scope === 'quantizer').map((o) => o.name);
+
+function asRecord(options: unknown): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw typeError('options', 'an object', options);
+  const o = options as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!BY_NAME.has(key)) throw typeError(`option "${key}"`, 'a known option (this one is unknown)', o[key]);
+  }
+  return o;
+}
+
+function resolveScope(o: Record<string, unknown>, scope: OptionSpec['scope']): Record<string, unknown> {
+  const resolved: Record<string, unknown> = {};
+  for (const spec of OPTIONS) {
+    if (spec.scope !== scope) continue;
+    const value = o[spec.name];
+    resolved[spec.name] = value === undefined ? spec.default : (spec as OptionSpec).check(value, resolved as Partial<ResolvedOptions>);
+  }
+  return resolved;
+}
+
+/**
+ * Validates the per-call options and applies the defaults. Throws `TypeError`/`RangeError` naming the
+ * option. Unknown keys are rejected too, so that a typo never silently falls back to a default; the
+ * quantizer-level options are checked too, though not returned (see {@link resolveQuantizerOptions}).
  */
 export function resolveOptions(options: QuantizeOptions | undefined): ResolvedOptions {
-  const o = (options ?? {}) as Record<string, unknown>;
-  if (typeof o !== 'object' || o === null) fail('type', 'options', 'an object', o);
-  for (const key of Object.keys(o)) {
-    if (!OPTION_KEYS.has(key)) fail('type', key, 'a known option (this one is unknown)', o[key]);
-  }
-  const k = o.k === undefined ? 16 : integer('k', o.k, 1, 256);
-  const maxIterations = o.maxIterations === undefined ? 100 : integer('maxIterations', o.maxIterations, 1, 1_000_000);
-  let tolerance = 0.25;
-  if (o.tolerance !== undefined) {
-    if (typeof o.tolerance !== 'number' || Number.isNaN(o.tolerance)) fail('type', 'tolerance', 'a number', o.tolerance);
-    if (o.tolerance < 0 || !Number.isFinite(o.tolerance)) fail('range', 'tolerance', 'a finite number >= 0', o.tolerance);
-    tolerance = o.tolerance;
-  }
-  const seed = o.seed === undefined ? 0 : integer('seed', o.seed, -(2 ** 53) + 1, 2 ** 53 - 1);
-  const init = o.init === undefined ? 'kmeans++' : resolveInit(o.init, k);
-  const warmStart = o.warmStart === undefined ? undefined : resolveWarmStart(o.warmStart);
-  const algorithm = o.algorithm === undefined ? 'lloyd' : o.algorithm;
-  if (algorithm !== 'lloyd' && algorithm !== 'minibatch') fail('type', 'algorithm', '"lloyd" or "minibatch"', algorithm);
-  const batchSize = o.batchSize === undefined ? 1024 : integer('batchSize', o.batchSize, 1, 1 << 24);
-  const attempts = o.attempts === undefined ? 1 : integer('attempts', o.attempts, 1, 1000);
-  // A sample smaller than k could not give k centroids: refuse it rather than return a short palette.
-  const sampleSize = o.sampleSize === undefined ? undefined : integer('sampleSize', o.sampleSize, k, Number.MAX_SAFE_INTEGER);
-  const threads = o.threads === undefined ? undefined : integer('threads', o.threads, 1, 64);
-  const backend = o.backend === undefined ? 'auto' : o.backend;
-  if (backend !== 'auto' && backend !== 'webgpu' && backend !== 'cpu') {
-    fail('type', 'backend', '"auto", "webgpu" or "cpu"', backend);
-  }
-  const signal = o.signal;
-  if (signal !== undefined && !(typeof signal === 'object' && signal !== null && 'aborted' in signal)) {
-    fail('type', 'signal', 'an AbortSignal', signal);
-  }
-  const onProgress = o.onProgress;
-  if (onProgress !== undefined && typeof onProgress !== 'function') fail('type', 'onProgress', 'a function', onProgress);
-  const gpuIterateOn = o.gpuIterateOn;
-  if (gpuIterateOn !== undefined && gpuIterateOn !== 'colours' && gpuIterateOn !== 'pixels') {
-    fail('type', 'gpuIterateOn', '"colours" or "pixels"', gpuIterateOn);
-  }
-  if (o.maxChunkPixels !== undefined) {
-    const chunk = integer('maxChunkPixels', o.maxChunkPixels, 256, 2 ** 31);
-    if (chunk % 256 !== 0) fail('range', 'maxChunkPixels', 'a multiple of 256', chunk);
-  }
-  return {
-    k,
-    maxIterations,
-    tolerance,
-    seed,
-    init,
-    warmStart,
-    algorithm,
-    batchSize,
-    attempts,
-    sampleSize,
-    threads,
-    backend,
-    signal: signal as AbortSignal | undefined,
-    onProgress: onProgress as ResolvedOptions['onProgress'],
-  };
+  const o = asRecord(options);
+  const resolved = resolveScope(o, 'call') as unknown as ResolvedOptions;
+  resolveScope(o, 'quantizer');
+  return resolved;
 }
 
-/** The error a cancelled run rejects with: a `DOMException` named `AbortError`, carrying the signal's reason. */
-export function abortError(signal: AbortSignal): Error {
-  const error = new DOMException('kmeans-quantizer: the operation was aborted', 'AbortError');
-  Object.defineProperty(error, 'cause', { value: signal.reason, enumerable: false });
-  return error;
+/** Validates the quantizer-level options (`gpu`, `device`, `maxChunkPixels`, `gpuIterateOn`) and applies their defaults. */
+export function resolveQuantizerOptions(options: QuantizerOptions | undefined): ResolvedQuantizerOptions {
+  return resolveScope(asRecord(options), 'quantizer') as unknown as ResolvedQuantizerOptions;
 }
 
-/** Throws the abort error when the signal has fired. */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw abortError(signal);
+/**
+ * An option's value from text (a CLI argument, an element attribute), by its `text` form: integers and
+ * numbers must be written in full decimal (`16`, `-3`, `0.5`, `1e3`), choices as they are. Text that is
+ * neither throws a TypeError naming `where`; the value itself is checked by `resolveOptions` later.
+ */
+export function optionFromText(name: OptionName, text: string, where: string = `option "${name}"`): number | string {
+  const form = BY_NAME.get(name)?.text;
+  if (!form) throw typeError(where, 'an option that can be written as text', name);
+  if (form.kind === 'choice') return text;
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text.trim())) throw typeError(where, 'a number', text);
+  return Number(text);
 }

@@ -13,11 +13,9 @@ import { miniBatchFit } from './kmeans/minibatch.js';
 import { createRandom } from './kmeans/random.js';
 import { beginInit, initSamples } from './kmeans/seeding.js';
 import type { FitSession } from './kmeans/session.js';
+import { abortError, GpuUnavailableError, throwIfAborted } from './errors.js';
 import {
-  abortError,
-  GpuUnavailableError,
   resolveOptions,
-  throwIfAborted,
   type QuantizeOptions,
   type QuantizerOptions,
   type ResolvedOptions,
@@ -249,11 +247,8 @@ function makeQuantizer(options: QuantizerOptions | undefined, keepImage: boolean
       const t2 = now();
       await nextTask();
       throwIfAborted(options.signal);
-      // After Lloyd, the session already holds the last attempt's final centroids (compacted ones included);
-      // setting them again would only throw away the CPU's bounds and redo a full assignment.
-      if (options.algorithm === 'minibatch' || winner.attempt !== options.attempts) await session.setCentroids(winner.centroids);
       const palette = toPalette(winner.centroids);
-      const { labels, metrics, image: painted } = await session.labelAll(palette);
+      const { labels, metrics, image: painted } = await session.labelAll({ centroids: winner.centroids, palette });
       throwIfAborted(options.signal);
       const result: QuantizeResult = {
         palette,

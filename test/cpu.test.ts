@@ -507,17 +507,17 @@ describe('agreement with a brute-force Lloyd', () => {
     for (let i = 0; i < pixels.length; i++) pixels[i] = (randomInt(random, 0, 7) * 31) | ((randomInt(random, 0, 7) * 33) << 8) | ((randomInt(random, 0, 7) * 35) << 16) | (0xff << 24);
     const hashed = buildHistogram(pixels, true);
     const ordered = buildHistogram(pixels, true, true);
-    const asMap = (h: ReturnType<typeof buildHistogram>) => new Map(Array.from(h.colors, (c, i) => [c, h.weights[i]!]));
+    const asMap = (h: ReturnType<typeof buildHistogram>) => new Map(Array.from(h.colours, (c, i) => [c, h.weights[i]!]));
     expect(asMap(ordered)).toEqual(asMap(hashed));
-    for (let i = 1; i < ordered.colors.length; i++) expect(mortonKeyOfPacked(ordered.colors[i]!)).toBeGreaterThan(mortonKeyOfPacked(ordered.colors[i - 1]!));
+    for (let i = 1; i < ordered.colours.length; i++) expect(mortonKeyOfPacked(ordered.colours[i]!)).toBeGreaterThan(mortonKeyOfPacked(ordered.colours[i - 1]!));
     expect(ordered.index).toBeUndefined();
     // Labelled through the table from colour to label: each pixel gets its colour's label, and is painted
     // that label's palette colour with its own alpha (every alpha value occurs).
-    const colourLabels = Uint8Array.from(ordered.colors, (_, j) => (j * 7) % 251);
+    const colourLabels = Uint8Array.from(ordered.colours, (_, j) => (j * 7) % 251);
     const palette = Uint8Array.from({ length: 256 * 3 }, (_, i) => (i * 101) % 256);
     const withAlpha = pixels.map((p, i) => ((p & 0xffffff) | ((i * 13) % 256 << 24)) >>> 0);
     const { labels, image } = labelAndPaint(withAlpha, ordered, colourLabels, palette);
-    const labelOf = new Map(Array.from(ordered.colors, (c, j) => [c, colourLabels[j]!]));
+    const labelOf = new Map(Array.from(ordered.colours, (c, j) => [c, colourLabels[j]!]));
     let wrong = 0;
     for (let i = 0; i < pixels.length; i++) {
       const label = labelOf.get(pixels[i]! & 0xffffff)!;
@@ -527,13 +527,13 @@ describe('agreement with a brute-force Lloyd', () => {
     expect(image.length).toBe(pixels.length * 4);
     expect(wrong).toBe(0);
     // The hashed count (with each pixel's colour position) labels and paints the same.
-    const hashedColourLabels = Uint8Array.from(hashed.colors, (c) => labelOf.get(c)!);
+    const hashedColourLabels = Uint8Array.from(hashed.colours, (c) => labelOf.get(c)!);
     const viaIndex = labelAndPaint(withAlpha, hashed, hashedColourLabels, palette);
     expect(hashed.index).toBeDefined();
     expect(Array.from(viaIndex.labels)).toEqual(Array.from(labels));
     expect(Array.from(viaIndex.image)).toEqual(Array.from(image));
     // The colour tree takes such a histogram as it is.
-    const points = unpackColours(ordered.colors);
+    const points = unpackColours(ordered.colours);
     const lloyd = new FilteringLloyd(points, ordered.weights);
     lloyd.setCentroids(points.slice(0, 5 * 3));
     lloyd.assign();

@@ -9,6 +9,7 @@ import gatherColoursSource from '../../shaders/gather-colours.wgsl?raw';
 import nearestCentroidSource from '../../shaders/nearest-centroid.wgsl?raw';
 import reduceSource from '../../shaders/reduce.wgsl?raw';
 import renderSource from '../../shaders/render.wgsl?raw';
+import { GpuRunError } from '../errors.js';
 import type { AdapterDescription } from '../result.js';
 import {
   assignColoursOverrides,
@@ -69,10 +70,7 @@ export const RENDER_BINDINGS: ReadonlyArray<readonly [number, GPUBufferBindingTy
   [3, 'uniform'], // chunk
 ];
 
-/** A GPU failure during a run (lost device, validation or out-of-memory error): the CPU takes over. */
-export class GpuRunError extends Error {
-  override name = 'GpuRunError';
-}
+export { GpuRunError } from '../errors.js';
 
 export interface GpuContextOptions {
   gpu: GPU | undefined;

@@ -48,6 +48,10 @@ interface Chunk {
   paint: GPUBindGroup | undefined;
 }
 
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
 /** Options of {@link createWebGpuSession}. */
 export interface WebGpuSessionOptions {
   /**
@@ -354,7 +358,9 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
       hostCentroids = out;
       return { centroids: Float64Array.from(out), counts: Float64Array.from(new Uint32Array(data, MAX_K * 16, k)) };
     },
-    async labelAll(palette) {
+    async labelAll(fitted) {
+      const { palette } = fitted;
+      if (hostCentroids === null || !sameValues(fitted.centroids, hostCentroids)) await session.setCentroids(fitted.centroids);
       // The painting below writes over the uploaded pixels: this is the session's last pass over them.
       if (paintedOver) throw new Error('kmeans-quantizer: a WebGPU session labels its image once (its pixels were painted over)');
       paintedOver = true;

@@ -22,6 +22,10 @@ const PARALLEL_MIN_POINTS = 1 << 17;
  */
 const AUTO_PARALLEL_MIN_POINTS = 1 << 20;
 
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
 /**
  * A FitSession on the CPU: fits the histogram of `fitPixels`, labels every pixel of `allPixels`. With
  * `threads` > 1 and enough distinct colours, the histogram is split over worker threads.
@@ -38,23 +42,24 @@ export async function createCpuSession(
   // In Morton order where that is free: the colour tree then skips its sort (the fit does not depend on the
   // order of the colours: its sums are exact).
   const histogram: ColourHistogram = buildHistogram(fitPixels, false, true);
-  const points = unpackColours(histogram.colors);
+  const points = unpackColours(histogram.colours);
   const weights = histogram.weights;
   const parts = await createPartitions(points, weights, weights.length >= minPoints ? threads : 1);
   let centroids: Float64Array = new Float64Array(0);
   /** Centroids the partitions still have to move to (they move at the start of their next step). */
   let pending: Float64Array | null = null;
   let counts: Float64Array = new Float64Array(0);
+  const setCentroids = async (c: Float64Array): Promise<void> => {
+    centroids = Float64Array.from(c);
+    pending = null;
+    counts = new Float64Array(c.length / 3);
+    await parts.setCentroids(centroids);
+  };
   return {
     backend: 'cpu',
     threads: parts.count,
     batchSize: () => 1,
-    async setCentroids(c) {
-      centroids = Float64Array.from(c);
-      pending = null;
-      counts = new Float64Array(c.length / 3);
-      await parts.setCentroids(centroids);
-    },
+    setCentroids,
     async iterate(count, tolerance) {
       const stats: IterationStats[] = [];
       for (let t = 0; t < count; t++) {
@@ -73,7 +78,9 @@ export async function createCpuSession(
     async state(): Promise<CentroidState> {
       return { centroids: Float64Array.from(centroids), counts: Float64Array.from(counts) };
     },
-    async labelAll(palette) {
+    async labelAll(fitted) {
+      const { palette } = fitted;
+      if (!sameValues(fitted.centroids, centroids)) await setCentroids(fitted.centroids);
       // The k-means objective at the float centroids (nearest-centroid assignment, from the cluster sums);
       // then each colour's label: its nearest palette colour (what the output image shows), never a worse
       // image than the nearest centroid's, and exact, since colours and palette are integers.
@@ -93,7 +100,7 @@ export async function createCpuSession(
       }
       // Fitted on a sample: the same two assignments over every colour of the image.
       const full = buildHistogram(allPixels, true);
-      const fullPoints = unpackColours(full.colors);
+      const fullPoints = unpackColours(full.colours);
       const tree = new FilteringLloyd(fullPoints, full.weights);
       tree.setCentroids(centroids);
       tree.assign();

@@ -8,10 +8,10 @@ import type { Random } from './random.js';
 
 /** Distinct RGB colours (packed r | g << 8 | b << 16, alpha dropped) with how many pixels have each. */
 export interface ColourHistogram {
-  colors: Uint32Array;
+  colours: Uint32Array;
   weights: Float64Array;
   /**
-   * Each pixel's position in `colors` (small images, when asked for): labelling reads it in pixel order.
+   * Each pixel's position in `colours` (small images, when asked for): labelling reads it in pixel order.
    * Large images are labelled through a table from colour to label instead.
    */
   index?: Uint32Array;
@@ -50,15 +50,15 @@ function denseHistogram(pixels: Uint32Array): ColourHistogram {
     }
   }
   // In ascending order, the reads (and clears) of the table below walk it forwards instead of at random.
-  const colors = sortedColours(seen.subarray(0, m));
+  const colours = sortedColours(seen.subarray(0, m));
   const weights = new Float64Array(m);
   for (let j = 0; j < m; j++) {
-    const c = colors[j]!;
+    const c = colours[j]!;
     weights[j] = table[c]!;
     table[c] = 0;
   }
   spareCounts = table;
-  return { colors, weights };
+  return { colours, weights };
 }
 
 /**
@@ -69,7 +69,7 @@ function hashedHistogram(pixels: Uint32Array, withIndex: boolean): ColourHistogr
   const n = pixels.length;
   let bits = 12;
   let table: Int32Array = new Int32Array(2 << bits);
-  let firstColors: Uint32Array = new Uint32Array(1 << 12);
+  let firstColours: Uint32Array = new Uint32Array(1 << 12);
   let counts: Uint32Array = new Uint32Array(1 << 12);
   const index = withIndex ? new Uint32Array(n) : undefined;
   let m = 0;
@@ -88,14 +88,14 @@ function hashedHistogram(pixels: Uint32Array, withIndex: boolean): ColourHistogr
         lastId = m++;
         table[slot * 2] = c + 1;
         table[slot * 2 + 1] = lastId;
-        if (lastId === firstColors.length) {
-          firstColors = grownCopy(firstColors, new Uint32Array(lastId * 2));
+        if (lastId === firstColours.length) {
+          firstColours = grownCopy(firstColours, new Uint32Array(lastId * 2));
           counts = grownCopy(counts, new Uint32Array(lastId * 2));
         }
-        firstColors[lastId] = c;
+        firstColours[lastId] = c;
         if (m * 2 > 1 << bits) {
           bits++;
-          table = rehashed(firstColors, m, bits);
+          table = rehashed(firstColours, m, bits);
         }
       } else {
         lastId = table[slot * 2 + 1]!;
@@ -105,7 +105,7 @@ function hashedHistogram(pixels: Uint32Array, withIndex: boolean): ColourHistogr
     counts[lastId]!++;
     if (index) index[i] = lastId;
   }
-  const result: ColourHistogram = { colors: firstColors.slice(0, m), weights: Float64Array.from(counts.subarray(0, m)) };
+  const result: ColourHistogram = { colours: firstColours.slice(0, m), weights: Float64Array.from(counts.subarray(0, m)) };
   if (index) result.index = index;
   return result;
 }
@@ -116,11 +116,11 @@ function grownCopy(from: Uint32Array, to: Uint32Array): Uint32Array {
 }
 
 /** A table of 2^bits slots holding the first m colours (id = position). */
-function rehashed(colors: Uint32Array, m: number, bits: number): Int32Array {
+function rehashed(colours: Uint32Array, m: number, bits: number): Int32Array {
   const table = new Int32Array(2 << bits);
   const mask = (1 << bits) - 1;
   for (let id = 0; id < m; id++) {
-    const c = colors[id]!;
+    const c = colours[id]!;
     let slot = Math.imul(c, 0x9e3779b1) >>> (32 - bits);
     while (table[slot * 2] !== 0) slot = (slot + 1) & mask;
     table[slot * 2] = c + 1;
@@ -146,15 +146,15 @@ function mortonHistogram(pixels: Uint32Array): ColourHistogram {
   sortKeysOnly24(keys, mortonScratch.subarray(n, n * 2));
   let m = 0;
   for (let p = 0; p < n; p++) if (p === 0 || keys[p] !== keys[p - 1]) m++;
-  const colors = new Uint32Array(m);
+  const colours = new Uint32Array(m);
   const weights = new Float64Array(m);
   let j = -1;
   // The colour comes back from its key: no read of the pixel at a scattered position.
   for (let p = 0; p < n; p++) {
-    if (p === 0 || keys[p] !== keys[p - 1]) colors[++j] = colourOfKey(keys[p]!);
+    if (p === 0 || keys[p] !== keys[p - 1]) colours[++j] = colourOfKey(keys[p]!);
     weights[j]!++;
   }
-  return { colors, weights };
+  return { colours, weights };
 }
 
 /**
@@ -242,10 +242,10 @@ export function gather(pixels: Uint32Array, indices: Uint32Array): Uint32Array {
 }
 
 /** Unpacks packed colours into interleaved float RGB triples. */
-export function unpackColours(colors: Uint32Array): Float64Array {
-  const out = new Float64Array(colors.length * 3);
-  for (let i = 0; i < colors.length; i++) {
-    const c = colors[i]!;
+export function unpackColours(colours: Uint32Array): Float64Array {
+  const out = new Float64Array(colours.length * 3);
+  for (let i = 0; i < colours.length; i++) {
+    const c = colours[i]!;
     out[i * 3] = c & 255;
     out[i * 3 + 1] = (c >>> 8) & 255;
     out[i * 3 + 2] = (c >>> 16) & 255;
@@ -279,9 +279,9 @@ export function labelAndPaint(
   }
   const table = spareLabels ?? new Uint8Array(1 << 24);
   spareLabels = undefined;
-  const { colors } = histogram;
+  const { colours } = histogram;
   // Dense histograms list their colours in ascending order: these writes walk the table forwards.
-  for (let j = 0; j < colors.length; j++) table[colors[j]!] = colourLabels[j]!;
+  for (let j = 0; j < colours.length; j++) table[colours[j]!] = colourLabels[j]!;
   for (let i = 0; i < n; i++) {
     const pixel = pixels[i]!;
     const label = table[pixel & 0xffffff]!;

@@ -2,7 +2,8 @@
  * The host Lloyd loop, the same for every backend: iterate in the backend's batches, report progress,
  * honour cancellation, re-seed empty clusters deterministically, and drop clusters that can't be used.
  */
-import { throwIfAborted, type ProgressEvent } from '../options.js';
+import { throwIfAborted } from '../errors.js';
+import type { ProgressEvent } from '../options.js';
 import { createYielder } from '../yield.js';
 import { farthestPoint, type WeightedPoints } from './init.js';
 import type { FitSession } from './session.js';

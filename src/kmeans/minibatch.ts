@@ -4,7 +4,8 @@
  * batch-count / total-count, so that centroids settle as they see more pixels. Much less work than Lloyd
  * over every pixel, at a small cost in error.
  */
-import { throwIfAborted, type ProgressEvent } from '../options.js';
+import { throwIfAborted } from '../errors.js';
+import type { ProgressEvent } from '../options.js';
 import { createYielder } from '../yield.js';
 import { CentroidIndex, nearestFrom, type Nearest } from './nearest.js';
 import type { Random } from './random.js';

@@ -37,7 +37,7 @@ export interface InitSamples {
 
 function weightedPoints(pixels: Uint32Array): WeightedPoints {
   const histogram = buildHistogram(pixels);
-  return { points: unpackColours(histogram.colors), weights: histogram.weights };
+  return { points: unpackColours(histogram.colours), weights: histogram.weights };
 }
 
 /** Draws the init samples from the pixels being fitted. */

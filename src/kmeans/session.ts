@@ -17,6 +17,19 @@ export interface CentroidState {
   counts: Float64Array;
 }
 
+/** A fitted palette: float centroids and the byte palette rounded from them, in the same order. */
+export interface FittedCentroids {
+  centroids: Float64Array;
+  palette: Uint8Array;
+}
+
+/** What the final assignment gives: one label per pixel, the errors, and the painted output image. */
+export interface LabelledImage {
+  labels: Uint8Array;
+  metrics: ErrorMetrics;
+  image: Uint8ClampedArray;
+}
+
 /**
  * One backend's view of one image. The host loop sets centroids, runs iterations in batches, reads the
  * centroids back, and finally asks for every pixel's label.
@@ -37,12 +50,13 @@ export interface FitSession {
   /** The current centroids and the counts of the latest assignment. */
   state(): Promise<CentroidState>;
   /**
-   * The label of every pixel of the image (not only the fitted ones): the index of its nearest colour of
-   * the byte `palette` (the lowest index on ties), and the errors of those labels against the palette and
-   * the float centroids the session holds; and the output image (each pixel its label's palette colour,
-   * with the pixel's alpha), painted as the labels are made.
+   * The final assignment of every pixel of the image (not only the fitted ones): its label, the index of
+   * its nearest colour of `palette` (the lowest index on ties); the errors of those labels against the
+   * palette and against `centroids` (the float centroids the palette was rounded from: the k-means
+   * objective); and the output image (each pixel its label's palette colour, with the pixel's alpha). The
+   * session moves to `centroids` first when it holds others.
    */
-  labelAll(palette: Uint8Array): Promise<{ labels: Uint8Array; metrics: ErrorMetrics; image: Uint8ClampedArray }>;
+  labelAll(fitted: FittedCentroids): Promise<LabelledImage>;
   /** What the GPU did so far (GPU sessions only). */
   gpuStats?(): GpuRunStats;
   /** Frees what the session made. */
