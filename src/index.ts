@@ -1,5 +1,5 @@
 /** kmeans-quantizer: colour quantization with k-means on WebGPU, with a fast CPU path. Public exports only. */
-export { createQuantizer, quantize, type Quantizer } from './quantizer.js';
+export { applyPalette, createQuantizer, fitPalette, quantize, type ApplyOptions, type PaletteInput, type Quantizer } from './quantizer.js';
 export {
   abortError,
   errorCode,
@@ -23,7 +23,7 @@ export {
   type RGB,
   type UsedBackend,
 } from './options.js';
-export type { AdapterDescription, QuantizeResult, StageTimings } from './result.js';
+export type { AdapterDescription, AppliedPalette, GpuRunStats, PaletteFit, QuantizeResult, RunDescription, StageTimings } from './result.js';
 export type { BrowserImageSource, QuantizeInput, RawImage } from './image.js';
 export { psnrFromMse, measureErrors, type ErrorMetrics } from './metrics.js';
 export * from './analysis/index.js';

@@ -1,31 +1,58 @@
 /**
- * The entry points: `createQuantizer()` keeps its GPU device, pipelines and buffers between calls (for
- * real-time use); `quantize()` is a one-shot quantizer. Both validate options once, pick a backend, run
- * the host Lloyd loop on it, and let the CPU finish the job when the GPU fails mid-run.
+ * The entry points. A quantizer keeps its GPU device, pipelines and buffers (and the CPU histogram of the
+ * last image) between calls, for real-time use; `quantize()`, `fitPalette()` and `applyPalette()` are
+ * one-shot quantizers. Each call validates its input first, chooses the backend (backend-choice.ts),
+ * fits the palette (fit.ts), applies it (apply.ts) and builds the result (result.ts); when the GPU fails
+ * mid-run the CPU redoes the work from the same starting point.
  */
-import { GpuContext, GpuRunError, type GpuUnavailable } from './gpu/context.js';
+import { applyExact, applyOnSession, checkPalette, type PaletteInput } from './apply.js';
+import { chooseBackend, type BackendChoice } from './backend-choice.js';
+import { abortError, GpuRunError, isAbortError, QuantizerError, QuantizerTypeError, throwIfAborted } from './errors.js';
+import { exactFit, fitOnSession, planFit, type Fit } from './fit.js';
+import { GpuContext, type GpuUnavailable } from './gpu/context.js';
 import { createWebGpuSession } from './gpu/session.js';
 import { toPixels, type Pixels, type QuantizeInput } from './image.js';
 import { createCpuSession } from './kmeans/cpu.js';
-import { distinctColoursUpTo, gather, sampleIndices, unpackColours } from './kmeans/histogram.js';
-import { runLloyd, type FitOutcome } from './kmeans/lloyd.js';
-import { miniBatchFit } from './kmeans/minibatch.js';
-import { createRandom } from './kmeans/random.js';
-import { beginInit, initSamples } from './kmeans/seeding.js';
-import type { FitSession } from './kmeans/session.js';
-import { abortError, GpuUnavailableError, throwIfAborted } from './errors.js';
+import { distinctColoursUpTo } from './kmeans/histogram.js';
+import type { FitSession, FittedCentroids, LabelledImage } from './kmeans/session.js';
 import {
+  QUANTIZER_OPTION_NAMES,
   resolveOptions,
+  resolveQuantizerOptions,
   type QuantizeOptions,
   type QuantizerOptions,
   type ResolvedOptions,
+  type ResolvedQuantizerOptions,
 } from './options.js';
-import { renderImage, toPalette } from './output.js';
+import { packedPalette } from './output.js';
+import { buildResult, runFields, type AppliedPalette, type PaletteFit, type QuantizeResult, type RunDescription } from './result.js';
 import { nextTask } from './yield.js';
-import type { AdapterDescription, QuantizeResult } from './result.js';
 
-/** Under `auto`, images smaller than this stay on the CPU: a GPU round trip costs more than it saves. */
-const AUTO_GPU_MIN_PIXELS = 1 << 16;
+export type { PaletteInput } from './apply.js';
+
+/** Options of applying a palette: where it runs, and cancellation. */
+export type ApplyOptions = Pick<QuantizeOptions, 'backend' | 'threads' | 'signal'>;
+
+const APPLY_OPTION_NAMES: ReadonlySet<string> = new Set(['backend', 'threads', 'signal']);
+
+/** A quantizer that keeps its GPU resources between calls. Calls on one quantizer run one after another. */
+export interface Quantizer {
+  /** Fits a palette to the image and applies it: labels, output image, metrics. */
+  quantize(input: QuantizeInput, options?: QuantizeOptions): Promise<QuantizeResult>;
+  /**
+   * Fits a palette to an image, or to several at once (their pixels pooled), without labelling them: apply
+   * it later to any image or video frame with {@link Quantizer.apply}.
+   */
+  fit(input: QuantizeInput | readonly QuantizeInput[], options?: QuantizeOptions): Promise<PaletteFit>;
+  /** Applies a palette (a fit, RGB bytes or [r, g, b] colours) to an image without fitting: it never moves. */
+  apply(input: QuantizeInput, palette: PaletteInput, options?: ApplyOptions): Promise<AppliedPalette>;
+  /** Frees the GPU resources this quantizer created (never a device it was given). Idempotent. */
+  destroy(): void;
+}
+
+function now(): number {
+  return globalThis.performance?.now() ?? Date.now();
+}
 
 /** A 64-bit content fingerprint of the pixels (two 32-bit multiplicative hashes), to recognise an image. */
 function fingerprint(pixels: Uint32Array): string {
@@ -39,296 +66,260 @@ function fingerprint(pixels: Uint32Array): string {
   return `${(a >>> 0).toString(16)}${(b >>> 0).toString(16)}`;
 }
 
-/** A quantizer that keeps its GPU resources between calls. */
-export interface Quantizer {
-  /** Quantizes one image. Calls on one quantizer run one after another. */
-  quantize(input: QuantizeInput, options?: QuantizeOptions): Promise<QuantizeResult>;
-  /** Frees the GPU resources this quantizer created (never a device it was given). Idempotent. */
-  destroy(): void;
+/** Several images as one set of pixels to fit (one row of the given images' pixels after another). */
+function pooledPixels(inputs: readonly QuantizeInput[]): Pixels {
+  if (inputs.length === 0) throw new QuantizerTypeError('INVALID_IMAGE', 'fit() needs at least one image, got an empty array', 'input');
+  const images = inputs.map((input) => toPixels(input));
+  if (images.length === 1) return images[0]!;
+  const pixels = new Uint32Array(images.reduce((n, image) => n + image.pixels.length, 0));
+  let at = 0;
+  for (const image of images) {
+    pixels.set(image.pixels, at);
+    at += image.pixels.length;
+  }
+  return { pixels, width: pixels.length, height: 1 };
 }
 
-function now(): number {
-  return globalThis.performance?.now() ?? Date.now();
+function paletteFit(fit: Fit, k: number, exact: boolean, run: RunDescription, timings: PaletteFit['timings']): PaletteFit {
+  const { centroids, palette, iterations, converged, inertia, attempt, initInWorker } = fit;
+  return { palette, centroids, k, paletteSize: centroids.length / 3, exactPalette: exact, iterations, converged, inertia, attempt, initInWorker, ...runFields(run), timings };
 }
 
-function isAbort(error: unknown): boolean {
-  return error instanceof DOMException && error.name === 'AbortError';
+function appliedPalette(fitted: FittedCentroids, image: Pixels, labelled: LabelledImage, run: RunDescription, timings: AppliedPalette['timings']): AppliedPalette {
+  const { palette, centroids } = fitted;
+  const { labels, image: painted, metrics } = labelled;
+  return { palette, centroids, paletteSize: palette.length / 3, labels, image: painted, width: image.width, height: image.height, ...metrics, ...runFields(run), timings };
+}
+
+/** The options of one call: the quantizer's defaults, then the call's, with the quantizer-only ones refused. */
+function callOptions(defaults: QuantizeOptions, options: QuantizeOptions | undefined): ResolvedOptions {
+  for (const key of QUANTIZER_OPTION_NAMES) {
+    if (options && key in options) {
+      throw new QuantizerTypeError('MISPLACED_OPTION', `option "${key}" belongs to createQuantizer(), not to a call`, key);
+    }
+  }
+  return resolveOptions({ ...defaults, ...options });
+}
+
+function applyOptions(defaults: QuantizeOptions, options: ApplyOptions | undefined): ResolvedOptions {
+  for (const key of Object.keys(options ?? {})) {
+    if (!APPLY_OPTION_NAMES.has(key)) {
+      throw new QuantizerTypeError('MISPLACED_OPTION', `option "${key}" has no effect on apply(), which takes backend, threads and signal`, key);
+    }
+  }
+  return callOptions(defaults, options);
+}
+
+/** What a session runs: the work of one call on one backend. */
+type SessionWork<T> = (session: FitSession, run: RunDescription) => Promise<T>;
+
+/** The CPU session of the last image (its colour histogram and worker partitions), and what it was made for. */
+interface CachedSession {
+  key: string | undefined;
+  session: FitSession;
 }
 
 /**
- * Orders the colours like the warm-start centroids (each takes its nearest unused colour, in order), so
- * that flat-colour video frames keep their palette order too.
+ * The quantizer behind createQuantizer() and the one-shot calls. `keepImage`: remember the last image's
+ * CPU histogram between calls (pointless for one-shot calls), so that dragging a k slider re-fits without
+ * counting colours again; it also lets the init helper worker start.
  */
-function orderLike(colours: Uint32Array, warm: Float64Array): Uint32Array {
-  const points = unpackColours(colours);
-  const used = new Uint8Array(colours.length);
-  const ordered: number[] = [];
-  for (let j = 0; j < warm.length / 3 && ordered.length < colours.length; j++) {
-    let best = -1;
-    let bestD = Infinity;
-    for (let i = 0; i < colours.length; i++) {
-      if (used[i]) continue;
-      const dr = points[i * 3]! - warm[j * 3]!;
-      const dg = points[i * 3 + 1]! - warm[j * 3 + 1]!;
-      const db = points[i * 3 + 2]! - warm[j * 3 + 2]!;
-      const d = dr * dr + dg * dg + db * db;
-      if (d < bestD) {
-        bestD = d;
-        best = i;
-      }
-    }
-    used[best] = 1;
-    ordered.push(colours[best]!);
+class PooledQuantizer implements Quantizer {
+  private readonly defaults: QuantizeOptions;
+  private readonly own: ResolvedQuantizerOptions;
+  private context: Promise<GpuContext | GpuUnavailable> | undefined;
+  private destroyed = false;
+  private queue: Promise<unknown> = Promise.resolve();
+  private cached: CachedSession | undefined;
+
+  private readonly keepImage: boolean;
+
+  constructor(options: QuantizerOptions | undefined, lifetime: { keepImage: boolean }) {
+    this.keepImage = lifetime.keepImage;
+    const { gpu, device, maxChunkPixels, gpuIterateOn, ...defaults }: QuantizerOptions = options ?? {};
+    resolveOptions(defaults);
+    this.defaults = defaults;
+    this.own = resolveQuantizerOptions({ gpu, device, maxChunkPixels, gpuIterateOn });
   }
-  colours.forEach((c, i) => {
-    if (!used[i]) ordered.push(c);
-  });
-  return Uint32Array.from(ordered);
-}
 
-/** The result when the image has at most k distinct colours: those colours, exactly. */
-function exactResult(image: Pixels, distinct: Uint32Array, k: number, started: number, warm: Float64Array | undefined): QuantizeResult {
-  const colours = warm ? orderLike(distinct, warm) : distinct;
-  const centroids = unpackColours(colours);
-  const palette = toPalette(centroids);
-  const lookup = new Map<number, number>();
-  colours.forEach((c, i) => lookup.set(c, i));
-  const labels = new Uint8Array(image.pixels.length);
-  for (let i = 0; i < labels.length; i++) labels[i] = lookup.get(image.pixels[i]! & 0xffffff)!;
-  const total = now() - started;
-  return {
-    palette,
-    centroids,
-    labels,
-    image: renderImage(image.pixels, labels, palette),
-    width: image.width,
-    height: image.height,
-    k,
-    paletteSize: colours.length,
-    exactPalette: true,
-    iterations: 0,
-    converged: true,
-    inertia: 0,
-    mse: 0,
-    psnr: Infinity,
-    backend: 'cpu',
-    threads: 1,
-    initInWorker: false,
-    attempt: 1,
-    timings: { setup: total, init: 0, iterations: 0, assignment: 0, total },
-  };
-}
+  quantize(input: QuantizeInput, options?: QuantizeOptions): Promise<QuantizeResult> {
+    return this.enqueue(() => {
+      const o = callOptions(this.defaults, options);
+      return () => this.runQuantize(input, o);
+    });
+  }
 
-/** Options of the quantizer itself (its GPU context and sessions), set once at createQuantizer(). */
-const QUANTIZER_ONLY_OPTIONS = ['gpu', 'device', 'maxChunkPixels', 'gpuIterateOn'] as const;
+  fit(input: QuantizeInput | readonly QuantizeInput[], options?: QuantizeOptions): Promise<PaletteFit> {
+    return this.enqueue(() => {
+      const o = callOptions(this.defaults, options);
+      return () => this.runFit(input, o);
+    });
+  }
 
-export function createQuantizer(options?: QuantizerOptions): Quantizer {
-  return makeQuantizer(options, true);
-}
+  apply(input: QuantizeInput, palette: PaletteInput, options?: ApplyOptions): Promise<AppliedPalette> {
+    return this.enqueue(() => {
+      const o = applyOptions(this.defaults, options);
+      const fitted = checkPalette(palette);
+      return () => this.runApply(input, fitted, o);
+    });
+  }
 
-/** `keepImage`: remember the last image's CPU histogram between calls (pointless for one-shot calls). */
-function makeQuantizer(options: QuantizerOptions | undefined, keepImage: boolean): Quantizer {
-  const defaults = options ?? {};
-  resolveOptions(defaults);
-  const { gpu, device, maxChunkPixels, gpuIterateOn, ...callDefaults } = defaults;
-  const iterateOn = gpuIterateOn ?? 'colours';
-  let context: Promise<GpuContext | GpuUnavailable> | undefined;
-  let destroyed = false;
-  let queue: Promise<unknown> = Promise.resolve();
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.cached?.session.destroy();
+    this.cached = undefined;
+    void this.context?.then((ctx) => {
+      if (ctx instanceof GpuContext) ctx.destroy();
+    });
+  }
 
-  // The CPU session of the last image (its colour histogram and worker partitions), kept while the same
-  // pixels come back: dragging a k slider re-fits without counting colours again.
-  let cached: { key: string | undefined; session: FitSession } | undefined;
-  const cpuSession = async (image: Pixels, fitPixels: Uint32Array, options: ResolvedOptions): Promise<FitSession> => {
-    const key = keepImage
-      ? [image.width, image.height, fingerprint(image.pixels), options.sampleSize ?? 'all', options.sampleSize === undefined ? '' : options.seed, options.threads ?? 'auto'].join(':')
-      : undefined;
-    if (key !== undefined && cached?.key === key) return cached.session;
-    cached?.session.destroy();
-    cached = undefined;
-    const session = await createCpuSession(fitPixels, image.pixels, options.threads);
-    cached = { key, session };
-    return session;
-  };
-
-  const gpuContext = async (): Promise<GpuContext | GpuUnavailable> => {
-    context ??= GpuContext.create({ gpu, device, maxChunkPixels });
-    const ctx = await context;
-    if (ctx instanceof GpuContext && ctx.lost) {
-      // A lost device is replaced on the next call; its buffers went with it.
-      ctx.destroy();
-      context = GpuContext.create({ gpu, device, maxChunkPixels });
-      return context;
+  /** Queues one call after the previous ones; bad arguments reject at once, before any queued work. */
+  private enqueue<T>(prepare: () => () => Promise<T>): Promise<T> {
+    if (this.destroyed) return Promise.reject(new QuantizerError('INVALID_STATE', 'this quantizer was destroyed'));
+    let work: () => Promise<T>;
+    try {
+      work = prepare();
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return ctx;
-  };
+    const next = this.queue.then(work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
 
-  async function run(input: QuantizeInput, options: ResolvedOptions): Promise<QuantizeResult> {
+  private async runQuantize(input: QuantizeInput, o: ResolvedOptions): Promise<QuantizeResult> {
     const started = now();
-    throwIfAborted(options.signal);
+    throwIfAborted(o.signal);
     const image = toPixels(input);
-    const n = image.pixels.length;
-    // Backend choice.
-    let ctx: GpuContext | undefined;
-    let fallbackReason: string | undefined;
-    let adapter: AdapterDescription | undefined;
-    if (options.backend !== 'cpu') {
-      const got = await gpuContext();
-      throwIfAborted(options.signal);
-      if (got instanceof GpuContext) {
-        adapter = got.adapter;
-        if (options.backend === 'webgpu') ctx = got;
-        else if (got.adapter.isFallbackAdapter) fallbackReason = `the WebGPU adapter is a software fallback (${got.adapter.architecture || 'unknown'}); the CPU path is faster`;
-        else if (n < AUTO_GPU_MIN_PIXELS) fallbackReason = `the image is small (${n} pixels < ${AUTO_GPU_MIN_PIXELS}); the CPU path is faster`;
-        else ctx = got;
-      } else {
-        adapter = got.adapter;
-        if (options.backend === 'webgpu') throw new GpuUnavailableError(`kmeans-quantizer: backend "webgpu" was asked for, but ${got.reason}`);
-        fallbackReason = got.reason;
-      }
-    }
+    return this.fitThen(image, o, started, async (fit, session) => {
+      const t = now();
+      const labelled = session ? await applyOnSession(session, fit, o.signal) : applyExact(image, packedPalette(fit.palette), fit.palette);
+      const run: RunDescription = session ? { ...fit, gpu: session.gpuStats?.() } : fit;
+      const applied = appliedPalette(fit, image, labelled, run, { setup: 0, assignment: now() - t, total: now() - t });
+      return buildResult(fit, applied, now() - started);
+    });
+  }
 
-    const few = distinctColoursUpTo(image.pixels, options.k);
-    if (few) {
-      const exact = exactResult(image, few, options.k, started, options.warmStart);
-      exact.fallbackReason = `the image has at most k = ${options.k} distinct colours, so no clustering ran${fallbackReason ? ` (${fallbackReason})` : ''}`;
-      if (adapter) exact.adapter = adapter;
-      return exact;
-    }
+  private async runFit(input: QuantizeInput | readonly QuantizeInput[], o: ResolvedOptions): Promise<PaletteFit> {
+    const started = now();
+    throwIfAborted(o.signal);
+    const image = Array.isArray(input) ? pooledPixels(input) : toPixels(input as QuantizeInput);
+    return this.fitThen(image, o, started, async (fit) => fit);
+  }
 
-    // Fit set, init sample, initial centroids: computed once on the host, identical for every backend.
-    const fitPixels =
-      options.sampleSize === undefined || options.sampleSize >= n
-        ? image.pixels
-        : gather(image.pixels, sampleIndices(n, options.sampleSize, createRandom(options.seed, 1)));
-    const samples = initSamples(fitPixels, options);
-    // The first attempt's initial centroids: their polishing may run in a worker while the colours are counted.
-    const beginStart = now();
-    const firstInit = beginInit(options, samples, 1, keepImage);
-    const beginMs = now() - beginStart;
+  private async runApply(input: QuantizeInput, fitted: FittedCentroids, o: ResolvedOptions): Promise<AppliedPalette> {
+    const started = now();
+    throwIfAborted(o.signal);
+    const image = toPixels(input);
+    const choice = await chooseBackend(o.backend, image.pixels.length, () => this.gpuContext());
+    throwIfAborted(o.signal);
+    return this.onBackend(choice, image, image.pixels, o, async (session, run) => {
+      const setup = now() - started;
+      const labelled = await applyOnSession(session, fitted, o.signal);
+      const total = now() - started;
+      return appliedPalette(fitted, image, labelled, { ...run, gpu: session.gpuStats?.() }, { setup, assignment: total - setup, total });
+    });
+  }
+
+  /** Fits one image (or pooled images); `then` continues on the same session (quantize applies there). */
+  private async fitThen<T>(image: Pixels, o: ResolvedOptions, started: number, then: (fit: PaletteFit, session: FitSession | undefined) => Promise<T>): Promise<T> {
+    const choice = await chooseBackend(o.backend, image.pixels.length, () => this.gpuContext());
+    throwIfAborted(o.signal);
+    const distinct = distinctColoursUpTo(image.pixels, o.k);
+    if (distinct) {
+      const exact = exactFit(distinct, o.warmStart);
+      const reason = `the image has at most k = ${o.k} distinct colours, so no clustering ran${choice.fallbackReason ? ` (${choice.fallbackReason})` : ''}`;
+      const run: RunDescription = { backend: 'cpu', threads: 1, fallbackReason: reason, adapter: choice.adapter };
+      return then(paletteFit(exact, o.k, true, run, { setup: now() - started, init: 0, iterations: 0, total: now() - started }), undefined);
+    }
+    const plan = planFit(image.pixels, o, this.keepImage);
     await nextTask();
-    throwIfAborted(options.signal);
+    throwIfAborted(o.signal);
+    return this.onBackend(choice, image, plan.fitPixels, o, async (session, run) => {
+      const setup = now() - started - plan.beginMs;
+      const fit = await fitOnSession(session, plan, o);
+      const timings = { setup, init: fit.initMs, iterations: fit.iterationsMs, total: now() - started };
+      return then(paletteFit(fit, o.k, false, { ...run, gpu: session.gpuStats?.() }, timings), session);
+    });
+  }
 
-    const attempt = async (session: FitSession, setupMs: number): Promise<QuantizeResult> => {
-      let initMs = beginMs;
-      let initInWorker = false;
-      let iterationsMs = 0;
-      let best: (FitOutcome & { attempt: number }) | undefined;
-      for (let a = 1; a <= options.attempts; a++) {
-        const t0 = now();
-        const start = await (a === 1 ? firstInit : beginInit(options, samples, a, keepImage))();
-        if (a === 1) initInWorker = start.inWorker;
-        const initial = start.centroids;
-        initMs += now() - t0;
-        const t1 = now();
-        const outcome =
-          options.algorithm === 'minibatch'
-            ? await miniBatchFit(fitPixels, initial, {
-                batchSize: options.batchSize,
-                maxIterations: options.maxIterations,
-                tolerance: options.tolerance,
-                random: createRandom(options.seed, 200 + a),
-                attempt: a,
-                signal: options.signal,
-                onProgress: options.onProgress,
-              })
-            : await runLloyd(session, initial, {
-                maxIterations: options.maxIterations,
-                tolerance: options.tolerance,
-                attempt: a,
-                signal: options.signal,
-                onProgress: options.onProgress,
-                reseedFrom: samples.refine,
-              });
-        iterationsMs += now() - t1;
-        if (!best || outcome.inertia < best.inertia) best = { ...outcome, attempt: a };
-      }
-      const winner = best!;
-      const t2 = now();
-      await nextTask();
-      throwIfAborted(options.signal);
-      const palette = toPalette(winner.centroids);
-      const { labels, metrics, image: painted } = await session.labelAll({ centroids: winner.centroids, palette });
-      throwIfAborted(options.signal);
-      const result: QuantizeResult = {
-        palette,
-        centroids: winner.centroids,
-        labels,
-        image: painted,
-        width: image.width,
-        height: image.height,
-        k: options.k,
-        paletteSize: winner.centroids.length / 3,
-        exactPalette: false,
-        iterations: winner.iterations,
-        converged: winner.converged,
-        ...metrics,
-        backend: session.backend,
-        threads: session.threads,
-        initInWorker,
-        attempt: winner.attempt,
-        timings: { setup: setupMs, init: initMs, iterations: iterationsMs, assignment: now() - t2, total: now() - started },
-      };
-      if (fallbackReason !== undefined) result.fallbackReason = fallbackReason;
-      if (adapter) result.adapter = adapter;
-      const gpuStats = session.gpuStats?.();
-      if (gpuStats) result.gpu = gpuStats;
-      return result;
-    };
-
-    if (ctx) {
+  /** Runs `work` on the chosen backend; when the GPU fails mid-run, the CPU does it again. */
+  private async onBackend<T>(choice: BackendChoice, image: Pixels, fitPixels: Uint32Array, o: ResolvedOptions, work: SessionWork<T>): Promise<T> {
+    let fallbackReason = choice.fallbackReason;
+    const run = (session: FitSession): RunDescription => ({ backend: session.backend, threads: session.threads, fallbackReason, adapter: choice.adapter });
+    if (choice.gpu) {
       try {
-        const session = await createWebGpuSession(ctx, fitPixels, image.pixels, { iterateOn });
+        const session = await createWebGpuSession(choice.gpu, fitPixels, image.pixels, { iterateOn: this.own.gpuIterateOn });
         try {
-          return await attempt(session, now() - started - beginMs);
+          return await work(session, run(session));
         } finally {
           session.destroy();
         }
       } catch (error) {
-        if (isAbort(error) || options.signal?.aborted) throw options.signal ? abortError(options.signal) : error;
+        if (isAbortError(error) || o.signal?.aborted) throw o.signal ? abortError(o.signal) : error;
         if (!(error instanceof GpuRunError)) throw error;
         fallbackReason = `the GPU failed mid-run, so the CPU finished the job: ${error.message}`;
       }
     }
-    const session = await cpuSession(image, fitPixels, options);
-    return attempt(session, now() - started - beginMs);
+    const session = await this.cpuSession(image, fitPixels, o);
+    return work(session, run(session));
   }
 
-  return {
-    quantize(input, options) {
-      if (destroyed) return Promise.reject(new Error('kmeans-quantizer: this quantizer was destroyed'));
-      let resolved: ResolvedOptions;
-      try {
-        // What the quantizer keeps between calls can't change per call: say so rather than ignore it.
-        for (const key of QUANTIZER_ONLY_OPTIONS) {
-          if (options && key in options) throw new TypeError(`kmeans-quantizer: option "${key}" belongs to createQuantizer(), not to a call of quantize()`);
-        }
-        resolved = resolveOptions({ ...callDefaults, ...options });
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      const next = queue.then(() => run(input, resolved));
-      queue = next.catch(() => undefined);
-      return next;
-    },
-    destroy() {
-      if (destroyed) return;
-      destroyed = true;
-      cached?.session.destroy();
-      cached = undefined;
-      void context?.then((ctx) => {
-        if (ctx instanceof GpuContext) ctx.destroy();
-      });
-    },
-  };
+  /** The CPU session of this image, the cached one while the same pixels come back. */
+  private async cpuSession(image: Pixels, fitPixels: Uint32Array, o: ResolvedOptions): Promise<FitSession> {
+    const sampled = fitPixels !== image.pixels;
+    const key = this.keepImage
+      ? [image.width, image.height, fingerprint(image.pixels), sampled ? o.sampleSize : 'all', sampled ? o.seed : '', o.threads ?? 'auto'].join(':')
+      : undefined;
+    if (key !== undefined && this.cached?.key === key) return this.cached.session;
+    this.cached?.session.destroy();
+    this.cached = undefined;
+    const session = await createCpuSession(fitPixels, image.pixels, o.threads);
+    this.cached = { key, session };
+    return session;
+  }
+
+  /** The GPU context, made on first use; a lost device is replaced on the next call (its buffers went with it). */
+  private async gpuContext(): Promise<GpuContext | GpuUnavailable> {
+    this.context ??= GpuContext.create(this.own);
+    const ctx = await this.context;
+    if (ctx instanceof GpuContext && ctx.lost) {
+      ctx.destroy();
+      this.context = GpuContext.create(this.own);
+      return this.context;
+    }
+    return ctx;
+  }
 }
 
-/** Quantizes one image with a quantizer made for the call and destroyed after it. */
-export async function quantize(input: QuantizeInput, options?: QuantizerOptions): Promise<QuantizeResult> {
-  const quantizer = makeQuantizer(options, false);
+/** Creates a quantizer that keeps its GPU device, pipelines and buffers, and the last image's CPU histogram, between calls. */
+export function createQuantizer(options?: QuantizerOptions): Quantizer {
+  return new PooledQuantizer(options, { keepImage: true });
+}
+
+/** Runs one call on a quantizer made for it and destroyed after it. */
+async function oneShot<T>(options: QuantizerOptions | undefined, call: (quantizer: Quantizer) => Promise<T>): Promise<T> {
+  const quantizer = new PooledQuantizer(options, { keepImage: false });
   try {
-    return await quantizer.quantize(input);
+    return await call(quantizer);
   } finally {
     quantizer.destroy();
   }
+}
+
+/** Quantizes one image with a quantizer made for the call and destroyed after it. */
+export function quantize(input: QuantizeInput, options?: QuantizerOptions): Promise<QuantizeResult> {
+  return oneShot(options, (quantizer) => quantizer.quantize(input));
+}
+
+/** Fits a palette to an image (or several) with a quantizer made for the call. */
+export function fitPalette(input: QuantizeInput | readonly QuantizeInput[], options?: QuantizerOptions): Promise<PaletteFit> {
+  return oneShot(options, (quantizer) => quantizer.fit(input));
+}
+
+/** Applies a palette to an image with a quantizer made for the call; `options` may also hold the quantizer's (gpu, device, ...). */
+export function applyPalette(input: QuantizeInput, palette: PaletteInput, options?: ApplyOptions & Pick<QuantizerOptions, 'gpu' | 'device' | 'maxChunkPixels' | 'gpuIterateOn'>): Promise<AppliedPalette> {
+  const { gpu, device, maxChunkPixels, gpuIterateOn, ...call } = options ?? {};
+  return oneShot({ gpu, device, maxChunkPixels, gpuIterateOn }, (quantizer) => quantizer.apply(input, palette, call));
 }

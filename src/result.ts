@@ -47,17 +47,26 @@ export interface StageTimings {
   total: number;
 }
 
-export interface QuantizeResult {
+/** Where a call ran, and why there. */
+export interface RunDescription {
+  /** The backend that produced the result. */
+  backend: UsedBackend;
+  /** CPU threads the Lloyd iterations (or the final assignment) ran on (1 = this thread only; 0 on the GPU). */
+  threads: number;
+  /** Why the result came from the CPU although WebGPU was asked for or considered. */
+  fallbackReason?: string;
+  /** Counts of the WebGPU run (present when backend is 'webgpu'). */
+  gpu?: GpuRunStats;
+  /** The WebGPU adapter, when one was used or considered. */
+  adapter?: AdapterDescription;
+}
+
+/** A palette fitted to an image (or several): what `quantizer.fit()` returns, and what `apply()` takes. */
+export interface PaletteFit extends RunDescription {
   /** The palette as RGB bytes, 3 per colour; `paletteSize` colours. */
   palette: Uint8Array;
   /** The unrounded centroids, RGB triples in 0-255 units, in palette order. */
   centroids: Float64Array;
-  /** For each pixel, row by row, the index of its nearest palette colour (the lowest index on ties). */
-  labels: Uint8Array;
-  /** The quantized image: RGBA bytes, same size as the input, original alpha kept. */
-  image: Uint8ClampedArray;
-  width: number;
-  height: number;
   /** The k asked for. */
   k: number;
   /** Colours in the palette: k, or fewer when the image has fewer distinct colours than k. */
@@ -68,28 +77,76 @@ export interface QuantizeResult {
   iterations: number;
   /** Whether the winning attempt stopped because centroids moved less than `tolerance`. */
   converged: boolean;
-  /** Sum over all pixels of the squared distance to the pixel's centroid (0-255 RGB). */
+  /** The winning attempt's k-means objective on the fitted pixels, at its last iteration (0-255 RGB). */
   inertia: number;
-  /** Mean squared error per channel between the input and `image`. */
-  mse: number;
-  /** Peak signal-to-noise ratio of `image` in dB. */
-  psnr: number;
-  /** The backend that produced the result. */
-  backend: UsedBackend;
-  /** CPU threads the Lloyd iterations ran on (1 = this thread only; 0 on the GPU). */
-  threads: number;
+  /** Attempt (1-based) whose result was kept. */
+  attempt: number;
   /**
    * Whether the first attempt's initial centroids were polished in a helper worker, overlapping the count
    * of colours (the centroids are the same as when polished in this thread).
    */
   initInWorker: boolean;
-  /** Why the result came from the CPU although WebGPU was asked for or considered. */
-  fallbackReason?: string;
-  /** Counts of the WebGPU run (present when backend is 'webgpu'). */
-  gpu?: GpuRunStats;
-  /** The WebGPU adapter, when one was used or considered. */
-  adapter?: AdapterDescription;
-  /** Attempt (1-based) whose result was kept. */
-  attempt: number;
+  timings: Omit<StageTimings, 'assignment'>;
+}
+
+/** A palette applied to an image: what `quantizer.apply()` returns. */
+export interface AppliedPalette extends RunDescription {
+  /** The palette applied, RGB bytes. */
+  palette: Uint8Array;
+  /** The float centroids the palette was rounded from (the palette itself, for a bare palette). */
+  centroids: Float64Array;
+  paletteSize: number;
+  /** For each pixel, row by row, the index of its nearest palette colour (the lowest index on ties). */
+  labels: Uint8Array;
+  /** The quantized image: RGBA bytes, same size as the input, original alpha kept. */
+  image: Uint8ClampedArray;
+  width: number;
+  height: number;
+  /** Sum over all pixels of the squared distance to the pixel's nearest centroid (0-255 RGB). */
+  inertia: number;
+  /** Mean squared error per channel between the input and `image`. */
+  mse: number;
+  /** Peak signal-to-noise ratio of `image` in dB. */
+  psnr: number;
+  timings: Pick<StageTimings, 'setup' | 'assignment' | 'total'>;
+}
+
+/** A palette fitted to an image and applied to it: what `quantize()` returns. */
+export interface QuantizeResult extends Omit<PaletteFit, 'timings' | 'inertia'>, Omit<AppliedPalette, 'timings'> {
+  /** Sum over all pixels of the squared distance to the pixel's nearest centroid (0-255 RGB): the k-means objective. */
+  inertia: number;
   timings: StageTimings;
+}
+
+/** The run fields of a description, leaving out the optional ones that are absent. */
+export function runFields(run: RunDescription): RunDescription {
+  const out: RunDescription = { backend: run.backend, threads: run.threads };
+  if (run.fallbackReason !== undefined) out.fallbackReason = run.fallbackReason;
+  if (run.gpu !== undefined) out.gpu = run.gpu;
+  if (run.adapter !== undefined) out.adapter = run.adapter;
+  return out;
+}
+
+/** One result from a fit and its application to the same image: the one place a QuantizeResult is built. */
+export function buildResult(fit: PaletteFit, applied: AppliedPalette, totalMs: number): QuantizeResult {
+  return {
+    palette: applied.palette,
+    centroids: applied.centroids,
+    labels: applied.labels,
+    image: applied.image,
+    width: applied.width,
+    height: applied.height,
+    k: fit.k,
+    paletteSize: applied.paletteSize,
+    exactPalette: fit.exactPalette,
+    iterations: fit.iterations,
+    converged: fit.converged,
+    inertia: applied.inertia,
+    mse: applied.mse,
+    psnr: applied.psnr,
+    ...runFields(applied),
+    initInWorker: fit.initInWorker,
+    attempt: fit.attempt,
+    timings: { setup: fit.timings.setup, init: fit.timings.init, iterations: fit.timings.iterations, assignment: applied.timings.assignment, total: totalMs },
+  };
 }

@@ -8,6 +8,7 @@ import { buildHistogram, gather, sampleIndices, unpackColours } from './histogra
 import { kmeansPlusPlus, randomInit, runInitJob, type InitJob, type WeightedPoints } from './init.js';
 import { initInWorker } from './partitions.js';
 import { createRandom } from './random.js';
+import { initStream, RANDOM_STREAMS } from './streams.js';
 
 /**
  * Pixels of the seeded sample that initial centroids are polished on (and empty clusters re-seeded from),
@@ -44,7 +45,7 @@ function weightedPoints(pixels: Uint32Array): WeightedPoints {
 export function initSamples(fitPixels: Uint32Array, options: ResolvedOptions): InitSamples {
   const n = fitPixels.length;
   const refineCount = refineSamplePixels(options.k);
-  const refinePixels = n <= refineCount ? fitPixels : gather(fitPixels, sampleIndices(n, refineCount, createRandom(options.seed, 2)));
+  const refinePixels = n <= refineCount ? fitPixels : gather(fitPixels, sampleIndices(n, refineCount, createRandom(options.seed, RANDOM_STREAMS.initSample)));
   const seedCount = seedSamplePixels(options.k);
   let seedPixels = refinePixels;
   if (refinePixels.length > seedCount) {
@@ -94,7 +95,7 @@ export interface StartingPoint {
  * for more calls (see `initInWorker`).
  */
 export function beginInit(options: ResolvedOptions, samples: InitSamples, attempt: number, repeated = false): () => Promise<StartingPoint> {
-  const stream = 100 + attempt;
+  const stream = initStream(attempt);
   const method = options.init === 'random' ? 'random' : 'kmeans++';
   const job: InitJob = {
     seedSample: samples.seed,

@@ -1,0 +1,83 @@
+/**
+ * Applying a palette: every pixel labelled with its nearest palette colour, the output image painted and
+ * the errors measured, on a backend's session; or, for an image whose colours are all in the palette, by
+ * looking each colour up. A palette comes from a fit, or from the caller (checked here).
+ */
+import { QuantizerRangeError, rangeError, throwIfAborted, typeError } from './errors.js';
+import type { Pixels } from './image.js';
+import type { FitSession, FittedCentroids, LabelledImage } from './kmeans/session.js';
+import { outputMetrics } from './metrics.js';
+import { renderImage } from './output.js';
+
+/** A palette to apply: a fit (or any result with `palette` and `centroids`), RGB bytes, or [r, g, b] colours. */
+export type PaletteInput =
+  | { palette: Uint8Array; centroids?: Float64Array }
+  | Uint8Array
+  | ReadonlyArray<readonly [number, number, number]>;
+
+/** Most colours a palette can hold: labels are 8-bit. */
+const MAX_PALETTE = 256;
+
+function checkBytes(bytes: Uint8Array, what: string): Uint8Array {
+  if (bytes.length === 0 || bytes.length % 3 !== 0 || bytes.length / 3 > MAX_PALETTE) {
+    throw rangeError(`${what}.length`, `a multiple of 3 for 1 to ${MAX_PALETTE} RGB colours`, bytes.length);
+  }
+  return Uint8Array.from(bytes);
+}
+
+function checkTriples(colours: ReadonlyArray<unknown>): Uint8Array {
+  if (colours.length === 0 || colours.length > MAX_PALETTE) throw rangeError('palette', `1 to ${MAX_PALETTE} colours`, `${colours.length} colours`);
+  const bytes = new Uint8Array(colours.length * 3);
+  colours.forEach((colour, i) => {
+    if (!Array.isArray(colour) || colour.length !== 3) throw typeError(`palette[${i}]`, 'an [r, g, b] triple', colour);
+    for (let c = 0; c < 3; c++) {
+      const v: unknown = colour[c];
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 255) throw rangeError(`palette[${i}][${c}]`, 'an integer in 0..255', v);
+      bytes[i * 3 + c] = v;
+    }
+  });
+  return bytes;
+}
+
+/** Checks a palette given by the caller; copies it, so that later changes to the caller's arrays do not reach the run. */
+export function checkPalette(input: unknown): FittedCentroids {
+  if (input instanceof Uint8Array) {
+    const palette = checkBytes(input, 'palette');
+    return { palette, centroids: Float64Array.from(palette) };
+  }
+  if (Array.isArray(input)) {
+    const palette = checkTriples(input);
+    return { palette, centroids: Float64Array.from(palette) };
+  }
+  if (typeof input !== 'object' || input === null || !((input as { palette?: unknown }).palette instanceof Uint8Array)) {
+    throw typeError('palette', 'a fitted palette ({ palette, centroids }), RGB bytes or an array of [r, g, b] colours', input);
+  }
+  const { palette: bytes, centroids } = input as { palette: Uint8Array; centroids?: unknown };
+  const palette = checkBytes(bytes, 'palette.palette');
+  if (centroids === undefined) return { palette, centroids: Float64Array.from(palette) };
+  if (!(centroids instanceof Float64Array)) throw typeError('palette.centroids', 'a Float64Array of RGB triples', centroids);
+  if (centroids.length !== palette.length) {
+    throw new QuantizerRangeError('OUT_OF_RANGE', `palette.centroids must hold one RGB triple per palette colour (${palette.length} numbers), got ${centroids.length}`, 'palette.centroids');
+  }
+  for (const v of centroids) if (!(v >= 0 && v <= 255)) throw rangeError('palette.centroids', 'values in 0..255', v);
+  return { palette, centroids: Float64Array.from(centroids) };
+}
+
+/** Applies the fitted centroids and palette to every pixel of the session's image. */
+export async function applyOnSession(session: FitSession, fitted: FittedCentroids, signal: AbortSignal | undefined): Promise<LabelledImage> {
+  const applied = await session.labelAll(fitted);
+  throwIfAborted(signal);
+  return applied;
+}
+
+/**
+ * Labels an image whose every colour is one of `colours` (packed like the pixels, alpha 0), in palette
+ * order: each pixel gets its own colour, exactly, and the errors are zero.
+ */
+export function applyExact(image: Pixels, colours: Uint32Array, palette: Uint8Array): LabelledImage {
+  const lookup = new Map<number, number>();
+  colours.forEach((c, i) => lookup.set(c, i));
+  const labels = new Uint8Array(image.pixels.length);
+  for (let i = 0; i < labels.length; i++) labels[i] = lookup.get(image.pixels[i]! & 0xffffff)!;
+  return { labels, image: renderImage(image.pixels, labels, palette), metrics: outputMetrics(0, 0, labels.length) };
+}

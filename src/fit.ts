@@ -1,0 +1,142 @@
+/**
+ * Fitting a palette: the fitted pixels (all, or a seeded sample), the initial centroids, and the attempts
+ * of the Lloyd loop (or mini-batch k-means) on a backend's session. Fitting returns its centroids and the
+ * byte palette rounded from them; applying them to pixels is apply.ts's job.
+ */
+import { throwIfAborted } from './errors.js';
+import { gather, sampleIndices, unpackColours } from './kmeans/histogram.js';
+import { runLloyd, type FitOutcome } from './kmeans/lloyd.js';
+import { miniBatchFit } from './kmeans/minibatch.js';
+import { createRandom } from './kmeans/random.js';
+import { beginInit, initSamples, type InitSamples, type StartingPoint } from './kmeans/seeding.js';
+import type { FitSession } from './kmeans/session.js';
+import { miniBatchStream, RANDOM_STREAMS } from './kmeans/streams.js';
+import type { ResolvedOptions } from './options.js';
+import { toPalette } from './output.js';
+import { nextTask } from './yield.js';
+
+/** What a fit needs besides a session: worked out once on the host, identical for every backend. */
+export interface FitPlan {
+  /** The pixels fitted: every pixel, or a seeded sample of `sampleSize`. */
+  fitPixels: Uint32Array;
+  samples: InitSamples;
+  /** The first attempt's initial centroids, possibly being polished in a helper worker already. */
+  firstInit: () => Promise<StartingPoint>;
+  /** Time spent starting the first initialisation. */
+  beginMs: number;
+  /** The caller is a quantizer kept for more calls (the init helper worker is worth starting). */
+  repeated: boolean;
+}
+
+/** A fitted palette: the float centroids, the byte palette rounded from them, and how the fit went. */
+export interface Fit {
+  centroids: Float64Array;
+  palette: Uint8Array;
+  /** Lloyd iterations (mini-batch: batches) of the winning attempt. */
+  iterations: number;
+  converged: boolean;
+  /** The winning attempt's inertia on the fitted pixels at its last iteration. */
+  inertia: number;
+  /** The winning attempt, 1-based. */
+  attempt: number;
+  /** Whether the first attempt's initial centroids were polished in the helper worker. */
+  initInWorker: boolean;
+  initMs: number;
+  iterationsMs: number;
+}
+
+function now(): number {
+  return globalThis.performance?.now() ?? Date.now();
+}
+
+/** Draws the fitted pixels and the init samples, and starts the first attempt's initialisation. */
+export function planFit(pixels: Uint32Array, options: ResolvedOptions, repeated: boolean): FitPlan {
+  const n = pixels.length;
+  const fitPixels =
+    options.sampleSize === undefined || options.sampleSize >= n
+      ? pixels
+      : gather(pixels, sampleIndices(n, options.sampleSize, createRandom(options.seed, RANDOM_STREAMS.fitSample)));
+  const samples = initSamples(fitPixels, options);
+  const started = now();
+  const firstInit = beginInit(options, samples, 1, repeated);
+  return { fitPixels, samples, firstInit, beginMs: now() - started, repeated };
+}
+
+/** One attempt from `initial` centroids: Lloyd on the session, or mini-batch k-means on the host. */
+function runAttempt(session: FitSession, plan: FitPlan, options: ResolvedOptions, initial: Float64Array, attempt: number): Promise<FitOutcome> {
+  const common = { maxIterations: options.maxIterations, tolerance: options.tolerance, attempt, signal: options.signal, onProgress: options.onProgress };
+  if (options.algorithm === 'minibatch') {
+    return miniBatchFit(plan.fitPixels, initial, { ...common, batchSize: options.batchSize, random: createRandom(options.seed, miniBatchStream(attempt)) });
+  }
+  return runLloyd(session, initial, { ...common, reseedFrom: plan.samples.refine });
+}
+
+/** Runs every attempt on the session and keeps the one with the lowest inertia. */
+export async function fitOnSession(session: FitSession, plan: FitPlan, options: ResolvedOptions): Promise<Fit> {
+  let initMs = plan.beginMs;
+  let initInWorker = false;
+  let iterationsMs = 0;
+  let best: (FitOutcome & { attempt: number }) | undefined;
+  for (let a = 1; a <= options.attempts; a++) {
+    const t0 = now();
+    const start = await (a === 1 ? plan.firstInit : beginInit(options, plan.samples, a, plan.repeated))();
+    if (a === 1) initInWorker = start.inWorker;
+    initMs += now() - t0;
+    const t1 = now();
+    const outcome = await runAttempt(session, plan, options, start.centroids, a);
+    iterationsMs += now() - t1;
+    if (!best || outcome.inertia < best.inertia) best = { ...outcome, attempt: a };
+  }
+  await nextTask();
+  throwIfAborted(options.signal);
+  const winner = best!;
+  return {
+    centroids: winner.centroids,
+    palette: toPalette(winner.centroids),
+    iterations: winner.iterations,
+    converged: winner.converged,
+    inertia: winner.inertia,
+    attempt: winner.attempt,
+    initInWorker,
+    initMs,
+    iterationsMs,
+  };
+}
+
+/**
+ * Orders the colours like the warm-start centroids (each takes its nearest unused colour, in order), so
+ * that flat-colour video frames keep their palette order too.
+ */
+function orderLike(colours: Uint32Array, warm: Float64Array): Uint32Array {
+  const points = unpackColours(colours);
+  const used = new Uint8Array(colours.length);
+  const ordered: number[] = [];
+  for (let j = 0; j < warm.length / 3 && ordered.length < colours.length; j++) {
+    let best = -1;
+    let bestD = Infinity;
+    for (let i = 0; i < colours.length; i++) {
+      if (used[i]) continue;
+      const dr = points[i * 3]! - warm[j * 3]!;
+      const dg = points[i * 3 + 1]! - warm[j * 3 + 1]!;
+      const db = points[i * 3 + 2]! - warm[j * 3 + 2]!;
+      const d = dr * dr + dg * dg + db * db;
+      if (d < bestD) {
+        bestD = d;
+        best = i;
+      }
+    }
+    used[best] = 1;
+    ordered.push(colours[best]!);
+  }
+  colours.forEach((c, i) => {
+    if (!used[i]) ordered.push(c);
+  });
+  return Uint32Array.from(ordered);
+}
+
+/** The fit of an image with at most k distinct colours: those colours exactly (in warm-start order). */
+export function exactFit(distinct: Uint32Array, warm: Float64Array | undefined): Fit & { colours: Uint32Array } {
+  const colours = warm ? orderLike(distinct, warm) : distinct;
+  const centroids = unpackColours(colours);
+  return { colours, centroids, palette: toPalette(centroids), iterations: 0, converged: true, inertia: 0, attempt: 1, initInWorker: false, initMs: 0, iterationsMs: 0 };
+}
