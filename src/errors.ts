@@ -32,39 +32,27 @@ export type ErrorCode =
 /** The prefix shown before a message where the library speaks for itself (the CLI, logs). */
 export const MESSAGE_PREFIX = 'kmeans-quantizer: ';
 
-/** A wrong type, an unknown option name or a misplaced option. */
+/** A wrong type, an unknown option name or a misplaced option; `option` names the option or argument at fault. */
 export class QuantizerTypeError extends TypeError {
   override name = 'TypeError';
-  readonly code: ErrorCode;
-  /** The option or argument at fault, where there is one. */
-  readonly option: string | undefined;
-  constructor(code: ErrorCode, message: string, option?: string, options?: ErrorOptions) {
+  constructor(readonly code: ErrorCode, message: string, readonly option?: string, options?: ErrorOptions) {
     super(message, options);
-    this.code = code;
-    this.option = option;
   }
 }
 
-/** A value out of range (k = 0, an empty image, data of the wrong length). */
+/** A value out of range (k = 0, an empty image, data of the wrong length); `option` names what is at fault. */
 export class QuantizerRangeError extends RangeError {
   override name = 'RangeError';
-  readonly code: ErrorCode;
-  /** The option or argument at fault, where there is one. */
-  readonly option: string | undefined;
-  constructor(code: ErrorCode, message: string, option?: string, options?: ErrorOptions) {
+  constructor(readonly code: ErrorCode, message: string, readonly option?: string, options?: ErrorOptions) {
     super(message, options);
-    this.code = code;
-    this.option = option;
   }
 }
 
 /** Any other failure the library reports on purpose: a destroyed quantizer, a file, a worker. */
 export class QuantizerError extends Error {
   override name = 'QuantizerError';
-  readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+  constructor(readonly code: ErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);
-    this.code = code;
   }
 }
 
@@ -121,8 +109,8 @@ export function isAbortError(error: unknown): boolean {
 /** The stable code of an error the library threw (`ABORTED` for cancellations), else undefined. */
 export function errorCode(error: unknown): ErrorCode | undefined {
   if (isAbortError(error)) return 'ABORTED';
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && error instanceof Error ? (code as ErrorCode) : undefined;
+  const ours = error instanceof QuantizerTypeError || error instanceof QuantizerRangeError || error instanceof QuantizerError;
+  return ours || error instanceof GpuUnavailableError || error instanceof GpuRunError ? error.code : undefined;
 }
 
 /** The message of any thrown value, as text for a person (no prefix). */
