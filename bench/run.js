@@ -9,6 +9,7 @@
 //
 // Plain ESM JavaScript over the built library (dist/): `npm run bench` builds first.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -169,6 +170,10 @@ async function childCpu(imagePath, k) {
     mse: r.mse,
     mseUnrounded: r.inertia / (n * 3),
     psnr: Number.isFinite(r.psnr) ? r.psnr : null,
+    // Hashes of the palette and the labels, to show that a change kept the results (bench/fingerprint.js
+    // covers more configurations).
+    paletteHash: createHash('sha256').update(r.palette).digest('hex').slice(0, 12),
+    labelsHash: createHash('sha256').update(r.labels).digest('hex').slice(0, 12),
     backend: r.backend,
     nominalEvalsPerSecLloyd: r.timings.iterations > 0 ? (n * k * r.iterations) / (r.timings.iterations / 1000) : null,
     nominalEvalsPerSecTotal: (n * k * r.iterations) / (r.timings.total / 1000),
@@ -618,12 +623,12 @@ function renderTables(report) {
 
   parts.push('### Our CPU path (Node, backend "cpu", default options, seed 0)');
   parts.push(mdTable(
-    ['image', 'k', 'total ms', 'cold ms', 'calls 4-8 ms', 'warm-ups', 'setup', 'init', 'Lloyd', 'assign', 'iters', 'conv', 'inertia', 'MSE', 'MSE unrounded', 'PSNR dB', 'nominal Geval/s', 'peak RSS MB'],
+    ['image', 'k', 'total ms', 'cold ms', 'calls 4-8 ms', 'warm-ups', 'setup', 'init', 'Lloyd', 'assign', 'iters', 'conv', 'inertia', 'MSE', 'MSE unrounded', 'PSNR dB', 'nominal Geval/s', 'peak RSS MB', 'palette / labels sha256'],
     cpu.map((c) => c.status !== 'measured'
-      ? [c.image, c.k, c.note ?? c.status, '', '', '', '', '', '', '', '', '', '', '', '', '', '', '']
+      ? [c.image, c.k, c.note ?? c.status, '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '']
       : [c.image, c.k, fmt(c.ms, 1), fmt(c.coldMs, 1), fmt(c.calls4to8Ms, 1), 1 + (c.warmUpMs?.length ?? 0), fmt(c.timings.setup, 1), fmt(c.timings.init, 1), fmt(c.timings.iterations, 1), fmt(c.timings.assignment, 1),
         c.iterations, c.converged ? 'yes' : 'no', fmt(c.inertia, 0), fmt(c.mse, 3), fmt(c.mseUnrounded, 3), fmt(c.psnr, 2),
-        fmt(c.nominalEvalsPerSecLloyd / 1e9, 2), fmt(c.peakRssMB, 0)]),
+        fmt(c.nominalEvalsPerSecLloyd / 1e9, 2), fmt(c.peakRssMB, 0), `${c.paletteHash} / ${c.labelsHash}`]),
   ));
 
   if (peers.length) {
