@@ -6,13 +6,14 @@
  * `main()` from the built dist/cli.js.
  *
  * Exit codes: 0 success, 1 runtime error (unreadable, undecodable or unwritable file, missing directory,
- * no GPU for `--backend webgpu`), 2 usage error (bad flags or option values). Errors are one stderr line
- * starting with `kmeans-quantizer: `.
+ * no GPU for `--backend webgpu`), 2 usage error (bad flags or option values, a {@link UsageError}). Errors
+ * are one stderr line starting with `kmeans-quantizer: `, added here (library messages carry no prefix).
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommand, USAGE, UsageError } from './cli/args.js';
+import { displayMessage } from './errors.js';
 import { runCommand } from './cli/commands.js';
 import { Progress } from './cli/progress.js';
 
@@ -44,10 +45,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     progress?.clear();
-    const message = (error instanceof Error ? error.message : String(error))
-      .replace(/^kmeans-quantizer: /, '')
-      .replace(/\s*\n\s*/g, ' ');
-    process.stderr.write(`kmeans-quantizer: ${message}\n`);
+    // One line, with the prefix once (displayMessage adds it unless the message already has it).
+    process.stderr.write(`${displayMessage(error).replace(/\s*\n\s*/g, ' ')}\n`);
     return error instanceof UsageError ? 2 : 1;
   }
 }

@@ -4,55 +4,16 @@
  * start and to exit) and small k lists, to keep the file fast on two cores. The progress line is checked
  * on a fake terminal stream, since a child's stderr here is a pipe (where the CLI must print nothing).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GifReader } from 'omggif';
-import pngjs from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, coffee, ensureBuilt, expectCleanError, type Run } from './helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { cli, cliJson, coffee, expectCleanError, ok, pngHeader, readPng, useCliTestDir } from './helpers/cli.js';
 import { Progress } from '../src/cli/progress.js';
 
 const FAST = ['--threads', '1'];
 
-let dir: string;
-
-
-
-/** A successful run: exit 0 and nothing on stderr (stderr is a pipe: no progress line). */
-function ok(...args: string[]): Run {
-  const run = cli(...args);
-  expect(run.status, run.stderr).toBe(0);
-  expect(run.stderr).toBe('');
-  return run;
-}
-
-function json(...args: string[]): Record<string, unknown> {
-  const run = ok(...args, '--json');
-  expect(run.stdout.trim().split('\n')).toHaveLength(1);
-  return JSON.parse(run.stdout) as Record<string, unknown>;
-}
-
-/** Bit depth and colour type from a PNG's IHDR (the first chunk, right after the 8-byte signature). */
-function ihdr(path: string): { width: number; height: number; bitDepth: number; colourType: number } {
-  const bytes = readFileSync(path);
-  expect(bytes.subarray(12, 16).toString('latin1')).toBe('IHDR');
-  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20), bitDepth: bytes[24]!, colourType: bytes[25]! };
-}
-
-function decode(path: string): pngjs.PNGWithMetadata {
-  return pngjs.PNG.sync.read(readFileSync(path));
-}
-
-
-beforeAll(() => {
-  ensureBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'kmeans-cli-analysis-'));
-});
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const tmp = useCliTestDir('kmeans-cli-analysis-');
 
 describe('-o writes a PNG-8', () => {
   it.each([
@@ -61,18 +22,18 @@ describe('-o writes a PNG-8', () => {
     [16, 4],
     [32, 8],
   ])('k = %i: colour type 3, bit depth %i, the same pixels as an --rgba run with the same seed', (k, depth) => {
-    const indexed = join(dir, `indexed-${k}.png`);
-    const rgba = join(dir, `rgba-${k}.png`);
+    const indexed = tmp(`indexed-${k}.png`);
+    const rgba = tmp(`rgba-${k}.png`);
     const args = [coffee, '-k', String(k), '--seed', '7', '--max-iterations', '20', ...FAST];
-    const result = json(...args, '-o', indexed);
+    const result = cliJson(...args, '-o', indexed);
     ok(...args, '-o', rgba, '--rgba');
 
     expect(result.paletteSize).toBe(k);
     expect(result.bytes).toBe(statSync(indexed).size);
-    expect(ihdr(indexed)).toEqual({ width: 600, height: 400, bitDepth: depth, colourType: 3 });
-    expect(ihdr(rgba)).toMatchObject({ bitDepth: 8, colourType: 6 });
-    const a = decode(indexed);
-    const b = decode(rgba);
+    expect(pngHeader(indexed)).toEqual({ width: 600, height: 400, bitDepth: depth, colourType: 3 });
+    expect(pngHeader(rgba)).toMatchObject({ bitDepth: 8, colourType: 6 });
+    const a = readPng(indexed);
+    const b = readPng(rgba);
     expect([a.width, a.height]).toEqual([600, 400]);
     expect(Buffer.compare(a.data, b.data)).toBe(0);
     // Indices cost far less than RGBA.
@@ -80,7 +41,7 @@ describe('-o writes a PNG-8', () => {
   });
 
   it('the human summary gives colours, bits per pixel, and the sizes of the input and the PNG-8', () => {
-    const out = join(dir, 'summary-8.png');
+    const out = tmp('summary-8.png');
     const run = ok(coffee, '-k', '8', '-o', out, ...FAST);
     expect(run.stdout).toMatch(/colours: +[\d,]+ before, 8 after/);
     expect(run.stdout).toMatch(/bits\/pixel: +24 before, 3 after.*PNG-8 bit depth 4/);
@@ -92,7 +53,7 @@ describe('-o writes a PNG-8', () => {
   });
 
   it('--algorithm minibatch with --batch-size', () => {
-    const result = json(coffee, '-k', '8', '--algorithm', 'minibatch', '--batch-size', '512', ...FAST);
+    const result = cliJson(coffee, '-k', '8', '--algorithm', 'minibatch', '--batch-size', '512', ...FAST);
     expect(result.paletteSize).toBe(8);
     expect(result.bytes).toBeUndefined(); // no file written
   });
@@ -100,7 +61,7 @@ describe('-o writes a PNG-8', () => {
 
 describe('--sweep', () => {
   it('writes one PNG-8 per k and a CSV whose cost falls as k rises', () => {
-    const out = join(dir, 'sweep');
+    const out = tmp('sweep');
     const run = ok(coffee, '--sweep', '2,4,8', '--out-dir', out, ...FAST);
     expect(run.stdout).toMatch(/warm-started/);
     for (const [k, depth] of [
@@ -108,7 +69,7 @@ describe('--sweep', () => {
       [4, 2],
       [8, 4],
     ] as const) {
-      expect(ihdr(join(out, `coffee-k${k}.png`))).toMatchObject({ bitDepth: depth, colourType: 3 });
+      expect(pngHeader(join(out, `coffee-k${k}.png`))).toMatchObject({ bitDepth: depth, colourType: 3 });
     }
     const lines = readFileSync(join(out, 'sweep.csv'), 'utf8').trimEnd().split('\n');
     expect(lines[0]).toBe('k,cost,ms,psnr,bytes');
@@ -126,7 +87,7 @@ describe('--sweep', () => {
   });
 
   it('--json gives the entries, and the sweep runs without --out-dir (sizes in memory)', () => {
-    const result = json(coffee, '--sweep', '2,4', ...FAST);
+    const result = cliJson(coffee, '--sweep', '2,4', ...FAST);
     const sweep = result.sweep as { warmStart: boolean; entries: Array<Record<string, unknown>> };
     expect(sweep.warmStart).toBe(true);
     expect(sweep.entries.map((e) => e.k)).toEqual([2, 4]);
@@ -138,7 +99,7 @@ describe('--sweep', () => {
 
 describe('--elbow', () => {
   it('--json prints the points and the suggested k', () => {
-    const result = json(coffee, '--elbow', '--elbow-range', '2:8:2', ...FAST);
+    const result = cliJson(coffee, '--elbow', '--elbow-range', '2:8:2', ...FAST);
     const points = result.points as Array<Record<string, number>>;
     expect(points.map((p) => p.k)).toEqual([2, 4, 6, 8]);
     for (const p of points) expect(Object.keys(p).sort()).toEqual(['inertia', 'iterations', 'k', 'ms']);
@@ -146,7 +107,7 @@ describe('--elbow', () => {
   });
 
   it('prints the table and writes elbow.csv with --out-dir', () => {
-    const out = join(dir, 'elbow');
+    const out = tmp('elbow');
     const run = ok(coffee, '--elbow', '--elbow-range', '2:8:2', '--out-dir', out, ...FAST);
     expect(run.stdout).toMatch(/^ +k +inertia +ms +iterations$/m);
     expect(run.stdout).toMatch(/suggested k: +[2468]\b/);
@@ -158,8 +119,8 @@ describe('--elbow', () => {
 
 describe('--gif', () => {
   it('writes an animated GIF, one frame per k of --sweep', () => {
-    const gif = join(dir, 'sweep.gif');
-    const result = json(coffee, '--gif', gif, '--sweep', '2,4,8', ...FAST);
+    const gif = tmp('sweep.gif');
+    const result = cliJson(coffee, '--gif', gif, '--sweep', '2,4,8', ...FAST);
     const bytes = readFileSync(gif);
     expect(bytes.subarray(0, 6).toString('latin1')).toBe('GIF89a');
     const reader = new GifReader(bytes);
@@ -169,7 +130,7 @@ describe('--gif', () => {
   });
 
   it('sweeps the default ks 1, 2, 4, 8, 16, 32 without --sweep', () => {
-    const gif = join(dir, 'default.gif');
+    const gif = tmp('default.gif');
     const run = ok(coffee, '--gif', gif, '--resize', '150x100', ...FAST);
     expect(run.stdout).toMatch(/6 frames, k = 1, 2, 4, 8, 16, 32/);
     expect(new GifReader(readFileSync(gif)).numFrames()).toBe(6);
@@ -179,9 +140,9 @@ describe('--gif', () => {
 describe('--palette', () => {
   it('writes JSON, CSS and GIMP palettes with k entries, matching the PNG-8 palette', () => {
     const args = [coffee, '-k', '8', '--seed', '3', ...FAST];
-    const png = join(dir, 'palette.png');
-    ok(...args, '-o', png, '--palette', join(dir, 'palette.json'));
-    const entries = JSON.parse(readFileSync(join(dir, 'palette.json'), 'utf8')) as Array<{ index: number; hex: string; rgb: number[] }>;
+    const png = tmp('palette.png');
+    ok(...args, '-o', png, '--palette', tmp('palette.json'));
+    const entries = JSON.parse(readFileSync(tmp('palette.json'), 'utf8')) as Array<{ index: number; hex: string; rgb: number[] }>;
     expect(entries).toHaveLength(8);
     expect(entries.map((e) => e.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     for (const e of entries) expect(e.hex).toBe(`#${e.rgb.map((v) => v.toString(16).padStart(2, '0')).join('')}`);
@@ -191,15 +152,15 @@ describe('--palette', () => {
     expect(file.readUInt32BE(plte - 4)).toBe(24);
     expect([...file.subarray(plte + 4, plte + 28)]).toEqual(entries.flatMap((e) => e.rgb));
 
-    ok(...args, '--palette', join(dir, 'palette.css'));
-    const css = readFileSync(join(dir, 'palette.css'), 'utf8');
+    ok(...args, '--palette', tmp('palette.css'));
+    const css = readFileSync(tmp('palette.css'), 'utf8');
     const properties = css.split('\n').filter((line) => /^ {2}--kmq-\d+: #[0-9a-f]{6};$/.test(line));
     expect(properties).toHaveLength(8);
     expect(properties.map((line) => line.slice(line.indexOf('#'), -1))).toEqual(entries.map((e) => e.hex));
 
-    const run = ok(...args, '--palette', join(dir, 'palette.gpl'));
+    const run = ok(...args, '--palette', tmp('palette.gpl'));
     expect(run.stdout).toMatch(/palette file: +.*palette\.gpl \(8 colours, GIMP palette\)/);
-    const gpl = readFileSync(join(dir, 'palette.gpl'), 'utf8').split('\n');
+    const gpl = readFileSync(tmp('palette.gpl'), 'utf8').split('\n');
     expect(gpl[0]).toBe('GIMP Palette');
     const colours = gpl.filter((line) => /^ *\d+ +\d+ +\d+\t#[0-9a-f]{6}$/.test(line));
     expect(colours).toHaveLength(8);
@@ -209,18 +170,18 @@ describe('--palette', () => {
 
 describe('--report and --heatmap', () => {
   it('prints MSE, PSNR, SSIM and CIEDE2000 lines, and writes the heat map', () => {
-    const heat = join(dir, 'heat.png');
+    const heat = tmp('heat.png');
     const run = ok(coffee, '-k', '8', '--report', '--heatmap', heat, ...FAST);
     expect(run.stdout).toMatch(/^ +SSIM: +0\.\d{4}$/m);
     expect(run.stdout).toMatch(/^ +ΔE mean: +\d+\.\d\d \(CIEDE2000\)$/m);
     expect(run.stdout).toMatch(/^ +ΔE p95: +\d+\.\d\d \(CIEDE2000/m);
     expect(run.stdout).toMatch(/^ +PSNR: +\d+\.\d\d dB$/m);
-    const png = decode(heat);
+    const png = readPng(heat);
     expect([png.width, png.height]).toEqual([600, 400]);
   });
 
   it('--report --json adds a quality object', () => {
-    const result = json(coffee, '-k', '4', '--report', ...FAST);
+    const result = cliJson(coffee, '-k', '4', '--report', ...FAST);
     const quality = result.quality as { ssim: number; psnr: number; deltaE: { mean: number; p95: number } };
     expect(quality.ssim).toBeGreaterThan(0);
     expect(quality.ssim).toBeLessThan(1);
@@ -231,10 +192,10 @@ describe('--report and --heatmap', () => {
 
 describe('--resize', () => {
   it('resizes the input first', () => {
-    const out = join(dir, 'small.png');
+    const out = tmp('small.png');
     const run = ok(coffee, '-k', '4', '--resize', '100x50', '-o', out, ...FAST);
     expect(run.stdout).toMatch(/resized: +600x400 -> 100x50 \(lanczos3\)/);
-    expect(ihdr(out)).toMatchObject({ width: 100, height: 50, colourType: 3 });
+    expect(pngHeader(out)).toMatchObject({ width: 100, height: 50, colourType: 3 });
   });
 });
 
@@ -245,14 +206,14 @@ describe('bad arguments: one stderr line, exit 2 for usage and 1 for runtime, no
     expectCleanError(cli(coffee, '--sweep', '2,,4'), 2, /--sweep/);
     expectCleanError(cli(coffee, '--sweep', '4,4'), 2, /twice/);
     expectCleanError(cli(coffee, '--sweep', '2,300'), 2, /1\.\.256/);
-    expectCleanError(cli(coffee, '--palette', join(dir, 'p.txt')), 2, /palette format.*\.txt/);
-    expectCleanError(cli(coffee, '--palette', join(dir, 'palette')), 2, /palette format/);
+    expectCleanError(cli(coffee, '--palette', tmp('p.txt')), 2, /palette format.*\.txt/);
+    expectCleanError(cli(coffee, '--palette', tmp('palette')), 2, /palette format/);
     expectCleanError(cli(coffee, '--resize', '100x', '--json'), 2, /--resize.*"100x"/);
     expectCleanError(cli(coffee, '--resize', '0x50', '--json'), 2, /--resize/);
     expectCleanError(cli(coffee, '--resize', 'big', '--json'), 2, /--resize/);
     expectCleanError(cli(coffee, '--elbow', '--elbow-range', '8:2'), 2, /--elbow-range/);
     expectCleanError(cli(coffee, '--elbow-range', '2:8'), 2, /needs --elbow/);
-    expectCleanError(cli(coffee, '--out-dir', dir, '--json'), 2, /--out-dir needs/);
+    expectCleanError(cli(coffee, '--out-dir', tmp(), '--json'), 2, /--out-dir needs/);
     expectCleanError(cli(coffee, '--rgba', '--json'), 2, /--rgba needs -o/);
     expectCleanError(cli(coffee, '--algorithm', 'fast', '--json'), 2, /algorithm/);
     expectCleanError(cli(coffee, '--batch-size', '0', '--json'), 2, /batchSize.*--batch-size/);
@@ -261,14 +222,14 @@ describe('bad arguments: one stderr line, exit 2 for usage and 1 for runtime, no
   });
 
   it('runtime errors exit with 1, before any long work', () => {
-    const missing = join(dir, 'no-such-dir');
+    const missing = tmp('no-such-dir');
     expectCleanError(cli(coffee, '-k', '2', '-o', join(missing, 'out.png')), 1, /cannot write.*no-such-dir/);
     expectCleanError(cli(coffee, '--sweep', '2,4', '--out-dir', join(missing, 'sweep')), 1, /cannot create directory.*parent.*does not exist/);
     expectCleanError(cli(coffee, '--elbow', '--out-dir', join(missing, 'elbow')), 1, /cannot create directory/);
     expectCleanError(cli(coffee, '--gif', join(missing, 'a.gif')), 1, /cannot write/);
     expectCleanError(cli(coffee, '--report', '--heatmap', join(missing, 'heat.png')), 1, /cannot write/);
     expectCleanError(cli(coffee, '--palette', join(missing, 'p.gpl')), 1, /cannot write/);
-    const directory = join(dir, 'a-directory.png');
+    const directory = tmp('a-directory.png');
     mkdirSync(directory, { recursive: true });
     expectCleanError(cli(coffee, '-k', '2', '-o', directory), 1, /cannot write.*directory/);
     expect(existsSync(missing)).toBe(false);

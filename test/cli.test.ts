@@ -3,42 +3,25 @@
  * on the shipped photo test/fixtures/coffee.png (600x400).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
-import pngjs from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bin, cli, coffee, ensureBuilt, expectCleanError, root } from './helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { quantize } from '../src/index.js';
+import { QuantizerError } from '../src/errors.js';
+import { OPTIONS, type OptionSpec } from '../src/options.js';
+import { parseCommand, UsageError } from '../src/cli/args.js';
+import { bin, cli, cliJson, coffee, expectCleanError, ok, readPng, root, useCliTestDir, writePngFixture } from './helpers/cli.js';
+import { randomImage } from './helpers/images.js';
 
 const JSON_KEYS = ['backend', 'converged', 'inertia', 'iterations', 'k', 'ms', 'mse', 'paletteSize', 'psnr'];
 
-let dir: string;
-
-
-
-function decodePng(path: string): pngjs.PNGWithMetadata {
-  return pngjs.PNG.sync.read(readFileSync(path));
-}
-
-
-beforeAll(() => {
-  ensureBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'kmeans-cli-'));
-});
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const tmp = useCliTestDir('kmeans-cli-');
 
 describe('kmeans-quantizer CLI', () => {
   it('--json prints exactly one JSON object with the documented keys, and writes a k-colour PNG-8', () => {
-    const out = join(dir, 'coffee-16.png');
-    const run = cli(coffee, '-k', '16', '-o', out, '--json', '--backend', 'auto');
-    expect(run.status, run.stderr).toBe(0);
-    expect(run.stderr).toBe('');
-    expect(run.stdout.trim().split('\n')).toHaveLength(1);
-    const json = JSON.parse(run.stdout) as Record<string, unknown>;
+    const out = tmp('coffee-16.png');
+    const json = cliJson(coffee, '-k', '16', '-o', out, '--backend', 'auto');
     // -o wrote a file: its size is added as "bytes".
     expect(Object.keys(json).sort()).toEqual([...JSON_KEYS, 'bytes'].sort());
     expect(json.bytes).toBe(readFileSync(out).length);
@@ -52,7 +35,7 @@ describe('kmeans-quantizer CLI', () => {
     expect(json.inertia).toBeGreaterThan(0);
     expect(json.ms).toBeGreaterThanOrEqual(0);
 
-    const png = decodePng(out);
+    const png = readPng(out);
     expect([png.width, png.height]).toEqual([600, 400]);
     // An indexed PNG (colour type 3) of 16 colours: 4 bits a pixel.
     expect([png.colorType, png.depth]).toEqual([3, 4]);
@@ -61,9 +44,8 @@ describe('kmeans-quantizer CLI', () => {
   });
 
   it('prints a human summary without --json', () => {
-    const out = join(dir, 'summary.png');
-    const run = cli(coffee, '-k', '4', '-o', out, '--max-iterations', '5');
-    expect(run.status, run.stderr).toBe(0);
+    const out = tmp('summary.png');
+    const run = ok(coffee, '-k', '4', '-o', out, '--max-iterations', '5');
     expect(run.stdout).toMatch(/backend: +cpu \(.*navigator\.gpu.*\)/);
     expect(run.stdout).toMatch(/iterations: +[1-5]\b/);
     expect(run.stdout).toMatch(/MSE: +\d/);
@@ -76,13 +58,9 @@ describe('kmeans-quantizer CLI', () => {
   });
 
   it('prints psnr as null when the output equals the input (lossless)', () => {
-    const src = join(dir, 'two-colours.png');
-    const png = new pngjs.PNG({ width: 4, height: 2 });
-    for (let i = 0; i < 8; i++) png.data.set(i % 2 ? [255, 0, 0, 255] : [0, 0, 255, 255], i * 4);
-    writeFileSync(src, pngjs.PNG.sync.write(png));
-    const run = cli(src, '-k', '4', '--json');
-    expect(run.status, run.stderr).toBe(0);
-    const json = JSON.parse(run.stdout) as Record<string, unknown>;
+    const data = Array.from({ length: 8 }, (_, i) => (i % 2 ? [255, 0, 0, 255] : [0, 0, 255, 255])).flat();
+    const src = writePngFixture(tmp('two-colours.png'), { data, width: 4, height: 2 });
+    const json = cliJson(src, '-k', '4');
     expect(Object.keys(json).sort()).toEqual(JSON_KEYS); // no file written: no "bytes"
     expect(json.psnr).toBeNull();
     expect(json.mse).toBe(0);
@@ -90,29 +68,27 @@ describe('kmeans-quantizer CLI', () => {
   });
 
   it('reads JPEG input, detected by its bytes rather than its name', () => {
-    const png = decodePng(coffee);
+    const png = readPng(coffee);
     const encoded = jpeg.encode({ data: png.data, width: png.width, height: png.height }, 90);
-    const jpg = join(dir, 'coffee.jpg');
+    const jpg = tmp('coffee.jpg');
     writeFileSync(jpg, encoded.data);
-    const misnamed = join(dir, 'coffee-jpeg.png');
+    const misnamed = tmp('coffee-jpeg.png');
     writeFileSync(misnamed, encoded.data);
     for (const input of [jpg, misnamed]) {
-      const out = join(dir, `from-${input.endsWith('.jpg') ? 'jpg' : 'misnamed'}.png`);
-      const run = cli(input, '-k', '8', '-o', out, '--json', '--max-iterations', '10');
-      expect(run.status, run.stderr).toBe(0);
-      const json = JSON.parse(run.stdout) as Record<string, unknown>;
+      const out = tmp(`from-${input.endsWith('.jpg') ? 'jpg' : 'misnamed'}.png`);
+      const json = cliJson(input, '-k', '8', '-o', out, '--max-iterations', '10');
       expect(json.paletteSize).toBe(8);
-      const result = decodePng(out);
+      const result = readPng(out);
       expect([result.width, result.height]).toEqual([600, 400]);
     }
   });
 
   it('the same --seed gives byte-identical output files', () => {
-    const a = join(dir, 'seed-a.png');
-    const b = join(dir, 'seed-b.png');
+    const a = tmp('seed-a.png');
+    const b = tmp('seed-b.png');
     const args = ['-k', '6', '--seed', '42', '--max-iterations', '8', '--sample-size', '20000', '--attempts', '2', '--tolerance', '0.5'];
-    expect(cli(coffee, ...args, '-o', a).status).toBe(0);
-    expect(cli(coffee, ...args, '-o', b).status).toBe(0);
+    ok(coffee, ...args, '-o', a);
+    ok(coffee, ...args, '-o', b);
     expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
   });
 
@@ -125,6 +101,54 @@ describe('kmeans-quantizer CLI', () => {
     expect(version.status).toBe(0);
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
     expect(version.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('--help lists every engine option of the table (per call, with a text form): its flag, doc line and default', () => {
+    const help = ok('--help').stdout;
+    const start = help.indexOf('\nEngine');
+    const section = help.slice(start, help.indexOf('\n\n', start + 1));
+    const entries = new Map<string, string>();
+    for (const entry of section.split(/\n(?= {2}(?:-\w, | {4})--)/).slice(1)) {
+      const [, flag, text] = /^ {2}(?:-\w, | {4})--([\w-]+) <\w+> +([\s\S]*)$/.exec(entry)!;
+      entries.set(flag!, text!.replace(/\s+/g, ' ').trim());
+    }
+    const specs = (OPTIONS as readonly OptionSpec[]).filter((spec) => spec.scope === 'call' && spec.text !== undefined);
+    const flagOf = (name: string): string => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+    // One flag per row, in the table's order, and none other.
+    expect([...entries.keys()]).toEqual(specs.map((spec) => flagOf(spec.name)));
+    for (const spec of specs) {
+      expect(entries.get(flagOf(spec.name))).toBe(`${spec.doc} (default: ${spec.defaultText ?? String(spec.default)})`);
+    }
+    expect(section).toMatch(/^ {2}-k, --k <n> /m);
+  });
+
+  it('with no engine flags, the CLI gives what quantize() gives with no options (the same defaults)', async () => {
+    const image = randomImage(48, 32, 5);
+    const json = cliJson(writePngFixture(tmp('defaults.png'), image));
+    const result = await quantize(image);
+    const fields = ['k', 'paletteSize', 'iterations', 'converged', 'inertia', 'mse'] as const;
+    expect(Object.fromEntries(fields.map((f) => [f, json[f]]))).toEqual(Object.fromEntries(fields.map((f) => [f, result[f]])));
+  });
+
+  it('usage errors are typed, with a stable code, and carry no prefix (the CLI adds it once)', () => {
+    const cases: Array<[string[], string]> = [
+      [['in.png', '-k', '0', '--json'], 'OUT_OF_RANGE'],
+      [['in.png', '-k', 'abc', '--json'], 'INVALID_TYPE'],
+      [['in.png', '--backend', 'gpu', '--json'], 'INVALID_TYPE'],
+      [['in.png', '--frobnicate'], 'INVALID_TYPE'],
+      [['in.png', '--sweep', '2,300'], 'OUT_OF_RANGE'],
+      [['in.png', '-k', '4'], 'INVALID_TYPE'],
+    ];
+    for (const [args, code] of cases) {
+      expect(() => parseCommand(args), args.join(' ')).toThrow(UsageError);
+      try {
+        parseCommand(args);
+      } catch (error) {
+        expect(error).toBeInstanceOf(QuantizerError);
+        expect((error as UsageError).code, args.join(' ')).toBe(code);
+        expect((error as Error).message).not.toMatch(/^kmeans-quantizer:/);
+      }
+    }
   });
 
   describe('bad input: one stderr line, non-zero exit, no stack trace', () => {
@@ -142,19 +166,19 @@ describe('kmeans-quantizer CLI', () => {
     });
 
     it('runtime errors exit with 1', () => {
-      expectCleanError(cli(join(dir, 'does-not-exist.png'), '--json'), 1, /does-not-exist\.png.*no such file/);
-      const text = join(dir, 'notes.png');
+      expectCleanError(cli(tmp('does-not-exist.png'), '--json'), 1, /does-not-exist\.png.*no such file/);
+      const text = tmp('notes.png');
       writeFileSync(text, 'this is not an image\n');
       expectCleanError(cli(text, '--json'), 1, /not a PNG or JPEG/);
-      const truncated = join(dir, 'truncated.png');
+      const truncated = tmp('truncated.png');
       writeFileSync(truncated, readFileSync(coffee).subarray(0, 200));
       expectCleanError(cli(truncated, '--json'), 1, /decode/);
-      expectCleanError(cli(coffee, '-k', '2', '--max-iterations', '2', '-o', join(dir, 'no-such-dir', 'out.png')), 1, /cannot write/);
+      expectCleanError(cli(coffee, '-k', '2', '--max-iterations', '2', '-o', tmp('no-such-dir', 'out.png')), 1, /cannot write/);
     });
   });
 
   it('the launcher explains how to build when dist/cli.js is missing', () => {
-    const fake = join(dir, 'unbuilt');
+    const fake = tmp('unbuilt');
     mkdirSync(join(fake, 'bin'), { recursive: true });
     copyFileSync(bin, join(fake, 'bin', 'kmeans-quantizer.js'));
     writeFileSync(join(fake, 'package.json'), '{"type": "module"}\n');

@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createQuantizer, GpuUnavailableError, quantize, type QuantizeOptions } from '../src/index.js';
+import { OPTIONS, optionDefault, resolveOptions } from '../src/options.js';
+import { parseCommand } from '../src/cli/args.js';
 import { randomImage, type TestImage } from './helpers/images.js';
 
 /** A valid image with more distinct colours than any k used here (so the exact-palette shortcut never applies). */
@@ -204,5 +206,27 @@ describe('backends without WebGPU (Node)', () => {
     const result = await quantize(image, { k: 4, maxIterations: 2 });
     expect(result.backend).toBe('cpu');
     expect(result.fallbackReason).toMatch(/navigator\.gpu/);
+  });
+});
+
+describe('defaults', () => {
+  /**
+   * Each surface that takes options (the library, the CLI, ...) and what it resolves when given none.
+   * A surface added later (the element) adds one row here.
+   */
+  const surfaces: Array<[surface: string, resolve: () => Record<string, unknown>]> = [
+    ['library: resolveOptions()', () => ({ ...resolveOptions(undefined) })],
+    ['CLI: no engine flags', () => {
+      const command = parseCommand(['in.png', '--json']);
+      if (typeof command === 'string' || !command.quantize) throw new Error('expected the single quantization');
+      return { ...command.quantize };
+    }],
+  ];
+
+  it.each(surfaces)('every surface resolves the table defaults: %s', (_surface, resolve) => {
+    const resolved = resolve();
+    for (const spec of OPTIONS) {
+      if (spec.scope === 'call') expect(resolved[spec.name], spec.name).toEqual(optionDefault(spec.name));
+    }
   });
 });

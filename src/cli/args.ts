@@ -1,11 +1,94 @@
 /**
  * The CLI's command line: flags, help text, and the parsing and checking of every flag into a
  * {@link Command}. Every mistake here is a {@link UsageError} (exit code 2), thrown before any file is read.
+ *
+ * The engine flags are not written here: each per-call option of the table in src/options.ts that has a
+ * text form becomes a flag named in kebab case (`maxIterations` -> `--max-iterations`; a one-letter name
+ * also gets its short form, `-k`), read through `optionFromText()`, checked by `resolveOptions()`, and
+ * listed in the help with the table's doc line and default.
  */
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_SWEEP_KS, type Backend, type QuantizeOptions } from '../index.js';
-import { resolveOptions } from '../options.js';
+import { DEFAULT_SWEEP_KS, type QuantizeOptions } from '../index.js';
+import { errorCode, errorMessage, QuantizerError } from '../errors.js';
+import { OPTIONS, optionFromText, resolveOptions, type ResolvedOptions, type TextForm } from '../options.js';
+
+/** The codes of usage errors: a malformed or unknown argument, or a value out of range. */
+export type UsageCode = 'INVALID_TYPE' | 'OUT_OF_RANGE';
+
+/** A wrong command line: exit code 2. Its `code` is stable, as the library's errors' are. */
+export class UsageError extends QuantizerError {
+  override name = 'UsageError';
+  declare readonly code: UsageCode;
+  constructor(code: UsageCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+/** A per-call option of the table that the command line takes (it has a text form). */
+type EngineSpec = Extract<(typeof OPTIONS)[number], { scope: 'call'; text: TextForm }>;
+
+/** The option a flag sets, the flag's long name, its short letter where it has one, and its help line. */
+export interface EngineFlag {
+  option: EngineSpec['name'];
+  flag: string;
+  short: string | undefined;
+  /** `-k, --k <n>` or `    --max-iterations <n>`, as the help shows it. */
+  usage: string;
+  /** The table's doc line. */
+  doc: string;
+  /** `(default: ...)`: the table's `defaultText`, else its default. */
+  defaultNote: string;
+}
+
+const PLACEHOLDERS: Record<TextForm['kind'], string> = { integer: '<n>', number: '<x>', choice: '<name>' };
+
+function kebabCase(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+function engineFlag(spec: EngineSpec): EngineFlag {
+  const flag = kebabCase(spec.name);
+  const short = flag.length === 1 ? flag : undefined;
+  const long = `--${flag} ${PLACEHOLDERS[spec.text.kind]}`;
+  const defaultText = 'defaultText' in spec ? spec.defaultText : String(spec.default);
+  const usage = short ? `-${short}, ${long}` : `    ${long}`;
+  return { option: spec.name, flag, short, usage, doc: spec.doc, defaultNote: `(default: ${defaultText})` };
+}
+
+/** The engine flags, in the table's order. */
+export const ENGINE_FLAGS: readonly EngineFlag[] = OPTIONS.filter(
+  (spec): spec is EngineSpec => spec.scope === 'call' && 'text' in spec,
+).map(engineFlag);
+
+const FLAG_OF_OPTION: ReadonlyMap<string, string> = new Map(ENGINE_FLAGS.map((f) => [f.option, f.flag]));
+
+/** The column where the help's descriptions start, and the width they wrap at. */
+const HELP_COLUMN = 28;
+const HELP_WIDTH = 110;
+
+/**
+ * One help entry: `usage` in the left column, then `description` and `note` word-wrapped in the right one;
+ * `note` (the default) is kept on one line when it fits there.
+ */
+export function helpEntry(usage: string, description: string, note?: string): string {
+  const words = description.split(' ');
+  if (note !== undefined) words.push(...(note.length <= HELP_WIDTH - HELP_COLUMN ? [note] : note.split(' ')));
+  const lines: string[] = [];
+  let line = `  ${usage}`.padEnd(HELP_COLUMN - 1);
+  let count = 0;
+  for (const word of words) {
+    if (count > 0 && line.length + 1 + word.length > HELP_WIDTH) {
+      lines.push(line);
+      line = ' '.repeat(HELP_COLUMN - 1);
+      count = 0;
+    }
+    line += ` ${word}`;
+    count++;
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
 
 export const USAGE = `Usage: kmeans-quantizer <input.png|jpg> -k <colours> -o <output.png> [options]
 
@@ -13,7 +96,6 @@ Quantizes a PNG or JPEG image to k colours with k-means and writes an indexed PN
 bit depth 1, 2, 4 or 8 after the palette size), or runs the analyses below.
 
 Output:
-  -k, --k <n>               colours in the palette, an integer in 1..256 (default 16)
   -o, --output <file>       output PNG-8 (required unless --json or an analysis flag below is given)
       --rgba                write -o as a full-colour RGBA PNG instead of a PNG-8
       --palette <file>      write the palette; the format follows the extension: .json, .css or .gpl
@@ -35,17 +117,8 @@ Analyses:
       --elbow-range <a:b:s> the ks of --elbow: from a to b in steps of s (default 2:64:2)
       --gif <file>          an animated GIF of the sweep, one frame per k (the --sweep ks, default 1,2,4,8,16,32)
 
-Engine:
-      --backend <name>      cpu, webgpu or auto (default auto: the CPU unless a hardware GPU works)
-      --algorithm <name>    lloyd (full k-means iterations) or minibatch (mini-batch k-means) (default lloyd)
-      --batch-size <n>      pixels per batch of --algorithm minibatch (default 1024)
-      --threads <n>         CPU worker threads, an integer in 1..64 (default: one thread below a million
-                            distinct colours, else every core up to 8)
-      --seed <n>            seed of the random generator, an integer (default 0)
-      --max-iterations <n>  most Lloyd iterations (batches with minibatch) per attempt (default 100)
-      --tolerance <x>       stop when no centroid moves farther than this, in 0-255 RGB units (default 0.25)
-      --sample-size <n>     fit on a random sample of n pixels (default: all pixels)
-      --attempts <n>        independent runs, the lowest-inertia one wins (default 1)
+Engine (the options of quantize(), with the library's defaults):
+${ENGINE_FLAGS.map((f) => helpEntry(f.usage, f.doc, f.defaultNote)).join('\n')}
 
   -h, --help                print this help
       --version             print the version
@@ -53,9 +126,8 @@ Engine:
 A progress line is drawn on stderr while working when stderr is a terminal (never with --json).
 Exit codes: 0 success, 1 runtime error (files, GPU), 2 usage error.`;
 
-/** The flags, in node:util parseArgs form. Every value flag takes a string, converted below. */
-const FLAGS = {
-  k: { type: 'string', short: 'k' },
+/** The flags other than the engine's, in node:util parseArgs form. Every value flag takes a string, converted below. */
+const CLI_FLAGS = {
   output: { type: 'string', short: 'o' },
   rgba: { type: 'boolean' },
   palette: { type: 'string' },
@@ -67,41 +139,32 @@ const FLAGS = {
   elbow: { type: 'boolean' },
   'elbow-range': { type: 'string' },
   gif: { type: 'string' },
-  backend: { type: 'string' },
-  algorithm: { type: 'string' },
-  'batch-size': { type: 'string' },
-  threads: { type: 'string' },
-  seed: { type: 'string' },
-  'max-iterations': { type: 'string' },
-  tolerance: { type: 'string' },
-  'sample-size': { type: 'string' },
-  attempts: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
 
-/** Numeric flags and the `quantize()` option each one sets. */
-const NUMERIC_FLAGS = [
-  ['k', 'k'],
-  ['seed', 'seed'],
-  ['max-iterations', 'maxIterations'],
-  ['tolerance', 'tolerance'],
-  ['sample-size', 'sampleSize'],
-  ['attempts', 'attempts'],
-  ['batch-size', 'batchSize'],
-  ['threads', 'threads'],
-] as const;
+type CliFlags = typeof CLI_FLAGS;
+type TextFlag = { [F in keyof CliFlags]: CliFlags[F]['type'] extends 'string' ? F : never }[keyof CliFlags];
+type SwitchFlag = Exclude<keyof CliFlags, TextFlag>;
 
-/** Flags named after the option they set, where the two differ only in spelling. */
-const OPTION_FLAGS: Record<string, string> = {
-  ...Object.fromEntries(NUMERIC_FLAGS.map(([flag, option]) => [option, flag])),
-  backend: 'backend',
-  algorithm: 'algorithm',
+/** Every flag: those above and one string flag per engine option. */
+const FLAGS: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+  ...CLI_FLAGS,
+  ...Object.fromEntries(ENGINE_FLAGS.map(({ flag, short }) => [flag, short ? { type: 'string', short } : { type: 'string' }])),
 };
 
-/** A wrong command line: exit code 2. */
-export class UsageError extends Error {}
+/** The parsed flags: a string per value flag given, true per switch given. */
+class Values {
+  constructor(private readonly values: Readonly<Record<string, string | boolean | undefined>>) {}
+  text(flag: TextFlag | string): string | undefined {
+    const value = this.values[flag];
+    return typeof value === 'string' ? value : undefined;
+  }
+  has(flag: SwitchFlag): boolean {
+    return this.values[flag] === true;
+  }
+}
 
 export type PaletteFormat = 'json' | 'css' | 'gpl';
 
@@ -116,10 +179,13 @@ export interface ElbowRange {
 export interface Command {
   input: string;
   json: boolean;
-  /** Engine options, `k` included, already validated. */
+  /** The engine options given on the command line (`k` included), already validated; the library applies the defaults. */
   options: QuantizeOptions;
-  /** The single quantization at `k` runs (for -o, --palette, --report, --heatmap, or a plain --json). */
-  quantize: boolean;
+  /**
+   * The single quantization at `k` (for -o, --palette, --report, --heatmap, or a plain --json): its options
+   * as `resolveOptions()` resolves them, every default from the table. Undefined when it does not run.
+   */
+  quantize: ResolvedOptions | undefined;
   output: string | undefined;
   rgba: boolean;
   palette: { path: string; format: PaletteFormat } | undefined;
@@ -135,30 +201,36 @@ export interface Command {
   gif: string | undefined;
 }
 
-/** A decimal number (`16`, `-3`, `0.5`, `1e3`); anything else is a usage error naming the flag. */
-function parseNumber(flag: string, text: string): number {
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text.trim())) {
-    throw new UsageError(`${flagName(flag)} must be a number, got ${JSON.stringify(text)}`);
-  }
-  return Number(text);
+function flagName(flag: string): string {
+  return flag.length === 1 ? `-${flag}` : `--${flag}`;
 }
 
-function flagName(flag: string): string {
-  return flag === 'k' ? '-k' : `--${flag}`;
+/**
+ * A library error about an option, as a usage error with the same code: the flag is named next to the
+ * option (`option "maxIterations" (--max-iterations) must be ...`), and `context` is appended.
+ */
+function usageError(error: unknown, context = ''): UsageError {
+  const message = errorMessage(error).replace(/option "(\w+)"/, (whole, name: string) => {
+    const flag = FLAG_OF_OPTION.get(name);
+    return flag ? `${whole} (${flagName(flag)})` : whole;
+  });
+  return new UsageError(errorCode(error) === 'OUT_OF_RANGE' ? 'OUT_OF_RANGE' : 'INVALID_TYPE', message + context, { cause: error });
 }
 
 /** A comma-separated list of distinct ks, each an integer in 1..256. */
 export function parseKList(flag: string, text: string): number[] {
   const parts = text.split(',').map((part) => part.trim());
   const ks = parts.map((part) => {
-    if (!/^\d+$/.test(part) || Number(part) < 1 || Number(part) > 256) {
-      throw new UsageError(`${flagName(flag)} takes a comma-separated list of integers in 1..256, got ${JSON.stringify(part)} in ${JSON.stringify(text)}`);
+    const digits = /^\d+$/.test(part);
+    if (!digits || Number(part) < 1 || Number(part) > 256) {
+      const message = `${flagName(flag)} takes a comma-separated list of integers in 1..256, got ${JSON.stringify(part)} in ${JSON.stringify(text)}`;
+      throw new UsageError(digits ? 'OUT_OF_RANGE' : 'INVALID_TYPE', message);
     }
     return Number(part);
   });
   const seen = new Set<number>();
   for (const k of ks) {
-    if (seen.has(k)) throw new UsageError(`${flagName(flag)} lists k = ${k} twice in ${JSON.stringify(text)}`);
+    if (seen.has(k)) throw new UsageError('OUT_OF_RANGE', `${flagName(flag)} lists k = ${k} twice in ${JSON.stringify(text)}`);
     seen.add(k);
   }
   return ks;
@@ -168,11 +240,11 @@ export function parseKList(flag: string, text: string): number[] {
 export function parseElbowRange(text: string): ElbowRange {
   const match = /^\s*(\d+)\s*:\s*(\d+)\s*(?::\s*(\d+)\s*)?$/.exec(text);
   const expected = 'from:to[:step] with integers 1 <= from <= to <= 256 and step >= 1 (e.g. 2:64:2)';
-  if (!match) throw new UsageError(`--elbow-range must be ${expected}, got ${JSON.stringify(text)}`);
+  if (!match) throw new UsageError('INVALID_TYPE', `--elbow-range must be ${expected}, got ${JSON.stringify(text)}`);
   const from = Number(match[1]);
   const to = Number(match[2]);
   const step = match[3] === undefined ? 2 : Number(match[3]);
-  if (from < 1 || to > 256 || from > to || step < 1) throw new UsageError(`--elbow-range must be ${expected}, got ${JSON.stringify(text)}`);
+  if (from < 1 || to > 256 || from > to || step < 1) throw new UsageError('OUT_OF_RANGE', `--elbow-range must be ${expected}, got ${JSON.stringify(text)}`);
   return { from, to, step };
 }
 
@@ -189,7 +261,8 @@ export function parseResize(text: string): { width: number; height: number } {
   const width = match ? Number(match[1]) : NaN;
   const height = match ? Number(match[2]) : NaN;
   if (!(width >= 1 && width <= 65535 && height >= 1 && height <= 65535)) {
-    throw new UsageError(`--resize must be <width>x<height> with integers in 1..65535 (e.g. 512x512), got ${JSON.stringify(text)}`);
+    const message = `--resize must be <width>x<height> with integers in 1..65535 (e.g. 512x512), got ${JSON.stringify(text)}`;
+    throw new UsageError(match ? 'OUT_OF_RANGE' : 'INVALID_TYPE', message);
   }
   return { width, height };
 }
@@ -199,98 +272,124 @@ export function paletteFormat(path: string): PaletteFormat {
   const ext = extname(path).toLowerCase();
   const format = PALETTE_FORMATS[ext];
   if (!format) {
-    throw new UsageError(`--palette: unknown palette format ${JSON.stringify(ext || path)} (the file name must end in .json, .css or .gpl)`);
+    throw new UsageError('INVALID_TYPE', `--palette: unknown palette format ${JSON.stringify(ext || path)} (the file name must end in .json, .css or .gpl)`);
   }
   return format;
 }
 
-/** Validates engine options at one k through the library, as a usage error naming the flag. */
-function checkOptions(options: QuantizeOptions, context = ''): void {
+/** Resolves engine options through the library (which validates them), as a usage error naming the flag. */
+function resolveEngine(options: QuantizeOptions, context = ''): ResolvedOptions {
   try {
-    resolveOptions(options);
+    return resolveOptions(options);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(
-      message.replace(/option "(\w+)"/, (whole, name: string) => {
-        const flag = OPTION_FLAGS[name];
-        return flag ? `${whole} (${flagName(flag)})` : whole;
-      }) + context,
-    );
+    throw usageError(error, context);
   }
+}
+
+/** node:util parseArgs, strict: an unknown flag or a missing value is a usage error. */
+function parseFlags(argv: string[]): { values: Values; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: true });
+    return { values: new Values(values as Record<string, string | boolean | undefined>), positionals };
+  } catch (error) {
+    const unknown = /^Unknown option '([^']+)'/.exec(errorMessage(error));
+    throw new UsageError('INVALID_TYPE', unknown ? `unknown option ${unknown[1]} (see --help)` : errorMessage(error), { cause: error });
+  }
+}
+
+/** The engine options given: numbers through the table's text form, choices as text (both checked later). */
+function engineOptions(values: Values): QuantizeOptions {
+  const options: Record<string, number | string> = {};
+  for (const { option, flag } of ENGINE_FLAGS) {
+    const text = values.text(flag);
+    if (text === undefined) continue;
+    try {
+      options[option] = optionFromText(option, text, flagName(flag));
+    } catch (error) {
+      throw usageError(error);
+    }
+  }
+  return options as QuantizeOptions;
+}
+
+/** The one positional argument. */
+function inputFile(positionals: string[]): string {
+  if (positionals.length === 0) throw new UsageError('INVALID_TYPE', 'missing input file (see --help)');
+  if (positionals.length > 1) throw new UsageError('INVALID_TYPE', `expected one input file, got ${positionals.length}: ${positionals.join(' ')}`);
+  return positionals[0]!;
+}
+
+type Analyses = Pick<Command, 'sweepKs' | 'sweepTable' | 'outDir' | 'elbow' | 'gif'>;
+
+/** --sweep, --gif, --elbow, --elbow-range and --out-dir, checked against each other. */
+function analysisFlags(values: Values): Analyses {
+  const sweep = values.text('sweep');
+  const gif = values.text('gif');
+  const sweepKs = sweep !== undefined ? parseKList('sweep', sweep) : gif !== undefined ? [...DEFAULT_SWEEP_KS] : undefined;
+  const range = values.text('elbow-range');
+  if (range !== undefined && !values.has('elbow')) throw new UsageError('INVALID_TYPE', '--elbow-range needs --elbow');
+  const elbow = values.has('elbow') ? parseElbowRange(range ?? '2:64:2') : undefined;
+  const outDir = values.text('out-dir');
+  if (outDir !== undefined && sweep === undefined && !elbow) throw new UsageError('INVALID_TYPE', '--out-dir needs --sweep or --elbow');
+  return { sweepKs, sweepTable: sweep !== undefined, outDir, elbow, gif };
+}
+
+type Outputs = Pick<Command, 'output' | 'rgba' | 'palette' | 'report' | 'heatmap' | 'resize'>;
+
+/** -o, --rgba, --palette, --report, --heatmap and --resize. */
+function outputFlags(values: Values): Outputs {
+  const palettePath = values.text('palette');
+  const resize = values.text('resize');
+  const output = values.text('output');
+  const rgba = values.has('rgba');
+  if (rgba && output === undefined) throw new UsageError('INVALID_TYPE', '--rgba needs -o <output.png>');
+  return {
+    output,
+    rgba,
+    palette: palettePath !== undefined ? { path: palettePath, format: paletteFormat(palettePath) } : undefined,
+    report: values.has('report'),
+    heatmap: values.text('heatmap'),
+    resize: resize !== undefined ? parseResize(resize) : undefined,
+  };
+}
+
+/** Whether the single quantization runs: for an output of its own, or when no analysis is asked for. */
+function runsQuantize(outputs: Outputs, analyses: Analyses, json: boolean): boolean {
+  const { output, palette, report, heatmap } = outputs;
+  const quantize = output !== undefined || palette !== undefined || report || heatmap !== undefined || (analyses.sweepKs === undefined && !analyses.elbow);
+  if (quantize && output === undefined && !json && palette === undefined && !report && heatmap === undefined) {
+    throw new UsageError('INVALID_TYPE', 'missing -o <output.png> (required unless --json, --report, --palette, --heatmap, --sweep, --elbow or --gif is given)');
+  }
+  return quantize;
+}
+
+/**
+ * The library validates every option (TypeError/RangeError naming it); do it before any file I/O. Returns
+ * the single quantization's resolved options when it runs. Without it, -k is unused: the rest is checked at
+ * k = 1; options that depend on k (a sample size of at least k) must hold for every k of the analyses.
+ */
+function checkEngine(options: QuantizeOptions, quantize: boolean, { sweepKs, sweepTable, elbow }: Analyses): ResolvedOptions | undefined {
+  let resolved: ResolvedOptions | undefined;
+  if (quantize) resolved = resolveEngine(options);
+  else resolveEngine({ ...options, k: options.k ?? 1 });
+  for (const k of sweepKs ?? []) resolveEngine({ ...options, k }, ` (with k = ${k} of ${sweepTable ? '--sweep' : 'the --gif sweep'})`);
+  if (elbow) for (const k of elbowKs(elbow)) resolveEngine({ ...options, k }, ` (with k = ${k} of --elbow)`);
+  return resolved;
 }
 
 /** Parses and validates the command line; returns `'help'`/`'version'` for those flags. */
 export function parseCommand(argv: string[]): Command | 'help' | 'version' {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: true });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const unknown = /^Unknown option '([^']+)'/.exec(message);
-    throw new UsageError(unknown ? `unknown option ${unknown[1]} (see --help)` : message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return 'help';
-  if (values.version) return 'version';
-  if (positionals.length === 0) throw new UsageError('missing input file (see --help)');
-  if (positionals.length > 1) throw new UsageError(`expected one input file, got ${positionals.length}: ${positionals.join(' ')}`);
-  const input = positionals[0]!;
-
+  const { values, positionals } = parseFlags(argv);
+  if (values.has('help')) return 'help';
+  if (values.has('version')) return 'version';
+  const input = inputFile(positionals);
   for (const flag of ['output', 'palette', 'heatmap', 'out-dir', 'gif'] as const) {
-    if (values[flag] === '') throw new UsageError(`${flag === 'output' ? '-o/--output' : `--${flag}`} must not be empty`);
+    if (values.text(flag) === '') throw new UsageError('INVALID_TYPE', `${flag === 'output' ? '-o/--output' : `--${flag}`} must not be empty`);
   }
-
-  const options: QuantizeOptions = {};
-  for (const [flag, option] of NUMERIC_FLAGS) {
-    const text = values[flag];
-    if (text !== undefined) options[option] = parseNumber(flag, text);
-  }
-  if (values.backend !== undefined) options.backend = values.backend as Backend;
-  if (values.algorithm !== undefined) options.algorithm = values.algorithm as 'lloyd' | 'minibatch';
-  const json = values.json ?? false;
-  const sweepTable = values.sweep !== undefined;
-  const gif = values.gif;
-  const sweepKs = values.sweep !== undefined ? parseKList('sweep', values.sweep) : gif !== undefined ? [...DEFAULT_SWEEP_KS] : undefined;
-  if (values['elbow-range'] !== undefined && !values.elbow) throw new UsageError('--elbow-range needs --elbow');
-  const elbow = values.elbow ? parseElbowRange(values['elbow-range'] ?? '2:64:2') : undefined;
-  const outDir = values['out-dir'];
-  if (outDir !== undefined && !sweepTable && !elbow) throw new UsageError('--out-dir needs --sweep or --elbow');
-  const palette = values.palette !== undefined ? { path: values.palette, format: paletteFormat(values.palette) } : undefined;
-  const resize = values.resize !== undefined ? parseResize(values.resize) : undefined;
-  const report = values.report ?? false;
-  const heatmap = values.heatmap;
-  const output = values.output;
-  const rgba = values.rgba ?? false;
-  if (rgba && output === undefined) throw new UsageError('--rgba needs -o <output.png>');
-
-  const analyses = sweepKs !== undefined || elbow !== undefined;
-  const quantize = output !== undefined || palette !== undefined || report || heatmap !== undefined || !analyses;
-  if (quantize && output === undefined && !json && palette === undefined && !report && heatmap === undefined) {
-    throw new UsageError('missing -o <output.png> (required unless --json, --report, --palette, --heatmap, --sweep, --elbow or --gif is given)');
-  }
-
-  // The library validates every option (TypeError/RangeError naming it); do it before any file I/O. Without
-  // the single quantization, -k is unused: check the rest at k = 1 (sample sizes are checked per k below).
-  checkOptions(quantize ? options : { ...options, k: options.k ?? 1 });
-  // Options that depend on k (a sample size of at least k) must hold for every k that will run.
-  for (const k of sweepKs ?? []) checkOptions({ ...options, k }, ` (with k = ${k} of ${sweepTable ? '--sweep' : 'the --gif sweep'})`);
-  if (elbow) for (const k of elbowKs(elbow)) checkOptions({ ...options, k }, ` (with k = ${k} of --elbow)`);
-
-  return {
-    input,
-    json,
-    options,
-    quantize,
-    output,
-    rgba,
-    palette,
-    report,
-    heatmap,
-    resize,
-    sweepKs,
-    sweepTable,
-    outDir,
-    elbow,
-    gif,
-  };
+  const options = engineOptions(values);
+  const json = values.has('json');
+  const analyses = analysisFlags(values);
+  const outputs = outputFlags(values);
+  const quantize = checkEngine(options, runsQuantize(outputs, analyses, json), analyses);
+  return { input, json, options, quantize, ...outputs, ...analyses };
 }

@@ -28,6 +28,7 @@ import {
   type SweepResult,
 } from '../index.js';
 import { checkOutputPath, ensureDirectory, fileSize, readImage, writeBytes, writePng } from '../node.js';
+import type { ResolvedOptions } from '../options.js';
 import { elbowKs, type Command, type PaletteFormat } from './args.js';
 import { formatBytes, formatNumber, listKs, round, table, toCsv } from './format.js';
 import type { Progress } from './progress.js';
@@ -140,7 +141,7 @@ export async function runCommand(command: Command, io: Io): Promise<void> {
     print([`resized:         ${from} -> ${width}x${height} (lanczos3)`]);
   }
 
-  if (command.quantize) await runQuantize(command, io, image, inputBytes, json, print);
+  if (command.quantize) await runQuantize(command, command.quantize, io, image, inputBytes, json, print);
   if (command.sweepKs) await runSweep(command, command.sweepKs, io, image, json, print);
   if (command.elbow) await runElbow(command, io, image, json, print);
 
@@ -150,9 +151,9 @@ export async function runCommand(command: Command, io: Io): Promise<void> {
 
 type Print = (lines: string[]) => void;
 
-async function runQuantize(command: Command, io: Io, image: RgbaImage, inputBytes: number, json: CliJson, print: Print): Promise<void> {
-  const k = command.options.k ?? 16;
-  const attempts = command.options.attempts ?? 1;
+/** The single quantization and its outputs: -o, the summary, --palette, --report and --heatmap. */
+async function runQuantize(command: Command, resolved: ResolvedOptions, io: Io, image: RgbaImage, inputBytes: number, json: CliJson, print: Print): Promise<void> {
+  const { k, attempts } = resolved;
   const started = performance.now();
   const result = await quantize(image, {
     ...command.options,
@@ -176,26 +177,41 @@ async function runQuantize(command: Command, io: Io, image: RgbaImage, inputByte
     ms: round(ms, 2),
   } satisfies CliJson);
 
-  // The PNG-8: written by -o (unless --rgba), else encoded in memory for its size.
-  let png8: Uint8Array | undefined;
-  let outputBytes: number | undefined;
+  const written = await writeOutput(command, result, json);
+  print(summaryLines(command, image, result, ms, inputBytes, written));
+  if (command.palette) await writePalette(command.palette, result, print);
+  if (command.report || command.heatmap !== undefined) await runQualityReport(command, io, image, result, json, print);
+}
+
+/** What -o wrote (its size), and the PNG-8 of the result when there is one to describe. */
+interface Written {
+  png8: Uint8Array | undefined;
+  outputBytes: number | undefined;
+}
+
+/** The PNG-8 written by -o (or the RGBA PNG with --rgba), else encoded in memory for its size. */
+async function writeOutput(command: Command, result: QuantizeResult, json: CliJson): Promise<Written> {
   if (command.output !== undefined) {
     if (command.rgba) {
       await writePng(command.output, { data: result.image, width: result.width, height: result.height });
-      outputBytes = await fileSize(command.output);
-    } else {
-      png8 = indexedPng(result, JSON.stringify(command.output));
-      outputBytes = await writeBytes(command.output, png8);
+      json.bytes = await fileSize(command.output);
+      return { png8: undefined, outputBytes: json.bytes };
     }
-    json.bytes = outputBytes;
-  } else if (!command.json) {
-    try {
-      png8 = resultToIndexedPng(result);
-    } catch {
-      // Alpha that needs more than 256 palette entries: no PNG-8 size to show.
-    }
+    const png8 = indexedPng(result, JSON.stringify(command.output));
+    json.bytes = await writeBytes(command.output, png8);
+    return { png8, outputBytes: json.bytes };
   }
+  if (command.json) return { png8: undefined, outputBytes: undefined };
+  try {
+    return { png8: resultToIndexedPng(result), outputBytes: undefined };
+  } catch {
+    // Alpha that needs more than 256 palette entries: no PNG-8 size to show.
+    return { png8: undefined, outputBytes: undefined };
+  }
+}
 
+/** The human summary of the single quantization. */
+function summaryLines(command: Command, image: RgbaImage, result: QuantizeResult, ms: number, inputBytes: number, { png8, outputBytes }: Written): string[] {
   const colours = countDistinctColours(image);
   const coloursAfter = countDistinctColours(result.image);
   const bitsBefore = hasAlpha(image) ? 32 : 24;
@@ -220,38 +236,40 @@ async function runQuantize(command: Command, io: Io, image: RgbaImage, inputByte
     const ratio = ((png8.length / inputBytes) * 100).toFixed(1);
     lines.push(`compressed size: ${formatBytes(png8.length)}, PNG-8 (in memory, not written), ${ratio} % of the input file`);
   }
-  print(lines);
+  return lines;
+}
 
-  if (command.palette) {
-    const { path, format } = command.palette;
-    const text = format === 'json' ? paletteToJson(result.palette) : format === 'css' ? paletteToCss(result.palette) : paletteToGpl(result.palette);
-    await writeBytes(path, text);
-    print([`palette file:    ${path} (${result.paletteSize} colours, ${PALETTE_FORMAT_NAMES[format]})`]);
+/** --palette: the palette file in the format of its extension. */
+async function writePalette({ path, format }: NonNullable<Command['palette']>, result: QuantizeResult, print: Print): Promise<void> {
+  const text = format === 'json' ? paletteToJson(result.palette) : format === 'css' ? paletteToCss(result.palette) : paletteToGpl(result.palette);
+  await writeBytes(path, text);
+  print([`palette file:    ${path} (${result.paletteSize} colours, ${PALETTE_FORMAT_NAMES[format]})`]);
+}
+
+/** --report and --heatmap: the quality report of the single quantization. */
+async function runQualityReport(command: Command, io: Io, image: RgbaImage, result: QuantizeResult, json: CliJson, print: Print): Promise<void> {
+  const quantized = { data: result.image, width: result.width, height: result.height };
+  const report: QualityReport = await qualityReport(image, quantized, { onProgress: analysisProgress(io, 'quality report') });
+  io.progress.clear();
+  if (command.report) {
+    json.quality = {
+      mse: report.mse,
+      psnr: psnrOrNull(report.psnr),
+      ssim: report.ssim,
+      deltaE: { ...report.deltaE },
+    };
+    print([
+      'quality (original vs quantized):',
+      `  MSE:            ${formatNumber(report.mse, 3)}`,
+      `  PSNR:           ${formatNumber(report.psnr, 2)} dB`,
+      `  SSIM:           ${formatNumber(report.ssim, 4)}`,
+      `  ΔE mean:        ${formatNumber(report.deltaE.mean, 2)} (CIEDE2000)`,
+      `  ΔE p95:         ${formatNumber(report.deltaE.p95, 2)} (CIEDE2000, 95th percentile)`,
+    ]);
   }
-
-  if (command.report || command.heatmap !== undefined) {
-    const report: QualityReport = await qualityReport(image, { data: result.image, width: result.width, height: result.height }, { onProgress: analysisProgress(io, 'quality report') });
-    io.progress.clear();
-    if (command.report) {
-      json.quality = {
-        mse: report.mse,
-        psnr: psnrOrNull(report.psnr),
-        ssim: report.ssim,
-        deltaE: { ...report.deltaE },
-      };
-      print([
-        'quality (original vs quantized):',
-        `  MSE:            ${formatNumber(report.mse, 3)}`,
-        `  PSNR:           ${formatNumber(report.psnr, 2)} dB`,
-        `  SSIM:           ${formatNumber(report.ssim, 4)}`,
-        `  ΔE mean:        ${formatNumber(report.deltaE.mean, 2)} (CIEDE2000)`,
-        `  ΔE p95:         ${formatNumber(report.deltaE.p95, 2)} (CIEDE2000, 95th percentile)`,
-      ]);
-    }
-    if (command.heatmap !== undefined) {
-      const bytes = await writeBytes(command.heatmap, encodePng({ data: report.heatmap, width: report.width, height: report.height }));
-      print([`heat map:        ${command.heatmap} (CIEDE2000 0..${report.heatmapMax}, ${report.width}x${report.height}, ${formatBytes(bytes)})`]);
-    }
+  if (command.heatmap !== undefined) {
+    const bytes = await writeBytes(command.heatmap, encodePng({ data: report.heatmap, width: report.width, height: report.height }));
+    print([`heat map:        ${command.heatmap} (CIEDE2000 0..${report.heatmapMax}, ${report.width}x${report.height}, ${formatBytes(bytes)})`]);
   }
 }
 
