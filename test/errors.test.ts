@@ -32,7 +32,7 @@ describe('errors', () => {
   });
 
   it('messages have no prefix; displayMessage adds it exactly once', async () => {
-    const error = await quantize({ data: new Uint8Array(4), width: 1, height: 1 }, { k: 0 }).catch((e: unknown) => e as Error);
+    const error = (await quantize({ data: new Uint8Array(4), width: 1, height: 1 }, { k: 0 }).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(RangeError);
     expect(errorCode(error)).toBe('OUT_OF_RANGE');
     expect(error.message).toMatch(/^option "k" must be an integer in 1\.\.256, got 0$/);
