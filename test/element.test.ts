@@ -370,13 +370,16 @@ describe('<kmeans-quantizer> errors', () => {
         bubbles: event.bubbles,
         composed: event.composed,
         errorMessage: String(event.detail.error?.message),
+        errorCode: event.detail.error?.code ?? null,
         role: message?.getAttribute('role') ?? null,
         text: message?.textContent ?? null,
         canvas: Boolean(el.shadowRoot.querySelector('canvas')),
       };
     });
     expect(out.bubbles && out.composed).toBe(true);
-    expect(out.errorMessage).toMatch(/missing\.png.*404/);
+    expect(out.errorMessage).toMatch(/^could not load "\/test\/fixtures\/missing\.png": HTTP 404/);
+    expect(out.errorCode).toBe('IO');
+    expect(out.text).not.toContain('kmeans-quantizer:');
     expect(out.role).toBe('alert');
     expect(out.text).toMatch(/404/);
     expect(out.canvas).toBe(false);

@@ -5,10 +5,12 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
+import { isAbortError } from '../errors.js';
 import type { Backend, QuantizeOptions } from '../options.js';
 import { createQuantizer, type Quantizer } from '../quantizer.js';
 import type { QuantizeResult } from '../result.js';
 import { KmeansCompleteEvent, KmeansErrorEvent, KmeansProgressEvent, type KmeansProgressDetail } from './events.js';
+import { shownMessage } from './message.js';
 import { isLiveSource, loadStill, loadUrl, PixelReader, type ElementImageSource } from './source.js';
 import { styles } from './styles.js';
 import { LiveFrames } from './video.js';
@@ -32,19 +34,10 @@ function numberAttribute(fallback: number | undefined) {
   };
 }
 
-function isAbort(error: unknown): boolean {
-  return error instanceof DOMException && error.name === 'AbortError';
-}
-
 function hex(palette: Uint8Array, i: number): string {
   let s = '#';
   for (let c = 0; c < 3; c++) s += palette[i * 3 + c]!.toString(16).padStart(2, '0');
   return s;
-}
-
-function errorText(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/^kmeans-quantizer: /, '');
 }
 
 function number(value: number, digits: number): string {
@@ -379,7 +372,7 @@ export class KmeansQuantizerElement extends LitElement {
       if (id !== this._runId) return;
       this._show(result, pixels);
     } catch (error) {
-      if (id === this._runId && !isAbort(error)) this._fail(error);
+      if (id === this._runId && !isAbortError(error)) this._fail(error);
     } finally {
       if (id === this._runId) this._controller = undefined;
     }
@@ -394,7 +387,7 @@ export class KmeansQuantizerElement extends LitElement {
       this._show(result, frame);
       return true;
     } catch (error) {
-      if (id === this._runId && !isAbort(error)) this._fail(error);
+      if (id === this._runId && !isAbortError(error)) this._fail(error);
       return false;
     } finally {
       if (id === this._runId) this._controller = undefined;
@@ -511,7 +504,7 @@ export class KmeansQuantizerElement extends LitElement {
   private _renderError(): TemplateResult {
     const error = this._error;
     const name = error instanceof Error ? error.name : 'Error';
-    return html`<div part="error" role="alert"><strong>Could not quantize the image</strong>${name}: ${errorText(error)}</div>`;
+    return html`<div part="error" role="alert"><strong>Could not quantize the image</strong>${name}: ${shownMessage(error)}</div>`;
   }
 
   private _renderViews(result: QuantizeResult, views: Set<KmeansView>): TemplateResult | typeof nothing {
