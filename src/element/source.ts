@@ -71,7 +71,11 @@ export class PixelReader {
   }
 }
 
-async function decodeBlob(blob: Blob, label: string, reader: PixelReader): Promise<ImageData> {
+/**
+ * Decodes an image file to its RGBA pixels as stored (no colour-space conversion, no premultiplication):
+ * through `createImageBitmap`, else an `<img>` (SVG). `label` names the file in the error, quoted if a name.
+ */
+export async function decodeBlob(blob: Blob, label: string, reader = new PixelReader()): Promise<ImageData> {
   let bitmap: ImageBitmap | undefined;
   try {
     bitmap = await createImageBitmap(blob, BITMAP_OPTIONS);
