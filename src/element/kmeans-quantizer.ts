@@ -6,9 +6,10 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import { property, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { isAbortError } from '../errors.js';
-import type { Backend, QuantizeOptions } from '../options.js';
+import { optionDefault, type Backend, type QuantizeOptions } from '../options.js';
 import { createQuantizer, type Quantizer } from '../quantizer.js';
 import type { QuantizeResult } from '../result.js';
+import { ENGINE_OPTIONS, engineOptions, optionAttribute } from './attributes.js';
 import { KmeansCompleteEvent, KmeansErrorEvent, KmeansProgressEvent, type KmeansProgressDetail } from './events.js';
 import { shownMessage } from './message.js';
 import { isLiveSource, loadStill, loadUrl, PixelReader, type ElementImageSource } from './source.js';
@@ -22,17 +23,6 @@ const VIEWS: ReadonlySet<string> = new Set<KmeansView>(['original', 'quantized',
 
 /** The default of `show`: every view but the original on its own (the compare view shows it). */
 export const DEFAULT_SHOW = 'quantized palette stats compare';
-
-/** Properties whose change starts a new run. */
-const RUN_PROPERTIES = ['k', 'backend', 'seed', 'maxIterations', 'tolerance', 'sampleSize'] as const;
-
-/** Attribute <-> number; a removed attribute goes back to `fallback`. Bad text becomes NaN, which the engine rejects. */
-function numberAttribute(fallback: number | undefined) {
-  return {
-    fromAttribute: (value: string | null): number | undefined => (value === null ? fallback : Number(value)),
-    toAttribute: (value: number | undefined | null): string | null => (value === undefined || value === null ? null : String(value)),
-  };
-}
 
 function hex(palette: Uint8Array, i: number): string {
   let s = '#';
@@ -67,14 +57,21 @@ type Phase = 'idle' | 'loading' | 'running' | 'done' | 'error';
  * Errors (an image that fails to load, `k="0"`, `backend="webgpu"` without an adapter) are shown inside
  * the element in `part="error"` (`role="alert"`) and fire `kmeans-error`.
  *
- * Attributes, reflected to the properties in brackets (a removed attribute means the default):
+ * Attributes, reflected to the properties in brackets (a removed attribute means the default). The
+ * engine options take their defaults and their text form from the library's table of options
+ * (`OPTIONS` in src/options.ts), the same defaults `quantize()` and the CLI use; a default is not
+ * written out as an attribute:
  * - `src` (`src`): URL of the image; `image` takes precedence.
  * - `k` (`k`, default 16): colours, 1..256.
  * - `backend` (`backend`, default `auto`): `auto`, `webgpu` or `cpu`.
  * - `seed` (`seed`, default 0), `max-iterations` (`maxIterations`, default 100),
- *   `tolerance` (`tolerance`, default 0.1), `sample-size` (`sampleSize`, default unset): engine options.
+ *   `tolerance` (`tolerance`, default 0.25), `sample-size` (`sampleSize`, default unset: all pixels):
+ *   engine options.
  * - `show` (`show`, default `quantized palette stats compare`): views to show, space-separated, out of
  *   `original quantized palette stats compare`.
+ *
+ * Attribute text that is not a number (`tolerance="abc"`) is an error like any other: a `TypeError`
+ * naming the attribute, shown in `part="error"` and fired as `kmeans-error`.
  *
  * Properties without an attribute: `image` (ImageData, ImageBitmap, Blob/File, `<img>`, `<canvas>`,
  * `<video>` or MediaStream), and the read-only `result` (the `QuantizeResult` on screen), `error`,
@@ -147,29 +144,29 @@ export class KmeansQuantizerElement extends LitElement {
   @property({ attribute: false })
   image: ElementImageSource | null = null;
 
-  /** Number of colours: an integer in 1..256. */
-  @property({ reflect: true, converter: numberAttribute(16) })
-  k = 16;
+  /** Number of colours: an integer in 1..256. Default 16. */
+  @property({ reflect: true, useDefault: true, converter: optionAttribute('k') })
+  k: number = optionDefault('k');
 
-  /** `auto` (WebGPU on a hardware adapter, else the CPU), `webgpu` (forced) or `cpu`. */
-  @property({ reflect: true })
-  backend: Backend = 'auto';
+  /** `auto` (WebGPU on a hardware adapter, else the CPU), `webgpu` (forced) or `cpu`. Default `auto`. */
+  @property({ reflect: true, useDefault: true, converter: optionAttribute('backend') })
+  backend: Backend = optionDefault('backend');
 
-  /** Seed of the pseudo-random initialisation: same seed, same result. */
-  @property({ reflect: true, converter: numberAttribute(0) })
-  seed = 0;
+  /** Seed of the pseudo-random initialisation: same seed, same result. Default 0. */
+  @property({ reflect: true, useDefault: true, converter: optionAttribute('seed') })
+  seed: number = optionDefault('seed');
 
-  /** Most Lloyd iterations per run. */
-  @property({ attribute: 'max-iterations', reflect: true, converter: numberAttribute(100) })
-  maxIterations = 100;
+  /** Most Lloyd iterations per run. Default 100. */
+  @property({ attribute: 'max-iterations', reflect: true, useDefault: true, converter: optionAttribute('maxIterations') })
+  maxIterations: number = optionDefault('maxIterations');
 
-  /** Convergence threshold: largest centroid move (0-255 RGB units) that still counts as converged. */
-  @property({ reflect: true, converter: numberAttribute(0.1) })
-  tolerance = 0.1;
+  /** Convergence threshold: largest centroid move (0-255 RGB units) that still counts as converged. Default 0.25. */
+  @property({ reflect: true, useDefault: true, converter: optionAttribute('tolerance') })
+  tolerance: number = optionDefault('tolerance');
 
-  /** Fit on a random sample of this many pixels (then label every pixel); unset fits on all pixels. */
-  @property({ attribute: 'sample-size', reflect: true, converter: numberAttribute(undefined) })
-  sampleSize: number | undefined;
+  /** Fit on a random sample of this many pixels (>= k, then label every pixel); unset fits on all pixels. */
+  @property({ attribute: 'sample-size', reflect: true, useDefault: true, converter: optionAttribute('sampleSize') })
+  sampleSize: number | undefined = optionDefault('sampleSize');
 
   /** Space-separated views to show: `original`, `quantized`, `palette`, `stats`, `compare`. */
   @property({ reflect: true })
@@ -251,7 +248,7 @@ export class KmeansQuantizerElement extends LitElement {
       this._setSource(keep);
       return;
     }
-    const changedRun = RUN_PROPERTIES.filter((p) => changed.has(p));
+    const changedRun = ENGINE_OPTIONS.filter((p) => changed.has(p));
     if (changedRun.length === 0) return;
     const onlyK = changedRun.length === 1 && changedRun[0] === 'k';
     if (this._live) {
@@ -337,22 +334,14 @@ export class KmeansQuantizerElement extends LitElement {
 
   private _quantize(pixels: ImageData, id: number, signal: AbortSignal, warm: QuantizeResult | undefined): Promise<QuantizeResult> {
     this._quantizer ??= createQuantizer();
-    const options: QuantizeOptions = {
-      signal,
-      onProgress: (progress) => {
-        if (id !== this._runId) return;
-        const detail: KmeansProgressDetail = { ...progress, k: options.k ?? 16 };
-        this._progress = detail;
-        this.dispatchEvent(new KmeansProgressEvent(detail));
-      },
+    const options: QuantizeOptions = { ...engineOptions(this), signal };
+    const k = options.k ?? optionDefault('k');
+    options.onProgress = (progress) => {
+      if (id !== this._runId) return;
+      const detail: KmeansProgressDetail = { ...progress, k };
+      this._progress = detail;
+      this.dispatchEvent(new KmeansProgressEvent(detail));
     };
-    // Null or undefined (a removed attribute) means the engine's default.
-    if (this.k != null) options.k = this.k;
-    if (this.backend != null) options.backend = this.backend;
-    if (this.seed != null) options.seed = this.seed;
-    if (this.maxIterations != null) options.maxIterations = this.maxIterations;
-    if (this.tolerance != null) options.tolerance = this.tolerance;
-    if (this.sampleSize != null) options.sampleSize = this.sampleSize;
     if (warm) options.warmStart = warm.centroids;
     return this._quantizer.quantize(pixels, options);
   }
