@@ -376,6 +376,31 @@ describe('<kmeans-quantizer> runs', () => {
     expect(out.worst).toBeLessThan(40);
   });
 
+  it('refresh() quantizes the source again from scratch (no warm start)', async ({ skip }) => {
+    if (!session) skip();
+    const out = await page().evaluate(async (src: string) => {
+      const w = window as any;
+      const el = w.makeElement({ src, k: 6, seed: 4, backend: 'cpu' }, {}, false);
+      const first = w.nextEvent(el, 'kmeans-complete');
+      document.getElementById('sandbox')!.append(el);
+      const a = (await first).detail;
+      const warm = w.nextEvent(el, 'kmeans-complete');
+      el.k = 7;
+      await warm;
+      const back = w.nextEvent(el, 'kmeans-complete');
+      el.k = 6;
+      const b = (await back).detail; // warm-started from the k = 7 centroids
+      const again = w.nextEvent(el, 'kmeans-complete');
+      el.refresh();
+      const c = (await again).detail;
+      const palette = (r: any) => Array.from(r.palette as Uint8Array).join(',');
+      return { fresh: palette(a), warm: palette(b), refreshed: palette(c), same: c === el.result };
+    }, COFFEE);
+    expect(out.refreshed).toBe(out.fresh);
+    expect(out.same).toBe(true);
+    expect(out.warm).not.toBe(out.fresh);
+  });
+
   it.for(['webgpu', 'cpu'] as const)('runs on backend="%s" for real', async (backend, { skip }) => {
     if (!session || (backend === 'webgpu' && !gpu)) skip();
     const out = await page().evaluate(async (src: string, backend: string) => {
