@@ -2,6 +2,7 @@
  * The demo page: picks an image (a shipped photo, a file, a drop), hands it to every panel, and starts the
  * background panels once the element has painted its first result. The library comes straight from src/.
  */
+import { decodeBlob, PixelReader } from '../src/element/source.js';
 import { resizeImage } from '../src/index.js';
 import coffeeUrl from '../test/fixtures/coffee.png';
 import { benchmarkPanel } from './panels/benchmark.js';
@@ -92,35 +93,13 @@ function show(image: DemoImage): void {
   for (const panel of panels) panel.setImage?.(image);
 }
 
-/** Decodes an image file to RGBA pixels as stored (no colour-space conversion), downscaling huge ones. */
+/** The one canvas the demo reads decoded files back through. */
+const reader = new PixelReader();
+
+/** Decodes an image file to RGBA pixels as stored (the element's decoder), downscaling huge ones. */
 async function decode(blob: Blob, name: string): Promise<DemoImage> {
-  let source: ImageBitmap | HTMLImageElement;
-  try {
-    source = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
-  } catch {
-    // SVG and a few other formats only decode through an <img>.
-    const img = new Image();
-    const url = URL.createObjectURL(blob);
-    try {
-      img.src = url;
-      await img.decode();
-    } catch {
-      throw new Error(`${name} is not an image this browser can decode`);
-    } finally {
-      URL.revokeObjectURL(url);
-    }
-    source = img;
-  }
-  const width = source instanceof HTMLImageElement ? source.naturalWidth : source.width;
-  const height = source instanceof HTMLImageElement ? source.naturalHeight : source.height;
-  if (!(width > 0 && height > 0)) throw new Error(`${name} has no pixels`);
-  const canvas = document.createElement('canvas');
-  canvas.width = width;
-  canvas.height = height;
-  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-  ctx.drawImage(source, 0, 0);
-  if (source instanceof ImageBitmap) source.close();
-  let data = ctx.getImageData(0, 0, width, height);
+  let data = await decodeBlob(blob, `"${name}"`, reader);
+  const { width, height } = data;
   const file = { bytes: blob.size, type: blob.type };
   if (Math.max(width, height) <= MAX_SIDE) return { name, data, file };
   const scale = MAX_SIDE / Math.max(width, height);

@@ -2,6 +2,8 @@
  * Small DOM helpers shared by the panels: cards, a cancellable job with a progress bar, number formats,
  * and the image type every panel works on.
  */
+import { shownMessage } from '../src/element/message.js';
+import { isAbortError } from '../src/errors.js';
 
 /** The image on the page: what the element quantizes and what the panels analyse. */
 export interface DemoImage {
@@ -57,14 +59,10 @@ export function card(options: { id: string; title: string; mirrors: string; wide
   return { section, controls, body };
 }
 
-/** The error text of an unknown error, without the library's prefix. */
+/** The error text of an unknown error: its class when that says something (TypeError, RangeError), then its message. */
 export function errorText(error: unknown): string {
-  const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
-  return message.replace('kmeans-quantizer: ', '');
-}
-
-export function isAbort(error: unknown): boolean {
-  return (error instanceof DOMException || error instanceof Error) && error.name === 'AbortError';
+  const plain = !(error instanceof Error) || error.name === 'Error' || error.name === 'QuantizerError';
+  return `${plain ? '' : `${error.name}: `}${shownMessage(error)}`;
 }
 
 /** Reports progress: `fraction` in 0..1 (undefined: indeterminate) and a line of text. */
@@ -127,7 +125,7 @@ export class Job {
       if (id === this.runId) this.status.textContent = done;
     } catch (error) {
       if (id === this.runId) {
-        if (isAbort(error)) this.status.textContent = 'Cancelled.';
+        if (isAbortError(error)) this.status.textContent = 'Cancelled.';
         else {
           this.status.textContent = `Failed: ${errorText(error)}`;
           this.status.classList.add('error');

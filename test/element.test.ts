@@ -7,7 +7,9 @@ import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINE_ATTRIBUTES, ENGINE_OPTIONS } from '../src/element/attributes.js';
 import type { KmeansQuantizerElement } from '../src/element/index.js';
+import { optionDefault } from '../src/options.js';
 import { adapterInfo, chromiumInstalled, openBrowser, REQUIRE_GPU, ROOT, type BrowserSession } from './browser/harness.js';
 
 /** Compile-time only (tsc checks it, nothing calls it): the element's events and tag are typed. */
@@ -23,6 +25,9 @@ let session: BrowserSession | undefined;
 let gpu = false;
 
 const COFFEE = '/test/fixtures/coffee.png';
+
+/** The table's default of every engine property (undefined written as null, as it comes back from the page). */
+const TABLE_DEFAULTS = Object.fromEntries(ENGINE_OPTIONS.map((name) => [name, optionDefault(name) ?? null]));
 
 function newest(dir: string): number {
   let latest = 0;
@@ -201,6 +206,87 @@ describe('<kmeans-quantizer> renders', () => {
   });
 });
 
+describe('<kmeans-quantizer> options', () => {
+  it("starts at the table's defaults, and a removed attribute goes back to its default", async ({ skip }) => {
+    if (!session) skip();
+    const out = await page().evaluate(async (names: string[], attributes: Record<string, string>) => {
+      const w = window as any;
+      const el = w.makeElement({}, {}, false);
+      const read = () => Object.fromEntries(names.map((name) => [name, el[name] ?? null]));
+      const initial = read();
+      const given = { k: '5', backend: 'cpu', seed: '7', maxIterations: '9', tolerance: '1.5', sampleSize: '100' } as Record<string, string>;
+      for (const name of names) el.setAttribute(attributes[name]!, given[name]!);
+      const set = read();
+      for (const name of names) el.removeAttribute(attributes[name]!);
+      const removed = read();
+      // Connected and rendered: the defaults are not written out as attributes (Lit's useDefault).
+      document.getElementById('sandbox')!.append(el);
+      await el.updateComplete;
+      const reflected = names.filter((name) => el.hasAttribute(attributes[name]!));
+      return { initial, set, removed, reflected };
+    }, [...ENGINE_OPTIONS], ENGINE_ATTRIBUTES);
+    expect(out.initial).toEqual(TABLE_DEFAULTS);
+    expect(TABLE_DEFAULTS.tolerance).toBe(0.25);
+    expect(out.set).toEqual({ k: 5, backend: 'cpu', seed: 7, maxIterations: 9, tolerance: 1.5, sampleSize: 100 });
+    expect(out.removed).toEqual(TABLE_DEFAULTS);
+    expect(out.reflected).toEqual([]);
+  });
+
+  it('runs with the same defaults as quantize(): same iterations, same palette', async ({ skip }) => {
+    if (!session) skip();
+    const out = await page().evaluate(async (src: string) => {
+      const w = window as any;
+      // Through Function: vitest would rewrite a plain import() of the page's own module.
+      const { quantize } = await new Function('url', 'return import(url)')('/dist/index.js');
+      const el = w.makeElement({ src, backend: 'cpu' }, {}, false);
+      const done = w.nextEvent(el, 'kmeans-complete');
+      document.getElementById('sandbox')!.append(el);
+      const shown = (await done).detail;
+      const bitmap = await createImageBitmap(await (await fetch(src)).blob(), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(bitmap, 0, 0);
+      const library = await quantize(ctx.getImageData(0, 0, bitmap.width, bitmap.height), { backend: 'cpu' });
+      return {
+        element: { iterations: shown.iterations, palette: Array.from(shown.palette as Uint8Array).join(',') },
+        library: { iterations: library.iterations, palette: Array.from(library.palette as Uint8Array).join(',') },
+      };
+    }, COFFEE);
+    expect(out.element).toEqual(out.library);
+  });
+
+  it.for([
+    ['tolerance', 'abc'],
+    ['k', ''],
+    ['max-iterations', '10x'],
+  ] as const)('reports bad attribute text %s="%s" as a TypeError naming the attribute', async ([attribute, text], { skip }) => {
+    if (!session) skip();
+    const out = await page().evaluate(async (src: string, attribute: string, text: string) => {
+      const w = window as any;
+      const el = w.makeElement({ src, backend: 'cpu', [attribute]: text }, {}, false);
+      const failed = w.nextEvent(el, 'kmeans-error');
+      document.getElementById('sandbox')!.append(el);
+      const error = (await failed).detail.error;
+      await el.updateComplete;
+      const shown = el.shadowRoot.querySelector('[part~="error"]')?.textContent ?? '';
+      const kept = el.getAttribute(attribute);
+      // A good value recovers.
+      const done = w.nextEvent(el, 'kmeans-complete');
+      el.removeAttribute(attribute);
+      const r = (await done).detail;
+      return { name: error.name, code: error.code, option: error.option, message: error.message, shown, kept, recovered: r.paletteSize > 0, elementError: el.error ?? null };
+    }, COFFEE, attribute, text);
+    expect(out.name).toBe('TypeError');
+    expect(out.code).toBe('INVALID_TYPE');
+    expect(out.option).toBe(`attribute "${attribute}"`);
+    expect(out.message).toBe(`attribute "${attribute}" must be a number, got ${JSON.stringify(text)}`);
+    expect(out.shown).toContain(out.message);
+    expect(out.kept).toBe(text); // the attribute keeps what was written
+    expect(out.recovered).toBe(true);
+    expect(out.elementError).toBeNull();
+  });
+});
+
 describe('<kmeans-quantizer> runs', () => {
   it('cancels the run in flight when k changes (from inside its first progress event)', async ({ skip }) => {
     if (!session) skip();
@@ -290,6 +376,31 @@ describe('<kmeans-quantizer> runs', () => {
     expect(out.worst).toBeLessThan(40);
   });
 
+  it('refresh() quantizes the source again from scratch (no warm start)', async ({ skip }) => {
+    if (!session) skip();
+    const out = await page().evaluate(async (src: string) => {
+      const w = window as any;
+      const el = w.makeElement({ src, k: 6, seed: 4, backend: 'cpu' }, {}, false);
+      const first = w.nextEvent(el, 'kmeans-complete');
+      document.getElementById('sandbox')!.append(el);
+      const a = (await first).detail;
+      const warm = w.nextEvent(el, 'kmeans-complete');
+      el.k = 7;
+      await warm;
+      const back = w.nextEvent(el, 'kmeans-complete');
+      el.k = 6;
+      const b = (await back).detail; // warm-started from the k = 7 centroids
+      const again = w.nextEvent(el, 'kmeans-complete');
+      el.refresh();
+      const c = (await again).detail;
+      const palette = (r: any) => Array.from(r.palette as Uint8Array).join(',');
+      return { fresh: palette(a), warm: palette(b), refreshed: palette(c), same: c === el.result };
+    }, COFFEE);
+    expect(out.refreshed).toBe(out.fresh);
+    expect(out.same).toBe(true);
+    expect(out.warm).not.toBe(out.fresh);
+  });
+
   it.for(['webgpu', 'cpu'] as const)('runs on backend="%s" for real', async (backend, { skip }) => {
     if (!session || (backend === 'webgpu' && !gpu)) skip();
     const out = await page().evaluate(async (src: string, backend: string) => {
@@ -370,13 +481,16 @@ describe('<kmeans-quantizer> errors', () => {
         bubbles: event.bubbles,
         composed: event.composed,
         errorMessage: String(event.detail.error?.message),
+        errorCode: event.detail.error?.code ?? null,
         role: message?.getAttribute('role') ?? null,
         text: message?.textContent ?? null,
         canvas: Boolean(el.shadowRoot.querySelector('canvas')),
       };
     });
     expect(out.bubbles && out.composed).toBe(true);
-    expect(out.errorMessage).toMatch(/missing\.png.*404/);
+    expect(out.errorMessage).toMatch(/^could not load "\/test\/fixtures\/missing\.png": HTTP 404/);
+    expect(out.errorCode).toBe('IO');
+    expect(out.text).not.toContain('kmeans-quantizer:');
     expect(out.role).toBe('alert');
     expect(out.text).toMatch(/404/);
     expect(out.canvas).toBe(false);
@@ -557,6 +671,14 @@ describe('custom-elements.json', () => {
     const documented = unique([...source.matchAll(/@cssprop \[(--kmq-[\w-]+)/g)].map((m) => m[1]!));
     expect(names(declaration.cssProperties)).toEqual(documented);
     expect(documented).toEqual(used);
+  });
+
+  it("states the table's defaults for the engine attributes", () => {
+    for (const name of ENGINE_OPTIONS) {
+      const attribute = declaration.attributes.find((a: { name: string }) => a.name === ENGINE_ATTRIBUTES[name]);
+      const value = optionDefault(name);
+      expect(attribute?.default, name).toBe(value === undefined ? undefined : typeof value === 'string' ? `'${value}'` : String(value));
+    }
   });
 
   it('describes the events and the attributes the element observes', async ({ skip }) => {

@@ -5,13 +5,14 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
-import type { Backend, QuantizeOptions } from '../options.js';
-import { createQuantizer, type Quantizer } from '../quantizer.js';
+import { optionDefault, type Backend } from '../options.js';
 import type { QuantizeResult } from '../result.js';
-import { KmeansCompleteEvent, KmeansErrorEvent, KmeansProgressEvent, type KmeansProgressDetail } from './events.js';
-import { isLiveSource, loadStill, loadUrl, PixelReader, type ElementImageSource } from './source.js';
+import { ENGINE_OPTIONS, engineOptions, optionAttribute } from './attributes.js';
+import { KmeansCompleteEvent, KmeansErrorEvent, KmeansProgressEvent } from './events.js';
+import { shownMessage } from './message.js';
+import { RunController } from './run-controller.js';
+import type { ElementImageSource } from './source.js';
 import { styles } from './styles.js';
-import { LiveFrames } from './video.js';
 
 /** The views `show` can list. */
 export type KmeansView = 'original' | 'quantized' | 'palette' | 'stats' | 'compare';
@@ -21,38 +22,16 @@ const VIEWS: ReadonlySet<string> = new Set<KmeansView>(['original', 'quantized',
 /** The default of `show`: every view but the original on its own (the compare view shows it). */
 export const DEFAULT_SHOW = 'quantized palette stats compare';
 
-/** Properties whose change starts a new run. */
-const RUN_PROPERTIES = ['k', 'backend', 'seed', 'maxIterations', 'tolerance', 'sampleSize'] as const;
-
-/** Attribute <-> number; a removed attribute goes back to `fallback`. Bad text becomes NaN, which the engine rejects. */
-function numberAttribute(fallback: number | undefined) {
-  return {
-    fromAttribute: (value: string | null): number | undefined => (value === null ? fallback : Number(value)),
-    toAttribute: (value: number | undefined | null): string | null => (value === undefined || value === null ? null : String(value)),
-  };
-}
-
-function isAbort(error: unknown): boolean {
-  return error instanceof DOMException && error.name === 'AbortError';
-}
-
 function hex(palette: Uint8Array, i: number): string {
   let s = '#';
   for (let c = 0; c < 3; c++) s += palette[i * 3 + c]!.toString(16).padStart(2, '0');
   return s;
 }
 
-function errorText(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/^kmeans-quantizer: /, '');
-}
-
 function number(value: number, digits: number): string {
   if (value === Infinity) return '∞';
   return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
-
-type Phase = 'idle' | 'loading' | 'running' | 'done' | 'error';
 
 /**
  * Colour quantization of an image or a live video with k-means, on WebGPU or the CPU.
@@ -74,14 +53,21 @@ type Phase = 'idle' | 'loading' | 'running' | 'done' | 'error';
  * Errors (an image that fails to load, `k="0"`, `backend="webgpu"` without an adapter) are shown inside
  * the element in `part="error"` (`role="alert"`) and fire `kmeans-error`.
  *
- * Attributes, reflected to the properties in brackets (a removed attribute means the default):
+ * Attributes, reflected to the properties in brackets (a removed attribute means the default). The
+ * engine options take their defaults and their text form from the library's table of options
+ * (`OPTIONS` in src/options.ts), the same defaults `quantize()` and the CLI use; a default is not
+ * written out as an attribute:
  * - `src` (`src`): URL of the image; `image` takes precedence.
  * - `k` (`k`, default 16): colours, 1..256.
  * - `backend` (`backend`, default `auto`): `auto`, `webgpu` or `cpu`.
  * - `seed` (`seed`, default 0), `max-iterations` (`maxIterations`, default 100),
- *   `tolerance` (`tolerance`, default 0.1), `sample-size` (`sampleSize`, default unset): engine options.
+ *   `tolerance` (`tolerance`, default 0.25), `sample-size` (`sampleSize`, default unset: all pixels):
+ *   engine options.
  * - `show` (`show`, default `quantized palette stats compare`): views to show, space-separated, out of
  *   `original quantized palette stats compare`.
+ *
+ * Attribute text that is not a number (`tolerance="abc"`) is an error like any other: a `TypeError`
+ * naming the attribute, shown in `part="error"` and fired as `kmeans-error`.
  *
  * Properties without an attribute: `image` (ImageData, ImageBitmap, Blob/File, `<img>`, `<canvas>`,
  * `<video>` or MediaStream), and the read-only `result` (the `QuantizeResult` on screen), `error`,
@@ -154,57 +140,47 @@ export class KmeansQuantizerElement extends LitElement {
   @property({ attribute: false })
   image: ElementImageSource | null = null;
 
-  /** Number of colours: an integer in 1..256. */
-  @property({ reflect: true, converter: numberAttribute(16) })
-  k = 16;
+  /** Number of colours: an integer in 1..256. Default 16. */
+  @property({ reflect: true, useDefault: true, converter: optionAttribute('k') })
+  k: number = optionDefault('k');
 
-  /** `auto` (WebGPU on a hardware adapter, else the CPU), `webgpu` (forced) or `cpu`. */
-  @property({ reflect: true })
-  backend: Backend = 'auto';
+  /** `auto` (WebGPU on a hardware adapter, else the CPU), `webgpu` (forced) or `cpu`. Default `auto`. */
+  @property({ reflect: true, useDefault: true, converter: optionAttribute('backend') })
+  backend: Backend = optionDefault('backend');
 
-  /** Seed of the pseudo-random initialisation: same seed, same result. */
-  @property({ reflect: true, converter: numberAttribute(0) })
-  seed = 0;
+  /** Seed of the pseudo-random initialisation: same seed, same result. Default 0. */
+  @property({ reflect: true, useDefault: true, converter: optionAttribute('seed') })
+  seed: number = optionDefault('seed');
 
-  /** Most Lloyd iterations per run. */
-  @property({ attribute: 'max-iterations', reflect: true, converter: numberAttribute(100) })
-  maxIterations = 100;
+  /** Most Lloyd iterations per run. Default 100. */
+  @property({ attribute: 'max-iterations', reflect: true, useDefault: true, converter: optionAttribute('maxIterations') })
+  maxIterations: number = optionDefault('maxIterations');
 
-  /** Convergence threshold: largest centroid move (0-255 RGB units) that still counts as converged. */
-  @property({ reflect: true, converter: numberAttribute(0.1) })
-  tolerance = 0.1;
+  /** Convergence threshold: largest centroid move (0-255 RGB units) that still counts as converged. Default 0.25. */
+  @property({ reflect: true, useDefault: true, converter: optionAttribute('tolerance') })
+  tolerance: number = optionDefault('tolerance');
 
-  /** Fit on a random sample of this many pixels (then label every pixel); unset fits on all pixels. */
-  @property({ attribute: 'sample-size', reflect: true, converter: numberAttribute(undefined) })
-  sampleSize: number | undefined;
+  /** Fit on a random sample of this many pixels (>= k, then label every pixel); unset fits on all pixels. */
+  @property({ attribute: 'sample-size', reflect: true, useDefault: true, converter: optionAttribute('sampleSize') })
+  sampleSize: number | undefined = optionDefault('sampleSize');
 
   /** Space-separated views to show: `original`, `quantized`, `palette`, `stats`, `compare`. */
   @property({ reflect: true })
   show = DEFAULT_SHOW;
 
-  @state() private _result: QuantizeResult | undefined;
-  @state() private _original: ImageData | undefined;
-  @state() private _error: unknown = undefined;
-  @state() private _phase: Phase = 'idle';
-  @state() private _progress: KmeansProgressDetail | undefined;
   @state() private _split = 50;
   @state() private _copied: number | undefined;
   @state() private _note = '';
-  @state() private _fps = 0;
 
-  private _quantizer: Quantizer | undefined;
-  /** Cancels the run in flight. */
-  private _controller: AbortController | undefined;
-  /** Bumped by every new run and every cancellation: a run whose id is stale shows nothing and fires nothing. */
-  private _runId = 0;
-  /** Cancels loading the current source. */
-  private _loadController: AbortController | undefined;
-  private _still: Promise<ImageData> | undefined;
-  private _live: LiveFrames | undefined;
-  /** The last result of the current source: where a k change (or the next video frame) starts from. */
-  private _warm: QuantizeResult | undefined;
-  private _reader = new PixelReader();
-  private _resetSource = false;
+  /** Loads the source, runs the quantizer, keeps what is on screen. */
+  private readonly _runs = new RunController(this, {
+    source: () => this.image ?? (this.src ? this.src : undefined),
+    options: () => engineOptions(this),
+    progress: (detail) => this.dispatchEvent(new KmeansProgressEvent(detail)),
+    complete: (result) => (this._pendingEvent = new KmeansCompleteEvent(result)),
+    failed: (error) => (this._pendingEvent = new KmeansErrorEvent({ error })),
+  });
+  /** Fired after the next render has painted (so listeners see the canvases). */
   private _pendingEvent: KmeansCompleteEvent | KmeansErrorEvent | undefined;
   private _drawn = new WeakMap<HTMLCanvasElement, ImageData>();
   private _quantizedData: { result: QuantizeResult; data: ImageData } | undefined;
@@ -212,62 +188,37 @@ export class KmeansQuantizerElement extends LitElement {
 
   /** The latest result on screen, if any. */
   get result(): QuantizeResult | undefined {
-    return this._result;
+    return this._runs.result;
   }
 
   /** The error on screen, if any. */
   get error(): unknown {
-    return this._error;
+    return this._runs.error;
   }
 
   /** True while an image loads or a run is in flight (for video: until the first frame is done). */
   get busy(): boolean {
-    return this._phase === 'loading' || this._phase === 'running';
+    return this._runs.busy;
   }
 
   /** Quantized frames per second of a live source (0 for still images). */
   get fps(): number {
-    return this._live ? this._fps : 0;
+    return this._runs.fps;
   }
 
   /** Reloads the source and quantizes it again from scratch (no warm start). */
   refresh(): void {
-    this._resetSource = true;
-    this.requestUpdate();
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    // Back in the document after a disconnect: start over (the quantizer and the runs were let go).
-    if (this.hasUpdated) this.refresh();
+    this._runs.refresh();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this._stopSource();
-    this._quantizer?.destroy();
-    this._quantizer = undefined;
     clearTimeout(this._noteTimer);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!this.isConnected) return;
-    if (this._resetSource || changed.has('src') || changed.has('image')) {
-      const keep = this._resetSource && !changed.has('src') && !changed.has('image');
-      this._resetSource = false;
-      this._setSource(keep);
-      return;
-    }
-    const changedRun = RUN_PROPERTIES.filter((p) => changed.has(p));
-    if (changedRun.length === 0) return;
-    const onlyK = changedRun.length === 1 && changedRun[0] === 'k';
-    if (this._live) {
-      // The frame in flight is cancelled; the newest frame is quantized with the new options.
-      this._cancel();
-      this._live.refresh();
-    } else if (this._still) {
-      void this._runStill(onlyK);
-    }
+    this._runs.sync(changed.has('src') || changed.has('image'), ENGINE_OPTIONS.filter((name) => changed.has(name)));
   }
 
   protected override updated(): void {
@@ -279,150 +230,6 @@ export class KmeansQuantizerElement extends LitElement {
     }
   }
 
-  /** Stops everything tied to the current source: loading, video frames, the run in flight. */
-  private _stopSource(): void {
-    this._loadController?.abort();
-    this._loadController = undefined;
-    this._still = undefined;
-    this._live?.stop();
-    this._live = undefined;
-    this._cancel();
-  }
-
-  /** Cancels the run in flight (if any); its result, progress and errors are dropped. */
-  private _cancel(): void {
-    this._runId++;
-    this._controller?.abort(new DOMException('superseded by a newer run', 'AbortError'));
-    this._controller = undefined;
-  }
-
-  private _setSource(keepDisplay: boolean): void {
-    this._stopSource();
-    this._warm = undefined;
-    this._error = undefined;
-    this._progress = undefined;
-    this._fps = 0;
-    if (!keepDisplay) {
-      this._result = undefined;
-      this._original = undefined;
-    }
-    const source: ElementImageSource | string | undefined = this.image ?? (this.src ? this.src : undefined);
-    if (source === undefined) {
-      this._phase = 'idle';
-      return;
-    }
-    this._phase = 'loading';
-    if (isLiveSource(source)) {
-      const live = new LiveFrames(source, {
-        process: (frame) => this._runFrame(frame),
-        onError: (error) => {
-          if (this._live === live) this._fail(error);
-        },
-        onFrameDone: (fps) => {
-          if (this._live === live) this._fps = fps;
-        },
-      });
-      this._live = live;
-      live.start();
-      return;
-    }
-    const controller = new AbortController();
-    this._loadController = controller;
-    const still = typeof source === 'string' ? loadUrl(source, controller.signal, this._reader) : loadStill(source, this._reader);
-    still.catch(() => undefined); // reported by the runs that await it
-    this._still = still;
-    void this._runStill(false);
-  }
-
-  /** Starts a run: cancels the one in flight and returns the new run's id and signal. */
-  private _begin(): { id: number; signal: AbortSignal } {
-    this._cancel();
-    const controller = new AbortController();
-    this._controller = controller;
-    return { id: this._runId, signal: controller.signal };
-  }
-
-  private _quantize(pixels: ImageData, id: number, signal: AbortSignal, warm: QuantizeResult | undefined): Promise<QuantizeResult> {
-    this._quantizer ??= createQuantizer();
-    const options: QuantizeOptions = {
-      signal,
-      onProgress: (progress) => {
-        if (id !== this._runId) return;
-        const detail: KmeansProgressDetail = { ...progress, k: options.k ?? 16 };
-        this._progress = detail;
-        this.dispatchEvent(new KmeansProgressEvent(detail));
-      },
-    };
-    // Null or undefined (a removed attribute) means the engine's default.
-    if (this.k != null) options.k = this.k;
-    if (this.backend != null) options.backend = this.backend;
-    if (this.seed != null) options.seed = this.seed;
-    if (this.maxIterations != null) options.maxIterations = this.maxIterations;
-    if (this.tolerance != null) options.tolerance = this.tolerance;
-    if (this.sampleSize != null) options.sampleSize = this.sampleSize;
-    if (warm) options.warmStart = warm.centroids;
-    return this._quantizer.quantize(pixels, options);
-  }
-
-  private async _runStill(warmStart: boolean): Promise<void> {
-    const still = this._still;
-    if (!still) return;
-    const { id, signal } = this._begin();
-    const warm = warmStart ? this._warm : undefined;
-    this._error = undefined;
-    this._progress = undefined;
-    try {
-      const pixels = await still;
-      if (id !== this._runId) return;
-      this._phase = 'running';
-      const result = await this._quantize(pixels, id, signal, warm);
-      if (id !== this._runId) return;
-      this._show(result, pixels);
-    } catch (error) {
-      if (id === this._runId && !isAbort(error)) this._fail(error);
-    } finally {
-      if (id === this._runId) this._controller = undefined;
-    }
-  }
-
-  /** Quantizes one video frame, warm-started from the previous frame so the palette keeps its order. */
-  private async _runFrame(frame: ImageData): Promise<boolean> {
-    const { id, signal } = this._begin();
-    try {
-      const result = await this._quantize(frame, id, signal, this._warm);
-      if (id !== this._runId) return false;
-      this._show(result, frame);
-      return true;
-    } catch (error) {
-      if (id === this._runId && !isAbort(error)) this._fail(error);
-      return false;
-    } finally {
-      if (id === this._runId) this._controller = undefined;
-    }
-  }
-
-  private _show(result: QuantizeResult, original: ImageData): void {
-    this._result = result;
-    this._original = original;
-    this._warm = result;
-    this._error = undefined;
-    this._progress = undefined;
-    this._phase = 'done';
-    this._pendingEvent = new KmeansCompleteEvent(result);
-  }
-
-  private _fail(error: unknown): void {
-    this._error = error;
-    this._phase = 'error';
-    this._progress = undefined;
-    this._result = undefined;
-    this._original = undefined;
-    // A failing video waits for new options instead of failing on every frame.
-    if (this._live) this._live.hold = true;
-    this._pendingEvent = new KmeansErrorEvent({ error });
-    this.requestUpdate();
-  }
-
   private _views(): Set<KmeansView> {
     const tokens = (this.show ?? DEFAULT_SHOW).split(/\s+/).filter((t) => VIEWS.has(t));
     return new Set(tokens as KmeansView[]);
@@ -430,7 +237,7 @@ export class KmeansQuantizerElement extends LitElement {
 
   /** Paints the current images onto whichever canvases are in the shadow root (each only once per image). */
   private _draw(): void {
-    const result = this._result;
+    const result = this._runs.result;
     let quantized: ImageData | undefined;
     if (result) {
       if (this._quantizedData?.result !== result) {
@@ -440,7 +247,7 @@ export class KmeansQuantizerElement extends LitElement {
       quantized = this._quantizedData.data;
     }
     for (const canvas of this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas[data-layer]')) {
-      const image = canvas.dataset.layer === 'original' ? this._original : quantized;
+      const image = canvas.dataset.layer === 'original' ? this._runs.original : quantized;
       if (!image || this._drawn.get(canvas) === image) continue;
       if (canvas.width !== image.width) canvas.width = image.width;
       if (canvas.height !== image.height) canvas.height = image.height;
@@ -476,15 +283,16 @@ export class KmeansQuantizerElement extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    const result = this._result;
+    const result = this._runs.result;
+    const error = this._runs.error;
     const views = this._views();
     return html`
       <div part="base" aria-busy=${this.busy ? 'true' : 'false'}>
-        ${this._error !== undefined ? this._renderError() : nothing}
+        ${error !== undefined ? this._renderError(error) : nothing}
         ${result
           ? html`${this._renderViews(result, views)} ${views.has('palette') ? this._renderPalette(result) : nothing}
             ${views.has('stats') ? this._renderStats(result) : nothing}`
-          : this._error === undefined
+          : error === undefined
             ? html`<div part="placeholder">${this._placeholderText()}</div>`
             : nothing}
         <div part="status" role="status">${this._statusText()}</div>
@@ -493,25 +301,25 @@ export class KmeansQuantizerElement extends LitElement {
   }
 
   private _placeholderText(): string {
-    if (this._phase === 'idle') return 'No image: set the src attribute or the image property.';
-    if (this._live) return 'Waiting for video frames…';
-    return this._phase === 'loading' ? 'Loading image…' : 'Quantizing…';
+    const { phase, live } = this._runs;
+    if (phase === 'idle') return 'No image: set the src attribute or the image property.';
+    if (live) return 'Waiting for video frames…';
+    return phase === 'loading' ? 'Loading image…' : 'Quantizing…';
   }
 
   private _statusText(): string {
     if (this._note) return this._note;
-    const progress = this._progress;
-    if (this._phase === 'loading' && !this._live) return 'Loading image…';
-    if (this._phase === 'running' || (progress && !this._live)) {
+    const { phase, live, progress } = this._runs;
+    if (phase === 'loading' && !live) return 'Loading image…';
+    if (phase === 'running' || (progress && !live)) {
       return progress ? `Quantizing to ${progress.k} colours: iteration ${progress.iteration}` : 'Quantizing…';
     }
     return '';
   }
 
-  private _renderError(): TemplateResult {
-    const error = this._error;
+  private _renderError(error: unknown): TemplateResult {
     const name = error instanceof Error ? error.name : 'Error';
-    return html`<div part="error" role="alert"><strong>Could not quantize the image</strong>${name}: ${errorText(error)}</div>`;
+    return html`<div part="error" role="alert"><strong>Could not quantize the image</strong>${name}: ${shownMessage(error)}</div>`;
   }
 
   private _renderViews(result: QuantizeResult, views: Set<KmeansView>): TemplateResult | typeof nothing {
@@ -593,7 +401,7 @@ export class KmeansQuantizerElement extends LitElement {
       ${stat('inertia', 'Inertia', number(result.inertia, 0))}
       ${stat('psnr', 'PSNR', `${number(result.psnr, 2)} dB`)}
       ${stat('ms', 'Time', `${number(result.timings.total, 1)} ms`)}
-      ${this._live ? stat('fps', 'Frames per second', number(this._fps, 1)) : nothing}
+      ${this._runs.live ? stat('fps', 'Frames per second', number(this._runs.fps, 1)) : nothing}
       ${stat('size', 'Size', `${result.width} × ${result.height}`)}
       ${result.fallbackReason ? stat('fallback', 'Fell back to the CPU because', result.fallbackReason, true) : nothing}
       ${adapterText ? stat('adapter', 'WebGPU adapter', adapterText, true) : nothing}

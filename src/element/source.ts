@@ -3,6 +3,7 @@
  * the pixels the quantizer reads and the "original" views draw. Live sources (a <video>, a MediaStream)
  * are handled frame by frame in video.ts.
  */
+import { errorMessage, isAbortError, QuantizerError, QuantizerRangeError, QuantizerTypeError } from '../errors.js';
 import type { RawImage } from '../image.js';
 
 /** Still images the element accepts through its `image` property. */
@@ -33,10 +34,6 @@ export function isLiveSource(source: unknown): source is LiveImageSource {
   );
 }
 
-function isAbort(error: unknown): boolean {
-  return error instanceof DOMException && error.name === 'AbortError';
-}
-
 /** A reusable 2D context for reading pixels back. */
 export class PixelReader {
   private canvas: OffscreenCanvas | HTMLCanvasElement | undefined;
@@ -45,7 +42,7 @@ export class PixelReader {
   /** Draws `source` at its natural size and returns its pixels. */
   read(source: Drawable, width: number, height: number): ImageData {
     if (!(width > 0 && height > 0)) {
-      throw new RangeError(`kmeans-quantizer: the image is empty (${width}x${height})`);
+      throw new QuantizerRangeError('INVALID_IMAGE', `the image is empty (${width}x${height})`, 'image');
     }
     if (!this.canvas || !this.ctx) {
       this.canvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(width, height) : document.createElement('canvas');
@@ -53,7 +50,7 @@ export class PixelReader {
         | OffscreenCanvasRenderingContext2D
         | CanvasRenderingContext2D
         | null;
-      if (!ctx) throw new TypeError('kmeans-quantizer: could not create a 2D canvas context to read the image');
+      if (!ctx) throw new QuantizerError('INVALID_IMAGE', 'could not create a 2D canvas context to read the image');
       this.ctx = ctx;
     }
     if (this.canvas.width !== width || this.canvas.height !== height) {
@@ -67,14 +64,18 @@ export class PixelReader {
       return this.ctx.getImageData(0, 0, width, height);
     } catch (error) {
       if (error instanceof DOMException && error.name === 'SecurityError') {
-        throw new Error('kmeans-quantizer: the image is cross-origin without CORS, so its pixels cannot be read', { cause: error });
+        throw new QuantizerError('IO', 'the image is cross-origin without CORS, so its pixels cannot be read', { cause: error });
       }
       throw error;
     }
   }
 }
 
-async function decodeBlob(blob: Blob, label: string, reader: PixelReader): Promise<ImageData> {
+/**
+ * Decodes an image file to its RGBA pixels as stored (no colour-space conversion, no premultiplication):
+ * through `createImageBitmap`, else an `<img>` (SVG). `label` names the file in the error, quoted if a name.
+ */
+export async function decodeBlob(blob: Blob, label: string, reader = new PixelReader()): Promise<ImageData> {
   let bitmap: ImageBitmap | undefined;
   try {
     bitmap = await createImageBitmap(blob, BITMAP_OPTIONS);
@@ -87,7 +88,7 @@ async function decodeBlob(blob: Blob, label: string, reader: PixelReader): Promi
       await img.decode();
       return reader.read(img, img.naturalWidth, img.naturalHeight);
     } catch (error) {
-      throw new Error(`kmeans-quantizer: could not decode ${label} as an image`, { cause: error });
+      throw new QuantizerError('INVALID_IMAGE', `could not decode ${label} as an image`, { cause: error });
     } finally {
       URL.revokeObjectURL(url);
     }
@@ -105,11 +106,11 @@ export async function loadUrl(src: string, signal: AbortSignal, reader = new Pix
   try {
     response = await fetch(src, { signal });
   } catch (error) {
-    if (isAbort(error)) throw error;
-    throw new Error(`kmeans-quantizer: could not load "${src}": ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    if (isAbortError(error)) throw error;
+    throw new QuantizerError('IO', `could not load "${src}": ${errorMessage(error)}`, { cause: error });
   }
   if (!response.ok) {
-    throw new Error(`kmeans-quantizer: could not load "${src}": HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+    throw new QuantizerError('IO', `could not load "${src}": HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
   }
   const blob = await response.blob();
   signal.throwIfAborted();
@@ -127,7 +128,7 @@ export async function loadStill(source: StillImageSource, reader = new PixelRead
       try {
         await source.decode();
       } catch (error) {
-        throw new Error(`kmeans-quantizer: could not load the <img> "${source.currentSrc || source.src}"`, { cause: error });
+        throw new QuantizerError('IO', `could not load the <img> "${source.currentSrc || source.src}"`, { cause: error });
       }
     }
     return reader.read(source, source.naturalWidth, source.naturalHeight);
@@ -142,16 +143,18 @@ export async function loadStill(source: StillImageSource, reader = new PixelRead
   if (typeof source === 'object' && source !== null && 'data' in source && 'width' in source && 'height' in source) {
     const { data, width, height } = source;
     if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) {
-      throw new TypeError('kmeans-quantizer: image.data must be a Uint8Array or Uint8ClampedArray of RGBA bytes');
+      throw new QuantizerTypeError('INVALID_IMAGE', 'image.data must be a Uint8Array or Uint8ClampedArray of RGBA bytes', 'image.data');
     }
     if (data.length !== width * height * 4 || width * height === 0) {
-      throw new RangeError(`kmeans-quantizer: image data length must be width*height*4 = ${width * height * 4}, got ${data.length}`);
+      throw new QuantizerRangeError('INVALID_IMAGE', `image data length must be width*height*4 = ${width * height * 4}, got ${data.length}`, 'image.data');
     }
     const bytes = new Uint8ClampedArray(data.length);
     bytes.set(data);
     return new ImageData(bytes, width, height);
   }
-  throw new TypeError(
-    'kmeans-quantizer: unsupported image; use ImageData, ImageBitmap, a Blob/File, <img>, <canvas>, <video> or a MediaStream',
+  throw new QuantizerTypeError(
+    'INVALID_IMAGE',
+    'unsupported image; use ImageData, ImageBitmap, a Blob/File, <img>, <canvas>, <video> or a MediaStream',
+    'image',
   );
 }

@@ -4,6 +4,7 @@
  * quantized is not queued: only the newest frame is processed next, so a slow backend drops frames instead
  * of falling behind.
  */
+import { isAbortError } from '../errors.js';
 import { PixelReader, type LiveImageSource } from './source.js';
 
 /** How many recent frames the frames-per-second figure averages over, at most. */
@@ -66,7 +67,7 @@ export class LiveFrames {
     video.addEventListener('seeked', this.onMediaEvent);
     if (this.owned) {
       video.play().catch((error: unknown) => {
-        if (!this.stopped && !(error instanceof DOMException && error.name === 'AbortError')) this.options.onError(error);
+        if (!this.stopped && !isAbortError(error)) this.options.onError(error);
       });
     }
     this.schedule();
