@@ -6,6 +6,7 @@
  * submit, convergence is decided on the GPU, and the host reads back a few bytes per batch (the done flag,
  * each iteration's inertia and shift, the number of colours).
  */
+import { QuantizerError } from '../errors.js';
 import type { CentroidState, FitSession, IterationStats } from '../kmeans/session.js';
 import { labelError, outputMetrics } from '../metrics.js';
 import type { GpuIterationInput } from '../options.js';
@@ -23,6 +24,7 @@ import {
   SUM_WORDS_PER_CLUSTER,
 } from './constants.js';
 import { GpuRunError, type GpuContext } from './context.js';
+import { ASSIGN, ASSIGN_COLOURS, COUNT_COLOURS, GATHER_COLOURS, REDUCE, RENDER } from './kernels.js';
 
 // GPUBufferUsage / GPUMapMode values, spelled out so that no WebGPU globals are needed (Node).
 const MAP_READ = 0x1;
@@ -79,6 +81,8 @@ async function guarded<T>(ctx: GpuContext, what: string, work: () => Promise<T>)
     value = await work();
   } catch (error) {
     ctx.checkAlive();
+    // The library's own typed errors (a misuse, a bind group named wrongly) are no GPU failure to fall back from.
+    if (error instanceof QuantizerError) throw error;
     throw new GpuRunError(`${what} failed: ${(error as Error).message}`);
   } finally {
     const [validation, memory] = await Promise.all([device.popErrorScope(), device.popErrorScope()]).catch(() => [null, null]);
@@ -150,36 +154,18 @@ async function buildColourHistogram(
     if (!ctx.colourTableClean) encoder.clearBuffer(table);
     ctx.colourTableClean = false;
     const pass = encoder.beginComputePass({ label: 'count colours, gather weights' });
-    pass.setPipeline(ctx.countColoursPipeline());
+    pass.setPipeline(ctx.pipeline(COUNT_COLOURS, {}));
     for (const chunk of chunks) {
-      pass.setBindGroup(
-        0,
-        device.createBindGroup({
-          label: 'count colours',
-          layout: ctx.layout('countColours'),
-          entries: [chunk.pixels, table, colours, info, chunk.uniform].map((buffer, binding) => ({ binding, resource: { buffer } })),
-        }),
-      );
+      pass.setBindGroup(0, ctx.bind(COUNT_COLOURS, 'count colours', { pixels: chunk.pixels, table, colours, info, chunk: chunk.uniform }));
       pass.dispatchWorkgroups(chunk.padded / PIXELS_PER_WORKGROUP);
     }
-    pass.setPipeline(ctx.gatherColoursPipeline());
-    pass.setBindGroup(
-      0,
-      device.createBindGroup({
-        label: 'gather colours',
-        layout: ctx.layout('gatherColours'),
-        entries: [table, colours, weights, info].map((buffer, binding) => ({ binding, resource: { buffer } })),
-      }),
-    );
+    pass.setPipeline(ctx.pipeline(GATHER_COLOURS, {}));
+    pass.setBindGroup(0, ctx.bind(GATHER_COLOURS, 'gather colours', { table, colours, weights, info }));
     pass.dispatchWorkgroups(padded / PIXELS_PER_WORKGROUP);
     pass.end();
     device.queue.submit([encoder.finish()]);
     counters.submits++;
-    const bindGroup = device.createBindGroup({
-      label: 'assign colours',
-      layout: ctx.layout('assignColours'),
-      entries: [colours, weights, centroids, sums, control, info].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
+    const bindGroup = ctx.bind(ASSIGN_COLOURS, 'assign colours', { colours, weights, centroids, sums, control, info });
     return { info, bindGroup };
   });
 }
@@ -221,11 +207,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
       const labels = ctx.buffer(`${name} labels ${c}`, padded, STORAGE | COPY_SRC);
       const uniform = ctx.buffer(`${name} chunk ${c}`, 16, UNIFORM | COPY_DST);
       device.queue.writeBuffer(uniform, 0, new Uint32Array([count, 0, 0, 0]));
-      const bindGroup = device.createBindGroup({
-        label: `${name} chunk ${c}`,
-        layout: ctx.layout('assign'),
-        entries: [pixelBuffer, centroids, sums, labels, control, uniform].map((buffer, binding) => ({ binding, resource: { buffer } })),
-      });
+      const bindGroup = ctx.bind(ASSIGN, `${name} chunk ${c}`, { pixels: pixelBuffer, centroids, sums, labels, control, chunk: uniform });
       chunks.push({ offset, count, padded, pixels: pixelBuffer, labels, uniform, bindGroup, paint: undefined });
     }
     return chunks;
@@ -238,11 +220,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
     allChunks = fit === all ? fitChunks : upload('all', all);
     device.queue.writeBuffer(sums, 0, new Uint32Array(sums.size / 4));
   });
-  const reduceBindGroup = device.createBindGroup({
-    label: 'reduce',
-    layout: ctx.layout('reduce'),
-    entries: [sums, centroids, counts, control, history, params].map((buffer, binding) => ({ binding, resource: { buffer } })),
-  });
+  const reduceBindGroup = ctx.bind(REDUCE, 'reduce', { sums, centroids, counts, control, history, params });
   const labelStride = Math.ceil(all.length / PIXELS_PER_WORKGROUP) * PIXELS_PER_WORKGROUP;
   const paletteCentroids = ctx.buffer('palette centroids', MAX_K * 16, COPY_SRC | COPY_DST);
   const centroidBackup = ctx.buffer('centroid backup', MAX_K * 16, COPY_SRC | COPY_DST);
@@ -297,9 +275,9 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
       const status = await guarded(ctx, 'Lloyd iterations', async () => {
         device.queue.writeBuffer(control, 0, new Uint32Array(CONTROL_WORDS));
         device.queue.writeBuffer(params, 0, new Float32Array([tolerance, 0, 0, 0]));
-        const assign = histogram ? undefined : ctx.assignPipeline(k, true);
-        const assignColours = histogram ? ctx.assignColoursPipeline(k) : undefined;
-        const reduce = ctx.reducePipeline(k);
+        const assign = histogram ? undefined : ctx.pipeline(ASSIGN, { k, accumulate: true });
+        const assignColours = histogram ? ctx.pipeline(ASSIGN_COLOURS, { k }) : undefined;
+        const reduce = ctx.pipeline(REDUCE, { k });
         const encoder = device.createCommandEncoder({ label: 'Lloyd batch' });
         const pass = encoder.beginComputePass({
           label: `${count} Lloyd iterations`,
@@ -367,7 +345,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
       const n = all.length;
       const label = (encoder: GPUCommandEncoder, what: string, into: number): void => {
         const pass = encoder.beginComputePass({ label: what });
-        dispatchAssign(pass, allChunks, ctx.assignPipeline(k, false));
+        dispatchAssign(pass, allChunks, ctx.pipeline(ASSIGN, { k, accumulate: false }));
         pass.end();
         for (const chunk of allChunks) encoder.copyBufferToBuffer(chunk.labels, 0, labelStaging, into + chunk.offset, chunk.padded);
       };
@@ -375,13 +353,9 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
       // (nothing reads them after this pass), and copied to the front of the staging buffer.
       const paint = (encoder: GPUCommandEncoder): void => {
         const pass = encoder.beginComputePass({ label: 'paint the output image' });
-        pass.setPipeline(ctx.renderPipeline());
+        pass.setPipeline(ctx.pipeline(RENDER, {}));
         for (const chunk of allChunks) {
-          chunk.paint ??= device.createBindGroup({
-            label: 'paint',
-            layout: ctx.layout('render'),
-            entries: [chunk.pixels, chunk.labels, paletteColours, chunk.uniform].map((buffer, binding) => ({ binding, resource: { buffer } })),
-          });
+          chunk.paint ??= ctx.bind(RENDER, 'paint', { pixels: chunk.pixels, labels: chunk.labels, palette: paletteColours, chunk: chunk.uniform });
           pass.setBindGroup(0, chunk.paint);
           pass.dispatchWorkgroups(chunk.padded / PIXELS_PER_WORKGROUP);
         }
@@ -405,7 +379,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
         const encoder = device.createCommandEncoder({ label: 'final assignment' });
         const measure = (what: string, into: number): void => {
           const pass = encoder.beginComputePass({ label: what });
-          pass.setPipeline(ctx.assignColoursPipeline(k));
+          pass.setPipeline(ctx.pipeline(ASSIGN_COLOURS, { k }));
           pass.setBindGroup(0, onColours!.bindGroup);
           pass.dispatchWorkgroupsIndirect(onColours!.info, 4);
           pass.end();
