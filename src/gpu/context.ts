@@ -1,10 +1,12 @@
 /**
- * The GPU side of one quantizer: adapter, device, pipelines and pooled buffers. It owns what it creates
- * and `destroy()` frees exactly that (never a device the caller handed in).
+ * The GPU side of one quantizer: adapter, device, the kernels (compiled from their records in kernels.ts)
+ * and their pipelines, bind groups by binding name, and pooled buffers (the colour histogram's table among
+ * them). It owns what it creates and `destroy()` frees exactly that (never a device the caller handed in).
  */
 import { GpuRunError } from '../errors.js';
 import type { AdapterDescription } from '../result.js';
 import { MAX_WORKGROUPS_PER_DISPATCH, PIXELS_PER_WORKGROUP } from './constants.js';
+import { ColourTable } from './histogram.js';
 import { ASSIGN, bindingEntries, REDUCE, type BindingBuffers, type Bindings, type Kernel } from './kernels.js';
 
 export { GpuRunError } from '../errors.js';
@@ -53,11 +55,8 @@ export class GpuContext {
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly buffers = new Map<string, GPUBuffer>();
   private lostInfo: GPUDeviceLostInfo | undefined;
-  /**
-   * Whether the pooled colour table is all zeros (each histogram build clears what it counted, once it
-   * finishes; a build that did not is cleared by the next).
-   */
-  colourTableClean = true;
+  /** The pooled colour table of the GPU colour histogram, and whether it is all zeros. */
+  readonly colourTable: ColourTable;
   private queries: GPUQuerySet | undefined;
   private destroyed = false;
 
@@ -69,6 +68,7 @@ export class GpuContext {
     let chunk = Math.min(bindingPixels, MAX_WORKGROUPS_PER_DISPATCH * PIXELS_PER_WORKGROUP, maxChunkPixels ?? Infinity);
     chunk -= chunk % PIXELS_PER_WORKGROUP;
     this.chunkPixels = chunk;
+    this.colourTable = new ColourTable(this);
     void device.lost.then((info) => {
       this.lostInfo = info;
     });
