@@ -2,11 +2,12 @@
 // histogram built by count-colours.wgsl and gather-colours.wgsl), fused with per-workgroup partial sums.
 //
 // Each invocation takes POINTS_PER_INVOCATION colours. Weighted sums outgrow 16 and 32 bits, so the
-// workgroup sums are 64-bit too (lo/hi u32 pairs with carry, in workgroup memory), and one invocation per
-// cluster adds them to the global 64-bit sums. Colour x weight fits a u32 while a colour holds fewer than
-// 2^24 pixels (the host uses this path only below that many pixels); the error, weight x fixed-point
-// squared distance, is multiplied out to 64 bits. The sums have the layout of assign.wgsl's, so the same
-// reduction kernel turns them into centroids.
+// workgroup sums are 64-bit too (lo/hi u32 pairs with carry, in workgroup memory, laid out as the global
+// sums: the clusters', then the error), and one invocation per cluster adds them to the global 64-bit
+// sums. Colour x weight fits a u32 while a colour holds fewer than 2^24 pixels (the host uses this path
+// only below that many pixels); the error, weight x fixed-point squared distance, is multiplied out to
+// 64 bits. The sums have the layout of assign.wgsl's, so the same reduction kernel turns them into
+// centroids.
 
 override WORKGROUP_SIZE: u32 = 64u;
 override POINTS_PER_INVOCATION: u32 = 4u;
@@ -22,9 +23,11 @@ override SUM_WORDS: u32 = 8u;
 @group(0) @binding(5) var<storage, read> info: array<u32>;
 
 var<workgroup> cache: array<vec4<f32>, K>;
-var<workgroup> partial: array<atomic<u32>, K * SUM_WORDS>;
-var<workgroup> error_sum: array<atomic<u32>, 2>;
+// The workgroup's 64-bit sums: K clusters of SUM_WORDS words, then the error (lo, hi) at K * SUM_WORDS.
+var<workgroup> partial: array<atomic<u32>, K * SUM_WORDS + 2u>;
 
+// Adds a 32-bit value to the workgroup's 64-bit sum at `index` (WGSL has no pointer parameters across
+// address spaces, so this one serves workgroup memory and add64_global the storage sums).
 fn add64_local(index: u32, value: u32) {
   let old = atomicAdd(&partial[index], value);
   if (old + value < old) {
@@ -32,17 +35,7 @@ fn add64_local(index: u32, value: u32) {
   }
 }
 
-fn add64_error(lo: u32, hi: u32) {
-  let old = atomicAdd(&error_sum[0], lo);
-  var carry = 0u;
-  if (old + lo < old) {
-    carry = 1u;
-  }
-  if (hi + carry != 0u) {
-    atomicAdd(&error_sum[1], hi + carry);
-  }
-}
-
+// Adds a 64-bit value (lo, hi) to the global 64-bit sum at `index`.
 fn add64_global(index: u32, lo: u32, hi: u32) {
   let old = atomicAdd(&sums[index], lo);
   var carry = 0u;
@@ -86,11 +79,8 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   for (var j = lid; j < K; j += WORKGROUP_SIZE) {
     cache[j] = centroids[j];
   }
-  for (var w = lid; w < K * SUM_WORDS; w += WORKGROUP_SIZE) {
+  for (var w = lid; w < K * SUM_WORDS + 2u; w += WORKGROUP_SIZE) {
     atomicStore(&partial[w], 0u);
-  }
-  if (lid < 2u) {
-    atomicStore(&error_sum[lid], 0u);
   }
   workgroupBarrier();
 
@@ -117,7 +107,11 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
       error_hi += e.y;
     }
   }
-  add64_error(error_lo, error_hi);
+  // The invocation's 64-bit error: its low word with carry, then its high word.
+  add64_local(K * SUM_WORDS, error_lo);
+  if (error_hi != 0u) {
+    atomicAdd(&partial[K * SUM_WORDS + 1u], error_hi);
+  }
   workgroupBarrier();
   for (var j = lid; j < K; j += WORKGROUP_SIZE) {
     let base = j * SUM_WORDS;
@@ -128,6 +122,6 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
     }
   }
   if (lid == 0u) {
-    add64_global(K * SUM_WORDS, atomicLoad(&error_sum[0]), atomicLoad(&error_sum[1]));
+    add64_global(K * SUM_WORDS, atomicLoad(&partial[K * SUM_WORDS]), atomicLoad(&partial[K * SUM_WORDS + 1u]));
   }
 }

@@ -1,9 +1,15 @@
 /**
  * The WebGPU backend for real: the WGSL kernels run in headless Chromium (SwiftShader on machines without
  * a GPU), on the shipped photo, against the CPU backend in the same page. With KMQ_REQUIRE_GPU=1 (set in
- * CI) a missing browser or adapter fails these tests instead of skipping them.
+ * CI) a missing browser or adapter fails these tests instead of skipping them. The session's parts that
+ * need no GPU to check (its lifetime, its staging layouts) run in Node, on a stand-in device.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QuantizerError } from '../src/errors.js';
+import { GpuContext } from '../src/gpu/context.js';
+import { guarded } from '../src/gpu/queue.js';
+import { createWebGpuSession } from '../src/gpu/session.js';
+import { FinalLayout, StateLayout, StatusLayout } from '../src/gpu/staging.js';
 import { adapterInfo, chromiumInstalled, openBrowser, REQUIRE_GPU, type BrowserSession } from './browser/harness.js';
 
 let session: BrowserSession | undefined;
@@ -386,5 +392,86 @@ describe('WebGPU resources and failures', () => {
     } else {
       expect(out.backend).toBe('webgpu');
     }
+  });
+});
+
+describe('WebGPU session parts, on a stand-in device (no GPU needed)', () => {
+  /** Just enough of a GPUDevice to create a context and a session: every call recorded, nothing run. */
+  function standInDevice(): GPUDevice {
+    const made = (descriptor?: object) => ({ ...descriptor, destroy() {} });
+    return {
+      limits: { maxStorageBufferBindingSize: 1 << 27, maxBufferSize: 1 << 28 },
+      features: new Set<string>(),
+      lost: new Promise(() => {}),
+      queue: { writeBuffer() {}, submit() {} },
+      createBuffer: made,
+      createShaderModule: made,
+      createBindGroupLayout: made,
+      createPipelineLayout: made,
+      createBindGroup: made,
+      createComputePipeline: made,
+      pushErrorScope() {},
+      popErrorScope: async () => null,
+    } as unknown as GPUDevice;
+  }
+  const context = async () => (await GpuContext.create({ gpu: undefined, device: standInDevice(), maxChunkPixels: undefined })) as GpuContext;
+
+  it('throws INVALID_STATE from every call once destroyed, and destroys once', async () => {
+    const ctx = await context();
+    const pixels = new Uint32Array(1000).map((_, i) => i * 2654435761);
+    const session = await createWebGpuSession(ctx, pixels, pixels, { iterateOn: 'pixels' });
+    const centroids = new Float64Array([0, 0, 0, 255, 255, 255]);
+    await session.setCentroids(centroids);
+    session.destroy();
+    session.destroy();
+    const invalid = { code: 'INVALID_STATE', name: 'QuantizerError' };
+    await expect(session.setCentroids(centroids)).rejects.toMatchObject(invalid);
+    await expect(session.iterate(4, 0)).rejects.toMatchObject(invalid);
+    await expect(session.state()).rejects.toMatchObject(invalid);
+    await expect(session.labelAll({ centroids, palette: new Uint8Array([0, 0, 0, 255, 255, 255]) })).rejects.toMatchObject(invalid);
+    expect(() => session.gpuStats!()).toThrow(expect.objectContaining(invalid));
+    ctx.destroy();
+  });
+
+  it('passes the library\'s typed errors through a guarded step, and turns any other failure into GpuRunError', async () => {
+    const ctx = await context();
+    const typed = new QuantizerError('INVALID_STATE', 'named wrongly');
+    await expect(guarded(ctx, 'a step', async () => Promise.reject(typed))).rejects.toBe(typed);
+    await expect(guarded(ctx, 'a step', async () => Promise.reject(new TypeError('bad call')))).rejects.toMatchObject({
+      name: 'GpuRunError',
+      code: 'GPU_RUN_FAILED',
+      message: 'a step failed: bad call',
+    });
+    ctx.destroy();
+  });
+
+  it('lays out the staging buffers region after region, as the readbacks read them', () => {
+    for (const timed of [false, true]) {
+      const status = new StatusLayout(timed);
+      expect(status.control).toEqual({ offset: 0, size: 16 });
+      expect(status.timestamps).toEqual(timed ? { offset: 16, size: 16 } : undefined);
+      const start = timed ? 32 : 16;
+      expect(status.batch(5, false)).toEqual({ history: { offset: start, size: 40 }, colourCount: undefined, bytes: start + 40 });
+      expect(status.batch(5, true)).toEqual({ history: { offset: start, size: 40 }, colourCount: { offset: start + 40, size: 4 }, bytes: start + 44 });
+      expect(status.bytes).toBe(start + 64 * 8 + 4);
+    }
+    const state = new StateLayout();
+    expect(state.read(3)).toEqual({ centroids: { offset: 0, size: 48 }, counts: { offset: 256 * 16, size: 12 }, bytes: 256 * 16 + 12 });
+    const onColours = new FinalLayout(512, true);
+    expect([onColours.image, onColours.labels, onColours.errors, onColours.centroidLabels, onColours.bytes]).toEqual([
+      { offset: 0, size: 2048 },
+      { offset: 2048, size: 512 },
+      { offset: 2560, size: 16 },
+      undefined,
+      2576,
+    ]);
+    const onHost = new FinalLayout(512, false);
+    expect([onHost.image, onHost.centroidLabels, onHost.labels, onHost.errors, onHost.bytes]).toEqual([
+      { offset: 0, size: 2048 },
+      { offset: 2048, size: 512 },
+      { offset: 2560, size: 512 },
+      undefined,
+      3072,
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The one source of every number the WGSL kernels and the host must agree on. The kernels receive
- * them as `override` constants (see `overrides()` below), never as copies.
+ * them as `override` constants (each kernel's record in kernels.ts says which), never as copies.
  */
 
 /** Invocations per workgroup of the assignment kernel. */
@@ -39,40 +39,3 @@ if (PIXELS_PER_WORKGROUP * 255 >= 1 << 16) throw new Error('PIXELS_PER_WORKGROUP
 if (HISTOGRAM_MAX_PIXELS * 255 >= 2 ** 32) throw new Error('HISTOGRAM_MAX_PIXELS too large for 32-bit weighted sums');
 // The fixed-point error of one workgroup must fit a u32: 3 * 255^2 per pixel.
 if (PIXELS_PER_WORKGROUP * 3 * 255 * 255 * ERROR_SCALE >= 2 ** 32) throw new Error('ERROR_SCALE too large');
-
-/** Override constants for the assignment kernel. */
-export function assignOverrides(k: number, accumulate: boolean): Record<string, number> {
-  return {
-    WORKGROUP_SIZE,
-    PIXELS_PER_INVOCATION,
-    K: k,
-    ACCUMULATE: accumulate ? 1 : 0,
-    ERROR_SCALE,
-    SUM_WORDS: SUM_WORDS_PER_CLUSTER,
-  };
-}
-
-/** Override constants for the reduction kernel. */
-export function reduceOverrides(k: number): Record<string, number> {
-  return { WORKGROUP_SIZE: REDUCE_WORKGROUP_SIZE, K: k, ERROR_SCALE, SUM_WORDS: SUM_WORDS_PER_CLUSTER };
-}
-
-/** Override constants for the colour-counting kernel. */
-export function countOverrides(): Record<string, number> {
-  return { WORKGROUP_SIZE, PIXELS_PER_INVOCATION };
-}
-
-/** Override constants for the kernel that gathers the counted colours' weights. */
-export function gatherOverrides(): Record<string, number> {
-  return { WORKGROUP_SIZE, POINTS_PER_INVOCATION: PIXELS_PER_INVOCATION };
-}
-
-/** Override constants for the weighted assignment of the distinct colours. */
-export function assignColoursOverrides(k: number): Record<string, number> {
-  return { WORKGROUP_SIZE, POINTS_PER_INVOCATION: PIXELS_PER_INVOCATION, K: k, ERROR_SCALE, SUM_WORDS: SUM_WORDS_PER_CLUSTER };
-}
-
-/** Override constants for the kernel that paints the output image (labels to palette colours). */
-export function renderOverrides(): Record<string, number> {
-  return { WORKGROUP_SIZE, PIXELS_PER_INVOCATION };
-}

@@ -1,74 +1,13 @@
 /**
- * The GPU side of one quantizer: adapter, device, pipelines and pooled buffers. It owns what it creates
- * and `destroy()` frees exactly that (never a device the caller handed in).
+ * The GPU side of one quantizer: adapter, device, the kernels (compiled from their records in kernels.ts)
+ * and their pipelines, bind groups by binding name, and pooled buffers (the colour histogram's table among
+ * them). It owns what it creates and `destroy()` frees exactly that (never a device the caller handed in).
  */
-import assignSource from '../../shaders/assign.wgsl?raw';
-import assignColoursSource from '../../shaders/assign-colours.wgsl?raw';
-import countColoursSource from '../../shaders/count-colours.wgsl?raw';
-import gatherColoursSource from '../../shaders/gather-colours.wgsl?raw';
-import nearestCentroidSource from '../../shaders/nearest-centroid.wgsl?raw';
-import reduceSource from '../../shaders/reduce.wgsl?raw';
-import renderSource from '../../shaders/render.wgsl?raw';
 import { GpuRunError } from '../errors.js';
 import type { AdapterDescription } from '../result.js';
-import {
-  assignColoursOverrides,
-  assignOverrides,
-  countOverrides,
-  gatherOverrides,
-  MAX_WORKGROUPS_PER_DISPATCH,
-  PIXELS_PER_WORKGROUP,
-  reduceOverrides,
-  renderOverrides,
-} from './constants.js';
-
-/**
- * The bindings of each kernel in shaders/, in binding order. A test reads the WGSL and checks that each
- * `@binding(n) var<...>` declaration matches its entry here.
- */
-export const ASSIGN_BINDINGS: ReadonlyArray<readonly [number, GPUBufferBindingType]> = [
-  [0, 'read-only-storage'], // pixels
-  [1, 'read-only-storage'], // centroids
-  [2, 'storage'], // sums
-  [3, 'storage'], // labels
-  [4, 'read-only-storage'], // control
-  [5, 'uniform'], // chunk
-];
-export const COUNT_COLOURS_BINDINGS: ReadonlyArray<readonly [number, GPUBufferBindingType]> = [
-  [0, 'read-only-storage'], // pixels
-  [1, 'storage'], // table
-  [2, 'storage'], // colours
-  [3, 'storage'], // info
-  [4, 'uniform'], // chunk
-];
-export const GATHER_COLOURS_BINDINGS: ReadonlyArray<readonly [number, GPUBufferBindingType]> = [
-  [0, 'storage'], // table
-  [1, 'read-only-storage'], // colours
-  [2, 'storage'], // weights
-  [3, 'storage'], // info
-];
-export const ASSIGN_COLOURS_BINDINGS: ReadonlyArray<readonly [number, GPUBufferBindingType]> = [
-  [0, 'read-only-storage'], // colours
-  [1, 'read-only-storage'], // weights
-  [2, 'read-only-storage'], // centroids
-  [3, 'storage'], // sums
-  [4, 'read-only-storage'], // control
-  [5, 'read-only-storage'], // info
-];
-export const REDUCE_BINDINGS: ReadonlyArray<readonly [number, GPUBufferBindingType]> = [
-  [0, 'storage'], // sums
-  [1, 'storage'], // centroids
-  [2, 'storage'], // counts
-  [3, 'storage'], // control
-  [4, 'storage'], // history
-  [5, 'uniform'], // params
-];
-export const RENDER_BINDINGS: ReadonlyArray<readonly [number, GPUBufferBindingType]> = [
-  [0, 'storage'], // pixels (overwritten by the output image)
-  [1, 'read-only-storage'], // labels
-  [2, 'read-only-storage'], // palette
-  [3, 'uniform'], // chunk
-];
+import { MAX_WORKGROUPS_PER_DISPATCH, PIXELS_PER_WORKGROUP } from './constants.js';
+import { ColourTable } from './histogram.js';
+import { ASSIGN, bindingEntries, REDUCE, type BindingBuffers, type Bindings, type Kernel } from './kernels.js';
 
 export { GpuRunError } from '../errors.js';
 
@@ -99,19 +38,8 @@ function describe(adapter: GPUAdapter | undefined, device: GPUDevice | undefined
   };
 }
 
-/** The kernels in shaders/, one file each, with their bindings and override constants. */
-const KERNELS = {
-  assign: { source: `${nearestCentroidSource}\n${assignSource}`, bindings: ASSIGN_BINDINGS },
-  assignColours: { source: `${nearestCentroidSource}\n${assignColoursSource}`, bindings: ASSIGN_COLOURS_BINDINGS },
-  countColours: { source: countColoursSource, bindings: COUNT_COLOURS_BINDINGS },
-  gatherColours: { source: gatherColoursSource, bindings: GATHER_COLOURS_BINDINGS },
-  reduce: { source: reduceSource, bindings: REDUCE_BINDINGS },
-  render: { source: renderSource, bindings: RENDER_BINDINGS },
-} as const;
-export type KernelName = keyof typeof KERNELS;
-
 /** A kernel's module and layouts, made when the kernel is first used. */
-interface Kernel {
+interface Compiled {
   module: GPUShaderModule;
   layout: GPUBindGroupLayout;
   pipelineLayout: GPUPipelineLayout;
@@ -123,15 +51,12 @@ export class GpuContext {
   /** Pixels one dispatch handles at most (a multiple of PIXELS_PER_WORKGROUP). */
   readonly chunkPixels: number;
   private readonly ownsDevice: boolean;
-  private readonly kernels = new Map<KernelName, Kernel>();
+  private readonly compiled = new Map<Kernel<Bindings, never>, Compiled>();
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly buffers = new Map<string, GPUBuffer>();
   private lostInfo: GPUDeviceLostInfo | undefined;
-  /**
-   * Whether the pooled colour table is all zeros (each histogram build clears what it counted, once it
-   * finishes; a build that did not is cleared by the next).
-   */
-  colourTableClean = true;
+  /** The pooled colour table of the GPU colour histogram, and whether it is all zeros. */
+  readonly colourTable: ColourTable;
   private queries: GPUQuerySet | undefined;
   private destroyed = false;
 
@@ -143,36 +68,40 @@ export class GpuContext {
     let chunk = Math.min(bindingPixels, MAX_WORKGROUPS_PER_DISPATCH * PIXELS_PER_WORKGROUP, maxChunkPixels ?? Infinity);
     chunk -= chunk % PIXELS_PER_WORKGROUP;
     this.chunkPixels = chunk;
+    this.colourTable = new ColourTable(this);
     void device.lost.then((info) => {
       this.lostInfo = info;
     });
     // The Lloyd kernels every run needs: compiled now.
-    this.kernel('assign');
-    this.kernel('reduce');
+    this.compile(ASSIGN);
+    this.compile(REDUCE);
   }
 
-  private kernel(name: KernelName): Kernel {
-    let kernel = this.kernels.get(name);
-    if (!kernel) {
-      const { source, bindings } = KERNELS[name];
+  private compile(kernel: Kernel<Bindings, never>): Compiled {
+    let compiled = this.compiled.get(kernel);
+    if (!compiled) {
+      const { name, source, bindings } = kernel;
       const module = this.device.createShaderModule({ label: `kmeans ${name}`, code: source });
       const layout = this.device.createBindGroupLayout({
         label: `${name} layout`,
-        entries: bindings.map(([binding, type]) => ({
+        entries: Object.values(bindings).map((type, binding) => ({
           binding,
           visibility: 4, // GPUShaderStage.COMPUTE (a number, so that no WebGPU globals are needed)
           buffer: { type },
         })),
       });
-      kernel = { module, layout, pipelineLayout: this.device.createPipelineLayout({ label: `${name} pipeline layout`, bindGroupLayouts: [layout] }) };
-      this.kernels.set(name, kernel);
+      compiled = { module, layout, pipelineLayout: this.device.createPipelineLayout({ label: `${name} pipeline layout`, bindGroupLayouts: [layout] }) };
+      this.compiled.set(kernel, compiled);
     }
-    return kernel;
+    return compiled;
   }
 
-  /** The bind-group layout of a kernel, written once here and mirrored by its WGSL @binding declarations. */
-  layout(name: KernelName): GPUBindGroupLayout {
-    return this.kernel(name).layout;
+  /**
+   * A bind group of `kernel` (its layout made from the kernel's record) from buffers given by binding
+   * name; throws when one is missing or a name is not the kernel's.
+   */
+  bind<B extends Bindings>(kernel: Kernel<B, never>, label: string, buffers: BindingBuffers<B>): GPUBindGroup {
+    return this.device.createBindGroup({ label, layout: this.compile(kernel).layout, entries: bindingEntries(kernel, buffers) });
   }
 
   /** Requests adapter and device; resolves to the reason instead when WebGPU can't be had. */
@@ -228,35 +157,13 @@ export class GpuContext {
     return this.lostInfo !== undefined;
   }
 
-  assignPipeline(k: number, accumulate: boolean): GPUComputePipeline {
-    return this.pipeline('assign', `${k}:${accumulate}`, assignOverrides(k, accumulate));
-  }
-
-  assignColoursPipeline(k: number): GPUComputePipeline {
-    return this.pipeline('assignColours', `${k}`, assignColoursOverrides(k));
-  }
-
-  countColoursPipeline(): GPUComputePipeline {
-    return this.pipeline('countColours', '', countOverrides());
-  }
-
-  gatherColoursPipeline(): GPUComputePipeline {
-    return this.pipeline('gatherColours', '', gatherOverrides());
-  }
-
-  renderPipeline(): GPUComputePipeline {
-    return this.pipeline('render', '', renderOverrides());
-  }
-
-  reducePipeline(k: number): GPUComputePipeline {
-    return this.pipeline('reduce', `${k}`, reduceOverrides(k));
-  }
-
-  private pipeline(name: KernelName, variant: string, constants: Record<string, number>): GPUComputePipeline {
-    const key = `${name}:${variant}`;
+  /** The pipeline of `kernel` for `run` (its override constants), made once per variant. */
+  pipeline<Run>(kernel: Kernel<Bindings, Run>, run: Run): GPUComputePipeline {
+    const key = `${kernel.name}:${kernel.variant(run)}`;
     let pipeline = this.pipelines.get(key);
     if (!pipeline) {
-      const { module, pipelineLayout } = this.kernel(name);
+      const { module, pipelineLayout } = this.compile(kernel as Kernel<Bindings, never>);
+      const constants = kernel.overrides(run);
       pipeline = this.device.createComputePipeline({ label: key, layout: pipelineLayout, compute: { module, entryPoint: 'main', constants } });
       this.pipelines.set(key, pipeline);
     }

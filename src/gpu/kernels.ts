@@ -1,0 +1,124 @@
+/**
+ * Each WGSL kernel in shaders/, described once: its source (with the shared nearest-centroid search
+ * prepended where it is used), its bindings by name (the WGSL variable names, in binding order), its
+ * `override` constants as a function of the run, and the part of its pipeline cache key that the run
+ * decides. At run time these records are the source of truth; a test reads the WGSL and checks that its
+ * `@group(0) @binding(n) var<...> name` and `override` declarations match them. Adding a kernel is one
+ * .wgsl file and one record here.
+ */
+import assignSource from '../../shaders/assign.wgsl?raw';
+import assignColoursSource from '../../shaders/assign-colours.wgsl?raw';
+import countColoursSource from '../../shaders/count-colours.wgsl?raw';
+import gatherColoursSource from '../../shaders/gather-colours.wgsl?raw';
+import nearestCentroidSource from '../../shaders/nearest-centroid.wgsl?raw';
+import reduceSource from '../../shaders/reduce.wgsl?raw';
+import renderSource from '../../shaders/render.wgsl?raw';
+import { QuantizerError } from '../errors.js';
+import { ERROR_SCALE, PIXELS_PER_INVOCATION, REDUCE_WORKGROUP_SIZE, SUM_WORDS_PER_CLUSTER, WORKGROUP_SIZE } from './constants.js';
+
+/** A kernel's bindings: WGSL variable name to buffer binding type, in binding order (0, 1, ...). */
+export type Bindings = Readonly<Record<string, GPUBufferBindingType>>;
+
+/** One WGSL kernel: entry point `main`, one bind group (group 0) of buffers. */
+export interface Kernel<B extends Bindings = Bindings, Run = unknown> {
+  /** Names the kernel in labels and pipeline cache keys. */
+  readonly name: string;
+  /** The WGSL module, ready to compile. */
+  readonly source: string;
+  readonly bindings: B;
+  /** The `override` constants of a run's pipeline. */
+  overrides(run: Run): Record<string, number>;
+  /** What tells this run's pipeline apart from the kernel's others (the same key, the same constants). */
+  variant(run: Run): string;
+}
+
+/** The buffers of one bind group of `B`, by binding name. */
+export type BindingBuffers<B extends Bindings> = { readonly [name in keyof B]: GPUBuffer };
+
+/** A kernel whose pipeline does not depend on the run. */
+export type NoRun = Record<never, never>;
+
+const READ: GPUBufferBindingType = 'read-only-storage';
+const WRITE: GPUBufferBindingType = 'storage';
+const UNIFORM: GPUBufferBindingType = 'uniform';
+
+/** The search both assignment kernels share (WGSL has no includes). */
+const withNearestCentroid = (source: string): string => `${nearestCentroidSource}\n${source}`;
+
+/** One invocation per PIXELS_PER_INVOCATION pixels (or points) of a WORKGROUP_SIZE workgroup. */
+const perPixel = { WORKGROUP_SIZE, PIXELS_PER_INVOCATION };
+const perPoint = { WORKGROUP_SIZE, POINTS_PER_INVOCATION: PIXELS_PER_INVOCATION };
+/** What the kernels that fill or read the 64-bit cluster sums agree on. */
+const sumsOf = (k: number) => ({ K: k, ERROR_SCALE, SUM_WORDS: SUM_WORDS_PER_CLUSTER });
+
+/** Nearest-centroid assignment of a chunk of pixels: sums (accumulate) or packed labels. */
+export const ASSIGN = {
+  name: 'assign',
+  source: withNearestCentroid(assignSource),
+  bindings: { pixels: READ, centroids: READ, sums: WRITE, labels: WRITE, control: READ, chunk: UNIFORM },
+  overrides: ({ k, accumulate }: { k: number; accumulate: boolean }) => ({ ...perPixel, ...sumsOf(k), ACCUMULATE: accumulate ? 1 : 0 }),
+  variant: ({ k, accumulate }: { k: number; accumulate: boolean }) => `${k}:${accumulate}`,
+} as const satisfies Kernel<Bindings, { k: number; accumulate: boolean }>;
+
+/** Weighted nearest-centroid assignment of the histogram's distinct colours (indirect dispatch). */
+export const ASSIGN_COLOURS = {
+  name: 'assignColours',
+  source: withNearestCentroid(assignColoursSource),
+  bindings: { colours: READ, weights: READ, centroids: READ, sums: WRITE, control: READ, info: READ },
+  overrides: ({ k }: { k: number }) => ({ ...perPoint, ...sumsOf(k) }),
+  variant: ({ k }: { k: number }) => `${k}`,
+} as const satisfies Kernel<Bindings, { k: number }>;
+
+/** Histogram step 1: counts a chunk's colours in the 2^24-entry table and lists each new one. */
+export const COUNT_COLOURS = {
+  name: 'countColours',
+  source: countColoursSource,
+  bindings: { pixels: READ, table: WRITE, colours: WRITE, info: WRITE, chunk: UNIFORM },
+  overrides: () => ({ ...perPixel }),
+  variant: () => '',
+} as const satisfies Kernel<Bindings, NoRun>;
+
+/** Histogram step 2: the listed colours' weights from the table, which it clears. */
+export const GATHER_COLOURS = {
+  name: 'gatherColours',
+  source: gatherColoursSource,
+  bindings: { table: WRITE, colours: READ, weights: WRITE, info: WRITE },
+  overrides: () => ({ ...perPoint }),
+  variant: () => '',
+} as const satisfies Kernel<Bindings, NoRun>;
+
+/** Centroid update from the sums, with the iteration's record and the convergence flag. */
+export const REDUCE = {
+  name: 'reduce',
+  source: reduceSource,
+  bindings: { sums: WRITE, centroids: WRITE, counts: WRITE, control: WRITE, history: WRITE, params: UNIFORM },
+  overrides: ({ k }: { k: number }) => ({ WORKGROUP_SIZE: REDUCE_WORKGROUP_SIZE, ...sumsOf(k) }),
+  variant: ({ k }: { k: number }) => `${k}`,
+} as const satisfies Kernel<Bindings, { k: number }>;
+
+/** The output image: each pixel its label's palette colour, painted over the pixels in place. */
+export const RENDER = {
+  name: 'render',
+  source: renderSource,
+  bindings: { pixels: WRITE, labels: READ, palette: READ, chunk: UNIFORM },
+  overrides: () => ({ ...perPixel }),
+  variant: () => '',
+} as const satisfies Kernel<Bindings, NoRun>;
+
+/** Every kernel, for the context's compile cache and the test that checks them against the WGSL. */
+export const KERNELS: readonly Kernel<Bindings, never>[] = [ASSIGN, ASSIGN_COLOURS, COUNT_COLOURS, GATHER_COLOURS, REDUCE, RENDER];
+
+/**
+ * The entries of a bind group of `kernel`, in its binding order, from buffers given by binding name.
+ * Throws when a binding is missing or a name is not one of the kernel's.
+ */
+export function bindingEntries<B extends Bindings>(kernel: Kernel<B, never>, buffers: BindingBuffers<B>): GPUBindGroupEntry[] {
+  const names = Object.keys(kernel.bindings);
+  const extra = Object.keys(buffers).filter((name) => !(name in kernel.bindings));
+  const missing = names.filter((name) => (buffers as Record<string, GPUBuffer | undefined>)[name] === undefined);
+  if (extra.length > 0 || missing.length > 0) {
+    const said = [missing.length > 0 ? `missing ${missing.join(', ')}` : '', extra.length > 0 ? `not bindings of it: ${extra.join(', ')}` : ''];
+    throw new QuantizerError('INVALID_STATE', `a bind group of kernel "${kernel.name}" names its buffers wrongly (${said.filter(Boolean).join('; ')})`);
+  }
+  return names.map((name, binding) => ({ binding, resource: { buffer: (buffers as Record<string, GPUBuffer>)[name]! } }));
+}
