@@ -3,6 +3,7 @@
  * thread, or one per worker so that every core works. The coordinator adds the partitions' cluster sums;
  * those are integer-valued, so the result is the same whatever the number of partitions.
  */
+import { QuantizerError } from '../errors.js';
 import { FilteringLloyd } from './filtering.js';
 import type { InitJob } from './init.js';
 
@@ -71,6 +72,11 @@ interface WorkerLink {
 }
 
 type WorkerFactory = () => Promise<WorkerLink>;
+
+/** A worker that failed or answered out of turn (code `INVALID_STATE`). */
+function workerError(message: string): QuantizerError {
+  return new QuantizerError('INVALID_STATE', message);
+}
 
 /** The built worker script, next to the bundle that holds this module (dist/). */
 const WORKER_FILE = './partition-worker.js';
@@ -146,7 +152,7 @@ function browserWorkerFactory(url: URL): WorkerFactory {
         worker.onmessage = (e: MessageEvent<PartitionReply>) => onReply(e.data);
         worker.onerror = (e) => {
           e.preventDefault();
-          onError(new Error(`worker failed: ${e.message}`));
+          onError(workerError(`worker failed: ${e.message}`));
         };
       },
       () => worker.terminate(),
@@ -186,17 +192,17 @@ function workerFactory(): Promise<WorkerFactory | undefined> {
 /** Starts a worker and waits (up to 5 s) for its first answer; rejects if it can't start. */
 async function startWorker(): Promise<WorkerLink> {
   const make = await workerFactory();
-  if (!make) throw new Error('no worker support');
+  if (!make) throw workerError('no worker support');
   const worker = await make();
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const reply = await Promise.race([
       worker.send({ type: 'ping' }),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('worker did not start')), 5000);
+        timer = setTimeout(() => reject(workerError('worker did not start')), 5000);
       }),
     ]);
-    if (reply.type !== 'pong') throw new Error('worker answered wrongly');
+    if (reply.type !== 'pong') throw workerError('worker answered wrongly');
     return worker;
   } catch (error) {
     worker.terminate();
@@ -347,7 +353,7 @@ export async function createPartitions(points: Float64Array, weights: Float64Arr
         const counts = new Float64Array(k);
         const sums = new Float64Array(k * 3);
         for (const r of replies) {
-          if (r.type !== 'sums') throw new Error('worker answered wrongly');
+          if (r.type !== 'sums') throw workerError('worker answered wrongly');
           for (let j = 0; j < k; j++) counts[j]! += r.counts[j]!;
           for (let j = 0; j < k * 3; j++) sums[j]! += r.sums[j]!;
         }
