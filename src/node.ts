@@ -4,11 +4,16 @@
  * (dist/node.js) for other Node users. Nothing here is imported by the browser entry. Errors are typed
  * (src/errors.ts) and name the path: code `IO` when a file can't be read or written, `INVALID_IMAGE` when
  * its bytes are no image this reads.
+ *
+ * PNG files go through the library's own codec (src/analysis/png.ts) with node:zlib as its compressor
+ * ({@link zlibDeflate}, {@link zlibInflate}), several times faster than the browser-safe fflate default;
+ * see bench/README.md, "PNG codecs".
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { constants, deflateSync, inflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
-import pngjs from 'pngjs';
+import { decodePng, encodePng, type ZlibDeflate, type ZlibInflate } from './analysis/png.js';
 import { QuantizerError, QuantizerRangeError } from './errors.js';
 
 /** RGBA8 pixels, row by row, 4 bytes a pixel (the shape `quantize()` accepts). */
@@ -27,6 +32,23 @@ export function detectFormat(bytes: Uint8Array): 'png' | 'jpeg' | undefined {
   if (startsWith(PNG_MAGIC)) return 'png';
   if (startsWith(JPEG_MAGIC)) return 'jpeg';
   return undefined;
+}
+
+/** node:zlib's zlib compressor, for the `deflate` option of the PNG encoders (`encodePng`, `resultToIndexedPng`, ...). */
+export const zlibDeflate: ZlibDeflate = (data, level) => bytesOf(deflateSync(data, { level }));
+
+/** node:zlib's zlib decompressor, for the `inflate` option of `decodePng`. */
+export const zlibInflate: ZlibInflate = (data) => bytesOf(inflateSync(data));
+
+/**
+ * What {@link writePng} compresses with: node:zlib's run-length strategy at level 9, as pngjs (the
+ * encoder used before) did: files of the same size, written several times faster than with the default
+ * strategy (bench/README.md, "PNG codecs").
+ */
+const rleDeflate: ZlibDeflate = (data, level) => bytesOf(deflateSync(data, { level, strategy: constants.Z_RLE }));
+
+function bytesOf(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
 const ioError = (message: string, cause: unknown): QuantizerError => new QuantizerError('IO', message, { cause });
@@ -63,7 +85,7 @@ export async function readImage(path: string): Promise<RgbaImage> {
   if (!format) throw new QuantizerError('INVALID_IMAGE', `${JSON.stringify(path)} is not a PNG or JPEG file`);
   try {
     if (format === 'png') {
-      const png = pngjs.PNG.sync.read(bytes);
+      const png = decodePng(bytes, { inflate: zlibInflate });
       return { data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength), width: png.width, height: png.height };
     }
     const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
@@ -74,7 +96,7 @@ export async function readImage(path: string): Promise<RgbaImage> {
 }
 
 /**
- * Writes RGBA8 pixels as an 8-bit RGBA PNG. Throws a `RangeError` with
+ * Writes RGBA8 pixels as an 8-bit RGBA PNG (adaptive row filters, node:zlib). Throws a `RangeError` with
  * code `INVALID_IMAGE` when `data` isn't `width*height*4` bytes and a `QuantizerError` with code `IO` when
  * the file can't be written.
  */
@@ -83,9 +105,7 @@ export async function writePng(path: string, image: { data: Uint8Array | Uint8Cl
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || data.length !== width * height * 4) {
     throw new QuantizerRangeError('INVALID_IMAGE', `writePng needs width*height*4 RGBA bytes, got ${data.length} bytes for ${width}x${height}`, 'image');
   }
-  const png = new pngjs.PNG({ width, height });
-  png.data = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  await writeBytes(path, pngjs.PNG.sync.write(png));
+  await writeBytes(path, encodePng({ data, width, height }, { channels: 'rgba', level: 9, deflate: rleDeflate }));
 }
 
 /** Writes `bytes` to the file at `path` (replacing it) and resolves to the number of bytes written. */
