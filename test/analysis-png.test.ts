@@ -233,7 +233,7 @@ describe('encodePng (truecolour) and decodePng', () => {
   });
 
   it('images with alpha become RGBA (colour type 6); every level decodes exactly', () => {
-    const image = randomImage(33, 17, 4, true);
+    const image = randomImage(33, 17, 4, { randomAlpha: true });
     for (const level of [0, 1, 9]) {
       const png = encodePng(image, { level });
       expect(png[25]).toBe(6);
@@ -243,7 +243,7 @@ describe('encodePng (truecolour) and decodePng', () => {
   });
 
   it('decodes pngjs files of other colour types and 16-bit depth', () => {
-    const image = randomImage(13, 11, 5, true);
+    const image = randomImage(13, 11, 5, { randomAlpha: true });
     const rgba = PNG.sync.write(Object.assign(new PNG({ width: 13, height: 11 }), { data: Buffer.from(image.data) }));
     expect(Buffer.from(decodePng(new Uint8Array(rgba)).data.buffer).equals(Buffer.from(image.data))).toBe(true);
 
@@ -309,7 +309,7 @@ describe('encodePng (truecolour) and decodePng', () => {
   });
 
   it('decodes a zlib stream cut into several IDAT chunks, and gives the same pixels through node:zlib', () => {
-    const image = randomImage(17, 9, 12, true);
+    const image = randomImage(17, 9, 12, { randomAlpha: true });
     const png = handPng(17, 9, 8, 6, scanlines(image.data, 17, 9, 4, 8, false), undefined, { idatChunks: 3 });
     expect(chunks(png).filter((c) => c.type === 'IDAT').length).toBe(3);
     expect(Array.from(decodePng(png).data)).toEqual(Array.from(image.data));

@@ -505,8 +505,8 @@ describe('agreement with a brute-force Lloyd', () => {
     // 40,000 pixels of at most 8^3 colours: runs, repeats and ties of every kind.
     const pixels = new Uint32Array(40000);
     for (let i = 0; i < pixels.length; i++) pixels[i] = (randomInt(random, 0, 7) * 31) | ((randomInt(random, 0, 7) * 33) << 8) | ((randomInt(random, 0, 7) * 35) << 16) | (0xff << 24);
-    const hashed = buildHistogram(pixels, true);
-    const ordered = buildHistogram(pixels, true, true);
+    const hashed = buildHistogram(pixels, { pixelIndex: true });
+    const ordered = buildHistogram(pixels, { pixelIndex: true, mortonOrder: true });
     const asMap = (h: ReturnType<typeof buildHistogram>) => new Map(Array.from(h.colours, (c, i) => [c, h.weights[i]!]));
     expect(asMap(ordered)).toEqual(asMap(hashed));
     for (let i = 1; i < ordered.colours.length; i++) expect(mortonKeyOfPacked(ordered.colours[i]!)).toBeGreaterThan(mortonKeyOfPacked(ordered.colours[i - 1]!));

@@ -41,7 +41,7 @@ export async function createCpuSession(
   if (fitPixels.length >= minPoints && threads !== 1) await prewarmPartitions(threads);
   // In Morton order where that is free: the colour tree then skips its sort (the fit does not depend on the
   // order of the colours: its sums are exact).
-  const histogram: ColourHistogram = buildHistogram(fitPixels, false, true);
+  const histogram: ColourHistogram = buildHistogram(fitPixels, { mortonOrder: true });
   const points = unpackColours(histogram.colours);
   const weights = histogram.weights;
   const parts = await createPartitions(points, weights, weights.length >= minPoints ? threads : 1);
@@ -99,7 +99,7 @@ export async function createCpuSession(
         return output(histogram, points, inertia, await parts.labels());
       }
       // Fitted on a sample: the same two assignments over every colour of the image.
-      const full = buildHistogram(allPixels, true);
+      const full = buildHistogram(allPixels, { pixelIndex: true });
       const fullPoints = unpackColours(full.colours);
       const tree = new FilteringLloyd(fullPoints, full.weights);
       tree.setCentroids(centroids);

@@ -282,16 +282,17 @@ export class FilteringLloyd {
   assign(): void {
     this.assigned = Float64Array.from(this.centroids);
     this.labelsFresh = false;
-    this.walk(false);
+    this.walk({ writeLabels: false });
   }
 
   /** Each point's label in the last assignment (in point order); worked out when first asked for. */
   get labels(): Uint8Array {
-    if (!this.labelsFresh) this.walk(true);
+    if (!this.labelsFresh) this.walk({ writeLabels: true });
     return this.labelsOut;
   }
 
-  private walk(writeLabels: boolean): void {
+  /** One assignment: the cluster sums, and each point's label too with `writeLabels`. */
+  private walk({ writeLabels }: { writeLabels: boolean }): void {
     const { k, candidates } = this;
     this.counts.fill(0);
     this.sums.fill(0);

@@ -82,21 +82,21 @@ function workerError(message: string): QuantizerError {
 const WORKER_FILE = './partition-worker.js';
 
 /**
- * A request/reply channel over a worker. `hold(true)` while a request is in flight and `hold(false)` once
- * idle: Node keeps the process alive for a ref'd worker only, and an idle pool must not keep it alive.
+ * A request/reply channel over a worker. `setBusy(true)` while a request is in flight and `setBusy(false)`
+ * once idle: Node keeps the process alive for a ref'd worker only, and an idle pool must not keep it alive.
  */
 function link(
   post: (m: unknown, t?: Transferable[]) => void,
   listen: (onReply: (r: PartitionReply) => void, onError: (e: unknown) => void) => void,
   terminate: () => void,
-  hold: (busy: boolean) => void = () => {},
+  setBusy: (busy: boolean) => void = () => {},
 ): WorkerLink {
   let pending: { resolve: (r: PartitionReply) => void; reject: (e: unknown) => void } | undefined;
   let broken: unknown;
   const settle = (): typeof pending => {
     const p = pending;
     pending = undefined;
-    hold(false);
+    setBusy(false);
     return p;
   };
   listen(
@@ -111,7 +111,7 @@ function link(
       if (broken) return Promise.reject(broken);
       return new Promise((resolve, reject) => {
         pending = { resolve, reject };
-        hold(true);
+        setBusy(true);
         post(request, transfer);
       });
     },
@@ -263,6 +263,14 @@ class WorkerPool {
 
 const pool = new WorkerPool();
 
+export interface InitInWorkerOptions {
+  /**
+   * Boot the helper worker on this job already, not on the second: the caller will quantize again (a
+   * quantizer kept for a k slider or video).
+   */
+  bootNow: boolean;
+}
+
 /**
  * One more worker, beside the pool, that works out initial centroids while this thread counts the colours.
  * It starts in the background on the first job of a quantizer made for repeated use, else on the second
@@ -276,9 +284,9 @@ class InitHelper {
   private asked = 0;
 
   /** Runs the job in the helper, or returns undefined when it can't right now. */
-  async run(job: InitJob, eager: boolean): Promise<Float64Array | undefined> {
+  async run(job: InitJob, { bootNow }: InitInWorkerOptions): Promise<Float64Array | undefined> {
     this.asked++;
-    if (this.state === 'off' && (eager || this.asked >= 2)) {
+    if (this.state === 'off' && (bootNow || this.asked >= 2)) {
       this.state = 'starting';
       startWorker().then(
         (worker) => {
@@ -309,11 +317,10 @@ const helper = new InitHelper();
 
 /**
  * Runs an initialisation job in a worker, so that it overlaps the caller's own work; undefined when no
- * worker is ready (the caller then runs it itself: the centroids are the same). `eager`: the caller will
- * quantize again (a quantizer kept for a k slider or video), so the worker may boot at once.
+ * worker is ready (the caller then runs it itself: the centroids are the same).
  */
-export function initInWorker(job: InitJob, eager: boolean): Promise<Float64Array | undefined> {
-  return helper.run(job, eager);
+export function initInWorker(job: InitJob, options: InitInWorkerOptions): Promise<Float64Array | undefined> {
+  return helper.run(job, options);
 }
 
 /** Starts the workers a later createPartitions() will want, so that they boot while colours are counted. */

@@ -128,7 +128,7 @@ export function beginInit(options: ResolvedOptions, samples: InitSamples, attemp
     return async () => ({ centroids: raw, inWorker: false });
   }
   // `threads: 1` asks for this thread only; large images work here too (see HELPER_MAX_PIXELS).
-  const remote = options.threads === 1 || samples.fitSize >= HELPER_MAX_PIXELS ? Promise.resolve(undefined) : initInWorker(job, repeated);
+  const remote = options.threads === 1 || samples.fitSize >= HELPER_MAX_PIXELS ? Promise.resolve(undefined) : initInWorker(job, { bootNow: repeated });
   return async () => {
     const fromWorker = await remote;
     return { centroids: fromWorker ?? runInitJob(job), inWorker: fromWorker !== undefined };
