@@ -15,10 +15,9 @@ import type { CentroidState, FitSession, IterationStats } from './session.js';
 const PARALLEL_MIN_POINTS = 1 << 17;
 /**
  * With `threads` left to the library, workers take the iterations only from this many distinct colours.
- * A colour-tree iteration costs a few milliseconds even at 8 MP, less than messaging workers and building
- * their trees in code they have not compiled yet (measured in fresh processes: one thread was faster on
- * every photo of the bench, 2 to 8 MP, k = 16 to 256). The helper worker still polishes the initial
- * centroids meanwhile.
+ * A colour-tree iteration is cheap even on large photos, cheaper than messaging workers and building their
+ * trees in code they have not compiled yet (bench/README.md, "Measurements behind the constants"). The
+ * helper worker still polishes the initial centroids meanwhile.
  */
 const AUTO_PARALLEL_MIN_POINTS = 1 << 20;
 

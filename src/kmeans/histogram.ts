@@ -266,7 +266,8 @@ export function unpackColours(colours: Uint32Array): Float64Array {
 /**
  * Each pixel's label, from the labels of the histogram's colours (of these pixels), and the output image
  * painted in the same pass: each pixel its label's palette colour, with its own alpha (one read of the
- * pixels instead of two: at 8 MP, 59 ms instead of 93 for labelling, then painting).
+ * pixels instead of two, which is faster on large images: bench/README.md, "Measurements behind the
+ * constants").
  */
 export function labelAndPaint(
   pixels: Uint32Array,

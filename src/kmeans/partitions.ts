@@ -274,9 +274,9 @@ export interface InitInWorkerOptions {
 /**
  * One more worker, beside the pool, that works out initial centroids while this thread counts the colours.
  * It starts in the background on the first job of a quantizer made for repeated use, else on the second
- * job asked of it (a single quantization, such as one CLI run, would only pay for its boot: 0.12 -> 0.2 s
- * on coffee). Until it has answered, and while it is busy, callers do that work in their own thread (never
- * waiting for it to boot).
+ * job asked of it (a single quantization, such as one CLI run, would only pay for its boot: bench/README.md,
+ * "Measurements behind the constants"). Until it has answered, and while it is busy, callers do that work
+ * in their own thread (never waiting for it to boot).
  */
 class InitHelper {
   private worker: WorkerLink | undefined;
