@@ -159,39 +159,58 @@ export class FilteringLloyd {
     while (shift >= 0 && end - start > LEAF_COLOURS && ((keys[start]! >>> shift) & 7) === ((keys[end - 1]! >>> shift) & 7)) shift -= 3;
     if (end - start <= LEAF_COLOURS || shift < 0) {
       nodes.children[node] = 0;
-      const { sorted, sortedWeights } = this;
-      let w = 0;
-      let sr = 0;
-      let sg = 0;
-      let sb = 0;
-      let minR = 255;
-      let minG = 255;
-      let minB = 255;
-      let maxR = 0;
-      let maxG = 0;
-      let maxB = 0;
-      for (let p = start; p < end; p++) {
-        const r = sorted[p * 3]!;
-        const g = sorted[p * 3 + 1]!;
-        const b = sorted[p * 3 + 2]!;
-        const pw = sortedWeights[p]!;
-        w += pw;
-        sr += pw * r;
-        sg += pw * g;
-        sb += pw * b;
-        if (r < minR) minR = r;
-        if (r > maxR) maxR = r;
-        if (g < minG) minG = g;
-        if (g > maxG) maxG = g;
-        if (b < minB) minB = b;
-        if (b > maxB) maxB = b;
-      }
-      this.store(node, w, sr, sg, sb, minR, minG, minB, maxR, maxG, maxB);
+      this.storeLeaf(node, start, end);
       return;
     }
-    // Split [start, end) by the octant at `shift` (keys are sorted, so octants are runs).
     const bounds = this.splitScratch;
     const at = depth * 9;
+    const n = this.splitByOctant(start, end, shift, keys, at);
+    const first = nodes.reserve(n);
+    for (let c = 0; c < n; c++) this.build(first + c, bounds[at + c]!, bounds[at + c + 1]!, shift - 3, keys, depth + 1);
+    // The arrays may have grown during the children's builds: `storeParent` reads them afresh.
+    this.nodes.child[node] = first;
+    this.nodes.children[node] = n;
+    this.storeParent(node, first, n);
+  }
+
+  /** A leaf's weight, sums and box, from its points [start, end). */
+  private storeLeaf(node: number, start: number, end: number): void {
+    const { sorted, sortedWeights } = this;
+    let w = 0;
+    let sr = 0;
+    let sg = 0;
+    let sb = 0;
+    let minR = 255;
+    let minG = 255;
+    let minB = 255;
+    let maxR = 0;
+    let maxG = 0;
+    let maxB = 0;
+    for (let p = start; p < end; p++) {
+      const r = sorted[p * 3]!;
+      const g = sorted[p * 3 + 1]!;
+      const b = sorted[p * 3 + 2]!;
+      const pw = sortedWeights[p]!;
+      w += pw;
+      sr += pw * r;
+      sg += pw * g;
+      sb += pw * b;
+      if (r < minR) minR = r;
+      if (r > maxR) maxR = r;
+      if (g < minG) minG = g;
+      if (g > maxG) maxG = g;
+      if (b < minB) minB = b;
+      if (b > maxB) maxB = b;
+    }
+    this.store(node, w, sr, sg, sb, minR, minG, minB, maxR, maxG, maxB);
+  }
+
+  /**
+   * Splits [start, end) by the octant at `shift` (keys are sorted, so octants are runs): writes the runs'
+   * bounds to `splitScratch` from `at` (n + 1 of them) and returns the number of runs n.
+   */
+  private splitByOctant(start: number, end: number, shift: number, keys: Uint32Array, at: number): number {
+    const bounds = this.splitScratch;
     let n = 0;
     bounds[at] = start;
     if (end - start <= SCAN_SPLIT) {
@@ -219,12 +238,12 @@ export class FilteringLloyd {
       }
     }
     bounds[at + ++n] = end;
-    const first = nodes.reserve(n);
-    for (let c = 0; c < n; c++) this.build(first + c, bounds[at + c]!, bounds[at + c + 1]!, shift - 3, keys, depth + 1);
-    // The arrays may have grown during the children's builds: read them afresh.
+    return n;
+  }
+
+  /** An inner node's weight, sums and box, from its `n` children from `first`. */
+  private storeParent(node: number, first: number, n: number): void {
     const { stats, box } = this.nodes;
-    this.nodes.child[node] = first;
-    this.nodes.children[node] = n;
     let w = 0;
     let sr = 0;
     let sg = 0;
@@ -304,7 +323,11 @@ export class FilteringLloyd {
     this.labelsFresh = writeLabels;
   }
 
-  /** Gives node `node`'s points to the nearest of the `count` candidates in the slice at `depth`. */
+  /**
+   * Gives node `node`'s points to the nearest of the `count` candidates in the slice at `depth`. Kept whole:
+   * this recursion is the hot loop of every iteration (box test, candidate filter, leaf scan), and splitting
+   * it would add calls per node and per leaf.
+   */
   private visit(node: number, depth: number, count: number): void {
     const { k, candidates, counts, sums } = this;
     const centroids = this.assigned;
