@@ -176,16 +176,9 @@ export class FilteringLloyd {
   /** A leaf's weight, sums and box, from its points [start, end). */
   private storeLeaf(node: number, start: number, end: number): void {
     const { sorted, sortedWeights } = this;
-    let w = 0;
-    let sr = 0;
-    let sg = 0;
-    let sb = 0;
-    let minR = 255;
-    let minG = 255;
-    let minB = 255;
-    let maxR = 0;
-    let maxG = 0;
-    let maxB = 0;
+    let w = 0, sr = 0, sg = 0, sb = 0;
+    let minR = 255, minG = 255, minB = 255;
+    let maxR = 0, maxG = 0, maxB = 0;
     for (let p = start; p < end; p++) {
       const r = sorted[p * 3]!;
       const g = sorted[p * 3 + 1]!;
@@ -241,32 +234,17 @@ export class FilteringLloyd {
     return n;
   }
 
-  /** An inner node's weight, sums and box, from its `n` children from `first`. */
+  /** An inner node's weight, sums and box, from its `n` children from `first` (added in child order). */
   private storeParent(node: number, first: number, n: number): void {
     const { stats, box } = this.nodes;
-    let w = 0;
-    let sr = 0;
-    let sg = 0;
-    let sb = 0;
-    let minR = 255;
-    let minG = 255;
-    let minB = 255;
-    let maxR = 0;
-    let maxG = 0;
-    let maxB = 0;
+    this.store(node, 0, 0, 0, 0, 255, 255, 255, 0, 0, 0);
     for (let c = first; c < first + n; c++) {
-      w += stats[c * 4]!;
-      sr += stats[c * 4 + 1]!;
-      sg += stats[c * 4 + 2]!;
-      sb += stats[c * 4 + 3]!;
-      if (box[c * 6]! < minR) minR = box[c * 6]!;
-      if (box[c * 6 + 1]! < minG) minG = box[c * 6 + 1]!;
-      if (box[c * 6 + 2]! < minB) minB = box[c * 6 + 2]!;
-      if (box[c * 6 + 3]! > maxR) maxR = box[c * 6 + 3]!;
-      if (box[c * 6 + 4]! > maxG) maxG = box[c * 6 + 4]!;
-      if (box[c * 6 + 5]! > maxB) maxB = box[c * 6 + 5]!;
+      for (let i = 0; i < 4; i++) stats[node * 4 + i]! += stats[c * 4 + i]!;
+      for (let i = 0; i < 3; i++) {
+        if (box[c * 6 + i]! < box[node * 6 + i]!) box[node * 6 + i] = box[c * 6 + i]!;
+        if (box[c * 6 + 3 + i]! > box[node * 6 + 3 + i]!) box[node * 6 + 3 + i] = box[c * 6 + 3 + i]!;
+      }
     }
-    this.store(node, w, sr, sg, sb, minR, minG, minB, maxR, maxG, maxB);
   }
 
   /** Writes a node's weight, colour sums and bounding box. */
