@@ -1,7 +1,12 @@
 /**
  * Input normalisation: every accepted input becomes packed RGBA8 pixels (one little-endian u32 per pixel:
- * r | g << 8 | b << 16 | a << 24) plus its size. Validation happens here, before any work.
+ * r | g << 8 | b << 16 | a << 24) plus its size. Validation happens here, before any work; a bad input is
+ * a `TypeError` or `RangeError` with code `INVALID_IMAGE` (src/errors.ts).
  */
+import { describeValue, QuantizerRangeError, QuantizerTypeError } from './errors.js';
+
+const invalidType = (message: string, argument: string): QuantizerTypeError => new QuantizerTypeError('INVALID_IMAGE', message, argument);
+const invalidRange = (message: string, argument: string): QuantizerRangeError => new QuantizerRangeError('INVALID_IMAGE', message, argument);
 
 /** Raw RGBA8 pixels, row by row, 4 bytes a pixel (the shape of `ImageData`). */
 export interface RawImage {
@@ -32,11 +37,11 @@ export interface Pixels {
 function checkSize(width: unknown, height: unknown): void {
   for (const [name, v] of [['width', width], ['height', height]] as const) {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-      throw new TypeError(`kmeans-quantizer: image ${name} must be a non-negative integer, got ${String(v)}`);
+      throw invalidType(`image ${name} must be a non-negative integer, got ${describeValue(v)}`, name);
     }
   }
   if ((width as number) * (height as number) === 0) {
-    throw new RangeError(`kmeans-quantizer: the image is empty (${String(width)}x${String(height)})`);
+    throw invalidRange(`the image is empty (${String(width)}x${String(height)})`, 'input');
   }
 }
 
@@ -45,9 +50,7 @@ export function packRgba(data: Uint8Array | Uint8ClampedArray, width: number, he
   checkSize(width, height);
   const n = width * height;
   if (data.length !== n * 4) {
-    throw new RangeError(
-      `kmeans-quantizer: image data length must be width*height*4 = ${n * 4}, got ${data.length}`,
-    );
+    throw invalidRange(`image data length must be width*height*4 = ${n * 4}, got ${data.length}`, 'data');
   }
   const pixels =
     data.byteOffset % 4 === 0
@@ -81,23 +84,23 @@ export function readSourcePixels(source: BrowserImageSource): Pixels {
     canvas.height = height;
     ctx = canvas.getContext('2d', { willReadFrequently: true });
   } else {
-    throw new TypeError('kmeans-quantizer: this input needs a 2D canvas, which this environment lacks');
+    throw invalidType('this input needs a 2D canvas, which this environment lacks', 'input');
   }
-  if (!ctx) throw new TypeError('kmeans-quantizer: could not create a 2D canvas context to read the image');
+  if (!ctx) throw invalidType('could not create a 2D canvas context to read the image', 'input');
   ctx.drawImage(source as CanvasImageSource, 0, 0, width, height);
   const data = ctx.getImageData(0, 0, width, height).data;
   return packRgba(data, width, height);
 }
 
-/** Normalises any accepted input; throws `TypeError`/`RangeError` for anything else. */
+/** Normalises any accepted input; throws `TypeError`/`RangeError` (code `INVALID_IMAGE`) for anything else. */
 export function toPixels(input: QuantizeInput): Pixels {
   if (typeof input !== 'object' || input === null) {
-    throw new TypeError(`kmeans-quantizer: input must be an image (ImageData, {data, width, height}, ...), got ${String(input)}`);
+    throw invalidType(`input must be an image (ImageData, {data, width, height}, ...), got ${describeValue(input)}`, 'input');
   }
   if (isRaw(input)) {
     const { data, width, height } = input;
     if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) {
-      throw new TypeError('kmeans-quantizer: input.data must be a Uint8Array or Uint8ClampedArray of RGBA bytes');
+      throw invalidType(`input.data must be a Uint8Array or Uint8ClampedArray of RGBA bytes, got ${describeValue(data)}`, 'input.data');
     }
     return packRgba(data, width, height);
   }
@@ -109,7 +112,7 @@ export function toPixels(input: QuantizeInput): Pixels {
     (typeof OffscreenCanvas !== 'undefined' && input instanceof OffscreenCanvas) ||
     (typeof VideoFrame !== 'undefined' && input instanceof VideoFrame);
   if (!looksDrawable) {
-    throw new TypeError('kmeans-quantizer: unsupported input; pass ImageData, {data, width, height} or a browser image source');
+    throw invalidType('unsupported input; pass ImageData, {data, width, height} or a browser image source', 'input');
   }
   return readSourcePixels(input as BrowserImageSource);
 }

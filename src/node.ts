@@ -1,13 +1,20 @@
 /**
  * Node-only helpers: read a PNG or JPEG file into RGBA bytes, write RGBA bytes as a PNG file, write any
  * bytes to a file, and check output paths and directories before long work. Used by the CLI and exported
- * (dist/node.js) for other Node users. Nothing here is imported by the browser entry. Errors are `Error`s
- * whose message starts with `kmeans-quantizer: ` and names the path.
+ * (dist/node.js) for other Node users. Nothing here is imported by the browser entry. Errors are typed
+ * (src/errors.ts) and name the path: code `IO` when a file can't be read or written, `INVALID_IMAGE` when
+ * its bytes are no image this reads.
+ *
+ * PNG files go through the library's own codec (src/analysis/png.ts) with node:zlib as its compressor
+ * ({@link zlibDeflate}, {@link zlibInflate}), several times faster than the browser-safe fflate default;
+ * see bench/README.md, "PNG codecs".
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { constants, deflateSync, inflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
-import pngjs from 'pngjs';
+import { decodePng, encodePng, type ZlibDeflate, type ZlibInflate } from './analysis/png.js';
+import { QuantizerError, QuantizerRangeError } from './errors.js';
 
 /** RGBA8 pixels, row by row, 4 bytes a pixel (the shape `quantize()` accepts). */
 export interface RgbaImage {
@@ -27,7 +34,26 @@ export function detectFormat(bytes: Uint8Array): 'png' | 'jpeg' | undefined {
   return undefined;
 }
 
-/** `error.message`, or what was thrown, without a library prefix that a caller will add again. */
+/** node:zlib's zlib compressor, for the `deflate` option of the PNG encoders (`encodePng`, `resultToIndexedPng`, ...). */
+export const zlibDeflate: ZlibDeflate = (data, level) => bytesOf(deflateSync(data, { level }));
+
+/** node:zlib's zlib decompressor, for the `inflate` option of `decodePng`. */
+export const zlibInflate: ZlibInflate = (data) => bytesOf(inflateSync(data));
+
+/**
+ * What {@link writePng} compresses with: node:zlib's run-length strategy at level 9, as pngjs (the
+ * encoder used before) did: files of the same size, written several times faster than with the default
+ * strategy (bench/README.md, "PNG codecs").
+ */
+const rleDeflate: ZlibDeflate = (data, level) => bytesOf(deflateSync(data, { level, strategy: constants.Z_RLE }));
+
+function bytesOf(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+const ioError = (message: string, cause: unknown): QuantizerError => new QuantizerError('IO', message, { cause });
+
+/** Why a file operation failed, in words (`error.message` for an unknown code). */
 function reason(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   const known: Record<string, string> = {
@@ -40,48 +66,46 @@ function reason(error: unknown): string {
     ENOSPC: 'no space left on device',
   };
   if (typeof code === 'string' && known[code]) return known[code];
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/^kmeans-quantizer: /, '');
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
  * Reads a PNG or JPEG file (detected by its magic bytes) into RGBA8 bytes. 16-bit PNGs are scaled to 8 bits,
- * palette/grey PNGs expanded, JPEGs get alpha 255. Throws an `Error` starting with `kmeans-quantizer: `
- * when the file can't be read, is neither format, or doesn't decode.
+ * palette/grey PNGs expanded, JPEGs get alpha 255. Throws a `QuantizerError` with code `IO` when the
+ * file can't be read and `INVALID_IMAGE` when it is neither format or doesn't decode.
  */
 export async function readImage(path: string): Promise<RgbaImage> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new Error(`kmeans-quantizer: cannot read ${JSON.stringify(path)}: ${reason(error)}`, { cause: error });
+    throw ioError(`cannot read ${JSON.stringify(path)}: ${reason(error)}`, error);
   }
   const format = detectFormat(bytes);
-  if (!format) throw new Error(`kmeans-quantizer: ${JSON.stringify(path)} is not a PNG or JPEG file`);
+  if (!format) throw new QuantizerError('INVALID_IMAGE', `${JSON.stringify(path)} is not a PNG or JPEG file`);
   try {
     if (format === 'png') {
-      const png = pngjs.PNG.sync.read(bytes);
+      const png = decodePng(bytes, { inflate: zlibInflate });
       return { data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength), width: png.width, height: png.height };
     }
     const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
     return { data: img.data, width: img.width, height: img.height };
   } catch (error) {
-    throw new Error(`kmeans-quantizer: cannot decode ${format.toUpperCase()} ${JSON.stringify(path)}: ${reason(error)}`, { cause: error });
+    throw new QuantizerError('INVALID_IMAGE', `cannot decode ${format.toUpperCase()} ${JSON.stringify(path)}: ${reason(error)}`, { cause: error });
   }
 }
 
 /**
- * Writes RGBA8 pixels as an 8-bit RGBA PNG. Throws a `RangeError` when `data` isn't `width*height*4` bytes
- * and an `Error` starting with `kmeans-quantizer: ` when the file can't be written.
+ * Writes RGBA8 pixels as an 8-bit RGBA PNG (adaptive row filters, node:zlib). Throws a `RangeError` with
+ * code `INVALID_IMAGE` when `data` isn't `width*height*4` bytes and a `QuantizerError` with code `IO` when
+ * the file can't be written.
  */
 export async function writePng(path: string, image: { data: Uint8Array | Uint8ClampedArray; width: number; height: number }): Promise<void> {
   const { data, width, height } = image;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || data.length !== width * height * 4) {
-    throw new RangeError(`kmeans-quantizer: writePng needs width*height*4 RGBA bytes, got ${data.length} bytes for ${width}x${height}`);
+    throw new QuantizerRangeError('INVALID_IMAGE', `writePng needs width*height*4 RGBA bytes, got ${data.length} bytes for ${width}x${height}`, 'image');
   }
-  const png = new pngjs.PNG({ width, height });
-  png.data = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  await writeBytes(path, pngjs.PNG.sync.write(png));
+  await writeBytes(path, encodePng({ data, width, height }, { channels: 'rgba', level: 9, deflate: rleDeflate }));
 }
 
 /** Writes `bytes` to the file at `path` (replacing it) and resolves to the number of bytes written. */
@@ -89,7 +113,7 @@ export async function writeBytes(path: string, bytes: Uint8Array | string): Prom
   try {
     await writeFile(path, bytes);
   } catch (error) {
-    throw new Error(`kmeans-quantizer: cannot write ${JSON.stringify(path)}: ${reason(error)}`, { cause: error });
+    throw ioError(`cannot write ${JSON.stringify(path)}: ${reason(error)}`, error);
   }
   return typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length;
 }
@@ -99,7 +123,7 @@ export async function fileSize(path: string): Promise<number> {
   try {
     return (await stat(path)).size;
   } catch (error) {
-    throw new Error(`kmeans-quantizer: cannot read ${JSON.stringify(path)}: ${reason(error)}`, { cause: error });
+    throw ioError(`cannot read ${JSON.stringify(path)}: ${reason(error)}`, error);
   }
 }
 
@@ -113,18 +137,18 @@ export async function checkOutputPath(path: string): Promise<void> {
   try {
     info = await stat(parent);
   } catch (error) {
-    throw new Error(`kmeans-quantizer: cannot write ${JSON.stringify(path)}: directory ${JSON.stringify(parent)}: ${reason(error)}`, { cause: error });
+    throw ioError(`cannot write ${JSON.stringify(path)}: directory ${JSON.stringify(parent)}: ${reason(error)}`, error);
   }
-  if (!info.isDirectory()) throw new Error(`kmeans-quantizer: cannot write ${JSON.stringify(path)}: ${JSON.stringify(parent)} is not a directory`);
+  if (!info.isDirectory()) throw new QuantizerError('IO', `cannot write ${JSON.stringify(path)}: ${JSON.stringify(parent)} is not a directory`);
   const existing = await stat(path).catch(() => undefined);
-  if (existing?.isDirectory()) throw new Error(`kmeans-quantizer: cannot write ${JSON.stringify(path)}: it is a directory`);
+  if (existing?.isDirectory()) throw new QuantizerError('IO', `cannot write ${JSON.stringify(path)}: it is a directory`);
 }
 
 /** Creates the directory `path` unless it exists; its parent must exist (no intermediate directories are made). */
 export async function ensureDirectory(path: string): Promise<void> {
   const existing = await stat(path).catch(() => undefined);
   if (existing) {
-    if (!existing.isDirectory()) throw new Error(`kmeans-quantizer: cannot use ${JSON.stringify(path)} as a directory: it is a file`);
+    if (!existing.isDirectory()) throw new QuantizerError('IO', `cannot use ${JSON.stringify(path)} as a directory: it is a file`);
     return;
   }
   try {
@@ -132,6 +156,6 @@ export async function ensureDirectory(path: string): Promise<void> {
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     const why = code === 'ENOENT' ? `its parent ${JSON.stringify(dirname(path))} does not exist` : reason(error);
-    throw new Error(`kmeans-quantizer: cannot create directory ${JSON.stringify(path)}: ${why}`, { cause: error });
+    throw ioError(`cannot create directory ${JSON.stringify(path)}: ${why}`, error);
   }
 }

@@ -1,17 +1,22 @@
 /**
  * The small analyses of src/analysis against independent checks: channel histograms, distinct colours,
  * index bits and raw sizes, 1-D value quantization (against brute force over all partitions), resizing,
- * and palette exports.
+ * palette exports, and the typed errors (a stable `code`, no prefix) of bad inputs to them and to src/node.ts.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkOutputPath, readImage, writePng } from '../src/node.js';
 import {
   bitsPerPixel,
   channelHistograms,
+  ciede2000,
   countDistinctColours,
   paletteToCss,
   paletteToGpl,
   paletteToJson,
+  quantize,
   quantizePerChannel,
   quantizeValues,
   rawSizeBytes,
@@ -332,6 +337,46 @@ describe('portability', () => {
       const text = readFileSync(new URL(file, folder), 'utf8');
       expect(text, file).not.toMatch(/from\s+['"](node:|fs['"]|path['"]|zlib['"]|buffer['"])/);
       expect(text, file).not.toMatch(/\bBuffer\./);
+    }
+  });
+});
+
+describe('typed errors', () => {
+  /** What a call threw or rejected with. */
+  async function caught(run: () => unknown): Promise<Error & { code?: unknown }> {
+    try {
+      await run();
+    } catch (error) {
+      return error as Error & { code?: unknown };
+    }
+    throw new Error('expected an error');
+  }
+
+  it('bad inputs give errors with a stable code, the built-in class callers test for, and no prefix', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kmq-errors-'));
+    const notImage = join(dir, 'notes.png');
+    writeFileSync(notImage, 'not an image');
+    const truncated = join(dir, 'truncated.png');
+    writeFileSync(truncated, readFileSync(new URL('./fixtures/coffee.png', import.meta.url)).subarray(0, 200));
+    const cases: [string, () => unknown, ErrorConstructor | TypeErrorConstructor | RangeErrorConstructor, string][] = [
+      ['quantize(null)', () => quantize(null as never, { backend: 'cpu' }), TypeError, 'INVALID_IMAGE'],
+      ['data of the wrong length', () => quantize({ data: new Uint8Array(3), width: 1, height: 1 }, { backend: 'cpu' }), RangeError, 'INVALID_IMAGE'],
+      ['data not a typed array', () => quantize({ data: [0, 0, 0, 255] as never, width: 1, height: 1 }, { backend: 'cpu' }), TypeError, 'INVALID_IMAGE'],
+      ['resizeImage to width 0', () => resizeImage(randomImage(4, 4, 1), 0, 4), RangeError, 'OUT_OF_RANGE'],
+      ['an unknown option', () => channelHistograms(new Uint8Array(4), { luma: 1 } as never), TypeError, 'INVALID_TYPE'],
+      ['ciede2000 weight 0', () => ciede2000([50, 0, 0], [50, 1, 1], { kL: 0 }), RangeError, 'OUT_OF_RANGE'],
+      ['ciede2000 of a string', () => ciede2000('lab' as never, [50, 1, 1]), TypeError, 'INVALID_TYPE'],
+      ['readImage of a missing file', () => readImage(join(dir, 'missing.png')), Error, 'IO'],
+      ['readImage of a text file', () => readImage(notImage), Error, 'INVALID_IMAGE'],
+      ['readImage of a truncated PNG', () => readImage(truncated), Error, 'INVALID_IMAGE'],
+      ['writePng of too few bytes', () => writePng(join(dir, 'out.png'), { data: new Uint8Array(3), width: 1, height: 1 }), RangeError, 'INVALID_IMAGE'],
+      ['an output in a missing directory', () => checkOutputPath(join(dir, 'no', 'out.png')), Error, 'IO'],
+    ];
+    for (const [name, run, type, code] of cases) {
+      const error = await caught(run);
+      expect(error, name).toBeInstanceOf(type);
+      expect(error.code, name).toBe(code);
+      expect(error.message, name).not.toMatch(/kmeans-quantizer: /);
     }
   });
 });

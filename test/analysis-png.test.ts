@@ -4,7 +4,7 @@
  * right entries, truecolour files decode to the input, and pngSizes compares like seed notebook 004.
  */
 import { describe, expect, it } from 'vitest';
-import { deflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import {
   bitsPerPixel,
@@ -31,8 +31,19 @@ function chunks(png: Uint8Array): { type: string; data: Uint8Array }[] {
   return out;
 }
 
+/** Chunks and layout of a hand-made PNG beyond its filtered scanlines. */
+interface HandPngExtras {
+  plte?: Buffer;
+  /** Adam7 interlacing (the scanlines are then the passes', one after the other). */
+  interlaced?: boolean;
+  /** How many IDAT chunks the zlib stream is cut into. @default 1 */
+  idatChunks?: number;
+  /** Leave out the IEND chunk. */
+  noEnd?: boolean;
+}
+
 /** A PNG assembled by hand (node:zlib, a bitwise CRC), to feed the decoder files our encoders never write. */
-function handPng(width: number, height: number, depth: number, colourType: number, raw: Buffer, trns?: Buffer): Uint8Array {
+function handPng(width: number, height: number, depth: number, colourType: number, raw: Buffer, trns?: Buffer, extras: HandPngExtras = {}): Uint8Array {
   const crc = (bytes: Buffer): number => {
     let c = 0xffffffff;
     for (const byte of bytes) {
@@ -54,10 +65,54 @@ function handPng(width: number, height: number, depth: number, colourType: numbe
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = depth;
   ihdr[9] = colourType;
+  ihdr[12] = extras.interlaced ? 1 : 0;
   const parts = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr)];
+  if (extras.plte) parts.push(chunk('PLTE', extras.plte));
   if (trns) parts.push(chunk('tRNS', trns));
-  parts.push(chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0)));
+  const z = deflateSync(raw);
+  const cuts = extras.idatChunks ?? 1;
+  for (let c = 0; c < cuts; c++) parts.push(chunk('IDAT', z.subarray(Math.floor((c * z.length) / cuts), Math.floor(((c + 1) * z.length) / cuts))));
+  if (!extras.noEnd) parts.push(chunk('IEND', Buffer.alloc(0)));
   return new Uint8Array(Buffer.concat(parts));
+}
+
+/** Adam7 passes: first column, first row, column step, row step (from the PNG specification). */
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+];
+
+/**
+ * Unfiltered scanlines (filter type 0) of samples given one per element, row by row, packed at `depth`
+ * bits (16-bit big-endian, below 8 bits high bits first); as Adam7 passes when `interlaced`.
+ */
+function scanlines(samples: ArrayLike<number>, width: number, height: number, channels: number, depth: number, interlaced: boolean): Buffer {
+  const passes = interlaced ? ADAM7 : [[0, 0, 1, 1]];
+  const rows: Buffer[] = [];
+  for (const [x0, y0, dx, dy] of passes) {
+    const w = Math.ceil(Math.max(0, width - x0!) / dx!);
+    const h = Math.ceil(Math.max(0, height - y0!) / dy!);
+    if (w === 0) continue;
+    for (let y = 0; y < h; y++) {
+      const row = Buffer.alloc(1 + Math.ceil((w * channels * depth) / 8));
+      for (let x = 0; x < w; x++) {
+        for (let c = 0; c < channels; c++) {
+          const v = samples[((y0! + y * dy!) * width + x0! + x * dx!) * channels + c]!;
+          const i = x * channels + c;
+          if (depth === 16) row.writeUInt16BE(v, 1 + i * 2);
+          else if (depth === 8) row[1 + i] = v;
+          else row[1 + Math.floor((i * depth) / 8)]! |= v << (8 - depth - ((i * depth) % 8));
+        }
+      }
+      rows.push(row);
+    }
+  }
+  return Buffer.concat(rows);
 }
 
 function randomIndexed(colours: number, width: number, height: number, seed: number): { palette: Uint8Array; labels: Uint8Array } {
@@ -178,7 +233,7 @@ describe('encodePng (truecolour) and decodePng', () => {
   });
 
   it('images with alpha become RGBA (colour type 6); every level decodes exactly', () => {
-    const image = randomImage(33, 17, 4, true);
+    const image = randomImage(33, 17, 4, { randomAlpha: true });
     for (const level of [0, 1, 9]) {
       const png = encodePng(image, { level });
       expect(png[25]).toBe(6);
@@ -188,7 +243,7 @@ describe('encodePng (truecolour) and decodePng', () => {
   });
 
   it('decodes pngjs files of other colour types and 16-bit depth', () => {
-    const image = randomImage(13, 11, 5, true);
+    const image = randomImage(13, 11, 5, { randomAlpha: true });
     const rgba = PNG.sync.write(Object.assign(new PNG({ width: 13, height: 11 }), { data: Buffer.from(image.data) }));
     expect(Buffer.from(decodePng(new Uint8Array(rgba)).data.buffer).equals(Buffer.from(image.data))).toBe(true);
 
@@ -222,6 +277,86 @@ describe('encodePng (truecolour) and decodePng', () => {
     const decodedGrey = decodePng(handPng(5, 1, 4, 0, row, Buffer.from([0, 7])));
     expect(decodedGrey.colourType).toBe('greyscale');
     expect(Array.from(decodedGrey.data)).toEqual(grey.flatMap((v) => [v * 17, v * 17, v * 17, v === 7 ? 0 : 255]));
+  });
+
+  it('decodes Adam7-interlaced files of several colour types and bit depths', () => {
+    const random = seededRandom(41);
+    const draw = (count: number, max: number) => Array.from({ length: count }, () => randomInt(random, 0, max));
+    // 8-bit RGBA, odd size (some passes are narrower than one pixel column of the first ones).
+    const rgba = draw(13 * 11 * 4, 255);
+    const decodedRgba = decodePng(handPng(13, 11, 8, 6, scanlines(rgba, 13, 11, 4, 8, true), undefined, { interlaced: true }));
+    expect(Array.from(decodedRgba.data)).toEqual(rgba);
+    // 1-bit greyscale: each pass's rows are packed on their own.
+    const bits = draw(11 * 9, 1);
+    const decodedBits = decodePng(handPng(11, 9, 1, 0, scanlines(bits, 11, 9, 1, 1, true), undefined, { interlaced: true }));
+    expect(decodedBits.bitDepth).toBe(1);
+    expect(Array.from(decodedBits.data)).toEqual(bits.flatMap((v) => [v * 255, v * 255, v * 255, 255]));
+    // 16-bit RGB.
+    const deep = draw(5 * 7 * 3, 65535);
+    const decodedDeep = decodePng(handPng(5, 7, 16, 2, scanlines(deep, 5, 7, 3, 16, true), undefined, { interlaced: true }));
+    for (let i = 0; i < 35; i++) {
+      expect(Array.from(decodedDeep.data.subarray(i * 4, i * 4 + 4))).toEqual([...deep.slice(i * 3, i * 3 + 3).map((v) => Math.round(v / 257)), 255]);
+    }
+    // 2-bit indexed with a tRNS alpha, 1x1 and 3x2 (passes left empty).
+    const palette = Buffer.from([10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120]);
+    for (const [w, h] of [[1, 1], [3, 2], [9, 5]] as const) {
+      const labels = draw(w * h, 3);
+      const decoded = decodePng(handPng(w, h, 2, 3, scanlines(labels, w, h, 1, 2, true), Buffer.from([0, 128]), { interlaced: true, plte: palette }));
+      expect(Array.from(decoded.labels!)).toEqual(labels);
+      expect(Array.from(decoded.alpha!)).toEqual([0, 128, 255, 255]);
+      expect(Array.from(decoded.data)).toEqual(labels.flatMap((j) => [...palette.subarray(j * 3, j * 3 + 3), [0, 128, 255, 255][j]!]));
+    }
+  });
+
+  it('decodes a zlib stream cut into several IDAT chunks, and gives the same pixels through node:zlib', () => {
+    const image = randomImage(17, 9, 12, { randomAlpha: true });
+    const png = handPng(17, 9, 8, 6, scanlines(image.data, 17, 9, 4, 8, false), undefined, { idatChunks: 3 });
+    expect(chunks(png).filter((c) => c.type === 'IDAT').length).toBe(3);
+    expect(Array.from(decodePng(png).data)).toEqual(Array.from(image.data));
+    const coffeePng = encodePng(loadCoffee());
+    const viaNode = decodePng(coffeePng, { inflate: (data) => new Uint8Array(inflateSync(data)) });
+    expect(Buffer.from(viaNode.data.buffer).equals(Buffer.from(decodePng(coffeePng).data.buffer))).toBe(true);
+  });
+
+  it('encodes through a given zlib compressor (node:zlib): other bytes, the same pixels', () => {
+    const image = crop(loadCoffee(), 200, 100, 64, 48);
+    const deflate = (data: Uint8Array, level: number) => new Uint8Array(deflateSync(data, { level }));
+    const truecolour = encodePng(image, { deflate });
+    expect(Buffer.from(PNG.sync.read(Buffer.from(truecolour)).data).equals(Buffer.from(image.data))).toBe(true);
+    const { palette, labels } = randomIndexed(16, 37, 23, 5);
+    const indexed = encodeIndexedPng({ palette, labels, width: 37, height: 23 }, { level: 9, deflate });
+    expect(Array.from(decodePng(indexed).labels!)).toEqual(Array.from(labels));
+    expect(() => encodePng(image, { deflate: 'zlib' as never })).toThrow(/options\.deflate/);
+    expect(() => decodePng(truecolour, { inflate: 1 as never })).toThrow(/options\.inflate/);
+  });
+
+  it('rejects broken PNGs with code INVALID_IMAGE, saying what is wrong', () => {
+    const raw = scanlines(randomImage(6, 4, 3).data, 6, 4, 4, 8, false);
+    const expectBroken = (bytes: Uint8Array, why: RegExp): void => {
+      let error: (Error & { code?: unknown }) | undefined;
+      try {
+        decodePng(bytes);
+      } catch (e) {
+        error = e as Error & { code?: unknown };
+      }
+      expect(error?.code).toBe('INVALID_IMAGE');
+      expect(error?.message).toMatch(why);
+    };
+    const whole = handPng(6, 4, 8, 6, raw);
+    expectBroken(whole.subarray(0, 60), /truncated/);
+    expectBroken(handPng(6, 4, 8, 6, raw, undefined, { noEnd: true }), /truncated/);
+    expectBroken(handPng(6, 4, 8, 6, raw.subarray(0, raw.length - 5)), /truncated/);
+    const badFilter = Buffer.from(raw);
+    badFilter[(6 * 4 + 1) * 2] = 7;
+    expectBroken(handPng(6, 4, 8, 6, badFilter), /filter type 7/);
+    expectBroken(handPng(6, 4, 3, 6, raw), /bit depth 3/);
+    expectBroken(handPng(6, 4, 8, 5, raw), /colour type 5/);
+    expectBroken(handPng(6, 4, 8, 3, raw), /PLTE/);
+    const corrupt = Uint8Array.from(whole);
+    corrupt[8 + 25 + 8] = 0; // the zlib header's first byte (signature, IHDR chunk, IDAT length and type)
+    expectBroken(corrupt, /does not inflate/);
+    // Not a PNG at all is still a TypeError.
+    expect(() => decodePng(new Uint8Array([1, 2, 3]))).toThrow(TypeError);
   });
 
   it('rejects non-PNG bytes with a TypeError', () => {

@@ -5,6 +5,7 @@
  * 2005 (hue angles in degrees in [0, 360); a hue is 0 where the chroma is 0, and hue differences and means
  * follow the paper's cases for chroma 0 and for hues more than 180 degrees apart).
  */
+import { rangeError, typeError } from '../errors.js';
 
 /** A CIELAB colour: L* in 0..100, a* and b* roughly -128..127. */
 export type Lab = readonly [number, number, number];
@@ -129,14 +130,14 @@ export function deltaE2000(L1: number, a1: number, b1: number, L2: number, a2: n
 /** CIEDE2000 colour difference of two CIELAB colours (kL = kC = kH = 1 unless given). */
 export function ciede2000(lab1: Lab, lab2: Lab, weights: Ciede2000Weights = {}): number {
   for (const [name, lab] of [['lab1', lab1], ['lab2', lab2]] as const) {
-    if (!Array.isArray(lab) && !ArrayBuffer.isView(lab)) throw new TypeError(`kmeans-quantizer: ${name} must be an [L, a, b] triple`);
+    if (!Array.isArray(lab) && !ArrayBuffer.isView(lab)) throw typeError(name, 'an [L, a, b] triple', lab);
     for (let i = 0; i < 3; i++) {
-      if (typeof lab[i] !== 'number' || !Number.isFinite(lab[i])) throw new TypeError(`kmeans-quantizer: ${name}[${i}] must be a finite number`);
+      if (typeof lab[i] !== 'number' || !Number.isFinite(lab[i])) throw typeError(`${name}[${i}]`, 'a finite number', lab[i]);
     }
   }
   const { kL = 1, kC = 1, kH = 1 } = weights;
   for (const [name, k] of [['kL', kL], ['kC', kC], ['kH', kH]] as const) {
-    if (typeof k !== 'number' || !(k > 0) || !Number.isFinite(k)) throw new RangeError(`kmeans-quantizer: weights.${name} must be a finite number > 0, got ${String(k)}`);
+    if (typeof k !== 'number' || !(k > 0) || !Number.isFinite(k)) throw rangeError(`weights.${name}`, 'a finite number > 0', k);
   }
   return deltaE2000(lab1[0], lab1[1], lab1[2], lab2[0], lab2[1], lab2[2], kL, kC, kH);
 }

@@ -6,8 +6,13 @@
  */
 import type { ProgressEvent } from '../options.js';
 import { toPixels, type QuantizeInput } from '../image.js';
+import { rangeError, throwIfAborted, typeError } from '../errors.js';
 
-const PREFIX = 'kmeans-quantizer: ';
+/**
+ * The library's typed errors and cancellation helpers (src/errors.ts), re-exported for the analysis
+ * modules: `typeError`/`rangeError` name the argument, what it must be and what it was.
+ */
+export { abortError, rangeError, throwIfAborted, typeError } from '../errors.js';
 
 /** Progress of an analysis function, reported through its `onProgress` option. */
 export interface AnalysisProgress {
@@ -35,26 +40,6 @@ export interface RgbaImage {
   data: Uint8Array | Uint8ClampedArray;
   width: number;
   height: number;
-}
-
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<unknown>).length ?? value.byteLength})`;
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (value === null) return 'null';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'function') return 'a function';
-  return String(value);
-}
-
-/** A `TypeError` naming the argument, what it must be and what it was. */
-export function typeError(argument: string, expected: string, got: unknown): TypeError {
-  return new TypeError(`${PREFIX}${argument} must be ${expected}, got ${show(got)}`);
-}
-
-/** A `RangeError` naming the argument, what it must be and what it was. */
-export function rangeError(argument: string, expected: string, got: unknown): RangeError {
-  return new RangeError(`${PREFIX}${argument} must be ${expected}, got ${show(got)}`);
 }
 
 /** An integer in [min, max]: `TypeError` for a non-number, `RangeError` for a number out of range. */
@@ -138,17 +123,6 @@ export function checkImage(argument: string, value: unknown): RgbaImage {
 export function readInput(input: QuantizeInput): { data: Uint8Array; pixels: Uint32Array; width: number; height: number } {
   const { pixels, width, height } = toPixels(input);
   return { data: new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length * 4), pixels, width, height };
-}
-
-/** The error a cancelled run rejects with (the same kind the engine uses): a `DOMException` named `AbortError`. */
-export function abortError(signal: AbortSignal): Error {
-  const error = new DOMException(`${PREFIX}the operation was aborted`, 'AbortError');
-  Object.defineProperty(error, 'cause', { value: signal.reason, enumerable: false });
-  return error;
-}
-
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw abortError(signal);
 }
 
 export function now(): number {

@@ -21,6 +21,9 @@ export {
   type PngEncodeOptions,
   type PngSizes,
   type TruecolourPngOptions,
+  type PngDecodeOptions,
+  type ZlibDeflate,
+  type ZlibInflate,
 } from './png.js';
 export {
   compareRandomCodebook,

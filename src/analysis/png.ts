@@ -1,18 +1,19 @@
 /**
  * PNG files: an indexed (PNG-8, colour type 3) encoder whose bit depth follows the palette size, a
- * truecolour encoder (to compare sizes, as seed notebook 004 does with its files), and a decoder to RGBA8.
+ * truecolour encoder (to compare sizes, as seed notebook 004 does with its files), and a decoder to RGBA8
+ * of every colour type, bit depth and interlacing. This is the library's one PNG codec: the CLI and
+ * src/node.ts read and write their PNG files through it too.
  *
- * The encoders write the chunks here and compress with fflate's zlib. (fast-png's encoder also writes
- * palette images, but it needs pre-packed sub-byte rows, never filters truecolour rows, and writes a tRNS
- * chunk that lists only the non-opaque alphas, which misassigns them unless those entries come first.)
- * Decoding uses fast-png, which reads every colour type, bit depth and interlacing.
+ * The chunks are written and read here; zlib is fflate's by default (it runs in browsers and Node), and
+ * Node callers pass node:zlib in through the `deflate` / `inflate` options (src/node.ts has both), which
+ * is several times faster (bench/README.md, "PNG codecs"). Chunk CRCs are written, not checked on reading.
  *
  * Filtering: indexed rows are written unfiltered (filter type 0), as the PNG specification recommends for
  * palette images and bit depths below 8; truecolour rows pick, row by row, the filter whose output has the
  * smallest sum of absolute values (read as signed bytes), the specification's suggested heuristic.
  */
-import { decode as fastPngDecode } from 'fast-png';
-import { zlibSync } from 'fflate';
+import { unzlibSync, zlibSync } from 'fflate';
+import { QuantizerError } from '../errors.js';
 import { checkBytes, checkDimension, checkImage, checkInteger, checkOptions, checkPalette, rangeError, typeError, type RgbaImage } from './common.js';
 
 /** An image of palette indices. */
@@ -27,9 +28,26 @@ export interface IndexedImage {
   alpha?: Uint8Array;
 }
 
+/** A zlib compressor: the zlib stream (RFC 1950) of `data` at compression `level` 0..9. */
+export type ZlibDeflate = (data: Uint8Array, level: number) => Uint8Array;
+
 export interface PngEncodeOptions {
   /** zlib compression level, 0 (store) to 9 (smallest). @default 6 */
   level?: number;
+  /**
+   * The zlib compressor. The default is fflate's, which runs anywhere; in Node, `zlibDeflate` from
+   * `kmeans-quantizer/node` (node:zlib) is faster. Compressors differ in the bytes they write, never in
+   * the pixels those bytes decode to.
+   */
+  deflate?: ZlibDeflate;
+}
+
+/** fflate's zlib compressor, the browser-safe default. */
+const fflateDeflate: ZlibDeflate = (data, level) => zlibSync(data, { level: level as 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 });
+
+interface Compression {
+  level: number;
+  deflate: ZlibDeflate;
 }
 
 /** PNG bit depth of an indexed image with this many palette colours: <= 2 -> 1, <= 4 -> 2, <= 16 -> 4, else 8. */
@@ -94,13 +112,18 @@ function header(width: number, height: number, bitDepth: number, colourType: num
   return { type: 'IHDR', data };
 }
 
-function compress(raw: Uint8Array, level: number): Chunk {
-  return { type: 'IDAT', data: zlibSync(raw, { level: level as 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 }) };
+function compress(raw: Uint8Array, { level, deflate }: Compression): Chunk {
+  return { type: 'IDAT', data: deflate(raw, level) };
 }
 
-function checkLevel(options: unknown): number {
-  const o = checkOptions('options', options, ['level']);
-  return o.level === undefined ? 6 : checkInteger('options.level', o.level, 0, 9);
+const COMPRESSION_OPTIONS = ['level', 'deflate'] as const;
+
+/** The `level` and `deflate` of encoder options (other keys must be in `known`). */
+function checkCompression(options: unknown, known: readonly string[] = COMPRESSION_OPTIONS): Compression {
+  const o = checkOptions('options', options, known);
+  const level = o.level === undefined ? 6 : checkInteger('options.level', o.level, 0, 9);
+  if (o.deflate !== undefined && typeof o.deflate !== 'function') throw typeError('options.deflate', 'a function (data, level) => zlib bytes', o.deflate);
+  return { level, deflate: (o.deflate as ZlibDeflate | undefined) ?? fflateDeflate };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -126,7 +149,7 @@ export function encodeIndexedPng(image: IndexedImage, options: PngEncodeOptions 
     alpha = checkBytes('image.alpha', image.alpha) as Uint8Array;
     if (alpha.length !== colours) throw rangeError('image.alpha.length', `the palette size ${colours}`, alpha.length);
   }
-  const level = checkLevel(options);
+  const compression = checkCompression(options);
   const depth = indexedBitDepth(colours);
 
   const rowBytes = Math.ceil((width * depth) / 8);
@@ -155,7 +178,7 @@ export function encodeIndexedPng(image: IndexedImage, options: PngEncodeOptions 
     while (used > 0 && alpha[used - 1] === 255) used--;
     if (used > 0) chunks.push({ type: 'tRNS', data: alpha.slice(0, used) });
   }
-  chunks.push(compress(raw, level), { type: 'IEND', data: new Uint8Array(0) });
+  chunks.push(compress(raw, compression), { type: 'IEND', data: new Uint8Array(0) });
   return assemble(chunks);
 }
 
@@ -278,9 +301,8 @@ function filterRow(line: Uint8Array, previous: Uint8Array | undefined, bpp: numb
 /** Encodes RGBA8 pixels as an 8-bit truecolour PNG (RGB or RGBA, see `channels`) with adaptive filtering. */
 export function encodePng(image: RgbaImage, options: TruecolourPngOptions = {}): Uint8Array {
   const { data, width, height } = checkImage('image', image);
-  const o = checkOptions('options', options, ['level', 'channels']);
-  const level = checkLevel({ level: o.level });
-  const channels = o.channels ?? 'auto';
+  const compression = checkCompression(options, [...COMPRESSION_OPTIONS, 'channels']);
+  const channels = (options as { channels?: unknown }).channels ?? 'auto';
   if (channels !== 'auto' && channels !== 'rgb' && channels !== 'rgba') throw typeError('options.channels', '"auto", "rgb" or "rgba"', channels);
   let bpp = 4;
   if (channels === 'rgb') bpp = 3;
@@ -312,12 +334,26 @@ export function encodePng(image: RgbaImage, options: TruecolourPngOptions = {}):
     [line, spare] = [spare, line];
   }
   const colourType = bpp === 4 ? 6 : 2;
-  return assemble([header(width, height, 8, colourType), compress(raw, level), { type: 'IEND', data: new Uint8Array(0) }]);
+  return assemble([header(width, height, 8, colourType), compress(raw, compression), { type: 'IEND', data: new Uint8Array(0) }]);
 }
 
 // ------------------------------------------------------------------------------------------------
 // Decoding
 // ------------------------------------------------------------------------------------------------
+
+/** A zlib decompressor: the bytes of the zlib stream `data`, which should inflate to `size` bytes. */
+export type ZlibInflate = (data: Uint8Array, size: number) => Uint8Array;
+
+export interface PngDecodeOptions {
+  /**
+   * The zlib decompressor. The default is fflate's, which runs anywhere; in Node, `zlibInflate` from
+   * `kmeans-quantizer/node` (node:zlib) is faster.
+   */
+  inflate?: ZlibInflate;
+}
+
+/** fflate's zlib decompressor (into a buffer of the expected size), the browser-safe default. */
+const fflateInflate: ZlibInflate = (data, size) => unzlibSync(data, { out: new Uint8Array(size) });
 
 export type PngColourType = 'greyscale' | 'rgb' | 'indexed' | 'greyscale-alpha' | 'rgba';
 
@@ -337,89 +373,294 @@ export interface DecodedPngImage {
   labels?: Uint8Array;
 }
 
-/** Unpacks row-aligned samples of `depth` < 8 bits into one byte per sample. */
-function unpackSamples(data: ArrayLike<number>, width: number, height: number, depth: number): Uint8Array {
-  const rowBytes = Math.ceil((width * depth) / 8);
+/** PNG colour type -> samples a pixel, name, and the bit depths the specification allows. */
+const COLOUR_TYPES: Record<number, { channels: number; name: PngColourType; depths: readonly number[] }> = {
+  0: { channels: 1, name: 'greyscale', depths: [1, 2, 4, 8, 16] },
+  2: { channels: 3, name: 'rgb', depths: [8, 16] },
+  3: { channels: 1, name: 'indexed', depths: [1, 2, 4, 8] },
+  4: { channels: 2, name: 'greyscale-alpha', depths: [8, 16] },
+  6: { channels: 4, name: 'rgba', depths: [8, 16] },
+};
+
+/** Adam7 passes: first column, first row, column step, row step. */
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+] as const;
+
+interface PngHeader {
+  width: number;
+  height: number;
+  depth: number;
+  colourType: number;
+  channels: number;
+  interlaced: boolean;
+}
+
+/** The parts of a PNG file the decoder uses. */
+interface PngParts {
+  header: PngHeader;
+  palette: Uint8Array | undefined;
+  transparency: Uint8Array | undefined;
+  /** The IDAT chunks' data, concatenated: one zlib stream. */
+  compressed: Uint8Array;
+}
+
+function invalidPng(why: string, cause?: unknown): QuantizerError {
+  return new QuantizerError('INVALID_IMAGE', `the PNG ${why}`, cause === undefined ? undefined : { cause });
+}
+
+function readHeader(data: Uint8Array): PngHeader {
+  if (data.length !== 13) throw invalidPng(`has an IHDR chunk of ${data.length} bytes (13 expected)`);
+  const view = new DataView(data.buffer, data.byteOffset, 13);
+  const width = view.getUint32(0);
+  const height = view.getUint32(4);
+  const [depth, colourType, compression, filter, interlace] = data.subarray(8, 13) as unknown as [number, number, number, number, number];
+  const type = COLOUR_TYPES[colourType];
+  if (width === 0 || height === 0 || width > 2 ** 31 - 1 || height > 2 ** 31 - 1) throw invalidPng(`has an invalid size ${width}x${height}`);
+  if (!type) throw invalidPng(`has an unknown colour type ${colourType}`);
+  if (!type.depths.includes(depth)) throw invalidPng(`has bit depth ${depth}, which colour type ${colourType} does not allow`);
+  if (compression !== 0 || filter !== 0 || interlace > 1) throw invalidPng('uses an unknown compression, filter or interlace method');
+  return { width, height, depth, colourType, channels: type.channels, interlaced: interlace === 1 };
+}
+
+/** Walks the chunks (their CRCs are not checked) and keeps IHDR, PLTE, tRNS and the IDAT data. */
+function readParts(input: Uint8Array): PngParts {
+  const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
+  let header: PngHeader | undefined;
+  let palette: Uint8Array | undefined;
+  let transparency: Uint8Array | undefined;
+  const idat: Uint8Array[] = [];
+  let ended = false;
+  for (let at = SIGNATURE.length; at < input.length && !ended; ) {
+    if (at + 12 > input.length) throw invalidPng('is truncated');
+    const length = view.getUint32(at);
+    if (at + 12 + length > input.length) throw invalidPng('is truncated');
+    const type = String.fromCharCode(input[at + 4]!, input[at + 5]!, input[at + 6]!, input[at + 7]!);
+    const data = input.subarray(at + 8, at + 8 + length);
+    if (type === 'IHDR') header = readHeader(data);
+    else if (type === 'PLTE') palette = data;
+    else if (type === 'tRNS') transparency = data;
+    else if (type === 'IDAT') idat.push(data);
+    else if (type === 'IEND') ended = true;
+    at += 12 + length;
+  }
+  if (!header) throw invalidPng('has no IHDR chunk');
+  if (!ended) throw invalidPng('is truncated (no IEND chunk)');
+  if (idat.length === 0) throw invalidPng('has no IDAT chunk');
+  if (header.colourType === 3 && !palette) throw invalidPng('is indexed but has no PLTE chunk');
+  let compressed = idat[0]!;
+  if (idat.length > 1) {
+    compressed = new Uint8Array(idat.reduce((sum, part) => sum + part.length, 0));
+    let at = 0;
+    for (const part of idat) {
+      compressed.set(part, at);
+      at += part.length;
+    }
+  }
+  return { header, palette, transparency, compressed };
+}
+
+/** Bytes of one unfiltered row of `width` pixels. */
+function rowBytes(header: PngHeader, width: number): number {
+  return Math.ceil((width * header.channels * header.depth) / 8);
+}
+
+/** The sub-images the filtered data holds, in order: the whole image, or the non-empty Adam7 passes. */
+function passesOf(header: PngHeader): { x0: number; y0: number; dx: number; dy: number; width: number; height: number }[] {
+  if (!header.interlaced) return [{ x0: 0, y0: 0, dx: 1, dy: 1, width: header.width, height: header.height }];
+  return ADAM7.map(([x0, y0, dx, dy]) => ({
+    x0,
+    y0,
+    dx,
+    dy,
+    width: Math.ceil(Math.max(0, header.width - x0) / dx),
+    height: Math.ceil(Math.max(0, header.height - y0) / dy),
+  })).filter((pass) => pass.width > 0 && pass.height > 0);
+}
+
+/**
+ * Undoes the row filters of `height` rows of `stride` bytes, starting at `raw[start]` (each row is its
+ * filter-type byte, then its bytes); `bpp` is the filters' byte distance to the pixel on the left. The
+ * row above the first is a row of zeros, and the first `bpp` bytes of a row have zeros on their left.
+ * Kept whole: one hot loop per filter type, without branches inside (this is most of a decode's time
+ * after the inflate).
+ */
+function unfilter(raw: Uint8Array, start: number, stride: number, height: number, bpp: number): Uint8Array {
+  const out = new Uint8Array(stride * height);
+  const zeros = new Uint8Array(stride);
+  const left = Math.min(bpp, stride);
+  for (let y = 0; y < height; y++) {
+    const src = start + y * (stride + 1) + 1;
+    const row = y * stride;
+    // The row above: `above[up + i]`.
+    const above = y > 0 ? out : zeros;
+    const up = y > 0 ? row - stride : 0;
+    const filter = raw[src - 1]!;
+    if (filter === 0) {
+      out.set(raw.subarray(src, src + stride), row);
+    } else if (filter === 1) {
+      for (let i = 0; i < left; i++) out[row + i] = raw[src + i]!;
+      for (let i = bpp; i < stride; i++) out[row + i] = raw[src + i]! + out[row + i - bpp]!;
+    } else if (filter === 2) {
+      for (let i = 0; i < stride; i++) out[row + i] = raw[src + i]! + above[up + i]!;
+    } else if (filter === 3) {
+      for (let i = 0; i < left; i++) out[row + i] = raw[src + i]! + (above[up + i]! >>> 1);
+      for (let i = bpp; i < stride; i++) out[row + i] = raw[src + i]! + ((out[row + i - bpp]! + above[up + i]!) >>> 1);
+    } else if (filter === 4) {
+      // With a and c zero, the Paeth predictor is b.
+      for (let i = 0; i < left; i++) out[row + i] = raw[src + i]! + above[up + i]!;
+      for (let i = bpp; i < stride; i++) {
+        const a = out[row + i - bpp]!;
+        const b = above[up + i]!;
+        const c = above[up + i - bpp]!;
+        const p = a + b - c;
+        const pa = Math.abs(p - a);
+        const pb = Math.abs(p - b);
+        const pc = Math.abs(p - c);
+        out[row + i] = raw[src + i]! + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
+      }
+    } else {
+      throw invalidPng(`has an unknown row filter type ${filter}`);
+    }
+  }
+  return out;
+}
+
+/** One sample per array element (16-bit samples read big-endian, sub-byte samples unpacked), row by row. */
+function toSamples(bytes: Uint8Array, header: PngHeader, width: number, height: number): Uint8Array | Uint16Array {
+  const { depth, channels } = header;
+  if (depth === 8) return bytes;
+  const count = width * height * channels;
+  if (depth === 16) {
+    const out = new Uint16Array(count);
+    for (let i = 0; i < count; i++) out[i] = (bytes[i * 2]! << 8) | bytes[i * 2 + 1]!;
+    return out;
+  }
+  // Below 8 bits there is one channel (greyscale or indexed) and rows start on a byte.
+  const stride = rowBytes(header, width);
   const perByte = 8 / depth;
   const mask = (1 << depth) - 1;
-  const out = new Uint8Array(width * height);
+  const out = new Uint8Array(count);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const byte = data[y * rowBytes + Math.floor(x / perByte)]!;
+      const byte = bytes[y * stride + Math.floor(x / perByte)]!;
       out[y * width + x] = (byte >>> (8 - depth * (1 + (x % perByte)))) & mask;
     }
   }
   return out;
 }
 
-/** Decodes a PNG (any colour type, bit depth and interlacing) to RGBA8; indexed images also give palette and labels. */
-export function decodePng(bytes: Uint8Array | ArrayBuffer): DecodedPngImage {
-  const input = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
-  if (!(input instanceof Uint8Array)) throw typeError('bytes', 'a Uint8Array or ArrayBuffer of PNG bytes', bytes);
-  if (input.length < 8 || SIGNATURE.some((b, i) => input[i] !== b)) throw typeError('bytes', 'PNG data (the PNG signature is missing)', bytes);
-  const png = fastPngDecode(input);
-  const { width, height, depth, channels } = png;
+/** Inflates, unfilters and (for Adam7) de-interlaces the image data into samples in image order. */
+function readSamples(parts: PngParts, inflate: ZlibInflate): Uint8Array | Uint16Array {
+  const { header } = parts;
+  const passes = passesOf(header);
+  const size = passes.reduce((sum, pass) => sum + (rowBytes(header, pass.width) + 1) * pass.height, 0);
+  let raw: Uint8Array;
+  try {
+    raw = inflate(parts.compressed, size);
+  } catch (error) {
+    throw invalidPng(`image data does not inflate: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+  if (raw.length < size) throw invalidPng(`image data is truncated (${raw.length} of ${size} bytes)`);
+  const bpp = Math.max(1, (header.channels * header.depth) >> 3);
+  if (!header.interlaced) return toSamples(unfilter(raw, 0, rowBytes(header, header.width), header.height, bpp), header, header.width, header.height);
+  const { width, height, channels } = header;
+  const out = header.depth === 16 ? new Uint16Array(width * height * channels) : new Uint8Array(width * height * channels);
+  let at = 0;
+  for (const pass of passes) {
+    const stride = rowBytes(header, pass.width);
+    const samples = toSamples(unfilter(raw, at, stride, pass.height, bpp), header, pass.width, pass.height);
+    at += (stride + 1) * pass.height;
+    for (let y = 0; y < pass.height; y++) {
+      for (let x = 0; x < pass.width; x++) {
+        const to = ((pass.y0 + y * pass.dy) * width + pass.x0 + x * pass.dx) * channels;
+        const from = (y * pass.width + x) * channels;
+        for (let c = 0; c < channels; c++) out[to + c] = samples[from + c]!;
+      }
+    }
+  }
+  return out;
+}
+
+/** Indexed samples -> RGBA, with the palette, its tRNS alphas and the labels. */
+function indexedToRgba(parts: PngParts, labels: Uint8Array): DecodedPngImage {
+  const { width, height, depth } = parts.header;
+  const palette = parts.palette!.slice(0, parts.palette!.length - (parts.palette!.length % 3));
+  const entries = palette.length / 3;
+  const alpha = new Uint8Array(entries).fill(255);
+  if (parts.transparency) alpha.set(parts.transparency.subarray(0, entries));
+  const out = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0; i < labels.length; i++) {
+    const j = labels[i]!;
+    out[i * 4] = palette[j * 3]!;
+    out[i * 4 + 1] = palette[j * 3 + 1]!;
+    out[i * 4 + 2] = palette[j * 3 + 2]!;
+    out[i * 4 + 3] = alpha[j] ?? 255;
+  }
+  return { data: out, width, height, bitDepth: depth, colourType: 'indexed', palette, alpha, labels };
+}
+
+/** Greyscale, grey + alpha, RGB or RGBA samples -> RGBA8 (a tRNS key colour becomes alpha 0). */
+function truecolourToRgba(parts: PngParts, samples: Uint8Array | Uint16Array): DecodedPngImage {
+  const { width, height, depth, channels, colourType } = parts.header;
   const n = width * height;
   const out = new Uint8ClampedArray(n * 4);
-  const samples = png.data;
   const to8 = (v: number): number => (depth === 16 ? Math.round(v / 257) : depth === 8 ? v : Math.round((v * 255) / ((1 << depth) - 1)));
-
-  if (png.palette) {
-    const entries = png.palette.length;
-    const palette = new Uint8Array(entries * 3);
-    const alpha = new Uint8Array(entries).fill(255);
-    png.palette.forEach((entry, i) => {
-      palette[i * 3] = entry[0]!;
-      palette[i * 3 + 1] = entry[1]!;
-      palette[i * 3 + 2] = entry[2]!;
-      if (entry.length > 3) alpha[i] = entry[3]!;
-    });
-    const labels = depth === 8 ? Uint8Array.from(samples.subarray(0, n)) : unpackSamples(samples, width, height, depth);
+  const trns = parts.transparency;
+  const key = trns && trns.length >= channels * 2 ? Array.from({ length: channels }, (_, c) => (trns[c * 2]! << 8) | trns[c * 2 + 1]!) : undefined;
+  const name = COLOUR_TYPES[colourType]!.name;
+  if (channels === 4 && depth === 8) {
+    out.set(samples);
+  } else if (channels === 1) {
     for (let i = 0; i < n; i++) {
-      const j = labels[i]!;
-      out[i * 4] = palette[j * 3]!;
-      out[i * 4 + 1] = palette[j * 3 + 1]!;
-      out[i * 4 + 2] = palette[j * 3 + 2]!;
-      out[i * 4 + 3] = alpha[j] ?? 255;
-    }
-    return { data: out, width, height, bitDepth: depth, colourType: 'indexed', palette, alpha, labels };
-  }
-
-  const transparency = png.transparency;
-  const keyed = transparency !== undefined && transparency.length > 0;
-  if (channels === 1) {
-    const grey = depth < 8 ? unpackSamples(samples, width, height, depth) : samples;
-    for (let i = 0; i < n; i++) {
-      const raw = grey[i]!;
+      const raw = samples[i]!;
       const v = to8(raw);
       out[i * 4] = v;
       out[i * 4 + 1] = v;
       out[i * 4 + 2] = v;
-      out[i * 4 + 3] = keyed && raw === transparency[0] ? 0 : 255;
+      out[i * 4 + 3] = key && raw === key[0] ? 0 : 255;
     }
-    return { data: out, width, height, bitDepth: depth, colourType: 'greyscale' };
-  }
-  for (let i = 0; i < n; i++) {
-    const s = i * channels;
-    if (channels === 2) {
-      const v = to8(samples[s]!);
+  } else if (channels === 2) {
+    for (let i = 0; i < n; i++) {
+      const v = to8(samples[i * 2]!);
       out[i * 4] = v;
       out[i * 4 + 1] = v;
       out[i * 4 + 2] = v;
-      out[i * 4 + 3] = to8(samples[s + 1]!);
-    } else {
+      out[i * 4 + 3] = to8(samples[i * 2 + 1]!);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const s = i * channels;
       out[i * 4] = to8(samples[s]!);
       out[i * 4 + 1] = to8(samples[s + 1]!);
       out[i * 4 + 2] = to8(samples[s + 2]!);
       if (channels === 4) out[i * 4 + 3] = to8(samples[s + 3]!);
-      else {
-        const clear = keyed && samples[s] === transparency[0] && samples[s + 1] === transparency[1] && samples[s + 2] === transparency[2];
-        out[i * 4 + 3] = clear ? 0 : 255;
-      }
+      else out[i * 4 + 3] = key && samples[s] === key[0] && samples[s + 1] === key[1] && samples[s + 2] === key[2] ? 0 : 255;
     }
   }
-  const colourType: PngColourType = channels === 2 ? 'greyscale-alpha' : channels === 3 ? 'rgb' : 'rgba';
-  return { data: out, width, height, bitDepth: depth, colourType };
+  return { data: out, width, height, bitDepth: depth, colourType: name };
+}
+
+/**
+ * Decodes a PNG (any colour type, bit depth and interlacing) to RGBA8; indexed images also give palette
+ * and labels. Throws a `TypeError` for bytes that are not a PNG and an error with code `INVALID_IMAGE`
+ * for a broken one (truncated, bad zlib data, an unknown filter or colour type). Chunk CRCs are not checked.
+ */
+export function decodePng(bytes: Uint8Array | ArrayBuffer, options: PngDecodeOptions = {}): DecodedPngImage {
+  const input = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
+  if (!(input instanceof Uint8Array)) throw typeError('bytes', 'a Uint8Array or ArrayBuffer of PNG bytes', bytes, 'INVALID_IMAGE');
+  if (input.length < 8 || SIGNATURE.some((b, i) => input[i] !== b)) throw typeError('bytes', 'PNG data (the PNG signature is missing)', bytes, 'INVALID_IMAGE');
+  const o = checkOptions('options', options, ['inflate']);
+  if (o.inflate !== undefined && typeof o.inflate !== 'function') throw typeError('options.inflate', 'a function (data, size) => bytes', o.inflate);
+  const parts = readParts(input);
+  const samples = readSamples(parts, (o.inflate as ZlibInflate | undefined) ?? fflateInflate);
+  return parts.header.colourType === 3 ? indexedToRgba(parts, samples as Uint8Array) : truecolourToRgba(parts, samples);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -440,7 +681,7 @@ export interface PngSizes {
 }
 
 /**
- * PNG sizes before and after quantization, all encoded by this module with the same zlib level, so that
+ * PNG sizes before and after quantization, all encoded by this module with the same zlib level and compressor, so that
  * they compare: the original as truecolour, the result as PNG-8 and as truecolour. (The size of the file
  * the original came from, say a JPEG, is not known here.) Synchronous: for very large images in a browser,
  * call it from a worker.
@@ -448,7 +689,7 @@ export interface PngSizes {
 export function pngSizes(original: RgbaImage, result: IndexedResultLike, options: PngEncodeOptions = {}): PngSizes {
   const source = checkImage('original', original);
   if (typeof result !== 'object' || result === null) throw typeError('result', 'a quantization result', result);
-  const level = checkLevel(options);
+  const compression = checkCompression(options);
   const palette = checkPalette('result.palette', result.palette);
   if (!(result.labels instanceof Uint8Array)) throw typeError('result.labels', 'a Uint8Array of palette indices', result.labels);
   if (result.width !== source.width || result.height !== source.height) {
@@ -457,11 +698,11 @@ export function pngSizes(original: RgbaImage, result: IndexedResultLike, options
   const quantized = result.image ?? renderOpaque(palette, result.labels);
   const withAlpha = indexedOf({ ...result, image: quantized });
   const alphaKept = withAlpha !== undefined;
-  const indexedPng = encodeIndexedPng(withAlpha ?? { palette, labels: result.labels, width: result.width, height: result.height }, { level });
+  const indexedPng = encodeIndexedPng(withAlpha ?? { palette, labels: result.labels, width: result.width, height: result.height }, compression);
   return {
-    originalPngBytes: encodePng(source, { level }).length,
+    originalPngBytes: encodePng(source, compression).length,
     indexedPngBytes: indexedPng.length,
-    rgbaPngBytes: encodePng({ data: quantized, width: result.width, height: result.height }, { level }).length,
+    rgbaPngBytes: encodePng({ data: quantized, width: result.width, height: result.height }, compression).length,
     indexedBitDepth: indexedPng[24]!,
     alphaKept,
   };

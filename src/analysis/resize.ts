@@ -110,6 +110,83 @@ function buildTaps(sourceSize: number, targetSize: number, filter: ResizeFilter)
   return { first, count, weights, stride };
 }
 
+/** What both passes of a resize share: the taps along the pass, and whether the image is all opaque. */
+interface ResizePass {
+  taps: Taps;
+  /** No alpha to premultiply by (and every output alpha 255). */
+  opaque: boolean;
+  /** The intermediate image: input rows resampled to the output width, RGBA floats, premultiplied. */
+  middle: Float32Array;
+  outWidth: number;
+}
+
+/** Row `y` of the horizontal pass: the input row through the taps, into `middle`. */
+function resampleRow(pass: ResizePass, data: Uint8Array | Uint8ClampedArray, inWidth: number, y: number): void {
+  const { taps: h, opaque, middle, outWidth } = pass;
+  const row = y * inWidth * 4;
+  const to = y * outWidth * 4;
+  for (let x = 0; x < outWidth; x++) {
+    let r = 0;
+    let g = 0;
+    let b = 0;
+    let a = 0;
+    const taps = h.count[x]!;
+    const base = x * h.stride;
+    let s = row + h.first[x]! * 4;
+    for (let t = 0; t < taps; t++, s += 4) {
+      const w = h.weights[base + t]!;
+      const alpha = data[s + 3]!;
+      const f = opaque ? w : (w * alpha) / 255;
+      r += f * data[s]!;
+      g += f * data[s + 1]!;
+      b += f * data[s + 2]!;
+      a += w * alpha;
+    }
+    const o4 = to + x * 4;
+    middle[o4] = r;
+    middle[o4 + 1] = g;
+    middle[o4 + 2] = b;
+    middle[o4 + 3] = a;
+  }
+}
+
+/** Output row `y` of the vertical pass: the columns of `middle` through the taps, into `out` as bytes. */
+function resampleColumnsAt(pass: ResizePass, y: number, out: Uint8ClampedArray): void {
+  const { taps: v, opaque, middle, outWidth } = pass;
+  const taps = v.count[y]!;
+  const base = y * v.stride;
+  const first = v.first[y]!;
+  for (let x = 0; x < outWidth; x++) {
+    let r = 0;
+    let g = 0;
+    let b = 0;
+    let a = 0;
+    for (let t = 0; t < taps; t++) {
+      const w = v.weights[base + t]!;
+      const s = ((first + t) * outWidth + x) * 4;
+      r += w * middle[s]!;
+      g += w * middle[s + 1]!;
+      b += w * middle[s + 2]!;
+      a += w * middle[s + 3]!;
+    }
+    const o4 = (y * outWidth + x) * 4;
+    if (opaque) {
+      out[o4] = r;
+      out[o4 + 1] = g;
+      out[o4 + 2] = b;
+      out[o4 + 3] = 255;
+    } else {
+      // Uint8ClampedArray rounds half to even and clamps.
+      const alpha = Math.min(255, Math.max(0, a));
+      const scale = alpha > 0 ? 255 / alpha : 0;
+      out[o4] = r * scale;
+      out[o4 + 1] = g * scale;
+      out[o4 + 2] = b * scale;
+      out[o4 + 3] = alpha;
+    }
+  }
+}
+
 /**
  * Resizes an RGBA image to `width` x `height` with a separable filter (see {@link ResizeOptions.filter}).
  * Rejects with `TypeError`/`RangeError` naming the bad argument, with an `AbortError` when `signal` fires.
@@ -134,72 +211,18 @@ export async function resizeImage(image: RgbaImage, width: number, height: numbe
   }
 
   // Horizontal pass: inHeight rows of outWidth pixels, premultiplied when the image has alpha.
-  const h = buildTaps(inWidth, outWidth, filter);
   const middle = new Float32Array(inHeight * outWidth * 4);
+  const horizontal: ResizePass = { taps: buildTaps(inWidth, outWidth, filter), opaque, middle, outWidth };
   for (let y = 0; y < inHeight; y++) {
-    const row = y * inWidth * 4;
-    for (let x = 0; x < outWidth; x++) {
-      let r = 0;
-      let g = 0;
-      let b = 0;
-      let a = 0;
-      const taps = h.count[x]!;
-      const base = x * h.stride;
-      let s = row + h.first[x]! * 4;
-      for (let t = 0; t < taps; t++, s += 4) {
-        const w = h.weights[base + t]!;
-        const alpha = data[s + 3]!;
-        const f = opaque ? w : (w * alpha) / 255;
-        r += f * data[s]!;
-        g += f * data[s + 1]!;
-        b += f * data[s + 2]!;
-        a += w * alpha;
-      }
-      const o4 = (y * outWidth + x) * 4;
-      middle[o4] = r;
-      middle[o4 + 1] = g;
-      middle[o4 + 2] = b;
-      middle[o4 + 3] = a;
-    }
+    resampleRow(horizontal, data, inWidth, y);
     await work.step(y + 1);
   }
 
   // Vertical pass into bytes, un-premultiplying.
-  const v = buildTaps(inHeight, outHeight, filter);
+  const vertical: ResizePass = { taps: buildTaps(inHeight, outHeight, filter), opaque, middle, outWidth };
   const out = new Uint8ClampedArray(outWidth * outHeight * 4);
   for (let y = 0; y < outHeight; y++) {
-    const taps = v.count[y]!;
-    const base = y * v.stride;
-    const first = v.first[y]!;
-    for (let x = 0; x < outWidth; x++) {
-      let r = 0;
-      let g = 0;
-      let b = 0;
-      let a = 0;
-      for (let t = 0; t < taps; t++) {
-        const w = v.weights[base + t]!;
-        const s = ((first + t) * outWidth + x) * 4;
-        r += w * middle[s]!;
-        g += w * middle[s + 1]!;
-        b += w * middle[s + 2]!;
-        a += w * middle[s + 3]!;
-      }
-      const o4 = (y * outWidth + x) * 4;
-      if (opaque) {
-        out[o4] = r;
-        out[o4 + 1] = g;
-        out[o4 + 2] = b;
-        out[o4 + 3] = 255;
-      } else {
-        // Uint8ClampedArray rounds half to even and clamps.
-        const alpha = Math.min(255, Math.max(0, a));
-        const scale = alpha > 0 ? 255 / alpha : 0;
-        out[o4] = r * scale;
-        out[o4 + 1] = g * scale;
-        out[o4 + 2] = b * scale;
-        out[o4 + 3] = alpha;
-      }
-    }
+    resampleColumnsAt(vertical, y, out);
     await work.step(inHeight + y + 1);
   }
   work.finish();

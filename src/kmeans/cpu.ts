@@ -15,10 +15,9 @@ import type { CentroidState, FitSession, IterationStats } from './session.js';
 const PARALLEL_MIN_POINTS = 1 << 17;
 /**
  * With `threads` left to the library, workers take the iterations only from this many distinct colours.
- * A colour-tree iteration costs a few milliseconds even at 8 MP, less than messaging workers and building
- * their trees in code they have not compiled yet (measured in fresh processes: one thread was faster on
- * every photo of the bench, 2 to 8 MP, k = 16 to 256). The helper worker still polishes the initial
- * centroids meanwhile.
+ * A colour-tree iteration is cheap even on large photos, cheaper than messaging workers and building their
+ * trees in code they have not compiled yet (bench/README.md, "Measurements behind the constants"). The
+ * helper worker still polishes the initial centroids meanwhile.
  */
 const AUTO_PARALLEL_MIN_POINTS = 1 << 20;
 
@@ -41,7 +40,7 @@ export async function createCpuSession(
   if (fitPixels.length >= minPoints && threads !== 1) await prewarmPartitions(threads);
   // In Morton order where that is free: the colour tree then skips its sort (the fit does not depend on the
   // order of the colours: its sums are exact).
-  const histogram: ColourHistogram = buildHistogram(fitPixels, false, true);
+  const histogram: ColourHistogram = buildHistogram(fitPixels, { mortonOrder: true });
   const points = unpackColours(histogram.colours);
   const weights = histogram.weights;
   const parts = await createPartitions(points, weights, weights.length >= minPoints ? threads : 1);
@@ -99,7 +98,7 @@ export async function createCpuSession(
         return output(histogram, points, inertia, await parts.labels());
       }
       // Fitted on a sample: the same two assignments over every colour of the image.
-      const full = buildHistogram(allPixels, true);
+      const full = buildHistogram(allPixels, { pixelIndex: true });
       const fullPoints = unpackColours(full.colours);
       const tree = new FilteringLloyd(fullPoints, full.weights);
       tree.setCentroids(centroids);

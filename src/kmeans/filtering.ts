@@ -159,39 +159,51 @@ export class FilteringLloyd {
     while (shift >= 0 && end - start > LEAF_COLOURS && ((keys[start]! >>> shift) & 7) === ((keys[end - 1]! >>> shift) & 7)) shift -= 3;
     if (end - start <= LEAF_COLOURS || shift < 0) {
       nodes.children[node] = 0;
-      const { sorted, sortedWeights } = this;
-      let w = 0;
-      let sr = 0;
-      let sg = 0;
-      let sb = 0;
-      let minR = 255;
-      let minG = 255;
-      let minB = 255;
-      let maxR = 0;
-      let maxG = 0;
-      let maxB = 0;
-      for (let p = start; p < end; p++) {
-        const r = sorted[p * 3]!;
-        const g = sorted[p * 3 + 1]!;
-        const b = sorted[p * 3 + 2]!;
-        const pw = sortedWeights[p]!;
-        w += pw;
-        sr += pw * r;
-        sg += pw * g;
-        sb += pw * b;
-        if (r < minR) minR = r;
-        if (r > maxR) maxR = r;
-        if (g < minG) minG = g;
-        if (g > maxG) maxG = g;
-        if (b < minB) minB = b;
-        if (b > maxB) maxB = b;
-      }
-      this.store(node, w, sr, sg, sb, minR, minG, minB, maxR, maxG, maxB);
+      this.storeLeaf(node, start, end);
       return;
     }
-    // Split [start, end) by the octant at `shift` (keys are sorted, so octants are runs).
     const bounds = this.splitScratch;
     const at = depth * 9;
+    const n = this.splitByOctant(start, end, shift, keys, at);
+    const first = nodes.reserve(n);
+    for (let c = 0; c < n; c++) this.build(first + c, bounds[at + c]!, bounds[at + c + 1]!, shift - 3, keys, depth + 1);
+    // The arrays may have grown during the children's builds: `storeParent` reads them afresh.
+    this.nodes.child[node] = first;
+    this.nodes.children[node] = n;
+    this.storeParent(node, first, n);
+  }
+
+  /** A leaf's weight, sums and box, from its points [start, end). */
+  private storeLeaf(node: number, start: number, end: number): void {
+    const { sorted, sortedWeights } = this;
+    let w = 0, sr = 0, sg = 0, sb = 0;
+    let minR = 255, minG = 255, minB = 255;
+    let maxR = 0, maxG = 0, maxB = 0;
+    for (let p = start; p < end; p++) {
+      const r = sorted[p * 3]!;
+      const g = sorted[p * 3 + 1]!;
+      const b = sorted[p * 3 + 2]!;
+      const pw = sortedWeights[p]!;
+      w += pw;
+      sr += pw * r;
+      sg += pw * g;
+      sb += pw * b;
+      if (r < minR) minR = r;
+      if (r > maxR) maxR = r;
+      if (g < minG) minG = g;
+      if (g > maxG) maxG = g;
+      if (b < minB) minB = b;
+      if (b > maxB) maxB = b;
+    }
+    this.store(node, w, sr, sg, sb, minR, minG, minB, maxR, maxG, maxB);
+  }
+
+  /**
+   * Splits [start, end) by the octant at `shift` (keys are sorted, so octants are runs): writes the runs'
+   * bounds to `splitScratch` from `at` (n + 1 of them) and returns the number of runs n.
+   */
+  private splitByOctant(start: number, end: number, shift: number, keys: Uint32Array, at: number): number {
+    const bounds = this.splitScratch;
     let n = 0;
     bounds[at] = start;
     if (end - start <= SCAN_SPLIT) {
@@ -219,35 +231,20 @@ export class FilteringLloyd {
       }
     }
     bounds[at + ++n] = end;
-    const first = nodes.reserve(n);
-    for (let c = 0; c < n; c++) this.build(first + c, bounds[at + c]!, bounds[at + c + 1]!, shift - 3, keys, depth + 1);
-    // The arrays may have grown during the children's builds: read them afresh.
+    return n;
+  }
+
+  /** An inner node's weight, sums and box, from its `n` children from `first` (added in child order). */
+  private storeParent(node: number, first: number, n: number): void {
     const { stats, box } = this.nodes;
-    this.nodes.child[node] = first;
-    this.nodes.children[node] = n;
-    let w = 0;
-    let sr = 0;
-    let sg = 0;
-    let sb = 0;
-    let minR = 255;
-    let minG = 255;
-    let minB = 255;
-    let maxR = 0;
-    let maxG = 0;
-    let maxB = 0;
+    this.store(node, 0, 0, 0, 0, 255, 255, 255, 0, 0, 0);
     for (let c = first; c < first + n; c++) {
-      w += stats[c * 4]!;
-      sr += stats[c * 4 + 1]!;
-      sg += stats[c * 4 + 2]!;
-      sb += stats[c * 4 + 3]!;
-      if (box[c * 6]! < minR) minR = box[c * 6]!;
-      if (box[c * 6 + 1]! < minG) minG = box[c * 6 + 1]!;
-      if (box[c * 6 + 2]! < minB) minB = box[c * 6 + 2]!;
-      if (box[c * 6 + 3]! > maxR) maxR = box[c * 6 + 3]!;
-      if (box[c * 6 + 4]! > maxG) maxG = box[c * 6 + 4]!;
-      if (box[c * 6 + 5]! > maxB) maxB = box[c * 6 + 5]!;
+      for (let i = 0; i < 4; i++) stats[node * 4 + i]! += stats[c * 4 + i]!;
+      for (let i = 0; i < 3; i++) {
+        if (box[c * 6 + i]! < box[node * 6 + i]!) box[node * 6 + i] = box[c * 6 + i]!;
+        if (box[c * 6 + 3 + i]! > box[node * 6 + 3 + i]!) box[node * 6 + 3 + i] = box[c * 6 + 3 + i]!;
+      }
     }
-    this.store(node, w, sr, sg, sb, minR, minG, minB, maxR, maxG, maxB);
   }
 
   /** Writes a node's weight, colour sums and bounding box. */
@@ -282,16 +279,17 @@ export class FilteringLloyd {
   assign(): void {
     this.assigned = Float64Array.from(this.centroids);
     this.labelsFresh = false;
-    this.walk(false);
+    this.walk({ writeLabels: false });
   }
 
   /** Each point's label in the last assignment (in point order); worked out when first asked for. */
   get labels(): Uint8Array {
-    if (!this.labelsFresh) this.walk(true);
+    if (!this.labelsFresh) this.walk({ writeLabels: true });
     return this.labelsOut;
   }
 
-  private walk(writeLabels: boolean): void {
+  /** One assignment: the cluster sums, and each point's label too with `writeLabels`. */
+  private walk({ writeLabels }: { writeLabels: boolean }): void {
     const { k, candidates } = this;
     this.counts.fill(0);
     this.sums.fill(0);
@@ -303,7 +301,11 @@ export class FilteringLloyd {
     this.labelsFresh = writeLabels;
   }
 
-  /** Gives node `node`'s points to the nearest of the `count` candidates in the slice at `depth`. */
+  /**
+   * Gives node `node`'s points to the nearest of the `count` candidates in the slice at `depth`. Kept whole:
+   * this recursion is the hot loop of every iteration (box test, candidate filter, leaf scan), and splitting
+   * it would add calls per node and per leaf.
+   */
   private visit(node: number, depth: number, count: number): void {
     const { k, candidates, counts, sums } = this;
     const centroids = this.assigned;

@@ -65,13 +65,13 @@ function denseHistogram(pixels: Uint32Array): ColourHistogram {
  * Open addressing over (colour + 1, id) pairs side by side (one cache line per probe), grown to stay at most
  * half full; a run of equal pixels (common in photos) skips the lookup.
  */
-function hashedHistogram(pixels: Uint32Array, withIndex: boolean): ColourHistogram {
+function hashedHistogram(pixels: Uint32Array, { pixelIndex }: { pixelIndex: boolean }): ColourHistogram {
   const n = pixels.length;
   let bits = 12;
   let table: Int32Array = new Int32Array(2 << bits);
   let firstColours: Uint32Array = new Uint32Array(1 << 12);
   let counts: Uint32Array = new Uint32Array(1 << 12);
-  const index = withIndex ? new Uint32Array(n) : undefined;
+  const index = pixelIndex ? new Uint32Array(n) : undefined;
   let m = 0;
   let last = -1;
   let lastId = 0;
@@ -157,15 +157,25 @@ function mortonHistogram(pixels: Uint32Array): ColourHistogram {
   return { colours, weights };
 }
 
+/** How {@link buildHistogram} lists the colours. */
+export interface HistogramOptions {
+  /**
+   * Small images (below the dense table's threshold) also get `index`, each pixel's position in
+   * `colours` (see `labelAndPaint`). Ignored with `mortonOrder`. @default false
+   */
+  pixelIndex?: boolean;
+  /** Small images list their colours in Morton order (ready for the colour tree). @default false */
+  mortonOrder?: boolean;
+}
+
 /**
- * Builds the weighted set of distinct colours. With `mortonOrdered`, images below the dense table's threshold
- * list them in Morton order (for the colour tree); else, with `withIndex`, small images also get each
- * pixel's colour position (see `labelAndPaint`). The order of the colours depends on the method.
+ * Builds the weighted set of distinct colours. Large images count through a dense table and list the
+ * colours in ascending order whatever the options; the order of the colours depends on the method.
  */
-export function buildHistogram(pixels: Uint32Array, withIndex = false, mortonOrdered = false): ColourHistogram {
+export function buildHistogram(pixels: Uint32Array, { pixelIndex = false, mortonOrder = false }: HistogramOptions = {}): ColourHistogram {
   if (pixels.length >= DENSE_THRESHOLD) return denseHistogram(pixels);
-  if (mortonOrdered) return mortonHistogram(pixels);
-  return hashedHistogram(pixels, withIndex);
+  if (mortonOrder) return mortonHistogram(pixels);
+  return hashedHistogram(pixels, { pixelIndex });
 }
 
 /**
@@ -256,7 +266,8 @@ export function unpackColours(colours: Uint32Array): Float64Array {
 /**
  * Each pixel's label, from the labels of the histogram's colours (of these pixels), and the output image
  * painted in the same pass: each pixel its label's palette colour, with its own alpha (one read of the
- * pixels instead of two: at 8 MP, 59 ms instead of 93 for labelling, then painting).
+ * pixels instead of two, which is faster on large images: bench/README.md, "Measurements behind the
+ * constants").
  */
 export function labelAndPaint(
   pixels: Uint32Array,

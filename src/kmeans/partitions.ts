@@ -3,6 +3,7 @@
  * thread, or one per worker so that every core works. The coordinator adds the partitions' cluster sums;
  * those are integer-valued, so the result is the same whatever the number of partitions.
  */
+import { QuantizerError } from '../errors.js';
 import { FilteringLloyd } from './filtering.js';
 import type { InitJob } from './init.js';
 
@@ -72,25 +73,30 @@ interface WorkerLink {
 
 type WorkerFactory = () => Promise<WorkerLink>;
 
+/** A worker that failed or answered out of turn (code `INVALID_STATE`). */
+function workerError(message: string): QuantizerError {
+  return new QuantizerError('INVALID_STATE', message);
+}
+
 /** The built worker script, next to the bundle that holds this module (dist/). */
 const WORKER_FILE = './partition-worker.js';
 
 /**
- * A request/reply channel over a worker. `hold(true)` while a request is in flight and `hold(false)` once
- * idle: Node keeps the process alive for a ref'd worker only, and an idle pool must not keep it alive.
+ * A request/reply channel over a worker. `setBusy(true)` while a request is in flight and `setBusy(false)`
+ * once idle: Node keeps the process alive for a ref'd worker only, and an idle pool must not keep it alive.
  */
 function link(
   post: (m: unknown, t?: Transferable[]) => void,
   listen: (onReply: (r: PartitionReply) => void, onError: (e: unknown) => void) => void,
   terminate: () => void,
-  hold: (busy: boolean) => void = () => {},
+  setBusy: (busy: boolean) => void = () => {},
 ): WorkerLink {
   let pending: { resolve: (r: PartitionReply) => void; reject: (e: unknown) => void } | undefined;
   let broken: unknown;
   const settle = (): typeof pending => {
     const p = pending;
     pending = undefined;
-    hold(false);
+    setBusy(false);
     return p;
   };
   listen(
@@ -105,7 +111,7 @@ function link(
       if (broken) return Promise.reject(broken);
       return new Promise((resolve, reject) => {
         pending = { resolve, reject };
-        hold(true);
+        setBusy(true);
         post(request, transfer);
       });
     },
@@ -146,7 +152,7 @@ function browserWorkerFactory(url: URL): WorkerFactory {
         worker.onmessage = (e: MessageEvent<PartitionReply>) => onReply(e.data);
         worker.onerror = (e) => {
           e.preventDefault();
-          onError(new Error(`worker failed: ${e.message}`));
+          onError(workerError(`worker failed: ${e.message}`));
         };
       },
       () => worker.terminate(),
@@ -186,17 +192,17 @@ function workerFactory(): Promise<WorkerFactory | undefined> {
 /** Starts a worker and waits (up to 5 s) for its first answer; rejects if it can't start. */
 async function startWorker(): Promise<WorkerLink> {
   const make = await workerFactory();
-  if (!make) throw new Error('no worker support');
+  if (!make) throw workerError('no worker support');
   const worker = await make();
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const reply = await Promise.race([
       worker.send({ type: 'ping' }),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('worker did not start')), 5000);
+        timer = setTimeout(() => reject(workerError('worker did not start')), 5000);
       }),
     ]);
-    if (reply.type !== 'pong') throw new Error('worker answered wrongly');
+    if (reply.type !== 'pong') throw workerError('worker answered wrongly');
     return worker;
   } catch (error) {
     worker.terminate();
@@ -257,12 +263,20 @@ class WorkerPool {
 
 const pool = new WorkerPool();
 
+export interface InitInWorkerOptions {
+  /**
+   * Boot the helper worker on this job already, not on the second: the caller will quantize again (a
+   * quantizer kept for a k slider or video).
+   */
+  bootNow: boolean;
+}
+
 /**
  * One more worker, beside the pool, that works out initial centroids while this thread counts the colours.
  * It starts in the background on the first job of a quantizer made for repeated use, else on the second
- * job asked of it (a single quantization, such as one CLI run, would only pay for its boot: 0.12 -> 0.2 s
- * on coffee). Until it has answered, and while it is busy, callers do that work in their own thread (never
- * waiting for it to boot).
+ * job asked of it (a single quantization, such as one CLI run, would only pay for its boot: bench/README.md,
+ * "Measurements behind the constants"). Until it has answered, and while it is busy, callers do that work
+ * in their own thread (never waiting for it to boot).
  */
 class InitHelper {
   private worker: WorkerLink | undefined;
@@ -270,9 +284,9 @@ class InitHelper {
   private asked = 0;
 
   /** Runs the job in the helper, or returns undefined when it can't right now. */
-  async run(job: InitJob, eager: boolean): Promise<Float64Array | undefined> {
+  async run(job: InitJob, { bootNow }: InitInWorkerOptions): Promise<Float64Array | undefined> {
     this.asked++;
-    if (this.state === 'off' && (eager || this.asked >= 2)) {
+    if (this.state === 'off' && (bootNow || this.asked >= 2)) {
       this.state = 'starting';
       startWorker().then(
         (worker) => {
@@ -303,11 +317,10 @@ const helper = new InitHelper();
 
 /**
  * Runs an initialisation job in a worker, so that it overlaps the caller's own work; undefined when no
- * worker is ready (the caller then runs it itself: the centroids are the same). `eager`: the caller will
- * quantize again (a quantizer kept for a k slider or video), so the worker may boot at once.
+ * worker is ready (the caller then runs it itself: the centroids are the same).
  */
-export function initInWorker(job: InitJob, eager: boolean): Promise<Float64Array | undefined> {
-  return helper.run(job, eager);
+export function initInWorker(job: InitJob, options: InitInWorkerOptions): Promise<Float64Array | undefined> {
+  return helper.run(job, options);
 }
 
 /** Starts the workers a later createPartitions() will want, so that they boot while colours are counted. */
@@ -347,7 +360,7 @@ export async function createPartitions(points: Float64Array, weights: Float64Arr
         const counts = new Float64Array(k);
         const sums = new Float64Array(k * 3);
         for (const r of replies) {
-          if (r.type !== 'sums') throw new Error('worker answered wrongly');
+          if (r.type !== 'sums') throw workerError('worker answered wrongly');
           for (let j = 0; j < k; j++) counts[j]! += r.counts[j]!;
           for (let j = 0; j < k * 3; j++) sums[j]! += r.sums[j]!;
         }

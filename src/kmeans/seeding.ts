@@ -59,11 +59,9 @@ export function initSamples(fitPixels: Uint32Array, options: ResolvedOptions): I
 
 /**
  * How many centroid relocations to try on the sample (see `relocateWeakest`); each costs about one polish
- * of the sample, which grows with k. Measured on the 2 and 8 MP photos (seeds 0-3): 12 tries lowered the
- * final MSE by 0.4% at k = 16 and 1.3% at k = 64 on average, and 24 at k = 16 turned the worst seed's
- * 69.12 into 68.57. On 0.25 MP they cost as much as the rest of the run for no gain at k = 16, and at
- * k = 256 three tries gained under 0.1% for 100-150 ms. So: from 1 MP, 24 up to k = 32, 12 at k = 64,
- * tapering to none at k = 128.
+ * of the sample, which grows with k. They lower the final error on large images at small and middle k, and
+ * cost more than they gain on small images and at large k. So: from 1 MP, 24 up to k = 32, 12 at k = 64,
+ * tapering to none at k = 128. Figures: bench/README.md, "Measurements behind the constants".
  */
 function relocations(k: number, pixels: number): number {
   if (pixels < 1 << 20) return 0;
@@ -73,9 +71,9 @@ function relocations(k: number, pixels: number): number {
 
 /**
  * Images from this many pixels initialise in this thread. Counting the colours of a large image goes through
- * a 64 MiB table, and a busy helper worker slowed that count more than it saved: at 8 MP the helper made
- * k = 16 some 15% slower (median of 5 warm runs) and a fresh process 40% slower, while at 2 MP and below
- * it took the polish off the critical path (2 MP k = 16: 140 -> 102 ms; coffee: 42 -> 32 ms).
+ * a 64 MiB table, and a busy helper worker slows that count more than it saves there, while on smaller
+ * images it takes the polish off the critical path. Figures: bench/README.md, "Measurements behind the
+ * constants".
  */
 const HELPER_MAX_PIXELS = 1 << 22;
 
@@ -103,9 +101,8 @@ export function beginInit(options: ResolvedOptions, samples: InitSamples, attemp
     k: options.k,
     method,
     // Local optima differ most at small k, where candidates are cheap: polish several, keep the best. Three
-    // at most: over seeds 0-9 on coffee (and 0-4 on 2mp and 8mp), a fourth to eighth candidate at k = 5 to
-    // 16 changed the mean MSE by under 0.01% (k = 16: 69.169 with 3 and with 4), while a third at k = 24
-    // lowered it by 0.4%.
+    // at most: a fourth and more changed the mean error by next to nothing, while a third still helped
+    // (bench/README.md, "Measurements behind the constants").
     candidates: Math.min(3, Math.max(1, Math.round(64 / options.k))),
     seed: options.seed,
     stream,
@@ -129,7 +126,7 @@ export function beginInit(options: ResolvedOptions, samples: InitSamples, attemp
     return async () => ({ centroids: raw, inWorker: false });
   }
   // `threads: 1` asks for this thread only; large images work here too (see HELPER_MAX_PIXELS).
-  const remote = options.threads === 1 || samples.fitSize >= HELPER_MAX_PIXELS ? Promise.resolve(undefined) : initInWorker(job, repeated);
+  const remote = options.threads === 1 || samples.fitSize >= HELPER_MAX_PIXELS ? Promise.resolve(undefined) : initInWorker(job, { bootNow: repeated });
   return async () => {
     const fromWorker = await remote;
     return { centroids: fromWorker ?? runInitJob(job), inWorker: fromWorker !== undefined };

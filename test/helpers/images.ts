@@ -48,7 +48,7 @@ export function crop(image: RawImage, x: number, y: number, width: number, heigh
 }
 
 /** Uniformly random RGB pixels; alpha 255 unless `randomAlpha`. */
-export function randomImage(width: number, height: number, seed: number, randomAlpha = false): TestImage {
+export function randomImage(width: number, height: number, seed: number, { randomAlpha = false }: { randomAlpha?: boolean } = {}): TestImage {
   const random = seededRandom(seed);
   const data = new Uint8Array(width * height * 4);
   for (let i = 0; i < width * height; i++) {

@@ -1,0 +1,52 @@
+/**
+ * src/kmeans/histogram.ts: counting in Morton order agrees with hashing, and labelAndPaint labels and
+ * paints every pixel through either histogram; the colour tree takes a Morton-ordered one as it is.
+ */
+import { describe, expect, it } from 'vitest';
+import { FilteringLloyd } from '../../src/kmeans/filtering.js';
+import { buildHistogram, labelAndPaint, unpackColours } from '../../src/kmeans/histogram.js';
+import { mortonKeyOfPacked } from '../../src/kmeans/morton.js';
+import { bruteStep, expectSameArray } from '../helpers/reference.js';
+import { randomInt, seededRandom } from '../helpers/images.js';
+
+describe('colour histograms', () => {
+  it('colour counts in Morton order: the same colours and weights as hashing, in key order, and each pixel labelled through them', () => {
+    const random = seededRandom(31);
+    // 40,000 pixels of at most 8^3 colours: runs, repeats and ties of every kind.
+    const pixels = new Uint32Array(40000);
+    for (let i = 0; i < pixels.length; i++) pixels[i] = (randomInt(random, 0, 7) * 31) | ((randomInt(random, 0, 7) * 33) << 8) | ((randomInt(random, 0, 7) * 35) << 16) | (0xff << 24);
+    const hashed = buildHistogram(pixels, { pixelIndex: true });
+    const ordered = buildHistogram(pixels, { pixelIndex: true, mortonOrder: true });
+    const asMap = (h: ReturnType<typeof buildHistogram>) => new Map(Array.from(h.colours, (c, i) => [c, h.weights[i]!]));
+    expect(asMap(ordered)).toEqual(asMap(hashed));
+    for (let i = 1; i < ordered.colours.length; i++) expect(mortonKeyOfPacked(ordered.colours[i]!)).toBeGreaterThan(mortonKeyOfPacked(ordered.colours[i - 1]!));
+    expect(ordered.index).toBeUndefined();
+    // Labelled through the table from colour to label: each pixel gets its colour's label, and is painted
+    // that label's palette colour with its own alpha (every alpha value occurs).
+    const colourLabels = Uint8Array.from(ordered.colours, (_, j) => (j * 7) % 251);
+    const palette = Uint8Array.from({ length: 256 * 3 }, (_, i) => (i * 101) % 256);
+    const withAlpha = pixels.map((p, i) => ((p & 0xffffff) | ((i * 13) % 256 << 24)) >>> 0);
+    const { labels, image } = labelAndPaint(withAlpha, ordered, colourLabels, palette);
+    const labelOf = new Map(Array.from(ordered.colours, (c, j) => [c, colourLabels[j]!]));
+    let wrong = 0;
+    for (let i = 0; i < pixels.length; i++) {
+      const label = labelOf.get(pixels[i]! & 0xffffff)!;
+      const painted = [palette[label * 3], palette[label * 3 + 1], palette[label * 3 + 2], (i * 13) % 256];
+      if (labels[i] !== label || painted.some((v, c) => image[i * 4 + c] !== v)) wrong++;
+    }
+    expect(image.length).toBe(pixels.length * 4);
+    expect(wrong).toBe(0);
+    // The hashed count (with each pixel's colour position) labels and paints the same.
+    const hashedColourLabels = Uint8Array.from(hashed.colours, (c) => labelOf.get(c)!);
+    const viaIndex = labelAndPaint(withAlpha, hashed, hashedColourLabels, palette);
+    expect(hashed.index).toBeDefined();
+    expect(Array.from(viaIndex.labels)).toEqual(Array.from(labels));
+    expect(Array.from(viaIndex.image)).toEqual(Array.from(image));
+    // The colour tree takes such a histogram as it is.
+    const points = unpackColours(ordered.colours);
+    const lloyd = new FilteringLloyd(points, ordered.weights);
+    lloyd.setCentroids(points.slice(0, 5 * 3));
+    lloyd.assign();
+    expectSameArray(lloyd.labels, bruteStep(points, ordered.weights, points.slice(0, 5 * 3)).labels, 'labels');
+  });
+});
