@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  * node: builtins and the Node codecs, which stay external, so browser entries never pull them in. Lit is
  * bundled into the element entry so that a plain HTML page needs one script import and no import map.
  */
-const external = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'pngjs', 'jpeg-js'];
+const external = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'jpeg-js'];
 
 export default defineConfig({
   build: {

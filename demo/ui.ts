@@ -2,8 +2,7 @@
  * Small DOM helpers shared by the panels: cards, a cancellable job with a progress bar, number formats,
  * and the image type every panel works on.
  */
-import { shownMessage } from '../src/element/message.js';
-import { isAbortError } from '../src/errors.js';
+import { errorMessage, isAbortError } from '../src/errors.js';
 
 /** The image on the page: what the element quantizes and what the panels analyse. */
 export interface DemoImage {
@@ -62,7 +61,7 @@ export function card(options: { id: string; title: string; mirrors: string; wide
 /** The error text of an unknown error: its class when that says something (TypeError, RangeError), then its message. */
 export function errorText(error: unknown): string {
   const plain = !(error instanceof Error) || error.name === 'Error' || error.name === 'QuantizerError';
-  return `${plain ? '' : `${error.name}: `}${shownMessage(error)}`;
+  return `${plain ? '' : `${error.name}: `}${errorMessage(error)}`;
 }
 
 /** Reports progress: `fraction` in 0..1 (undefined: indeterminate) and a line of text. */

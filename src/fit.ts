@@ -58,7 +58,7 @@ export function planFit(pixels: Uint32Array, options: ResolvedOptions, repeated:
       : gather(pixels, sampleIndices(n, options.sampleSize, createRandom(options.seed, RANDOM_STREAMS.fitSample)));
   const samples = initSamples(fitPixels, options);
   const started = now();
-  const firstInit = beginInit(options, samples, 1, repeated);
+  const firstInit = beginInit(options, samples, 1, { repeated });
   return { fitPixels, samples, firstInit, beginMs: now() - started, repeated };
 }
 
@@ -79,7 +79,7 @@ export async function fitOnSession(session: FitSession, plan: FitPlan, options: 
   let best: (FitOutcome & { attempt: number }) | undefined;
   for (let a = 1; a <= options.attempts; a++) {
     const t0 = now();
-    const start = await (a === 1 ? plan.firstInit : beginInit(options, plan.samples, a, plan.repeated))();
+    const start = await (a === 1 ? plan.firstInit : beginInit(options, plan.samples, a, { repeated: plan.repeated }))();
     if (a === 1) initInWorker = start.inWorker;
     initMs += now() - t0;
     const t1 = now();

@@ -1,4 +1,5 @@
 /** The typed result of a quantization. */
+import type { ErrorMetrics } from './metrics.js';
 import type { GpuIterationInput, UsedBackend } from './options.js';
 
 /** What the WebGPU adapter says of itself (empty strings where the browser withholds a field). */
@@ -90,7 +91,7 @@ export interface PaletteFit extends RunDescription {
 }
 
 /** A palette applied to an image: what `quantizer.apply()` returns. */
-export interface AppliedPalette extends RunDescription {
+export interface AppliedPalette extends RunDescription, ErrorMetrics {
   /** The palette applied, RGB bytes. */
   palette: Uint8Array;
   /** The float centroids the palette was rounded from (the palette itself, for a bare palette). */
@@ -102,12 +103,6 @@ export interface AppliedPalette extends RunDescription {
   image: Uint8ClampedArray;
   width: number;
   height: number;
-  /** Sum over all pixels of the squared distance to the pixel's nearest centroid (0-255 RGB). */
-  inertia: number;
-  /** Mean squared error per channel between the input and `image`. */
-  mse: number;
-  /** Peak signal-to-noise ratio of `image` in dB. */
-  psnr: number;
   timings: Pick<StageTimings, 'setup' | 'assignment' | 'total'>;
 }
 

@@ -166,7 +166,8 @@ describe('bad inputs', () => {
     const error = await rejection(quantize(input as TestImage, { backend: 'cpu', onProgress: () => progress++ }));
     expect(error).toBeInstanceOf(type);
     expect(error.message).toMatch(message);
-    expect(error.message).toMatch(/^kmeans-quantizer: /);
+    expect(error.message).not.toMatch(/^kmeans-quantizer: /);
+    expect((error as { code?: string }).code).toMatch(/^(INVALID_IMAGE|INVALID_TYPE|OUT_OF_RANGE)$/);
     expect(progress).toBe(0);
   });
 

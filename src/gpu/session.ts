@@ -13,6 +13,7 @@
  */
 import { QuantizerError } from '../errors.js';
 import type { CentroidState, FitSession, FittedCentroids, IterationStats, LabelledImage } from '../kmeans/session.js';
+import { sameCentroids } from '../kmeans/session.js';
 import { labelError, outputMetrics } from '../metrics.js';
 import type { GpuIterationInput } from '../options.js';
 import { packedPalette } from '../output.js';
@@ -36,9 +37,6 @@ export interface WebGpuSessionOptions {
   iterateOn: GpuIterationInput;
 }
 
-function sameValues(a: Float64Array, b: Float64Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
 
 /** Centroids (RGB triples, floats or bytes) as the shaders read them: one vec4<f32> each. */
 function centroidWords(c: Float64Array | Uint8Array): Float32Array<ArrayBuffer> {
@@ -262,7 +260,7 @@ class WebGpuSession implements FitSession {
   async labelAll(fitted: FittedCentroids): Promise<LabelledImage> {
     this.live();
     const { palette } = fitted;
-    if (this.hostCentroids === null || !sameValues(fitted.centroids, this.hostCentroids)) await this.setCentroids(fitted.centroids);
+    if (this.hostCentroids === null || !sameCentroids(fitted.centroids, this.hostCentroids)) await this.setCentroids(fitted.centroids);
     // The painting below writes over the uploaded pixels: this is the session's last pass over them.
     if (this.paintedOver) throw new QuantizerError('INVALID_STATE', 'a WebGPU session labels its image once (its pixels were painted over)');
     this.paintedOver = true;

@@ -9,7 +9,8 @@ import { FilteringLloyd } from './filtering.js';
 import { clusterMeans, inertiaFromSums, largestMove } from './sums.js';
 import { buildHistogram, labelAndPaint, unpackColours, type ColourHistogram } from './histogram.js';
 import { createPartitions, prewarmPartitions } from './partitions.js';
-import type { CentroidState, FitSession, IterationStats } from './session.js';
+import type { CentroidState, FitSession, IterationStats, LabelledImage } from './session.js';
+import { sameCentroids } from './session.js';
 
 /** Below this many distinct colours, workers are not used even when asked for: too little to split. */
 const PARALLEL_MIN_POINTS = 1 << 17;
@@ -21,8 +22,35 @@ const PARALLEL_MIN_POINTS = 1 << 17;
  */
 const AUTO_PARALLEL_MIN_POINTS = 1 << 20;
 
-function sameValues(a: Float64Array, b: Float64Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** The labelled image from each distinct colour's label, and its errors. */
+function labelledOutput(
+  allPixels: Uint32Array,
+  counted: ColourHistogram,
+  colours: Float64Array,
+  inertia: number,
+  colourLabels: Uint8Array,
+  palette: Uint8Array,
+): LabelledImage {
+  return {
+    ...labelAndPaint(allPixels, counted, colourLabels, palette),
+    metrics: outputMetrics(inertia, weightedPaletteError(colours, counted.weights, colourLabels, palette), allPixels.length),
+  };
+}
+
+/**
+ * The final assignment of an image fitted on a sample: the two assignments (float centroids for the
+ * objective, the byte palette for the labels) over every distinct colour of the whole image.
+ */
+function labelEveryColour(allPixels: Uint32Array, centroids: Float64Array, palette: Uint8Array): LabelledImage {
+  const full = buildHistogram(allPixels, { pixelIndex: true });
+  const fullPoints = unpackColours(full.colours);
+  const tree = new FilteringLloyd(fullPoints, full.weights);
+  tree.setCentroids(centroids);
+  tree.assign();
+  const inertia = inertiaFromSums(tree.sumOfSquares, centroids, tree.counts, tree.sums);
+  tree.setCentroids(Float64Array.from(palette));
+  return labelledOutput(allPixels, full, fullPoints, inertia, tree.labels, palette);
 }
 
 /**
@@ -79,33 +107,19 @@ export async function createCpuSession(
     },
     async labelAll(fitted) {
       const { palette } = fitted;
-      if (!sameValues(fitted.centroids, centroids)) await setCentroids(fitted.centroids);
+      if (!sameCentroids(fitted.centroids, centroids)) await setCentroids(fitted.centroids);
       // The k-means objective at the float centroids (nearest-centroid assignment, from the cluster sums);
       // then each colour's label: its nearest palette colour (what the output image shows), never a worse
       // image than the nearest centroid's, and exact, since colours and palette are integers.
+      if (!fitsAll) return labelEveryColour(allPixels, centroids, palette);
       const byteCentroids = Float64Array.from(palette);
-      const output = (counted: ColourHistogram, colours: Float64Array, inertia: number, colourLabels: Uint8Array) => ({
-        ...labelAndPaint(allPixels, counted, colourLabels, palette),
-        metrics: outputMetrics(inertia, weightedPaletteError(colours, counted.weights, colourLabels, palette), allPixels.length),
-      });
-      if (fitsAll) {
-        const totals = await parts.step(pending);
-        const inertia = inertiaFromSums(parts.sumOfSquares, centroids, totals.counts, totals.sums);
-        // One walk of the tree, writing labels (no sums needed at the palette).
-        await parts.setCentroids(byteCentroids);
-        // The partitions now hold the palette; a later step moves them back to the float centroids.
-        pending = centroids;
-        return output(histogram, points, inertia, await parts.labels());
-      }
-      // Fitted on a sample: the same two assignments over every colour of the image.
-      const full = buildHistogram(allPixels, { pixelIndex: true });
-      const fullPoints = unpackColours(full.colours);
-      const tree = new FilteringLloyd(fullPoints, full.weights);
-      tree.setCentroids(centroids);
-      tree.assign();
-      const inertia = inertiaFromSums(tree.sumOfSquares, centroids, tree.counts, tree.sums);
-      tree.setCentroids(byteCentroids);
-      return output(full, fullPoints, inertia, tree.labels);
+      const totals = await parts.step(pending);
+      const inertia = inertiaFromSums(parts.sumOfSquares, centroids, totals.counts, totals.sums);
+      // One walk of the tree, writing labels (no sums needed at the palette).
+      await parts.setCentroids(byteCentroids);
+      // The partitions now hold the palette; a later step moves them back to the float centroids.
+      pending = centroids;
+      return labelledOutput(allPixels, histogram, points, inertia, await parts.labels(), palette);
     },
     destroy() {
       parts.release();

@@ -92,7 +92,7 @@ export interface StartingPoint {
  * result is asked for: the centroids are the same either way. `repeated`: the caller is a quantizer kept
  * for more calls (see `initInWorker`).
  */
-export function beginInit(options: ResolvedOptions, samples: InitSamples, attempt: number, repeated = false): () => Promise<StartingPoint> {
+export function beginInit(options: ResolvedOptions, samples: InitSamples, attempt: number, { repeated = false }: { repeated?: boolean } = {}): () => Promise<StartingPoint> {
   const stream = initStream(attempt);
   const method = options.init === 'random' ? 'random' : 'kmeans++';
   const job: InitJob = {

@@ -62,3 +62,8 @@ export interface FitSession {
   /** Frees what the session made. */
   destroy(): void;
 }
+
+/** Whether two centroid sets are the same, value for value (a session skips moving to what it holds). */
+export function sameCentroids(a: Float64Array, b: Float64Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
