@@ -1,4 +1,5 @@
 /** The one table of options: every default passes its own check, and resolving nothing gives the table's defaults. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OPTIONS, optionDefault, optionFromText, QUANTIZER_OPTION_NAMES, resolveOptions, resolveQuantizerOptions, type QuantizerOptions } from '../src/options.js';
 
@@ -34,5 +35,18 @@ describe('the options table', () => {
     expect(() => optionFromText('signal', 'x')).toThrow(TypeError);
     // Text is converted, not checked: the check is resolveOptions'.
     expect(() => resolveOptions({ k: optionFromText('k', '0') as number })).toThrow(RangeError);
+  });
+
+  it("the README's options table lists every per-call option with the table's default", () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const rows = new Map<string, string>();
+    for (const m of readme.matchAll(/^\| `(\w+)` \| ([^|]+) \|/gm)) rows.set(m[1]!, m[2]!.trim());
+    for (const o of OPTIONS.filter((row) => row.scope === 'call')) {
+      const shown = rows.get(o.name);
+      expect(shown, o.name).toBeDefined();
+      if (typeof o.default === 'number') expect(Number(shown), o.name).toBe(o.default);
+      else if (typeof o.default === 'string') expect(shown, o.name).toBe(`\`'${o.default}'\``);
+      else expect(shown === '-' || shown === o.defaultText || shown!.length > 3, o.name).toBe(true);
+    }
   });
 });
