@@ -1,7 +1,7 @@
 /** The one table of options: every default passes its own check, and resolving nothing gives the table's defaults. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { OPTIONS, optionDefault, optionFromText, QUANTIZER_OPTION_NAMES, resolveOptions, resolveQuantizerOptions, type QuantizerOptions } from '../src/options.js';
+import { OPTIONS, optionDefault, optionFromText, QUANTIZER_OPTION_NAMES, resolveOptions, resolveQuantizerOptions, type OptionSpec, type QuantizerOptions } from '../src/options.js';
 
 describe('the options table', () => {
   it('lists every option once, each with a doc line', () => {
@@ -46,7 +46,7 @@ describe('the options table', () => {
       expect(shown, o.name).toBeDefined();
       if (typeof o.default === 'number') expect(Number(shown), o.name).toBe(o.default);
       else if (typeof o.default === 'string') expect(shown, o.name).toBe(`\`'${o.default}'\``);
-      else expect(shown === '-' || shown === o.defaultText || shown!.length > 3, o.name).toBe(true);
+      else expect(shown === '-' || shown === (o as OptionSpec).defaultText || shown!.length > 3, o.name).toBe(true);
     }
   });
 });

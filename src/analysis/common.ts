@@ -125,6 +125,13 @@ export function readInput(input: QuantizeInput): { data: Uint8Array; pixels: Uin
   return { data: new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length * 4), pixels, width, height };
 }
 
+/** Bits of an open-addressing table for up to `entries` keys (at most half full), from 2^10 up to 2^maxBits slots. */
+export function hashTableBits(entries: number, maxBits: number): number {
+  let bits = 10;
+  while (bits < maxBits && 1 << bits < 2 * entries) bits++;
+  return bits;
+}
+
 export function now(): number {
   return globalThis.performance?.now() ?? Date.now();
 }

@@ -3,6 +3,7 @@
  * the baselines. Internal to the analysis modules.
  */
 import { nearestIndex } from '../kmeans/sums.js';
+import { hashTableBits } from './common.js';
 
 /** A memo of colour -> palette index: open addressing on packed RGB, filled up to half its slots. */
 export class NearestMemo {
@@ -16,8 +17,7 @@ export class NearestMemo {
     private readonly palette: Uint8Array | Float64Array,
     pixelCount: number,
   ) {
-    let bits = 10;
-    while (bits < 22 && 1 << bits < 2 * pixelCount) bits++;
+    const bits = hashTableBits(pixelCount, 22);
     this.bits = bits;
     this.mask = (1 << bits) - 1;
     this.keys = new Int32Array(1 << bits).fill(-1);

@@ -12,7 +12,7 @@
  */
 import { psnrFromMse } from '../metrics.js';
 import { deltaE2000, srgbToLabInto } from './colour.js';
-import { checkImage, checkNumber, checkOptions, checkRunOptions, rangeError, startWork, type AnalysisRunOptions, type RgbaImage, type Work } from './common.js';
+import { checkImage, checkNumber, hashTableBits, checkOptions, checkRunOptions, rangeError, startWork, type AnalysisRunOptions, type RgbaImage, type Work } from './common.js';
 
 export interface QualityOptions extends AnalysisRunOptions {
   /** The CIEDE2000 difference drawn at the top of the heat-map ramp (larger ones saturate): a number > 0. @default 20 */
@@ -168,8 +168,7 @@ class PairMemo {
   private readonly lab = new Float64Array(6);
 
   constructor(pixels: number) {
-    let bits = 10;
-    while (bits < 21 && 1 << bits < 2 * pixels) bits++;
+    const bits = hashTableBits(pixels, 21);
     this.bits = bits;
     this.mask = (1 << bits) - 1;
     this.first = new Int32Array(1 << bits).fill(-1);
