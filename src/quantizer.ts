@@ -66,18 +66,30 @@ function fingerprint(pixels: Uint32Array): string {
   return `${(a >>> 0).toString(16)}${(b >>> 0).toString(16)}`;
 }
 
-/** Several images as one set of pixels to fit (one row of the given images' pixels after another). */
-function pooledPixels(inputs: readonly QuantizeInput[]): Pixels {
+/**
+ * The pixels of one call, taken when the call is made (before it waits its turn or yields): validated
+ * first, so a bad image is reported even with an aborted signal; then, unless the signal has fired, the
+ * caller's bytes are copied, so that changing them after the call returns cannot reach the run.
+ */
+function takePixels(input: QuantizeInput, signal: AbortSignal | undefined): Pixels {
+  const image = toPixels(input);
+  throwIfAborted(signal);
+  const shared = typeof input === 'object' && input !== null && 'data' in input;
+  return shared ? { pixels: image.pixels.slice(), width: image.width, height: image.height } : image;
+}
+
+/** Several images as one set of pixels to fit (one image's pixels after another), taken as takePixels() does. */
+function takePooledPixels(inputs: readonly QuantizeInput[], signal: AbortSignal | undefined): Pixels {
   if (inputs.length === 0) throw new QuantizerTypeError('INVALID_IMAGE', 'fit() needs at least one image, got an empty array', 'input');
   const images = inputs.map((input) => toPixels(input));
-  if (images.length === 1) return images[0]!;
+  throwIfAborted(signal);
   const pixels = new Uint32Array(images.reduce((n, image) => n + image.pixels.length, 0));
   let at = 0;
   for (const image of images) {
     pixels.set(image.pixels, at);
     at += image.pixels.length;
   }
-  return { pixels, width: pixels.length, height: 1 };
+  return images.length === 1 ? { ...images[0]!, pixels } : { pixels, width: pixels.length, height: 1 };
 }
 
 function paletteFit(fit: Fit, k: number, exact: boolean, run: RunDescription, timings: PaletteFit['timings']): PaletteFit {
@@ -145,14 +157,16 @@ class PooledQuantizer implements Quantizer {
   quantize(input: QuantizeInput, options?: QuantizeOptions): Promise<QuantizeResult> {
     return this.enqueue(() => {
       const o = callOptions(this.defaults, options);
-      return () => this.runQuantize(input, o);
+      const image = takePixels(input, o.signal);
+      return () => this.runQuantize(image, o);
     });
   }
 
   fit(input: QuantizeInput | readonly QuantizeInput[], options?: QuantizeOptions): Promise<PaletteFit> {
     return this.enqueue(() => {
       const o = callOptions(this.defaults, options);
-      return () => this.runFit(input, o);
+      const image = Array.isArray(input) ? takePooledPixels(input, o.signal) : takePixels(input as QuantizeInput, o.signal);
+      return () => this.runFit(image, o);
     });
   }
 
@@ -160,7 +174,8 @@ class PooledQuantizer implements Quantizer {
     return this.enqueue(() => {
       const o = applyOptions(this.defaults, options);
       const fitted = checkPalette(palette);
-      return () => this.runApply(input, fitted, o);
+      const image = takePixels(input, o.signal);
+      return () => this.runApply(image, fitted, o);
     });
   }
 
@@ -188,10 +203,9 @@ class PooledQuantizer implements Quantizer {
     return next;
   }
 
-  private async runQuantize(input: QuantizeInput, o: ResolvedOptions): Promise<QuantizeResult> {
+  private async runQuantize(image: Pixels, o: ResolvedOptions): Promise<QuantizeResult> {
     const started = now();
     throwIfAborted(o.signal);
-    const image = toPixels(input);
     return this.fitThen(image, o, started, async (fit, session) => {
       const t = now();
       const labelled = session ? await applyOnSession(session, fit, o.signal) : applyExact(image, packedPalette(fit.palette), fit.palette);
@@ -201,17 +215,15 @@ class PooledQuantizer implements Quantizer {
     });
   }
 
-  private async runFit(input: QuantizeInput | readonly QuantizeInput[], o: ResolvedOptions): Promise<PaletteFit> {
+  private async runFit(image: Pixels, o: ResolvedOptions): Promise<PaletteFit> {
     const started = now();
     throwIfAborted(o.signal);
-    const image = Array.isArray(input) ? pooledPixels(input) : toPixels(input as QuantizeInput);
     return this.fitThen(image, o, started, async (fit) => fit);
   }
 
-  private async runApply(input: QuantizeInput, fitted: FittedCentroids, o: ResolvedOptions): Promise<AppliedPalette> {
+  private async runApply(image: Pixels, fitted: FittedCentroids, o: ResolvedOptions): Promise<AppliedPalette> {
     const started = now();
     throwIfAborted(o.signal);
-    const image = toPixels(input);
     const choice = await chooseBackend(o.backend, image.pixels.length, () => this.gpuContext());
     throwIfAborted(o.signal);
     return this.onBackend(choice, image, image.pixels, o, async (session, run) => {
