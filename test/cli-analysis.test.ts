@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GifReader } from 'omggif';
 import { describe, expect, it } from 'vitest';
-import { cli, cliJson, coffee, expectCleanError, ok, pngHeader, readPng, useCliTestDir } from './helpers/cli.js';
+import { cli, cliJson, coffee, expectCleanError, ok, pngHeader, readPng, useCliTestDir, writePngFixture } from './helpers/cli.js';
 import { Progress } from '../src/cli/progress.js';
 
 const FAST = ['--threads', '1'];
@@ -44,12 +44,29 @@ describe('-o writes a PNG-8', () => {
     const out = tmp('summary-8.png');
     const run = ok(coffee, '-k', '8', '-o', out, ...FAST);
     expect(run.stdout).toMatch(/colours: +[\d,]+ before, 8 after/);
-    expect(run.stdout).toMatch(/bits\/pixel: +24 before, 3 after.*PNG-8 bit depth 4/);
+    expect(run.stdout).toMatch(/bits\/pixel: +24 before, 3 after \(ceil\(log2 8\), 8 palette entries\); PNG-8 bit depth 4/);
     const inputBytes = statSync(coffee).size;
     const outputBytes = statSync(out).size;
     expect(run.stdout).toMatch(new RegExp(`original size: +${(inputBytes / 1024).toFixed(1)} KB \\(${inputBytes.toLocaleString('en-US')} bytes\\)`));
     expect(run.stdout).toMatch(new RegExp(`compressed size: +${(outputBytes / 1024).toFixed(1)} KB \\(${outputBytes.toLocaleString('en-US')} bytes\\), PNG-8`));
     expect(run.stdout).toMatch(/output: +.*summary-8\.png \(600x400, PNG-8\)/);
+  });
+
+  it('the summary of an image with alpha gives the PNG-8 that was written: its (colour, alpha) entries and bit depth', () => {
+    const width = 64;
+    const height = 32;
+    const data = new Uint8Array(width * height * 4);
+    for (let i = 0; i < width * height; i++) {
+      const x = i % width;
+      data.set([(x * 4) & 255, (i * 7) & 255, 90, x < 20 ? 255 : x < 40 ? 128 : 30], i * 4);
+    }
+    const input = writePngFixture(tmp('alpha-in.png'), { data, width, height });
+    const out = tmp('alpha-4.png');
+    const run = ok(input, '-k', '4', '-o', out, ...FAST);
+    const bytes = readFileSync(out);
+    const entries = bytes.readUInt32BE(33) / 3;
+    expect(entries).toBeGreaterThan(4);
+    expect(run.stdout).toMatch(new RegExp(`bits/pixel: +32 before, ${Math.ceil(Math.log2(entries))} after \\(ceil\\(log2 ${entries}\\), ${entries} \\(colour, alpha\\) palette entries\\); PNG-8 bit depth ${bytes[24]}`));
   });
 
   it('--algorithm minibatch with --batch-size', () => {

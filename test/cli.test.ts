@@ -163,6 +163,10 @@ describe('kmeans-quantizer CLI', () => {
       expectCleanError(cli('--json'), 2, /input/);
       expectCleanError(cli(coffee, '--max-iterations', '0', '--json'), 2, /maxIterations.*--max-iterations/);
       expectCleanError(cli(coffee, '--backend', 'gpu', '--json'), 2, /backend/);
+      // Negative numbers after a flag are values, answered by the option's range check.
+      expectCleanError(cli(coffee, '-k', '-1', '--json'), 2, /"k" \(-k\) must be an integer in 1\.\.256, got -1/);
+      expectCleanError(cli(coffee, '--tolerance', '-0.5', '--json'), 2, /"tolerance".*>= 0, got -0\.5/);
+      expect(cliJson(coffee, '-k', '2', '--seed', '-3', '--max-iterations', '2').k).toBe(2);
     });
 
     it('runtime errors exit with 1', () => {

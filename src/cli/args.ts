@@ -286,10 +286,35 @@ function resolveEngine(options: QuantizeOptions, context = ''): ResolvedOptions 
   }
 }
 
+/**
+ * Joins a value flag and a negative number after it (`-k -1`, `--tolerance -0.5`) into `--flag=value`,
+ * which parseArgs would otherwise refuse as ambiguous: the value then reaches the option's range check.
+ */
+export function joinNegativeValues(argv: readonly string[]): string[] {
+  const byShort = new Map(Object.entries(FLAGS).filter(([, f]) => f.short).map(([name, f]) => [`-${f.short}`, name]));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const name = arg.startsWith('--') ? arg.slice(2) : byShort.get(arg);
+    const next = argv[i + 1];
+    if (name !== undefined && FLAGS[name]?.type === 'string' && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 /** node:util parseArgs, strict: an unknown flag or a missing value is a usage error. */
 function parseFlags(argv: string[]): { values: Values; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({ args: joinNegativeValues(argv), options: FLAGS, strict: true, allowPositionals: true });
     return { values: new Values(values as Record<string, string | boolean | undefined>), positionals };
   } catch (error) {
     const unknown = /^Unknown option '([^']+)'/.exec(errorMessage(error));

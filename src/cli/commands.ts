@@ -210,6 +210,22 @@ async function writeOutput(command: Command, result: QuantizeResult, json: CliJs
   }
 }
 
+/**
+ * The bits a pixel takes after quantization: ceil(log2) of the palette entries of the PNG-8 that was made
+ * ((colour, alpha) pairs when the image has alpha), and that PNG's bit depth; else of the palette.
+ */
+function bitsAfter(result: QuantizeResult, png8: Uint8Array | undefined): string {
+  if (!png8) return `${bitsPerPixel(result.paletteSize)} after (ceil(log2 ${result.paletteSize}))`;
+  // Signature (8) and IHDR (25 bytes) come first; the PLTE chunk follows with its length.
+  const view = new DataView(png8.buffer, png8.byteOffset, png8.byteLength);
+  const plte = view.getUint32(33);
+  const next = 33 + 12 + plte;
+  const alpha = String.fromCharCode(...png8.subarray(next + 4, next + 8)) === 'tRNS';
+  const entries = plte / 3;
+  const what = alpha ? `${entries} (colour, alpha) palette entries` : `${entries} palette entries`;
+  return `${bitsPerPixel(entries)} after (ceil(log2 ${entries}), ${what}); PNG-8 bit depth ${png8[24]}`;
+}
+
 /** The human summary of the single quantization. */
 function summaryLines(command: Command, image: RgbaImage, result: QuantizeResult, ms: number, inputBytes: number, { png8, outputBytes }: Written): string[] {
   const colours = countDistinctColours(image);
@@ -223,8 +239,7 @@ function summaryLines(command: Command, image: RgbaImage, result: QuantizeResult
     `PSNR:            ${formatNumber(result.psnr, 2)} dB`,
     `time:            ${ms.toFixed(1)} ms`,
     `colours:         ${colours.toLocaleString('en-US')} before, ${coloursAfter.toLocaleString('en-US')} after`,
-    `bits/pixel:      ${bitsBefore} before, ${bitsPerPixel(result.paletteSize)} after (ceil(log2 ${result.paletteSize}))` +
-      (png8 ? `; PNG-8 bit depth ${png8[24]}` : ''),
+    `bits/pixel:      ${bitsBefore} before, ${bitsAfter(result, png8)}`,
     `original size:   ${formatBytes(inputBytes)}, ${command.input}`,
   ];
   if (command.output !== undefined && outputBytes !== undefined) {
