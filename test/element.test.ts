@@ -493,7 +493,27 @@ describe('<kmeans-quantizer> errors', () => {
     expect(out.text).not.toContain('kmeans-quantizer:');
     expect(out.role).toBe('alert');
     expect(out.text).toMatch(/404/);
+    expect(out.text).toMatch(/^Could not load the image/);
     expect(out.canvas).toBe(false);
+  });
+
+  it('says a cross-origin image without CORS could not be loaded, and why', async ({ skip }) => {
+    if (!session) skip();
+    const out = await page().evaluate(async () => {
+      const w = window as any;
+      // The same test server under another name: another origin, whose responses carry no CORS header.
+      const src = `${location.protocol}//localhost:${location.port}/test/fixtures/coffee.png`;
+      const el = w.makeElement({ src, k: 8 }, {}, false);
+      const failed = w.nextEvent(el, 'kmeans-error');
+      document.getElementById('sandbox')!.append(el);
+      const event = await failed;
+      const message = el.shadowRoot.querySelector('[part~="error"]');
+      return { code: event.detail.error?.code ?? null, message: String(event.detail.error?.message), text: message?.textContent ?? '' };
+    });
+    expect(out.code).toBe('IO');
+    expect(out.message).toMatch(/^could not load "http:\/\/localhost:\d+\/test\/fixtures\/coffee\.png": the image is on another origin.*CORS/);
+    expect(out.text).toMatch(/^Could not load the image/);
+    expect(out.text).not.toMatch(/Could not quantize/);
   });
 
   it('shows the engine RangeError for k="0", and recovers when k becomes valid', async ({ skip }) => {

@@ -9,7 +9,7 @@ import { optionDefault, type Backend } from '../options.js';
 import type { QuantizeResult } from '../result.js';
 import { ENGINE_OPTIONS, engineOptions, optionAttribute } from './attributes.js';
 import { KmeansCompleteEvent, KmeansErrorEvent, KmeansProgressEvent } from './events.js';
-import { errorMessage } from '../errors.js';
+import { errorCode, errorMessage } from '../errors.js';
 import { RunController } from './run-controller.js';
 import type { ElementImageSource } from './source.js';
 import { styles } from './styles.js';
@@ -319,7 +319,9 @@ export class KmeansQuantizerElement extends LitElement {
 
   private _renderError(error: unknown): TemplateResult {
     const name = error instanceof Error ? error.name : 'Error';
-    return html`<div part="error" role="alert"><strong>Could not quantize the image</strong>${name}: ${errorMessage(error)}</div>`;
+    const code = errorCode(error);
+    const title = code === 'IO' || code === 'INVALID_IMAGE' ? 'Could not load the image' : 'Could not quantize the image';
+    return html`<div part="error" role="alert"><strong>${title}</strong>${name}: ${errorMessage(error)}</div>`;
   }
 
   private _renderViews(result: QuantizeResult, views: Set<KmeansView>): TemplateResult | typeof nothing {

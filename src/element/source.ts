@@ -101,13 +101,31 @@ export async function decodeBlob(blob: Blob, label: string, reader = new PixelRe
 }
 
 /** Fetches and decodes an image URL (relative URLs resolve against the document). */
+/**
+ * Why a fetch() rejected, in words: browsers say only "Failed to fetch" for a network error and for a
+ * cross-origin response without CORS headers alike, so the origin tells which to suspect.
+ */
+function whyFetchFailed(src: string, error: unknown): string {
+  let crossOrigin = false;
+  try {
+    const base = globalThis.location?.href;
+    crossOrigin = base !== undefined && new URL(src, base).origin !== new URL(base).origin;
+  } catch {
+    return `${errorMessage(error)} (the address is not a valid URL)`;
+  }
+  const cause = crossOrigin
+    ? 'the image is on another origin, and its server does not allow this page to read it (no CORS header Access-Control-Allow-Origin), or the network failed'
+    : 'the network request failed (offline, or the server did not answer)';
+  return `${cause} (${errorMessage(error)})`;
+}
+
 export async function loadUrl(src: string, signal: AbortSignal, reader = new PixelReader()): Promise<ImageData> {
   let response: Response;
   try {
     response = await fetch(src, { signal });
   } catch (error) {
     if (isAbortError(error)) throw error;
-    throw new QuantizerError('IO', `could not load "${src}": ${errorMessage(error)}`, { cause: error });
+    throw new QuantizerError('IO', `could not load "${src}": ${whyFetchFailed(src, error)}`, { cause: error });
   }
   if (!response.ok) {
     throw new QuantizerError('IO', `could not load "${src}": HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
