@@ -176,7 +176,7 @@ describe('kmeans-quantizer CLI', () => {
       expectCleanError(cli(text, '--json'), 1, /not a PNG or JPEG/);
       const truncated = tmp('truncated.png');
       writeFileSync(truncated, readFileSync(coffee).subarray(0, 200));
-      expectCleanError(cli(truncated, '--json'), 1, /decode/);
+      expectCleanError(cli(truncated, '--json'), 1, /cannot decode PNG .*: the PNG is truncated$/);
       expectCleanError(cli(coffee, '-k', '2', '--max-iterations', '2', '-o', tmp('no-such-dir', 'out.png')), 1, /cannot write/);
     });
   });
