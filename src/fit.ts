@@ -5,10 +5,11 @@
  */
 import { throwIfAborted } from './errors.js';
 import { gather, sampleIndices, unpackColours } from './kmeans/histogram.js';
+import { spreadInitial, type ReseedSource, type WeightedPoints } from './kmeans/init.js';
 import { runLloyd, type FitOutcome } from './kmeans/lloyd.js';
 import { miniBatchFit } from './kmeans/minibatch.js';
 import { createRandom } from './kmeans/random.js';
-import { beginInit, initSamples, type InitSamples, type StartingPoint } from './kmeans/seeding.js';
+import { beginInit, initSamples, weightedPoints, type InitSamples, type StartingPoint } from './kmeans/seeding.js';
 import type { FitSession } from './kmeans/session.js';
 import { miniBatchStream, RANDOM_STREAMS } from './kmeans/streams.js';
 import type { ResolvedOptions } from './options.js';
@@ -20,6 +21,8 @@ export interface FitPlan {
   /** The pixels fitted: every pixel, or a seeded sample of `sampleSize`. */
   fitPixels: Uint32Array;
   samples: InitSamples;
+  /** Where empty clusters are re-seeded from: the refinement sample, then every fitted colour. */
+  reseedFrom: ReseedSource;
   /** The first attempt's initial centroids, possibly being polished in a helper worker already. */
   firstInit: () => Promise<StartingPoint>;
   /** Time spent starting the first initialisation. */
@@ -57,18 +60,24 @@ export function planFit(pixels: Uint32Array, options: ResolvedOptions, repeated:
       ? pixels
       : gather(pixels, sampleIndices(n, options.sampleSize, createRandom(options.seed, RANDOM_STREAMS.fitSample)));
   const samples = initSamples(fitPixels, options);
+  let all: WeightedPoints | undefined;
+  const reseedFrom: ReseedSource = { sample: samples.refine, all: () => (all ??= weightedPoints(fitPixels)) };
   const started = now();
   const firstInit = beginInit(options, samples, 1, repeated);
-  return { fitPixels, samples, firstInit, beginMs: now() - started, repeated };
+  return { fitPixels, samples, reseedFrom, firstInit, beginMs: now() - started, repeated };
 }
 
-/** One attempt from `initial` centroids: Lloyd on the session, or mini-batch k-means on the host. */
+/**
+ * One attempt from `initial` centroids, made k distinct ones first (see `spreadInitial`): Lloyd on the
+ * session, or mini-batch k-means on the host.
+ */
 function runAttempt(session: FitSession, plan: FitPlan, options: ResolvedOptions, initial: Float64Array, attempt: number): Promise<FitOutcome> {
+  const start = spreadInitial(initial, options.k, plan.reseedFrom);
   const common = { maxIterations: options.maxIterations, tolerance: options.tolerance, attempt, signal: options.signal, onProgress: options.onProgress };
   if (options.algorithm === 'minibatch') {
-    return miniBatchFit(plan.fitPixels, initial, { ...common, batchSize: options.batchSize, random: createRandom(options.seed, miniBatchStream(attempt)) });
+    return miniBatchFit(plan.fitPixels, start, { ...common, batchSize: options.batchSize, random: createRandom(options.seed, miniBatchStream(attempt)) });
   }
-  return runLloyd(session, initial, { ...common, reseedFrom: plan.samples.refine });
+  return runLloyd(session, start, { ...common, reseedFrom: plan.reseedFrom });
 }
 
 /** Runs every attempt on the session and keeps the one with the lowest inertia. */

@@ -138,22 +138,98 @@ export function randomInit({ points, weights }: WeightedPoints, k: number, rando
 }
 
 /**
- * Where to put an empty cluster again: the point farthest from its nearest centroid (scikit-learn relocates
- * empty clusters to far points too). `null` when every point sits on a centroid, so the cluster can't be used.
+ * Where empty clusters go again (scikit-learn relocates them to far points too): each centroid listed in
+ * `moving`, in order, moves to the point of `from` farthest from its nearest centroid placed so far (every
+ * centroid not moving, then each one moved), so that no two land on the same point; ties go to the lowest
+ * point index. Moves them in place; returns the ones that could not be placed (every point already sits on
+ * a centroid): they keep their place.
  */
-export function farthestPoint({ points, weights }: WeightedPoints, centroids: Float64Array): Float64Array | null {
-  const k = centroids.length / 3;
-  let best = -1;
-  let bestDistance = 0;
-  for (let i = 0; i < weights.length; i++) {
-    let nearest = Infinity;
-    for (let j = 0; j < k; j++) nearest = Math.min(nearest, dist2(points, i, centroids, j));
-    if (nearest > bestDistance) {
-      bestDistance = nearest;
-      best = i;
+export function placeFarthest(centroids: Float64Array, moving: readonly number[], { points, weights }: WeightedPoints): number[] {
+  const m = weights.length;
+  const isMoving = new Uint8Array(centroids.length / 3);
+  for (const j of moving) isMoving[j] = 1;
+  const closest = new Float64Array(m).fill(Infinity);
+  const near = (j: number): void => {
+    for (let i = 0; i < m; i++) closest[i] = Math.min(closest[i]!, dist2(points, i, centroids, j));
+  };
+  for (let j = 0; j < isMoving.length; j++) if (!isMoving[j]) near(j);
+  const unplaced: number[] = [];
+  for (const j of moving) {
+    let best = -1;
+    let bestDistance = 0;
+    for (let i = 0; i < m; i++) {
+      if (closest[i]! > bestDistance) {
+        bestDistance = closest[i]!;
+        best = i;
+      }
     }
+    if (best < 0) {
+      unplaced.push(j);
+      continue;
+    }
+    copyPoint(points, best, centroids, j);
+    near(j);
   }
-  return best < 0 ? null : points.slice(best * 3, best * 3 + 3);
+  return unplaced;
+}
+
+/**
+ * Where re-seeded centroids come from: the init sample (the same for every backend), then, only for those
+ * it cannot place (it holds too few distinct colours), every colour of the fitted pixels.
+ */
+export interface ReseedSource {
+  sample: WeightedPoints;
+  /** Every fitted colour, weighted; worked out when first needed. */
+  all?: () => WeightedPoints;
+}
+
+/** `placeFarthest` from the sample, then from every fitted colour; returns the ones neither could place. */
+export function reseed(centroids: Float64Array, moving: readonly number[], from: ReseedSource): number[] {
+  if (moving.length === 0) return [];
+  const left = placeFarthest(centroids, moving, from.sample);
+  return left.length > 0 && from.all ? placeFarthest(centroids, left, from.all()) : left;
+}
+
+/** The indices of centroids equal to an earlier one. */
+export function repeatedCentroids(centroids: Float64Array): number[] {
+  const seen = new Set<string>();
+  const repeats: number[] = [];
+  for (let j = 0; j < centroids.length / 3; j++) {
+    const key = `${centroids[j * 3]},${centroids[j * 3 + 1]},${centroids[j * 3 + 2]}`;
+    if (seen.has(key)) repeats.push(j);
+    else seen.add(key);
+  }
+  return repeats;
+}
+
+/** The centroids without the listed ones (the same array when there are none). */
+export function withoutCentroids(centroids: Float64Array, drop: readonly number[]): Float64Array {
+  if (drop.length === 0) return centroids;
+  const dropped = new Set(drop);
+  const out = new Float64Array((centroids.length / 3 - dropped.size) * 3);
+  let i = 0;
+  for (let j = 0; j < centroids.length / 3; j++) {
+    if (dropped.has(j)) continue;
+    out.set(centroids.subarray(j * 3, j * 3 + 3), i * 3);
+    i++;
+  }
+  return out;
+}
+
+/**
+ * Initial centroids as a fit needs them: k distinct ones. Repeats (colours given with repeats, or a warm
+ * start's) are re-seeded (see `reseed`), and so are the missing ones when fewer than k came (picked from a
+ * sample with fewer than k distinct colours); those that cannot be placed are dropped. The same array when
+ * there are k distinct centroids already.
+ */
+export function spreadInitial(centroids: Float64Array, k: number, from: ReseedSource): Float64Array {
+  const given = centroids.length / 3;
+  const moving = repeatedCentroids(centroids);
+  if (moving.length === 0 && given >= k) return centroids;
+  const next = new Float64Array(Math.max(k, given) * 3);
+  next.set(centroids);
+  for (let j = given; j < k; j++) moving.push(j);
+  return withoutCentroids(next, reseed(next, moving, from));
 }
 
 /** The colour tree of each sample, built once for all the candidates polished on it. */

@@ -36,7 +36,7 @@ export interface InitSamples {
   fitSize: number;
 }
 
-function weightedPoints(pixels: Uint32Array): WeightedPoints {
+export function weightedPoints(pixels: Uint32Array): WeightedPoints {
   const histogram = buildHistogram(pixels);
   return { points: unpackColours(histogram.colours), weights: histogram.weights };
 }
