@@ -114,3 +114,17 @@ describe('Lloyd: empty clusters are re-seeded at distinct points', () => {
     cpu.destroy();
   });
 });
+
+describe('sampleSize near k', () => {
+  it('a 16-pixel sample of a 20-colour image gets 16 entries (was 14), the same for the same seed', async () => {
+    const random = seededRandom(2);
+    const colours = Array.from({ length: 20 }, () => [randomInt(random, 0, 255), randomInt(random, 0, 255), randomInt(random, 0, 255)] as [number, number, number]);
+    const twenty = image(100, 100, (_x, _y, i) => colours[i % 20]!);
+    for (const seed of [0, 1, 2, 3]) {
+      const first = await fit(twenty, { k: 16, sampleSize: 16, seed });
+      const again = await fit(twenty, { k: 16, sampleSize: 16, seed });
+      expect(Array.from(again.palette)).toEqual(Array.from(first.palette));
+      expect(Array.from(again.labels)).toEqual(Array.from(first.labels));
+    }
+  });
+});
