@@ -6,7 +6,7 @@
 import { throwIfAborted } from './errors.js';
 import { distinctColoursUpTo, gather, sampleIndices, unpackColours } from './kmeans/histogram.js';
 import { spreadInitial, type ReseedSource, type WeightedPoints } from './kmeans/init.js';
-import { runLloyd, type FitOutcome } from './kmeans/lloyd.js';
+import { runLloyd, settleFitted, type FitOutcome } from './kmeans/lloyd.js';
 import { miniBatchFit } from './kmeans/minibatch.js';
 import { createRandom, type Random } from './kmeans/random.js';
 import { beginInit, initSamples, weightedPoints, type InitSamples, type StartingPoint } from './kmeans/seeding.js';
@@ -108,13 +108,17 @@ export function planFit(pixels: Uint32Array, options: ResolvedOptions, repeated:
 
 /**
  * One attempt from `initial` centroids, made k distinct ones first (see `spreadInitial`): Lloyd on the
- * session, or mini-batch k-means on the host.
+ * session, or mini-batch k-means on the host followed by one assignment on the session (which re-seeds
+ * any cluster left empty).
  */
-function runAttempt(session: FitSession, plan: FitPlan, options: ResolvedOptions, initial: Float64Array, attempt: number): Promise<FitOutcome> {
+async function runAttempt(session: FitSession, plan: FitPlan, options: ResolvedOptions, initial: Float64Array, attempt: number): Promise<FitOutcome> {
   const start = spreadInitial(initial, options.k, plan.reseedFrom);
   const common = { maxIterations: options.maxIterations, tolerance: options.tolerance, attempt, signal: options.signal, onProgress: options.onProgress };
   if (options.algorithm === 'minibatch') {
-    return miniBatchFit(plan.fitPixels, start, { ...common, batchSize: options.batchSize, random: createRandom(options.seed, miniBatchStream(attempt)) });
+    const random = createRandom(options.seed, miniBatchStream(attempt));
+    const outcome = await miniBatchFit(plan.fitPixels, start, { ...common, batchSize: options.batchSize, random });
+    throwIfAborted(options.signal);
+    return { ...outcome, centroids: await settleFitted(session, outcome.centroids, plan.reseedFrom) };
   }
   return runLloyd(session, start, { ...common, reseedFrom: plan.reseedFrom });
 }

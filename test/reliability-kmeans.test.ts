@@ -128,3 +128,15 @@ describe('sampleSize near k', () => {
     }
   });
 });
+
+describe("algorithm: 'minibatch'", () => {
+  it('k = 32 from 32 repeats on noise: 32 distinct entries, all used (issue: 18 distinct; here 26)', async () => {
+    await fit(randomImage(158, 148, 5), { k: 32, init: repeated(32), algorithm: 'minibatch' });
+  });
+
+  it('a centre that owns no pixel is re-seeded (it never moved, and its entry went unused)', async () => {
+    // Every pixel of the gradient has blue 128: the second centre is farther than the first from all of them.
+    const init: [number, number, number][] = [[126, 126, 128], [126, 126, 255], [0, 0, 128], [252, 252, 128]];
+    await fit(gradient, { k: 4, init, algorithm: 'minibatch' });
+  });
+});

@@ -95,3 +95,17 @@ export async function runLloyd(session: FitSession, initial: Float64Array, optio
   return { centroids: await settle(session, pending, reseedFrom), iterations, converged, inertia };
 }
 
+/**
+ * Centroids fitted off the session (mini-batch k-means), checked by one assignment of every fitted pixel
+ * there: the clusters it leaves empty are re-seeded, or dropped when they cannot be, as the loop's are.
+ * The session is left holding the centroids returned.
+ */
+export async function settleFitted(session: FitSession, centroids: Float64Array, from: ReseedSource): Promise<Float64Array> {
+  await session.setCentroids(centroids);
+  await session.iterate(1, Infinity);
+  const { counts } = await session.state();
+  const settled = reseedEmpty({ centroids, counts }, from);
+  const final = withoutCentroids(settled.centroids, settled.unplaced);
+  await session.setCentroids(final);
+  return final;
+}
