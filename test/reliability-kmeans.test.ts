@@ -139,4 +139,41 @@ describe("algorithm: 'minibatch'", () => {
     const init: [number, number, number][] = [[126, 126, 128], [126, 126, 255], [0, 0, 128], [252, 252, 128]];
     await fit(gradient, { k: 4, init, algorithm: 'minibatch' });
   });
+
+  it('caps the batch at the pixel count: a 6x6 and a 1x34 image with batchSize 2^24 finish at once (were 11.5 s and 23.7 s)', async () => {
+    for (const [img, options] of [
+      [randomImage(6, 6, 1), { maxIterations: 10 }],
+      [randomImage(1, 34, 2), {}],
+    ] as const) {
+      const t0 = performance.now();
+      await fit(img, { k: 16, algorithm: 'minibatch', batchSize: 2 ** 24, ...options });
+      expect(performance.now() - t0).toBeLessThan(1000);
+    }
+  });
+});
+
+/** Aborts 20 ms after the first progress event; returns how long after that the run rejected. */
+async function abortLatency(img: TestImage, options: QuantizeOptions): Promise<number> {
+  const controller = new AbortController();
+  let planned = Infinity;
+  const onProgress = (): void => {
+    if (planned !== Infinity) return;
+    planned = performance.now() + 20;
+    setTimeout(() => controller.abort(), 20);
+  };
+  const run = quantize(img, { backend: 'cpu', ...options, signal: controller.signal, onProgress });
+  await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+  return performance.now() - planned;
+}
+
+describe('cancellation', () => {
+  const noise = randomImage(512, 512, 9);
+
+  it('an abort lands within a batch of mini-batch k-means (one batch of 2^24 took about 1 s)', async () => {
+    expect(await abortLatency(noise, { k: 64, algorithm: 'minibatch', batchSize: 2 ** 24 })).toBeLessThan(200);
+  });
+
+  it('an abort lands between Lloyd iterations', async () => {
+    expect(await abortLatency(noise, { k: 64, threads: 1, tolerance: 0, maxIterations: 1000 })).toBeLessThan(200);
+  });
 });
