@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { quantize, type QuantizeOptions, type QuantizeResult } from '../src/index.js';
 import { createCpuSession } from '../src/kmeans/cpu.js';
 import { runLloyd } from '../src/kmeans/lloyd.js';
+import { beginInit, initSamples } from '../src/kmeans/seeding.js';
+import { resolveOptions } from '../src/options.js';
 import type { FitSession } from '../src/kmeans/session.js';
 import { randomImage, seededRandom, randomInt, type TestImage } from './helpers/images.js';
 
@@ -175,5 +177,23 @@ describe('cancellation', () => {
 
   it('an abort lands between Lloyd iterations', async () => {
     expect(await abortLatency(noise, { k: 64, threads: 1, tolerance: 0, maxIterations: 1000 })).toBeLessThan(200);
+  });
+
+  it('an abort lands while the initial centroids are picked and polished on this thread', async () => {
+    const pixels = new Uint32Array(noise.data.buffer, noise.data.byteOffset, 512 * 512);
+    for (const algorithm of ['lloyd', 'minibatch'] as const) {
+      const whole = resolveOptions({ k: 256, threads: 1, algorithm });
+      const t0 = performance.now();
+      await beginInit(whole, initSamples(pixels, whole), 1)();
+      const uninterrupted = performance.now() - t0;
+      const controller = new AbortController();
+      const options = resolveOptions({ k: 256, threads: 1, algorithm, signal: controller.signal });
+      const init = beginInit(options, initSamples(pixels, options), 1);
+      setTimeout(() => controller.abort(), 0);
+      const t1 = performance.now();
+      await expect(init()).rejects.toMatchObject({ name: 'AbortError' });
+      // k-means++ picks 256 centroids (and Lloyd polishes them) in 60-400 ms here; the abort lands at the first turn.
+      expect(performance.now() - t1).toBeLessThan(Math.min(50, uninterrupted / 2));
+    }
   });
 });

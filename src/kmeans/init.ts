@@ -11,6 +11,20 @@ export interface WeightedPoints {
   weights: Float64Array;
 }
 
+/**
+ * Work done in steps: the generator yields between steps (a centroid picked, a Lloyd iteration on the
+ * sample), where a caller on the main thread may give the event loop a turn; it returns the result.
+ */
+export type Steps<T> = Generator<void, T, void>;
+
+/** Runs steps to the end at once (in a worker, or where nothing else waits). */
+export function runSteps<T>(steps: Steps<T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
 function dist2(a: Float64Array, i: number, b: Float64Array, j: number): number {
   const dr = a[i * 3]! - b[j * 3]!;
   const dg = a[i * 3 + 1]! - b[j * 3 + 1]!;
@@ -41,7 +55,12 @@ function copyPoint(from: Float64Array, i: number, to: Float64Array, j: number): 
  * drawn with probability proportional to weight x squared distance to the nearest centroid so far.
  * Returns fewer than k centroids only when the points have fewer than k distinct positions.
  */
-export function kmeansPlusPlus({ points, weights }: WeightedPoints, k: number, random: Random, seeds?: Float64Array): Float64Array {
+export function kmeansPlusPlus(sample: WeightedPoints, k: number, random: Random, seeds?: Float64Array): Float64Array {
+  return runSteps(kmeansPlusPlusSteps(sample, k, random, seeds));
+}
+
+/** `kmeansPlusPlus` in steps (see `Steps`): one per centroid. */
+export function* kmeansPlusPlusSteps({ points, weights }: WeightedPoints, k: number, random: Random, seeds?: Float64Array): Steps<Float64Array> {
   const m = weights.length;
   const trials = 2 + Math.floor(Math.log(k));
   const centroids = new Float64Array(k * 3);
@@ -89,6 +108,7 @@ export function kmeansPlusPlus({ points, weights }: WeightedPoints, k: number, r
       mass[i] = weights[i]! * closest[i]!;
       potential += mass[i]!;
     }
+    yield;
   }
   return centroids.slice(0, found * 3);
 }
@@ -250,12 +270,8 @@ function sampleTree(sample: WeightedPoints): FilteringLloyd {
   return lloyd;
 }
 
-/**
- * Polishes initial centroids with Lloyd iterations on the (small) sample, so that the backend's
- * iterations over every pixel start close to a fixed point and need few passes. Empty clusters keep
- * their place; the backend's loop re-seeds them.
- */
-export function refineOnSample(sample: WeightedPoints, initial: Float64Array, maxIterations: number, tolerance: number): Polished {
+/** `refineOnSample` in steps: one per iteration. */
+function* refineSteps(sample: WeightedPoints, initial: Float64Array, maxIterations: number, tolerance: number): Steps<Polished> {
   const lloyd = sampleTree(sample);
   lloyd.setCentroids(initial);
   let inertia = Infinity;
@@ -263,8 +279,18 @@ export function refineOnSample(sample: WeightedPoints, initial: Float64Array, ma
     lloyd.assign();
     inertia = lloyd.accumulate();
     if (lloyd.update() <= tolerance) break;
+    yield;
   }
   return { centroids: Float64Array.from(lloyd.centroids), inertia };
+}
+
+/**
+ * Polishes initial centroids with Lloyd iterations on the (small) sample, so that the backend's
+ * iterations over every pixel start close to a fixed point and need few passes. Empty clusters keep
+ * their place; the backend's loop re-seeds them.
+ */
+export function refineOnSample(sample: WeightedPoints, initial: Float64Array, maxIterations: number, tolerance: number): Polished {
+  return runSteps(refineSteps(sample, initial, maxIterations, tolerance));
 }
 
 /**
@@ -293,21 +319,26 @@ export interface InitJob {
 
 /** Picks initial centroids, polishes each candidate on the sample, and returns the best. */
 export function runInitJob(job: InitJob): Float64Array {
+  return runSteps(initJobSteps(job));
+}
+
+/** `runInitJob` in steps (see `Steps`), for the main thread. */
+export function* initJobSteps(job: InitJob): Steps<Float64Array> {
   const random = createRandom(job.seed, job.stream);
   const picks: Float64Array[] = [];
   if (job.warmStart) {
     picks.push(warmStartCentroids(job.refineSample, job.warmStart, job.k, random));
   } else {
     for (let c = 0; c < job.candidates; c++) {
-      picks.push(job.method === 'random' ? randomInit(job.seedSample, job.k, random) : kmeansPlusPlus(job.seedSample, job.k, random));
+      picks.push(job.method === 'random' ? randomInit(job.seedSample, job.k, random) : yield* kmeansPlusPlusSteps(job.seedSample, job.k, random));
     }
   }
   let best: Polished | undefined;
   for (const p of picks) {
-    const polished = refineOnSample(job.refineSample, p, job.maxIterations, job.tolerance);
+    const polished = yield* refineSteps(job.refineSample, p, job.maxIterations, job.tolerance);
     if (!best || polished.inertia < best.inertia) best = polished;
   }
-  if (job.relocations > 0 && !job.warmStart) best = relocateWeakest(job.refineSample, best!, job.relocations, job.maxIterations, job.tolerance);
+  if (job.relocations > 0 && !job.warmStart) best = yield* relocateSteps(job.refineSample, best!, job.relocations, job.maxIterations, job.tolerance);
   return best!.centroids;
 }
 
@@ -333,6 +364,11 @@ function clusterErrors(sample: WeightedPoints, centroids: Float64Array): { count
  * Deterministic; never worse on the sample than `start`.
  */
 export function relocateWeakest(sample: WeightedPoints, start: Polished, tries: number, maxIterations: number, tolerance: number): Polished {
+  return runSteps(relocateSteps(sample, start, tries, maxIterations, tolerance));
+}
+
+/** `relocateWeakest` in steps (see `Steps`). */
+function* relocateSteps(sample: WeightedPoints, start: Polished, tries: number, maxIterations: number, tolerance: number): Steps<Polished> {
   let best = start;
   const k = start.centroids.length / 3;
   if (k < 3) return best;
@@ -384,7 +420,7 @@ export function relocateWeakest(sample: WeightedPoints, start: Polished, tries: 
     if (far < 0 || farD === 0) continue;
     const trial = Float64Array.from(c);
     for (let ch = 0; ch < 3; ch++) trial[from * 3 + ch] = (c[to * 3 + ch]! + sample.points[far * 3 + ch]!) / 2;
-    const polished = refineOnSample(sample, trial, maxIterations, tolerance);
+    const polished = yield* refineSteps(sample, trial, maxIterations, tolerance);
     if (polished.inertia < best.inertia) {
       best = polished;
       rank();
