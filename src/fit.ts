@@ -4,11 +4,12 @@
  * byte palette rounded from them; applying them to pixels is apply.ts's job.
  */
 import { throwIfAborted } from './errors.js';
-import { gather, sampleIndices, unpackColours } from './kmeans/histogram.js';
-import { runLloyd, type FitOutcome } from './kmeans/lloyd.js';
+import { distinctColoursUpTo, gather, sampleIndices, unpackColours } from './kmeans/histogram.js';
+import { spreadInitial, type ReseedSource, type WeightedPoints } from './kmeans/init.js';
+import { runLloyd, settleFitted, type FitOutcome } from './kmeans/lloyd.js';
 import { miniBatchFit } from './kmeans/minibatch.js';
-import { createRandom } from './kmeans/random.js';
-import { beginInit, initSamples, type InitSamples, type StartingPoint } from './kmeans/seeding.js';
+import { createRandom, type Random } from './kmeans/random.js';
+import { beginInit, initSamples, weightedPoints, type InitSamples, type StartingPoint } from './kmeans/seeding.js';
 import type { FitSession } from './kmeans/session.js';
 import { miniBatchStream, RANDOM_STREAMS } from './kmeans/streams.js';
 import type { ResolvedOptions } from './options.js';
@@ -17,9 +18,11 @@ import { nextTask } from './yield.js';
 
 /** What a fit needs besides a session: worked out once on the host, identical for every backend. */
 export interface FitPlan {
-  /** The pixels fitted: every pixel, or a seeded sample of `sampleSize`. */
+  /** The pixels fitted: every pixel, or a seeded sample of `sampleSize` (see `fitPixelsOf`). */
   fitPixels: Uint32Array;
   samples: InitSamples;
+  /** Where empty clusters are re-seeded from: the refinement sample, then every fitted colour. */
+  reseedFrom: ReseedSource;
   /** The first attempt's initial centroids, possibly being polished in a helper worker already. */
   firstInit: () => Promise<StartingPoint>;
   /** Time spent starting the first initialisation. */
@@ -49,26 +52,75 @@ function now(): number {
   return globalThis.performance?.now() ?? Date.now();
 }
 
-/** Draws the fitted pixels and the init samples, and starts the first attempt's initialisation. */
-export function planFit(pixels: Uint32Array, options: ResolvedOptions, repeated: boolean): FitPlan {
-  const n = pixels.length;
-  const fitPixels =
-    options.sampleSize === undefined || options.sampleSize >= n
-      ? pixels
-      : gather(pixels, sampleIndices(n, options.sampleSize, createRandom(options.seed, RANDOM_STREAMS.fitSample)));
-  const samples = initSamples(fitPixels, options);
-  const started = now();
-  const firstInit = beginInit(options, samples, 1, { repeated });
-  return { fitPixels, samples, firstInit, beginMs: now() - started, repeated };
+/** A step through [0, n) that visits every index: near n / golden ratio, coprime with n. */
+function coprimeStride(n: number): number {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  let stride = Math.max(1, Math.floor(n * 0.6180339887));
+  while (gcd(stride, n) !== 1) stride++;
+  return stride;
 }
 
-/** One attempt from `initial` centroids: Lloyd on the session, or mini-batch k-means on the host. */
-function runAttempt(session: FitSession, plan: FitPlan, options: ResolvedOptions, initial: Float64Array, attempt: number): Promise<FitOutcome> {
+/**
+ * The sample and, after it, pixels of colours it lacks (visited from a seeded start, in strides spread
+ * over the image) until it holds k colours.
+ */
+function topUp(pixels: Uint32Array, sample: Uint32Array, k: number, random: Random): Uint32Array {
+  const colours = new Set<number>();
+  for (let i = 0; i < sample.length; i++) colours.add(sample[i]! & 0xffffff);
+  const extra: number[] = [];
+  const n = pixels.length;
+  const stride = coprimeStride(n);
+  for (let t = 0, i = random.int(n); t < n && colours.size < k; t++, i = (i + stride) % n) {
+    const c = pixels[i]! & 0xffffff;
+    if (colours.has(c)) continue;
+    colours.add(c);
+    extra.push(pixels[i]!);
+  }
+  const out = new Uint32Array(sample.length + extra.length);
+  out.set(sample);
+  out.set(extra, sample.length);
+  return out;
+}
+
+/**
+ * The fitted pixels: every pixel, or a seeded sample of `sampleSize`. A sample with fewer than k distinct
+ * colours (the image has more: an image with at most k is fitted exactly) is topped up with pixels of new
+ * colours until it has k, so that the palette does not come out shorter than k; same seed, same pixels.
+ */
+function fitPixelsOf(pixels: Uint32Array, options: ResolvedOptions): Uint32Array {
+  const n = pixels.length;
+  if (options.sampleSize === undefined || options.sampleSize >= n) return pixels;
+  const random = createRandom(options.seed, RANDOM_STREAMS.fitSample);
+  const sample = gather(pixels, sampleIndices(n, options.sampleSize, random));
+  return distinctColoursUpTo(sample, options.k - 1) ? topUp(pixels, sample, options.k, random) : sample;
+}
+
+/** Draws the fitted pixels and the init samples, and starts the first attempt's initialisation. */
+export function planFit(pixels: Uint32Array, options: ResolvedOptions, repeated: boolean): FitPlan {
+  const fitPixels = fitPixelsOf(pixels, options);
+  const samples = initSamples(fitPixels, options);
+  let all: WeightedPoints | undefined;
+  const reseedFrom: ReseedSource = { sample: samples.refine, all: () => (all ??= weightedPoints(fitPixels)) };
+  const started = now();
+  const firstInit = beginInit(options, samples, 1, { repeated });
+  return { fitPixels, samples, reseedFrom, firstInit, beginMs: now() - started, repeated };
+}
+
+/**
+ * One attempt from `initial` centroids, made k distinct ones first (see `spreadInitial`): Lloyd on the
+ * session, or mini-batch k-means on the host followed by one assignment on the session (which re-seeds
+ * any cluster left empty).
+ */
+async function runAttempt(session: FitSession, plan: FitPlan, options: ResolvedOptions, initial: Float64Array, attempt: number): Promise<FitOutcome> {
+  const start = spreadInitial(initial, options.k, plan.reseedFrom);
   const common = { maxIterations: options.maxIterations, tolerance: options.tolerance, attempt, signal: options.signal, onProgress: options.onProgress };
   if (options.algorithm === 'minibatch') {
-    return miniBatchFit(plan.fitPixels, initial, { ...common, batchSize: options.batchSize, random: createRandom(options.seed, miniBatchStream(attempt)) });
+    const random = createRandom(options.seed, miniBatchStream(attempt));
+    const outcome = await miniBatchFit(plan.fitPixels, start, { ...common, batchSize: options.batchSize, random });
+    throwIfAborted(options.signal);
+    return { ...outcome, centroids: await settleFitted(session, outcome.centroids, plan.reseedFrom) };
   }
-  return runLloyd(session, initial, { ...common, reseedFrom: plan.samples.refine });
+  return runLloyd(session, start, { ...common, reseedFrom: plan.reseedFrom });
 }
 
 /** Runs every attempt on the session and keeps the one with the lowest inertia. */

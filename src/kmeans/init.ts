@@ -11,6 +11,20 @@ export interface WeightedPoints {
   weights: Float64Array;
 }
 
+/**
+ * Work done in steps: the generator yields between steps (a centroid picked, a Lloyd iteration on the
+ * sample), where a caller on the main thread may give the event loop a turn; it returns the result.
+ */
+export type Steps<T> = Generator<void, T, void>;
+
+/** Runs steps to the end at once (in a worker, or where nothing else waits). */
+export function runSteps<T>(steps: Steps<T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
 function dist2(a: Float64Array, i: number, b: Float64Array, j: number): number {
   const dr = a[i * 3]! - b[j * 3]!;
   const dg = a[i * 3 + 1]! - b[j * 3 + 1]!;
@@ -41,7 +55,12 @@ function copyPoint(from: Float64Array, i: number, to: Float64Array, j: number): 
  * drawn with probability proportional to weight x squared distance to the nearest centroid so far.
  * Returns fewer than k centroids only when the points have fewer than k distinct positions.
  */
-export function kmeansPlusPlus({ points, weights }: WeightedPoints, k: number, random: Random, seeds?: Float64Array): Float64Array {
+export function kmeansPlusPlus(sample: WeightedPoints, k: number, random: Random, seeds?: Float64Array): Float64Array {
+  return runSteps(kmeansPlusPlusSteps(sample, k, random, seeds));
+}
+
+/** `kmeansPlusPlus` in steps (see `Steps`): one per centroid. */
+export function* kmeansPlusPlusSteps({ points, weights }: WeightedPoints, k: number, random: Random, seeds?: Float64Array): Steps<Float64Array> {
   const m = weights.length;
   const trials = 2 + Math.floor(Math.log(k));
   const centroids = new Float64Array(k * 3);
@@ -89,6 +108,7 @@ export function kmeansPlusPlus({ points, weights }: WeightedPoints, k: number, r
       mass[i] = weights[i]! * closest[i]!;
       potential += mass[i]!;
     }
+    yield;
   }
   return centroids.slice(0, found * 3);
 }
@@ -138,22 +158,98 @@ export function randomInit({ points, weights }: WeightedPoints, k: number, rando
 }
 
 /**
- * Where to put an empty cluster again: the point farthest from its nearest centroid (scikit-learn relocates
- * empty clusters to far points too). `null` when every point sits on a centroid, so the cluster can't be used.
+ * Where empty clusters go again (scikit-learn relocates them to far points too): each centroid listed in
+ * `moving`, in order, moves to the point of `from` farthest from its nearest centroid placed so far (every
+ * centroid not moving, then each one moved), so that no two land on the same point; ties go to the lowest
+ * point index. Moves them in place; returns the ones that could not be placed (every point already sits on
+ * a centroid): they keep their place.
  */
-export function farthestPoint({ points, weights }: WeightedPoints, centroids: Float64Array): Float64Array | null {
-  const k = centroids.length / 3;
-  let best = -1;
-  let bestDistance = 0;
-  for (let i = 0; i < weights.length; i++) {
-    let nearest = Infinity;
-    for (let j = 0; j < k; j++) nearest = Math.min(nearest, dist2(points, i, centroids, j));
-    if (nearest > bestDistance) {
-      bestDistance = nearest;
-      best = i;
+export function placeFarthest(centroids: Float64Array, moving: readonly number[], { points, weights }: WeightedPoints): number[] {
+  const m = weights.length;
+  const isMoving = new Uint8Array(centroids.length / 3);
+  for (const j of moving) isMoving[j] = 1;
+  const closest = new Float64Array(m).fill(Infinity);
+  const near = (j: number): void => {
+    for (let i = 0; i < m; i++) closest[i] = Math.min(closest[i]!, dist2(points, i, centroids, j));
+  };
+  for (let j = 0; j < isMoving.length; j++) if (!isMoving[j]) near(j);
+  const unplaced: number[] = [];
+  for (const j of moving) {
+    let best = -1;
+    let bestDistance = 0;
+    for (let i = 0; i < m; i++) {
+      if (closest[i]! > bestDistance) {
+        bestDistance = closest[i]!;
+        best = i;
+      }
     }
+    if (best < 0) {
+      unplaced.push(j);
+      continue;
+    }
+    copyPoint(points, best, centroids, j);
+    near(j);
   }
-  return best < 0 ? null : points.slice(best * 3, best * 3 + 3);
+  return unplaced;
+}
+
+/**
+ * Where re-seeded centroids come from: the init sample (the same for every backend), then, only for those
+ * it cannot place (it holds too few distinct colours), every colour of the fitted pixels.
+ */
+export interface ReseedSource {
+  sample: WeightedPoints;
+  /** Every fitted colour, weighted; worked out when first needed. */
+  all?: () => WeightedPoints;
+}
+
+/** `placeFarthest` from the sample, then from every fitted colour; returns the ones neither could place. */
+export function reseed(centroids: Float64Array, moving: readonly number[], from: ReseedSource): number[] {
+  if (moving.length === 0) return [];
+  const left = placeFarthest(centroids, moving, from.sample);
+  return left.length > 0 && from.all ? placeFarthest(centroids, left, from.all()) : left;
+}
+
+/** The indices of centroids equal to an earlier one. */
+export function repeatedCentroids(centroids: Float64Array): number[] {
+  const seen = new Set<string>();
+  const repeats: number[] = [];
+  for (let j = 0; j < centroids.length / 3; j++) {
+    const key = `${centroids[j * 3]},${centroids[j * 3 + 1]},${centroids[j * 3 + 2]}`;
+    if (seen.has(key)) repeats.push(j);
+    else seen.add(key);
+  }
+  return repeats;
+}
+
+/** The centroids without the listed ones (the same array when there are none). */
+export function withoutCentroids(centroids: Float64Array, drop: readonly number[]): Float64Array {
+  if (drop.length === 0) return centroids;
+  const dropped = new Set(drop);
+  const out = new Float64Array((centroids.length / 3 - dropped.size) * 3);
+  let i = 0;
+  for (let j = 0; j < centroids.length / 3; j++) {
+    if (dropped.has(j)) continue;
+    out.set(centroids.subarray(j * 3, j * 3 + 3), i * 3);
+    i++;
+  }
+  return out;
+}
+
+/**
+ * Initial centroids as a fit needs them: k distinct ones. Repeats (colours given with repeats, or a warm
+ * start's) are re-seeded (see `reseed`), and so are the missing ones when fewer than k came (picked from a
+ * sample with fewer than k distinct colours); those that cannot be placed are dropped. The same array when
+ * there are k distinct centroids already.
+ */
+export function spreadInitial(centroids: Float64Array, k: number, from: ReseedSource): Float64Array {
+  const given = centroids.length / 3;
+  const moving = repeatedCentroids(centroids);
+  if (moving.length === 0 && given >= k) return centroids;
+  const next = new Float64Array(Math.max(k, given) * 3);
+  next.set(centroids);
+  for (let j = given; j < k; j++) moving.push(j);
+  return withoutCentroids(next, reseed(next, moving, from));
 }
 
 /** The colour tree of each sample, built once for all the candidates polished on it. */
@@ -174,12 +270,8 @@ function sampleTree(sample: WeightedPoints): FilteringLloyd {
   return lloyd;
 }
 
-/**
- * Polishes initial centroids with Lloyd iterations on the (small) sample, so that the backend's
- * iterations over every pixel start close to a fixed point and need few passes. Empty clusters keep
- * their place; the backend's loop re-seeds them.
- */
-export function refineOnSample(sample: WeightedPoints, initial: Float64Array, maxIterations: number, tolerance: number): Polished {
+/** `refineOnSample` in steps: one per iteration. */
+function* refineSteps(sample: WeightedPoints, initial: Float64Array, maxIterations: number, tolerance: number): Steps<Polished> {
   const lloyd = sampleTree(sample);
   lloyd.setCentroids(initial);
   let inertia = Infinity;
@@ -187,8 +279,18 @@ export function refineOnSample(sample: WeightedPoints, initial: Float64Array, ma
     lloyd.assign();
     inertia = lloyd.accumulate();
     if (lloyd.update() <= tolerance) break;
+    yield;
   }
   return { centroids: Float64Array.from(lloyd.centroids), inertia };
+}
+
+/**
+ * Polishes initial centroids with Lloyd iterations on the (small) sample, so that the backend's
+ * iterations over every pixel start close to a fixed point and need few passes. Empty clusters keep
+ * their place; the backend's loop re-seeds them.
+ */
+export function refineOnSample(sample: WeightedPoints, initial: Float64Array, maxIterations: number, tolerance: number): Polished {
+  return runSteps(refineSteps(sample, initial, maxIterations, tolerance));
 }
 
 /**
@@ -217,21 +319,26 @@ export interface InitJob {
 
 /** Picks initial centroids, polishes each candidate on the sample, and returns the best. */
 export function runInitJob(job: InitJob): Float64Array {
+  return runSteps(initJobSteps(job));
+}
+
+/** `runInitJob` in steps (see `Steps`), for the main thread. */
+export function* initJobSteps(job: InitJob): Steps<Float64Array> {
   const random = createRandom(job.seed, job.stream);
   const picks: Float64Array[] = [];
   if (job.warmStart) {
     picks.push(warmStartCentroids(job.refineSample, job.warmStart, job.k, random));
   } else {
     for (let c = 0; c < job.candidates; c++) {
-      picks.push(job.method === 'random' ? randomInit(job.seedSample, job.k, random) : kmeansPlusPlus(job.seedSample, job.k, random));
+      picks.push(job.method === 'random' ? randomInit(job.seedSample, job.k, random) : yield* kmeansPlusPlusSteps(job.seedSample, job.k, random));
     }
   }
   let best: Polished | undefined;
   for (const p of picks) {
-    const polished = refineOnSample(job.refineSample, p, job.maxIterations, job.tolerance);
+    const polished = yield* refineSteps(job.refineSample, p, job.maxIterations, job.tolerance);
     if (!best || polished.inertia < best.inertia) best = polished;
   }
-  if (job.relocations > 0 && !job.warmStart) best = relocateWeakest(job.refineSample, best!, job.relocations, job.maxIterations, job.tolerance);
+  if (job.relocations > 0 && !job.warmStart) best = yield* relocateSteps(job.refineSample, best!, job.relocations, job.maxIterations, job.tolerance);
   return best!.centroids;
 }
 
@@ -257,6 +364,11 @@ function clusterErrors(sample: WeightedPoints, centroids: Float64Array): { count
  * Deterministic; never worse on the sample than `start`.
  */
 export function relocateWeakest(sample: WeightedPoints, start: Polished, tries: number, maxIterations: number, tolerance: number): Polished {
+  return runSteps(relocateSteps(sample, start, tries, maxIterations, tolerance));
+}
+
+/** `relocateWeakest` in steps (see `Steps`). */
+function* relocateSteps(sample: WeightedPoints, start: Polished, tries: number, maxIterations: number, tolerance: number): Steps<Polished> {
   let best = start;
   const k = start.centroids.length / 3;
   if (k < 3) return best;
@@ -308,7 +420,7 @@ export function relocateWeakest(sample: WeightedPoints, start: Polished, tries: 
     if (far < 0 || farD === 0) continue;
     const trial = Float64Array.from(c);
     for (let ch = 0; ch < 3; ch++) trial[from * 3 + ch] = (c[to * 3 + ch]! + sample.points[far * 3 + ch]!) / 2;
-    const polished = refineOnSample(sample, trial, maxIterations, tolerance);
+    const polished = yield* refineSteps(sample, trial, maxIterations, tolerance);
     if (polished.inertia < best.inertia) {
       best = polished;
       rank();

@@ -5,8 +5,8 @@
 import { throwIfAborted } from '../errors.js';
 import type { ProgressEvent } from '../options.js';
 import { createYielder } from '../yield.js';
-import { farthestPoint, type WeightedPoints } from './init.js';
-import type { FitSession } from './session.js';
+import { reseed, withoutCentroids, type ReseedSource } from './init.js';
+import type { CentroidState, FitSession } from './session.js';
 
 export interface LoopOptions {
   maxIterations: number;
@@ -14,8 +14,8 @@ export interface LoopOptions {
   attempt: number;
   signal: AbortSignal | undefined;
   onProgress: ((event: ProgressEvent) => void) | undefined;
-  /** The points empty clusters are re-seeded from (the init sample, shared by all backends). */
-  reseedFrom: WeightedPoints;
+  /** Where empty clusters are re-seeded from (the init sample, shared by all backends, then every fitted colour). */
+  reseedFrom: ReseedSource;
 }
 
 export interface FitOutcome {
@@ -27,42 +27,55 @@ export interface FitOutcome {
   inertia: number;
 }
 
-/** Re-seeds empty clusters at far points; returns the new centroids and which ones could not be placed. */
-function reseedEmpty(centroids: Float64Array, counts: Float64Array, from: WeightedPoints): { centroids: Float64Array; unusable: number[] } {
-  const k = counts.length;
-  const used: number[] = [];
-  const empty: number[] = [];
-  for (let j = 0; j < k; j++) (counts[j]! > 0 ? used : empty).push(j);
-  const next = Float64Array.from(centroids);
-  const unusable: number[] = [];
-  const placed = used.slice();
-  for (const j of empty) {
-    const current = new Float64Array(placed.length * 3);
-    placed.forEach((c, i) => current.set(next.subarray(c * 3, c * 3 + 3), i * 3));
-    const point = farthestPoint(from, current);
-    if (point === null) {
-      unusable.push(j);
-    } else {
-      next.set(point, j * 3);
-      placed.push(j);
-    }
-  }
-  return { centroids: next, unusable };
+/** Centroids after re-seeding the empty clusters: how many moved, and the ones that could not. */
+interface Reseeded {
+  centroids: Float64Array;
+  placed: number;
+  unplaced: number[];
 }
 
-/** Runs one attempt from `initial` centroids to convergence or `maxIterations`. */
+/**
+ * Re-seeds the empty clusters at distinct far points (see `reseed`). Each one lands on a colour of the
+ * fitted pixels that no other centroid holds, so the next assignment gives it at least that colour.
+ */
+function reseedEmpty({ centroids, counts }: CentroidState, from: ReseedSource): Reseeded {
+  const empty: number[] = [];
+  for (let j = 0; j < counts.length; j++) if (counts[j] === 0) empty.push(j);
+  const next = Float64Array.from(centroids);
+  const unplaced = reseed(next, empty, from);
+  return { centroids: next, placed: empty.length - unplaced.length, unplaced };
+}
+
+/**
+ * The centroids the loop ends with, which the session is left holding: never an empty cluster that could
+ * be re-seeded (when the iterations ran out with some, they move now, each onto a colour it then owns),
+ * and without those that could not be. `pending`: what the loop last re-seeded, when it did not iterate since.
+ */
+async function settle(session: FitSession, pending: Reseeded | null, from: ReseedSource): Promise<Float64Array> {
+  const last = pending ?? reseedEmpty(await session.state(), from);
+  const centroids = withoutCentroids(last.centroids, last.unplaced);
+  if (last.unplaced.length > 0 || (pending === null && last.placed > 0)) await session.setCentroids(centroids);
+  return centroids;
+}
+
+/**
+ * Runs one attempt from `initial` centroids (distinct: see `spreadInitial`) to convergence or `maxIterations`.
+ * Empty clusters are re-seeded whenever the centroids settle, and once more when the iterations run out.
+ */
 export async function runLloyd(session: FitSession, initial: Float64Array, options: LoopOptions): Promise<FitOutcome> {
-  const { maxIterations, tolerance, signal, onProgress, attempt } = options;
+  const { maxIterations, tolerance, signal, onProgress, attempt, reseedFrom } = options;
   await session.setCentroids(initial);
   const pause = createYielder();
   let iterations = 0;
   let converged = false;
   let inertia = NaN;
+  let pending: Reseeded | null = null;
   while (iterations < maxIterations) {
     await pause();
     throwIfAborted(signal);
     const count = Math.min(session.batchSize(iterations), maxIterations - iterations);
     const stats = await session.iterate(count, tolerance);
+    pending = null;
     throwIfAborted(signal);
     for (const s of stats) {
       iterations++;
@@ -71,28 +84,28 @@ export async function runLloyd(session: FitSession, initial: Float64Array, optio
     }
     const last = stats[stats.length - 1];
     if (last === undefined || last.shift > tolerance) continue;
-    const { centroids, counts } = await session.state();
-    if (counts.every((c) => c > 0)) {
+    pending = reseedEmpty(await session.state(), reseedFrom);
+    if (pending.placed === 0) {
+      // No empty cluster, or none that could be re-seeded (they are dropped): converged.
       converged = true;
       break;
     }
-    const reseeded = reseedEmpty(centroids, counts, options.reseedFrom);
-    if (reseeded.unusable.length === counts.filter((c) => c === 0).length) {
-      // Nothing could be re-seeded: those clusters stay empty, and the rest has converged.
-      converged = true;
-      break;
-    }
-    await session.setCentroids(reseeded.centroids);
+    await session.setCentroids(pending.centroids);
   }
-  const { centroids, counts } = await session.state();
-  const keep: number[] = [];
-  for (let j = 0; j < counts.length; j++) if (counts[j]! > 0) keep.push(j);
-  let final = centroids;
-  if (keep.length < counts.length && keep.length > 0) {
-    final = new Float64Array(keep.length * 3);
-    keep.forEach((j, i) => final.set(centroids.subarray(j * 3, j * 3 + 3), i * 3));
-    // The session ends holding exactly the centroids returned, ready for the final assignment.
-    await session.setCentroids(final);
-  }
-  return { centroids: final, iterations, converged, inertia };
+  return { centroids: await settle(session, pending, reseedFrom), iterations, converged, inertia };
+}
+
+/**
+ * Centroids fitted off the session (mini-batch k-means), checked by one assignment of every fitted pixel
+ * there: the clusters it leaves empty are re-seeded, or dropped when they cannot be, as the loop's are.
+ * The session is left holding the centroids returned.
+ */
+export async function settleFitted(session: FitSession, centroids: Float64Array, from: ReseedSource): Promise<Float64Array> {
+  await session.setCentroids(centroids);
+  await session.iterate(1, Infinity);
+  const { counts } = await session.state();
+  const settled = reseedEmpty({ centroids, counts }, from);
+  const final = withoutCentroids(settled.centroids, settled.unplaced);
+  await session.setCentroids(final);
+  return final;
 }

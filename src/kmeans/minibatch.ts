@@ -11,6 +11,7 @@ import { CentroidIndex, nearestFrom, type Nearest } from './nearest.js';
 import type { Random } from './random.js';
 
 export interface MiniBatchOptions {
+  /** Pixels per batch; at most the number of fitted pixels are drawn. */
   batchSize: number;
   /** Most steps (one batch each). */
   maxIterations: number;
@@ -24,6 +25,8 @@ export interface MiniBatchOptions {
 
 /** Steps in a row with every move within tolerance before stopping (scikit-learn's max_no_improvement). */
 const PATIENCE = 10;
+/** Pixels drawn between two looks at the clock (and the signal) inside a batch. */
+const DRAWS_PER_CHECK = 4096;
 
 export interface MiniBatchOutcome {
   centroids: Float64Array;
@@ -33,59 +36,89 @@ export interface MiniBatchOutcome {
   inertia: number;
 }
 
+/** One batch's per-cluster counts and sums, and its squared error. */
+interface Batch {
+  counts: Float64Array;
+  sums: Float64Array;
+  error: number;
+  /** The last pixel's cluster: where the next search starts. */
+  guess: number;
+}
+
+/** Draws `draws` random pixels and adds each to its nearest centroid's count and sums. */
+function drawInto(batch: Batch, pixels: Uint32Array, draws: number, random: Random, index: CentroidIndex, found: Nearest): void {
+  const { counts, sums } = batch;
+  const n = pixels.length;
+  let guess = batch.guess;
+  for (let s = 0; s < draws; s++) {
+    const p = pixels[random.int(n)]!;
+    const r = p & 255;
+    const g = (p >>> 8) & 255;
+    const b = (p >>> 16) & 255;
+    nearestFrom(index, r, g, b, guess, found);
+    guess = found.best;
+    batch.error += found.bestD2;
+    counts[guess]!++;
+    sums[guess * 3]! += r;
+    sums[guess * 3 + 1]! += g;
+    sums[guess * 3 + 2]! += b;
+  }
+  batch.guess = guess;
+}
+
+/** Moves each centroid towards its batch mean (rate: batch count / all counts so far); returns the largest move. */
+function moveTowards(centroids: Float64Array, seen: Float64Array, { counts, sums }: Batch): number {
+  let shift = 0;
+  for (let j = 0; j < seen.length; j++) {
+    const c = counts[j]!;
+    if (c === 0) continue;
+    const total = seen[j]! + c;
+    let d2 = 0;
+    for (let ch = 0; ch < 3; ch++) {
+      const next = (centroids[j * 3 + ch]! * seen[j]! + sums[j * 3 + ch]!) / total;
+      const delta = next - centroids[j * 3 + ch]!;
+      d2 += delta * delta;
+      centroids[j * 3 + ch] = next;
+    }
+    seen[j] = total;
+    shift = Math.max(shift, Math.sqrt(d2));
+  }
+  return shift;
+}
+
+/**
+ * Fits from `initial` (distinct: see `spreadInitial`). Batches draw at most as many pixels as are fitted, and
+ * a long batch gives the event loop a turn (and the signal a look) every few milliseconds.
+ */
 export async function miniBatchFit(pixels: Uint32Array, initial: Float64Array, options: MiniBatchOptions): Promise<MiniBatchOutcome> {
-  const { batchSize, maxIterations, tolerance, random, signal, onProgress, attempt } = options;
+  const { maxIterations, tolerance, random, signal, onProgress, attempt } = options;
   const centroids = Float64Array.from(initial);
   const k = centroids.length / 3;
+  const n = pixels.length;
+  const batchSize = Math.min(options.batchSize, n);
   const seen = new Float64Array(k);
-  const counts = new Float64Array(k);
-  const sums = new Float64Array(k * 3);
+  const batch: Batch = { counts: new Float64Array(k), sums: new Float64Array(k * 3), error: 0, guess: 0 };
   const index = new CentroidIndex();
   const found: Nearest = { best: 0, bestD2: 0, secondLower: 0 };
   const pause = createYielder();
-  const n = pixels.length;
   let calm = 0;
   let iterations = 0;
   let inertia = NaN;
   let converged = false;
   while (iterations < maxIterations) {
-    await pause();
-    throwIfAborted(signal);
     index.rebuild(centroids);
-    counts.fill(0);
-    sums.fill(0);
-    let batchError = 0;
-    let guess = 0;
-    for (let s = 0; s < batchSize; s++) {
-      const p = pixels[random.int(n)]!;
-      const r = p & 255;
-      const g = (p >>> 8) & 255;
-      const b = (p >>> 16) & 255;
-      nearestFrom(index, r, g, b, guess, found);
-      guess = found.best;
-      batchError += found.bestD2;
-      counts[guess]!++;
-      sums[guess * 3]! += r;
-      sums[guess * 3 + 1]! += g;
-      sums[guess * 3 + 2]! += b;
+    batch.counts.fill(0);
+    batch.sums.fill(0);
+    batch.error = 0;
+    batch.guess = 0;
+    for (let drawn = 0; drawn < batchSize; drawn += DRAWS_PER_CHECK) {
+      await pause();
+      throwIfAborted(signal);
+      drawInto(batch, pixels, Math.min(DRAWS_PER_CHECK, batchSize - drawn), random, index, found);
     }
-    let shift = 0;
-    for (let j = 0; j < k; j++) {
-      const c = counts[j]!;
-      if (c === 0) continue;
-      const total = seen[j]! + c;
-      let d2 = 0;
-      for (let ch = 0; ch < 3; ch++) {
-        const next = (centroids[j * 3 + ch]! * seen[j]! + sums[j * 3 + ch]!) / total;
-        const delta = next - centroids[j * 3 + ch]!;
-        d2 += delta * delta;
-        centroids[j * 3 + ch] = next;
-      }
-      seen[j] = total;
-      shift = Math.max(shift, Math.sqrt(d2));
-    }
+    const shift = moveTowards(centroids, seen, batch);
     iterations++;
-    inertia = (batchError / batchSize) * n;
+    inertia = (batch.error / batchSize) * n;
     onProgress?.({ iteration: iterations, attempt, inertia, shift });
     calm = shift <= tolerance ? calm + 1 : 0;
     if (calm >= PATIENCE) {

@@ -3,9 +3,11 @@
  * colours: greedy k-means++ (or random picks) on a small sample, polished by Lloyd iterations on a larger
  * one; a warm start from an earlier result's centroids; or colours given by the caller.
  */
+import { throwIfAborted } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
+import { createYielder } from '../yield.js';
 import { buildHistogram, gather, sampleIndices, unpackColours } from './histogram.js';
-import { kmeansPlusPlus, randomInit, runInitJob, type InitJob, type WeightedPoints } from './init.js';
+import { initJobSteps, kmeansPlusPlusSteps, randomInit, type InitJob, type Steps, type WeightedPoints } from './init.js';
 import { initInWorker } from './partitions.js';
 import { createRandom } from './random.js';
 import { initStream, RANDOM_STREAMS } from './streams.js';
@@ -36,7 +38,7 @@ export interface InitSamples {
   fitSize: number;
 }
 
-function weightedPoints(pixels: Uint32Array): WeightedPoints {
+export function weightedPoints(pixels: Uint32Array): WeightedPoints {
   const histogram = buildHistogram(pixels);
   return { points: unpackColours(histogram.colours), weights: histogram.weights };
 }
@@ -76,6 +78,20 @@ function relocations(k: number, pixels: number): number {
  * constants".
  */
 const HELPER_MAX_PIXELS = 1 << 22;
+
+/**
+ * Runs steps on this thread, giving the event loop a turn every few milliseconds and looking at the
+ * signal there, so that an abort lands during a long polish (k = 256: some 100-400 ms).
+ */
+async function runStepsHere<T>(steps: Steps<T>, signal: AbortSignal | undefined): Promise<T> {
+  const pause = createYielder();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pause();
+    throwIfAborted(signal);
+  }
+}
 
 /** Initial centroids, and whether the helper worker worked them out. */
 export interface StartingPoint {
@@ -122,13 +138,16 @@ export function beginInit(options: ResolvedOptions, samples: InitSamples, attemp
   } else if (options.algorithm === 'minibatch') {
     // Mini-batch k-means starts from the raw picks, as scikit-learn's does: polishing is its own job.
     const random = createRandom(options.seed, stream);
-    const raw = method === 'random' ? randomInit(samples.seed, options.k, random) : kmeansPlusPlus(samples.seed, options.k, random);
-    return async () => ({ centroids: raw, inWorker: false });
+    if (method === 'random') {
+      const raw = randomInit(samples.seed, options.k, random);
+      return async () => ({ centroids: raw, inWorker: false });
+    }
+    return async () => ({ centroids: await runStepsHere(kmeansPlusPlusSteps(samples.seed, options.k, random), options.signal), inWorker: false });
   }
   // `threads: 1` asks for this thread only; large images work here too (see HELPER_MAX_PIXELS).
   const remote = options.threads === 1 || samples.fitSize >= HELPER_MAX_PIXELS ? Promise.resolve(undefined) : initInWorker(job, { bootNow: repeated });
   return async () => {
     const fromWorker = await remote;
-    return { centroids: fromWorker ?? runInitJob(job), inWorker: fromWorker !== undefined };
+    return { centroids: fromWorker ?? (await runStepsHere(initJobSteps(job), options.signal)), inWorker: fromWorker !== undefined };
   };
 }
