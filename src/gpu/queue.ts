@@ -19,6 +19,8 @@ export async function guarded<T>(ctx: GpuContext, what: string, work: () => Prom
   try {
     value = await work();
   } catch (error) {
+    // A failure that the device's loss caused is told as the loss, which may be reported a little later.
+    await ctx.lossReported();
     ctx.checkAlive();
     // The library's own typed errors (a misuse, a bind group named wrongly) are no GPU failure to fall back from.
     if (error instanceof QuantizerError) throw error;
