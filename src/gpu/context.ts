@@ -3,7 +3,7 @@
  * and their pipelines, bind groups by binding name, and pooled buffers (the colour histogram's table among
  * them). It owns what it creates and `destroy()` frees exactly that (never a device the caller handed in).
  */
-import { GpuRunError } from '../errors.js';
+import { abortError, GpuRunError } from '../errors.js';
 import type { AdapterDescription } from '../result.js';
 import { MAX_WORKGROUPS_PER_DISPATCH, PIXELS_PER_WORKGROUP } from './constants.js';
 import { ColourTable } from './histogram.js';
@@ -103,6 +103,8 @@ export class GpuContext {
   readonly colourTable: ColourTable;
   private queries: GPUQuerySet | undefined;
   private destroyed = false;
+  /** The last guarded step, settled: a step abandoned by a cancellation finishes before the next one starts. */
+  private inflight: Promise<void> = Promise.resolve();
 
   private constructor(device: GPUDevice, adapter: AdapterDescription, ownsDevice: boolean, maxChunkPixels: number | undefined) {
     this.device = device;
@@ -216,9 +218,10 @@ export class GpuContext {
 
   /**
    * Whether the device can be used for a call: not destroyed, and not lost (a loss reported late is
-   * waited for, see lossOf).
+   * waited for, see lossOf). Waits for a step abandoned by a cancellation to finish first.
    */
   async usable(): Promise<boolean> {
+    await this.inflight;
     // The loss, when there is one, is reported before the queue's work is (see lossOf); no race here, so
     // that no reaction piles up on the device's lost promise call after call.
     if (!this.destroyed && !this.lostInfo) await queueDone(this.device);
@@ -228,6 +231,28 @@ export class GpuContext {
   /** Resolves once a loss of the device, if there is one, has been reported (checkAlive() then throws). */
   async lossReported(): Promise<void> {
     if (!this.lostInfo) await queueDone(this.device);
+  }
+
+  /** Resolves once the last guarded step has finished (a cancelled call may have left one running). */
+  settled(): Promise<void> {
+    return this.inflight;
+  }
+
+  /**
+   * `step` (a guarded step already under way), abandoned when `signal` fires: the call rejects with an
+   * AbortError at once, and the next step waits for this one to finish (see settled()).
+   */
+  abandonable<T>(step: Promise<T>, signal: AbortSignal): Promise<T> {
+    this.inflight = step.then(
+      () => undefined,
+      () => undefined,
+    );
+    if (signal.aborted) return Promise.reject(abortError(signal));
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void => reject(abortError(signal));
+      signal.addEventListener('abort', onAbort, { once: true });
+      void step.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
   }
 
   /** The pipeline of `kernel` for `run` (its override constants), made once per variant. */
