@@ -22,7 +22,8 @@ export interface BackendChoice {
 
 /**
  * Picks the backend for `pixels` pixels. `context()` gets the quantizer's GPU context (made on first use).
- * Throws GpuUnavailableError when `backend: 'webgpu'` is asked for and WebGPU can't be had.
+ * Throws GpuUnavailableError when `backend: 'webgpu'` is asked for and WebGPU can't be had (no adapter,
+ * requestDevice() failing); a device found lost (the caller's, or one returned lost) means the CPU instead.
  */
 export async function chooseBackend(
   backend: Backend,
@@ -32,7 +33,8 @@ export async function chooseBackend(
   if (backend === 'cpu') return { gpu: undefined, fallbackReason: undefined, adapter: undefined };
   const got = await context();
   if (!(got instanceof GpuContext)) {
-    if (backend === 'webgpu') throw new GpuUnavailableError(`backend "webgpu" was asked for, but ${got.reason}`);
+    // A device that was there and is lost falls back like a loss mid-run: the caller's work is not lost.
+    if (backend === 'webgpu' && !got.lost) throw new GpuUnavailableError(`backend "webgpu" was asked for, but ${got.reason}`);
     return { gpu: undefined, fallbackReason: got.reason, adapter: got.adapter };
   }
   const choice = (fallbackReason?: string): BackendChoice => ({ gpu: fallbackReason ? undefined : got, fallbackReason, adapter: got.adapter });

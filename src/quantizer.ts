@@ -256,26 +256,35 @@ class PooledQuantizer implements Quantizer {
     });
   }
 
-  /** Runs `work` on the chosen backend; when the GPU fails mid-run, the CPU does it again. */
+  /**
+   * Runs `work` on the chosen backend; when the GPU fails mid-run, the CPU does it again. A call cancelled
+   * rejects with an AbortError; one whose quantizer is destroyed meanwhile rejects with INVALID_STATE.
+   */
   private async onBackend<T>(choice: BackendChoice, image: Pixels, fitPixels: Uint32Array, o: ResolvedOptions, work: SessionWork<T>): Promise<T> {
+    this.throwIfDestroyed();
     let fallbackReason = choice.fallbackReason;
     const run = (session: FitSession): RunDescription => ({ backend: session.backend, threads: session.threads, fallbackReason, adapter: choice.adapter });
     if (choice.gpu) {
       try {
-        const session = await createWebGpuSession(choice.gpu, fitPixels, image.pixels, { iterateOn: this.own.gpuIterateOn });
+        const session = await createWebGpuSession(choice.gpu, fitPixels, image.pixels, { iterateOn: this.own.gpuIterateOn, signal: o.signal });
         try {
           return await work(session, run(session));
         } finally {
           session.destroy();
         }
       } catch (error) {
-        if (isAbortError(error) || o.signal?.aborted) throw o.signal ? abortError(o.signal) : error;
-        if (!(error instanceof GpuRunError)) throw error;
+        if (o.signal?.aborted) throw abortError(o.signal);
+        this.throwIfDestroyed('during the call');
+        if (isAbortError(error) || !(error instanceof GpuRunError)) throw error;
         fallbackReason = `the GPU failed mid-run, so the CPU finished the job: ${error.message}`;
       }
     }
     const session = await this.cpuSession(image, fitPixels, o);
     return work(session, run(session));
+  }
+
+  private throwIfDestroyed(when = 'before the call ran'): void {
+    if (this.destroyed) throw new QuantizerError('INVALID_STATE', `this quantizer was destroyed ${when}`);
   }
 
   /** The CPU session of this image, the cached one while the same pixels come back. */
@@ -292,16 +301,36 @@ class PooledQuantizer implements Quantizer {
     return session;
   }
 
-  /** The GPU context, made on first use; a lost device is replaced on the next call (its buffers went with it). */
+  /**
+   * The GPU context, made on first use and checked before each call: a lost device of the quantizer's own
+   * is replaced (its buffers went with it), one the caller gave is never used again (the CPU runs, and
+   * says why), and a device that could not be had is requested again on the next call.
+   */
   private async gpuContext(): Promise<GpuContext | GpuUnavailable> {
+    this.throwIfDestroyed();
     this.context ??= GpuContext.create(this.own);
-    const ctx = await this.context;
-    if (ctx instanceof GpuContext && ctx.lost) {
-      ctx.destroy();
-      this.context = GpuContext.create(this.own);
-      return this.context;
+    const got = await this.adopt(this.context);
+    if (!(got instanceof GpuContext) || (await got.usable())) return got;
+    got.destroy();
+    this.throwIfDestroyed('during the call');
+    if (!got.ownsDevice) {
+      const gone = got.lostReason();
+      this.context = Promise.resolve(gone);
+      return gone;
     }
-    return ctx;
+    this.context = GpuContext.create(this.own);
+    return this.adopt(this.context);
+  }
+
+  /** The context once made, destroyed if the quantizer was meanwhile; a failure to be retried is forgotten. */
+  private async adopt(context: Promise<GpuContext | GpuUnavailable>): Promise<GpuContext | GpuUnavailable> {
+    const got = await context;
+    if (this.destroyed) {
+      if (got instanceof GpuContext) got.destroy();
+      this.throwIfDestroyed('during the call');
+    }
+    if (!(got instanceof GpuContext) && got.retry && this.context === context) this.context = undefined;
+    return got;
   }
 }
 

@@ -3,7 +3,7 @@
  * and their pipelines, bind groups by binding name, and pooled buffers (the colour histogram's table among
  * them). It owns what it creates and `destroy()` frees exactly that (never a device the caller handed in).
  */
-import { GpuRunError } from '../errors.js';
+import { abortError, GpuRunError } from '../errors.js';
 import type { AdapterDescription } from '../result.js';
 import { MAX_WORKGROUPS_PER_DISPATCH, PIXELS_PER_WORKGROUP } from './constants.js';
 import { ColourTable } from './histogram.js';
@@ -21,6 +21,49 @@ export interface GpuContextOptions {
 export interface GpuUnavailable {
   reason: string;
   adapter?: AdapterDescription;
+  /**
+   * A device was there but is lost (the caller's, or one requestDevice() returned already lost): the CPU
+   * runs the call even under `backend: 'webgpu'`, as when a device is lost mid-run.
+   */
+  lost?: boolean;
+  /** The quantizer's own device could not be had this time: the next call requests another. */
+  retry?: boolean;
+}
+
+/** How a lost device's loss reads in a reason. */
+function lossText(info: GPUDeviceLostInfo): string {
+  return `${info.reason}: ${info.message || 'no message'}`;
+}
+
+/** Resolves when the queue's work submitted so far is done (never rejects, also on a device that lacks the call). */
+function queueDone(device: GPUDevice): Promise<void> {
+  try {
+    return device.queue.onSubmittedWorkDone().catch(() => undefined);
+  } catch {
+    return Promise.resolve();
+  }
+}
+
+/**
+ * The device's loss, if it is lost: a device destroyed just now reports its loss a few milliseconds
+ * later, before the queue reports its work done, so this waits for the queue (at once when it is idle).
+ */
+async function lossOf(device: GPUDevice): Promise<GPUDeviceLostInfo | undefined> {
+  let info: GPUDeviceLostInfo | undefined;
+  const lost = device.lost.then((i) => {
+    info = i;
+  });
+  await Promise.race([lost, queueDone(device)]);
+  return info;
+}
+
+/** Why the CPU runs a call when the device the caller gave is lost. */
+export function givenDeviceLost(info: GPUDeviceLostInfo, adapter: AdapterDescription | undefined): GpuUnavailable {
+  return {
+    reason: `the GPU device given to createQuantizer() was lost before this call (${lossText(info)}); it is not used again, so the CPU ran it`,
+    adapter,
+    lost: true,
+  };
 }
 
 function describe(adapter: GPUAdapter | undefined, device: GPUDevice | undefined): AdapterDescription {
@@ -50,7 +93,8 @@ export class GpuContext {
   readonly adapter: AdapterDescription;
   /** Pixels one dispatch handles at most (a multiple of PIXELS_PER_WORKGROUP). */
   readonly chunkPixels: number;
-  private readonly ownsDevice: boolean;
+  /** Whether this context requested its device (and destroys it); false for the caller's. */
+  readonly ownsDevice: boolean;
   private readonly compiled = new Map<Kernel<Bindings, never>, Compiled>();
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly buffers = new Map<string, GPUBuffer>();
@@ -59,6 +103,8 @@ export class GpuContext {
   readonly colourTable: ColourTable;
   private queries: GPUQuerySet | undefined;
   private destroyed = false;
+  /** The last guarded step, settled: a step abandoned by a cancellation finishes before the next one starts. */
+  private inflight: Promise<void> = Promise.resolve();
 
   private constructor(device: GPUDevice, adapter: AdapterDescription, ownsDevice: boolean, maxChunkPixels: number | undefined) {
     this.device = device;
@@ -107,7 +153,10 @@ export class GpuContext {
   /** Requests adapter and device; resolves to the reason instead when WebGPU can't be had. */
   static async create(options: GpuContextOptions): Promise<GpuContext | GpuUnavailable> {
     if (options.device) {
-      return new GpuContext(options.device, describe(undefined, options.device), false, options.maxChunkPixels);
+      const adapter = describe(undefined, options.device);
+      const loss = await lossOf(options.device);
+      if (loss) return givenDeviceLost(loss, adapter);
+      return new GpuContext(options.device, adapter, false, options.maxChunkPixels);
     }
     const gpu = options.gpu ?? (globalThis.navigator as Navigator | undefined)?.gpu;
     if (!gpu) return { reason: 'WebGPU is not available here (no navigator.gpu)' };
@@ -130,9 +179,14 @@ export class GpuContext {
           maxBufferSize: adapter.limits.maxBufferSize,
         },
       });
+      const loss = await lossOf(device);
+      if (loss) {
+        device.destroy();
+        return { reason: `requestDevice() returned a device that was already lost (${lossText(loss)})`, adapter: description, lost: true, retry: true };
+      }
       return new GpuContext(device, description, true, options.maxChunkPixels);
     } catch (error) {
-      return { reason: `requestDevice() failed: ${(error as Error).message}`, adapter: description };
+      return { reason: `requestDevice() failed: ${(error as Error).message}`, adapter: description, retry: true };
     }
   }
 
@@ -157,6 +211,50 @@ export class GpuContext {
     return this.lostInfo !== undefined;
   }
 
+  /** Why the CPU runs from now on when this context's device (the caller's) is found lost. */
+  lostReason(): GpuUnavailable {
+    return givenDeviceLost(this.lostInfo ?? { reason: 'unknown', message: '' } as GPUDeviceLostInfo, this.adapter);
+  }
+
+  /**
+   * Whether the device can be used for a call: not destroyed, and not lost (a loss reported late is
+   * waited for, see lossOf). Waits for a step abandoned by a cancellation to finish first.
+   */
+  async usable(): Promise<boolean> {
+    await this.inflight;
+    // The loss, when there is one, is reported before the queue's work is (see lossOf); no race here, so
+    // that no reaction piles up on the device's lost promise call after call.
+    if (!this.destroyed && !this.lostInfo) await queueDone(this.device);
+    return !this.destroyed && !this.lostInfo;
+  }
+
+  /** Resolves once a loss of the device, if there is one, has been reported (checkAlive() then throws). */
+  async lossReported(): Promise<void> {
+    if (!this.lostInfo) await queueDone(this.device);
+  }
+
+  /** Resolves once the last guarded step has finished (a cancelled call may have left one running). */
+  settled(): Promise<void> {
+    return this.inflight;
+  }
+
+  /**
+   * `step` (a guarded step already under way), abandoned when `signal` fires: the call rejects with an
+   * AbortError at once, and the next step waits for this one to finish (see settled()).
+   */
+  abandonable<T>(step: Promise<T>, signal: AbortSignal): Promise<T> {
+    this.inflight = step.then(
+      () => undefined,
+      () => undefined,
+    );
+    if (signal.aborted) return Promise.reject(abortError(signal));
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void => reject(abortError(signal));
+      signal.addEventListener('abort', onAbort, { once: true });
+      void step.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
   /** The pipeline of `kernel` for `run` (its override constants), made once per variant. */
   pipeline<Run>(kernel: Kernel<Bindings, Run>, run: Run): GPUComputePipeline {
     const key = `${kernel.name}:${kernel.variant(run)}`;
@@ -175,6 +273,8 @@ export class GpuContext {
    * quantizer re-running on same-size frames allocates nothing.
    */
   buffer(key: string, size: number, usage: GPUBufferUsageFlags): GPUBuffer {
+    // Nothing is made after destroy(): it could not be freed.
+    this.checkAlive();
     const existing = this.buffers.get(key);
     if (existing && existing.size === size && existing.usage === usage) return existing;
     existing?.destroy();

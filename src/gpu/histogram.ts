@@ -65,7 +65,7 @@ export class GpuHistogram {
    * Counts the distinct colours of the uploaded chunks in the colour table, lists them with their
    * weights, and leaves the table cleared; one submit, nothing read back.
    */
-  static build(ctx: GpuContext, chunks: readonly Chunk[], pixels: number, targets: AssignTargets, queue: CountedQueue): Promise<GpuHistogram> {
+  static build(ctx: GpuContext, chunks: readonly Chunk[], pixels: number, targets: AssignTargets, queue: CountedQueue, signal?: AbortSignal): Promise<GpuHistogram> {
     const { device } = ctx;
     const capacity = Math.min(pixels, COLOUR_TABLE_ENTRIES);
     const padded = Math.ceil(capacity / PIXELS_PER_WORKGROUP) * PIXELS_PER_WORKGROUP;
@@ -89,7 +89,7 @@ export class GpuHistogram {
       queue.submit(encoder);
       const bindGroup = ctx.bind(ASSIGN_COLOURS, 'assign colours', { colours, weights, centroids: targets.centroids, sums: targets.sums, control: targets.control, info });
       return new GpuHistogram(ctx.colourTable, info, bindGroup);
-    });
+    }, signal);
   }
 
   /** The number of distinct colours, once read back (see {@link copyCount}). */

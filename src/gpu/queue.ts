@@ -2,16 +2,26 @@
  * How a session talks to the GPU queue: each step inside error scopes (a GPU failure becomes a
  * GpuRunError, so that the CPU takes over), and every submit and readback counted for the run's stats.
  */
-import { GpuRunError, QuantizerError } from '../errors.js';
+import { GpuRunError, QuantizerError, throwIfAborted } from '../errors.js';
 import type { GpuContext } from './context.js';
 import { MAP_MODE_READ } from './usage.js';
 
 /**
  * Runs one step of GPU work inside validation and out-of-memory error scopes; a lost device, a GPU error
- * or a failed call rejects with GpuRunError.
+ * or a failed call rejects with GpuRunError. With a `signal`, the step rejects with an AbortError as soon
+ * as it fires, also while the GPU is still at work (mapping a readback, say); the work it leaves runs to
+ * its end, and the context's next step waits for it.
  */
-export async function guarded<T>(ctx: GpuContext, what: string, work: () => Promise<T>): Promise<T> {
+export async function guarded<T>(ctx: GpuContext, what: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  throwIfAborted(signal);
+  await ctx.settled();
+  throwIfAborted(signal);
   ctx.checkAlive();
+  const step = scoped(ctx, what, work);
+  return signal ? ctx.abandonable(step, signal) : step;
+}
+
+async function scoped<T>(ctx: GpuContext, what: string, work: () => Promise<T>): Promise<T> {
   const { device } = ctx;
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
@@ -19,6 +29,8 @@ export async function guarded<T>(ctx: GpuContext, what: string, work: () => Prom
   try {
     value = await work();
   } catch (error) {
+    // A failure that the device's loss caused is told as the loss, which may be reported a little later.
+    await ctx.lossReported();
     ctx.checkAlive();
     // The library's own typed errors (a misuse, a bind group named wrongly) are no GPU failure to fall back from.
     if (error instanceof QuantizerError) throw error;

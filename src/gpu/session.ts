@@ -35,6 +35,8 @@ export interface WebGpuSessionOptions {
    * the device can't bind the 64 MiB colour table); `'pixels'`: read every fitted pixel each iteration.
    */
   iterateOn: GpuIterationInput;
+  /** Cancels the call: each step rejects with an AbortError as soon as it fires, also while the GPU works. */
+  signal?: AbortSignal | undefined;
 }
 
 
@@ -114,17 +116,19 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
   const errorsOnColours = iterateOn === 'colours' && fit === all;
   const layout: StagingLayout = { status: new StatusLayout(ctx.timestamps), state: new StateLayout(), final: new FinalLayout(labelStride, errorsOnColours) };
   const queue = new CountedQueue(ctx.device);
+  const { signal } = options;
   const { buffers, fitChunks, allChunks } = await guarded(ctx, 'uploading the image', async () => {
     const buffers = sessionBuffers(ctx, layout);
     const fitChunks = uploadChunks(ctx, 'fit', fit, buffers);
     const allChunks = fit === all ? fitChunks : uploadChunks(ctx, 'all', all, buffers);
     ctx.device.queue.writeBuffer(buffers.sums, 0, new Uint32Array(buffers.sums.size / 4));
     return { buffers, fitChunks, allChunks };
-  });
+  }, signal);
   const { sums, centroids, counts, control, history, params } = buffers;
   const reduceBindGroup = ctx.bind(REDUCE, 'reduce', { sums, centroids, counts, control, history, params });
-  const histogram = iterateOn === 'colours' ? await GpuHistogram.build(ctx, fitChunks, fit.length, buffers, queue) : undefined;
-  return new WebGpuSession(ctx, fit, all, iterateOn, layout, buffers, queue, workgroups(fitChunks), { fitChunks, allChunks, histogram, reduceBindGroup });
+  const histogram = iterateOn === 'colours' ? await GpuHistogram.build(ctx, fitChunks, fit.length, buffers, queue, signal) : undefined;
+  const made = { fitChunks, allChunks, histogram, reduceBindGroup };
+  return new WebGpuSession(ctx, fit, all, iterateOn, layout, buffers, queue, signal, workgroups(fitChunks), made);
 }
 
 class WebGpuSession implements FitSession {
@@ -144,6 +148,7 @@ class WebGpuSession implements FitSession {
     private readonly layout: StagingLayout,
     private readonly buffers: SessionBuffers,
     private readonly queue: CountedQueue,
+    private readonly signal: AbortSignal | undefined,
     /** Workgroups of one assignment pass over the fitted pixels. */
     private readonly fitWorkgroups: number,
     /** Undefined once destroyed. */
@@ -168,7 +173,7 @@ class WebGpuSession implements FitSession {
     await guarded(this.ctx, 'setting centroids', async () => {
       this.ctx.device.queue.writeBuffer(centroids, 0, centroidWords(c));
       this.ctx.device.queue.writeBuffer(sums, 0, new Uint32Array(sums.size / 4));
-    });
+    }, this.signal);
   }
 
   async iterate(count: number, tolerance: number): Promise<IterationStats[]> {
@@ -186,7 +191,7 @@ class WebGpuSession implements FitSession {
       this.encodeStatus(encoder, batch);
       this.queue.submit(encoder);
       return this.queue.read(this.buffers.statusStaging, batch.bytes);
-    });
+    }, this.signal);
     return this.readStatus(status, batch);
   }
 
@@ -249,7 +254,7 @@ class WebGpuSession implements FitSession {
       encoder.copyBufferToBuffer(counts, 0, stateStaging, read.counts.offset, read.counts.size);
       this.queue.submit(encoder);
       return this.queue.read(stateStaging, read.bytes);
-    });
+    }, this.signal);
     const raw = new Float32Array(data, read.centroids.offset, k * 4);
     const out = new Float64Array(k * 3);
     for (let j = 0; j < k; j++) out.set([raw[j * 4]!, raw[j * 4 + 1]!, raw[j * 4 + 2]!], j * 3);
@@ -275,7 +280,7 @@ class WebGpuSession implements FitSession {
       this.encodeFinalAssignment(encoder);
       this.queue.submit(encoder);
       return this.queue.read(this.buffers.finalStaging, this.layout.final.bytes);
-    });
+    }, this.signal);
     return this.readFinal(data, palette, floats);
   }
 
