@@ -297,6 +297,11 @@ class PooledQuantizer implements Quantizer {
     this.cached?.session.destroy();
     this.cached = undefined;
     const session = await createCpuSession(fitPixels, image.pixels, o.threads);
+    if (this.destroyed) {
+      // Destroyed while the session was being made: nothing may outlive destroy().
+      session.destroy();
+      this.throwIfDestroyed('during the call');
+    }
     this.cached = { key, session };
     return session;
   }

@@ -58,3 +58,16 @@ describe('the call boundary', () => {
     }
   });
 });
+
+describe('destroy() during a CPU call', () => {
+  it('rejects with INVALID_STATE and keeps no session', async () => {
+    const quantizer = createQuantizer({ backend: 'cpu' });
+    const pending = quantizer.quantize(loadCoffee(), { k: 8 });
+    quantizer.destroy();
+    const error = await rejection(pending);
+    expect(error.code).toBe('INVALID_STATE');
+    expect(error.message).toMatch(/destroyed/);
+    const later = await rejection(quantizer.quantize(loadCoffee(), { k: 8 }));
+    expect(later.code).toBe('INVALID_STATE');
+  });
+});
