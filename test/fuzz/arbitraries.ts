@@ -208,7 +208,7 @@ const fitApplyCaseArb: fc.Arbitrary<FuzzCase> = fc
   }));
 
 /** Most mini-batches a case asks for: beyond this a mini-batch call's legitimate work passes the time bound. */
-export const MAX_MINIBATCH_ITERATIONS = 1000;
+export const MAX_MINIBATCH_ITERATIONS = 200;
 
 function capIterations(layers: OptionSpecs[]): OptionSpecs[] {
   const mini = layers.some((o) => { const a = o.algorithm; return a !== undefined && 'v' in a && a.v === 'minibatch'; });

@@ -105,11 +105,19 @@ function qualify(v: Violation, plan: CallPlan): Violation {
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown } | { hung: true };
 
-function scheduleAbort(plan: CallPlan, fired: (at: number) => void): () => void {
+/**
+ * Schedules the case's abort and the watchdog. A timer's abort counts from when it was due, not from when
+ * the event loop got round to it: a call that blocks the loop delays the abort itself.
+ */
+function scheduleAbort(plan: CallPlan, start: number, fired: (at: number) => void): () => void {
   const { controller, abort } = plan;
   controller.signal.addEventListener('abort', () => fired(performance.now()), { once: true });
-  const watchdog = setTimeout(() => controller.abort(new Error('fuzz watchdog: past the time bound')), CALL_BOUND_MS);
-  const timer = abort.mode === 'timer' ? setTimeout(() => controller.abort(), abort.delayMs) : undefined;
+  const at = (due: number, reason?: unknown) => () => {
+    fired(start + due);
+    controller.abort(reason);
+  };
+  const watchdog = setTimeout(at(CALL_BOUND_MS, new Error('fuzz watchdog: past the time bound')), CALL_BOUND_MS);
+  const timer = abort.mode === 'timer' ? setTimeout(at(abort.delayMs), abort.delayMs) : undefined;
   if (abort.mode === 'microtask') queueMicrotask(() => controller.abort());
   return () => {
     clearTimeout(watchdog);
@@ -160,7 +168,7 @@ export async function judgeCall<T>(plan: CallPlan, invoke: () => Promise<T>, val
   let firedAt: number | undefined;
   if (plan.abort.mode === 'pre') plan.controller.abort();
   const start = performance.now();
-  const stop = scheduleAbort(plan, (at) => (firedAt ??= at));
+  const stop = scheduleAbort(plan, start, (at) => (firedAt ??= at));
   if (plan.controller.signal.aborted) firedAt = start;
   const { settled, threw } = await settle(invoke, plan);
   const end = performance.now();
