@@ -9,8 +9,8 @@
  * ({@link zlibDeflate}, {@link zlibInflate}), several times faster than the browser-safe fflate default;
  * see bench/README.md, "PNG codecs".
  */
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { constants, deflateSync, inflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { decodePng, encodePng, type ZlibDeflate, type ZlibInflate } from './analysis/png.js';
@@ -91,7 +91,9 @@ export async function readImage(path: string): Promise<RgbaImage> {
     const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
     return { data: img.data, width: img.width, height: img.height };
   } catch (error) {
-    throw new QuantizerError('INVALID_IMAGE', `cannot decode ${format.toUpperCase()} ${JSON.stringify(path)}: ${reason(error)}`, { cause: error });
+    // jpeg-js speaks of markers and offsets: say what that means for the file, and keep its words after.
+    const why = format === 'jpeg' ? `the JPEG is truncated or corrupt (${reason(error)})` : reason(error);
+    throw new QuantizerError('INVALID_IMAGE', `cannot decode ${format.toUpperCase()} ${JSON.stringify(path)}: ${why}`, { cause: error });
   }
 }
 
@@ -131,6 +133,12 @@ export async function fileSize(path: string): Promise<number> {
  * Checks, before any work, that a file can be written at `path`: its directory exists and `path` is not a
  * directory. (Permissions are left to the write itself.)
  */
+/** Whether `output` names the file `input` (also when spelt differently, through `..` or a link). */
+export async function isSameFile(input: string, output: string): Promise<boolean> {
+  const real = async (p: string): Promise<string> => realpath(p).catch(() => resolve(p));
+  return (await real(input)) === (await real(output));
+}
+
 export async function checkOutputPath(path: string): Promise<void> {
   const parent = dirname(path);
   let info;

@@ -4,6 +4,7 @@
  * (files, CSV, GIF) and the elbow, then print a human summary section by section or, with --json, one
  * JSON object at the end. Every output path is checked before the work starts.
  */
+import { QuantizerError } from '../errors.js';
 import { basename, extname, join } from 'node:path';
 import {
   bitsPerPixel,
@@ -27,7 +28,7 @@ import {
   type RgbaImage,
   type SweepResult,
 } from '../index.js';
-import { checkOutputPath, ensureDirectory, fileSize, readImage, writeBytes, writePng } from '../node.js';
+import { checkOutputPath, ensureDirectory, fileSize, isSameFile, readImage, writeBytes, writePng } from '../node.js';
 import type { ResolvedOptions } from '../options.js';
 import { elbowKs, type Command, type PaletteFormat } from './args.js';
 import { formatBytes, formatNumber, listKs, round, table, toCsv } from './format.js';
@@ -123,6 +124,12 @@ export async function runCommand(command: Command, io: Io): Promise<void> {
     io.out(`${lines.join('\n')}\n`);
   };
 
+  // Never write over the input: refuse before reading it.
+  for (const path of [command.output, command.palette?.path, command.heatmap, command.gif]) {
+    if (path !== undefined && (await isSameFile(command.input, path))) {
+      throw new QuantizerError('IO', `refusing to write ${JSON.stringify(path)}: it is the input file ${JSON.stringify(command.input)}`);
+    }
+  }
   let image: RgbaImage = await readImage(command.input);
   const inputBytes = await fileSize(command.input);
 
