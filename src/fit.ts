@@ -5,7 +5,7 @@
  */
 import { throwIfAborted } from './errors.js';
 import { distinctColoursUpTo, gather, sampleIndices, unpackColours } from './kmeans/histogram.js';
-import { spreadInitial, type ReseedSource, type WeightedPoints } from './kmeans/init.js';
+import { repeatedCentroids, spreadInitial, withoutCentroids, type ReseedSource, type WeightedPoints } from './kmeans/init.js';
 import { runLloyd, settleFitted, type FitOutcome } from './kmeans/lloyd.js';
 import { miniBatchFit } from './kmeans/minibatch.js';
 import { createRandom, type Random } from './kmeans/random.js';
@@ -123,6 +123,47 @@ async function runAttempt(session: FitSession, plan: FitPlan, options: ResolvedO
   return runLloyd(session, start, { ...common, reseedFrom: plan.reseedFrom });
 }
 
+/**
+ * Centroids whose byte colours are all distinct: two float centroids can round to the same palette colour
+ * (close centroids at the end of a fit), and the later entry would then own no pixel. Each such later
+ * centroid moves to the fitted colour farthest from every other palette colour (an integer colour, so its
+ * own entry, distinct from all the others); one that finds no such colour is dropped (the image then has
+ * fewer distinct colours than entries). Centroids without repeats are returned as they are.
+ */
+function separateRounded(centroids: Float64Array, from: ReseedSource): Float64Array {
+  const palette = toPalette(centroids);
+  const repeats = repeatedCentroids(Float64Array.from(palette));
+  if (repeats.length === 0) return centroids;
+  const { points } = from.all?.() ?? from.sample;
+  const next = Float64Array.from(centroids);
+  const taken = new Set<number>();
+  for (let j = 0; j < palette.length / 3; j++) if (!repeats.includes(j)) taken.add(j);
+  const unplaced: number[] = [];
+  for (const j of repeats) {
+    let best = -1;
+    let bestDistance = 0;
+    for (let i = 0; i < points.length / 3; i++) {
+      let closest = Infinity;
+      for (const t of taken) {
+        let d = 0;
+        for (let c = 0; c < 3; c++) d += (points[i * 3 + c]! - palette[t * 3 + c]!) ** 2;
+        closest = Math.min(closest, d);
+      }
+      if (closest > bestDistance) {
+        bestDistance = closest;
+        best = i;
+      }
+    }
+    if (best < 0) {
+      unplaced.push(j);
+      continue;
+    }
+    for (let c = 0; c < 3; c++) next[j * 3 + c] = palette[j * 3 + c] = points[best * 3 + c]!;
+    taken.add(j);
+  }
+  return withoutCentroids(next, unplaced);
+}
+
 /** Runs every attempt on the session and keeps the one with the lowest inertia. */
 export async function fitOnSession(session: FitSession, plan: FitPlan, options: ResolvedOptions): Promise<Fit> {
   let initMs = plan.beginMs;
@@ -142,9 +183,10 @@ export async function fitOnSession(session: FitSession, plan: FitPlan, options: 
   await nextTask();
   throwIfAborted(options.signal);
   const winner = best!;
+  const centroids = separateRounded(winner.centroids, plan.reseedFrom);
   return {
-    centroids: winner.centroids,
-    palette: toPalette(winner.centroids),
+    centroids,
+    palette: toPalette(centroids),
     iterations: winner.iterations,
     converged: winner.converged,
     inertia: winner.inertia,
