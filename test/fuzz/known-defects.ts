@@ -48,6 +48,10 @@ export const KNOWN_DEFECTS: ReadonlyMap<string, KnownDefect> = new Map<string, K
     source: 'campaign',
     issue: "bad images reject with plain TypeError/RangeError from src/image.ts: no code (README: INVALID_IMAGE), no option naming the input, and a message starting 'kmeans-quantizer: ' (README: messages carry no prefix). Repro: await quantize(null) -> TypeError 'kmeans-quantizer: input must be an image ...', errorCode() undefined",
   }],
+  ['palette-duplicates', {
+    source: 'campaign',
+    issue: 'a converged Lloyd fit can return two palette entries with the same bytes (two centroids within rounding of each other, e.g. 10,0,0 and 10.33,0.33,0.33), so one entry is never used although the image has more colours. Repro: pixels (10,0,0) (10,1,0) (11,0,0) (10,0,1), k 2, init [[10,0,0],[10.3,0.3,0.3]] -> palette 10,0,0 twice. Fix in the library, or document it and drop this check for Lloyd',
+  }],
   // The CLI bad-input table (test/cli-bad-input.test.ts).
   ['cli:truncated-png-message', {
     source: 'issue',
