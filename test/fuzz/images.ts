@@ -25,6 +25,8 @@ export interface ImageSpec {
   alpha: AlphaMode;
   container: Container;
   seed: number;
+  /** Explicit RGB colours, row by row, in place of the kind's (written-out repros only). */
+  pixels?: ReadonlyArray<readonly [number, number, number]>;
 }
 
 /** Inputs that are not valid images, each with the error class the README promises. */
@@ -96,7 +98,7 @@ export function renderImage(spec: ImageSpec): RawImage {
   for (let y = 0; y < spec.height; y++) {
     for (let x = 0; x < spec.width; x++) {
       const i = (y * spec.width + x) * 4;
-      bytes.set(pixelColour(spec, x, y, random, table), i);
+      bytes.set(spec.pixels?.[y * spec.width + x] ?? pixelColour(spec, x, y, random, table), i);
       bytes[i + 3] = alphaOf(spec.alpha, random);
     }
   }

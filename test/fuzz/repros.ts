@@ -32,6 +32,8 @@ export const REPROS: readonly Repro[] = [
     case: quantizeCase(image({ width: 1, height: 9, kind: 'few', colours: 6 }), { k: ok(4), sampleSize: ok(4) }) },
   { check: 'palette-duplicates:minibatch', title: "4x4 noise, k 4, algorithm 'minibatch', warmStart [black x3, white] -> black twice in the palette",
     case: quantizeCase(image({}), { k: ok(4), algorithm: ok('minibatch'), warmStart: ok(THREE_BLACK_ONE_WHITE) }) },
+  { check: 'palette-duplicates', title: 'pixels 10,0,0 10,1,0 11,0,0 10,0,1, k 2, init [[10,0,0], [10.3,0.3,0.3]] -> converged, palette 10,0,0 twice',
+    case: quantizeCase(image({ width: 4, height: 1, pixels: [[10, 0, 0], [10, 1, 0], [11, 0, 0], [10, 0, 1]] }), { k: ok(2), init: ok([[10, 0, 0], [10.3, 0.3, 0.3]]) }) },
   { check: 'time-bound:batch-over-pixels', title: "3 pixels, k 2, 'minibatch', batchSize 2^24, tolerance 0 -> runs until the 5 s watchdog",
     case: quantizeCase(image({ width: 3, height: 1 }), { ...MINIBATCH_HUGE_BATCH, tolerance: ok(0) }) },
   { check: 'abort-latency:batch-over-pixels', title: "6x6 noise, k 32, 'minibatch', batchSize 2^24, abort at 20 ms -> settles seconds later",
