@@ -3,6 +3,7 @@
  * the errors measured, on a backend's session; or, for an image whose colours are all in the palette, by
  * looking each colour up. A palette comes from a fit, or from the caller (checked here).
  */
+import { checkPalette as checkColours } from './analysis/common.js';
 import { QuantizerRangeError, rangeError, throwIfAborted, typeError } from './errors.js';
 import type { Pixels } from './image.js';
 import type { FitSession, FittedCentroids, LabelledImage } from './kmeans/session.js';
@@ -15,45 +16,17 @@ export type PaletteInput =
   | Uint8Array
   | ReadonlyArray<readonly [number, number, number]>;
 
-/** Most colours a palette can hold: labels are 8-bit. */
-const MAX_PALETTE = 256;
-
-function checkBytes(bytes: Uint8Array, what: string): Uint8Array {
-  if (bytes.length === 0 || bytes.length % 3 !== 0 || bytes.length / 3 > MAX_PALETTE) {
-    throw rangeError(`${what}.length`, `a multiple of 3 for 1 to ${MAX_PALETTE} RGB colours`, bytes.length);
-  }
-  return Uint8Array.from(bytes);
-}
-
-function checkTriples(colours: ReadonlyArray<unknown>): Uint8Array {
-  if (colours.length === 0 || colours.length > MAX_PALETTE) throw rangeError('palette', `1 to ${MAX_PALETTE} colours`, `${colours.length} colours`);
-  const bytes = new Uint8Array(colours.length * 3);
-  colours.forEach((colour, i) => {
-    if (!Array.isArray(colour) || colour.length !== 3) throw typeError(`palette[${i}]`, 'an [r, g, b] triple', colour);
-    for (let c = 0; c < 3; c++) {
-      const v: unknown = colour[c];
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 255) throw rangeError(`palette[${i}][${c}]`, 'an integer in 0..255', v);
-      bytes[i * 3 + c] = v;
-    }
-  });
-  return bytes;
-}
-
 /** Checks a palette given by the caller; copies it, so that later changes to the caller's arrays do not reach the run. */
 export function checkPalette(input: unknown): FittedCentroids {
-  if (input instanceof Uint8Array) {
-    const palette = checkBytes(input, 'palette');
-    return { palette, centroids: Float64Array.from(palette) };
-  }
-  if (Array.isArray(input)) {
-    const palette = checkTriples(input);
+  if (input instanceof Uint8Array || Array.isArray(input)) {
+    const palette = checkColours('palette', input);
     return { palette, centroids: Float64Array.from(palette) };
   }
   if (typeof input !== 'object' || input === null || !((input as { palette?: unknown }).palette instanceof Uint8Array)) {
     throw typeError('palette', 'a fitted palette ({ palette, centroids }), RGB bytes or an array of [r, g, b] colours', input);
   }
   const { palette: bytes, centroids } = input as { palette: Uint8Array; centroids?: unknown };
-  const palette = checkBytes(bytes, 'palette.palette');
+  const palette = checkColours('palette.palette', bytes);
   if (centroids === undefined) return { palette, centroids: Float64Array.from(palette) };
   if (!(centroids instanceof Float64Array)) throw typeError('palette.centroids', 'a Float64Array of RGB triples', centroids);
   if (centroids.length !== palette.length) {

@@ -5,7 +5,7 @@
  */
 import { throwIfAborted } from './errors.js';
 import { distinctColoursUpTo, gather, sampleIndices, unpackColours } from './kmeans/histogram.js';
-import { repeatedCentroids, spreadInitial, withoutCentroids, type ReseedSource, type WeightedPoints } from './kmeans/init.js';
+import { placeFarthest, repeatedCentroids, spreadInitial, withoutCentroids, type ReseedSource, type WeightedPoints } from './kmeans/init.js';
 import { runLloyd, settleFitted, type FitOutcome } from './kmeans/lloyd.js';
 import { miniBatchFit } from './kmeans/minibatch.js';
 import { createRandom, type Random } from './kmeans/random.js';
@@ -131,36 +131,13 @@ async function runAttempt(session: FitSession, plan: FitPlan, options: ResolvedO
  * fewer distinct colours than entries). Centroids without repeats are returned as they are.
  */
 function separateRounded(centroids: Float64Array, from: ReseedSource): Float64Array {
-  const palette = toPalette(centroids);
-  const repeats = repeatedCentroids(Float64Array.from(palette));
+  const rounded = Float64Array.from(toPalette(centroids));
+  const repeats = repeatedCentroids(rounded);
   if (repeats.length === 0) return centroids;
-  const { points } = from.all?.() ?? from.sample;
+  // Placed among the byte colours (not the float centroids), so that each moved entry differs from all.
+  const unplaced = placeFarthest(rounded, repeats, from.all?.() ?? from.sample);
   const next = Float64Array.from(centroids);
-  const taken = new Set<number>();
-  for (let j = 0; j < palette.length / 3; j++) if (!repeats.includes(j)) taken.add(j);
-  const unplaced: number[] = [];
-  for (const j of repeats) {
-    let best = -1;
-    let bestDistance = 0;
-    for (let i = 0; i < points.length / 3; i++) {
-      let closest = Infinity;
-      for (const t of taken) {
-        let d = 0;
-        for (let c = 0; c < 3; c++) d += (points[i * 3 + c]! - palette[t * 3 + c]!) ** 2;
-        closest = Math.min(closest, d);
-      }
-      if (closest > bestDistance) {
-        bestDistance = closest;
-        best = i;
-      }
-    }
-    if (best < 0) {
-      unplaced.push(j);
-      continue;
-    }
-    for (let c = 0; c < 3; c++) next[j * 3 + c] = palette[j * 3 + c] = points[best * 3 + c]!;
-    taken.add(j);
-  }
+  for (const j of repeats) if (!unplaced.includes(j)) next.set(rounded.subarray(j * 3, j * 3 + 3), j * 3);
   return withoutCentroids(next, unplaced);
 }
 
