@@ -1,5 +1,6 @@
 /** Fitting a palette and applying it as two steps: the same result as quantize(), on any image, with checked palettes. */
 import { describe, expect, it } from 'vitest';
+import { rejection } from './helpers/promises.js';
 import { applyPalette, createQuantizer, fitPalette, quantize, type QuantizeResult } from '../src/index.js';
 import { crop, loadCoffee, type TestImage } from './helpers/images.js';
 
@@ -26,14 +27,6 @@ function sameBytes(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   return Buffer.from(Uint8Array.from(a)).equals(Buffer.from(Uint8Array.from(b)));
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('fit, then apply', () => {
   it('fit + apply on the same image give exactly what quantize() gives', async () => {

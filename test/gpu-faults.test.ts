@@ -17,8 +17,8 @@
  *   the caller gave is not.
  * After every case no buffer is left alive in the page and no rejection went unhandled.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { adapterInfo, chromiumInstalled, openBrowser, REQUIRE_GPU, type BrowserSession } from './browser/harness.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useGpuPage } from './browser/harness.js';
 
 /** Most a faulted run may take (SwiftShader, small images): anything longer is a hang. */
 const RUN_BOUND_MS = 20_000;
@@ -27,31 +27,16 @@ const ABORT_BOUND_MS = 250;
 /** How long the readbacks of the cancellation cases take to map: more than ABORT_BOUND_MS, so a call that waits for its readback fails. */
 const SLOW_MAP_MS = 600;
 
-let session: BrowserSession | undefined;
-let gpu = false;
-
-beforeAll(async () => {
-  if (!chromiumInstalled) {
-    if (REQUIRE_GPU) throw new Error('Chromium is not installed, and KMQ_REQUIRE_GPU/CI demands the GPU tests');
-    return;
-  }
-  session = await openBrowser('/test/browser/faults.html');
-  await session.page.waitForFunction('window.ready === true');
-  gpu = (await adapterInfo(session.page)).available;
-  if (!gpu && REQUIRE_GPU) throw new Error('no WebGPU adapter in Chromium, and KMQ_REQUIRE_GPU/CI demands one');
-});
+const page = useGpuPage('/test/browser/faults.html');
 
 afterEach(async () => {
-  if (!gpu) return;
+  if (!page.gpu) return;
   // Every case leaves no GPU buffer alive and no rejection unhandled.
-  const left = await session!.page.evaluate(() => (window as any).faults.cleanup());
+  const left = await page.session!.page.evaluate(() => (window as any).faults.cleanup());
   expect(left.unhandled).toEqual([]);
   expect(left.live).toEqual({ count: 0, bytes: 0 });
 });
 
-afterAll(async () => {
-  await session?.close();
-});
 
 /** How a run ended, in brief (see faults.html: f.brief). */
 interface Brief {
@@ -91,8 +76,8 @@ function expectRejected(run: Brief, code: 'ABORTED' | 'INVALID_STATE' | 'GPU_UNA
 
 describe('the device lost at every submit of a run', () => {
   it.for(['colours', 'pixels'])('a device the caller gave, iterating on %s: each submit destroys it, before or instead of submitting', async (iterateOn, { skip }) => {
-    if (!gpu) skip();
-    const out = await session!.page.evaluate(async (iterateOn: string) => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async (iterateOn: string) => {
       const { kmq, faults: f } = window as any;
       const image = f.crop(96, 64);
       const options = { ...f.options(), backend: 'webgpu' };
@@ -142,8 +127,8 @@ describe('the device lost at every submit of a run', () => {
 
 describe('the device lost at every submit of a run, on a device of the quantizer\'s own', () => {
   it.for(['colours', 'pixels'])('iterating on %s: the run ends on the CPU, and the next call requests a new device', async (iterateOn, { skip }) => {
-    if (!gpu) skip();
-    const out = await session!.page.evaluate(async (iterateOn: string) => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async (iterateOn: string) => {
       const { kmq, faults: f } = window as any;
       const image = f.crop(96, 64);
       const options = { ...f.options(), backend: 'webgpu' };
@@ -191,8 +176,8 @@ describe('the device lost at every submit of a run, on a device of the quantizer
 
 describe('the device lost or refused at its creation', () => {
   it('requestDevice() rejecting: auto runs on the CPU and says so, webgpu throws GPU_UNAVAILABLE; the next call requests a device again', async ({ skip }) => {
-    if (!gpu) skip();
-    const out = await session!.page.evaluate(async () => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async () => {
       const { kmq, faults: f } = window as any;
       const image = f.crop(96, 64);
       const options = f.options();
@@ -234,8 +219,8 @@ describe('the device lost or refused at its creation', () => {
   });
 
   it.for(['at once', 'after its loss is reported'])('requestDevice() giving a device already lost (%s): the CPU result, a reason, no buffer on it, a new device next call', async (when, { skip }) => {
-    if (!gpu) skip();
-    const out = await session!.page.evaluate(async (when: string) => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async (when: string) => {
       const { kmq, faults: f } = window as any;
       const image = f.crop(96, 64);
       const options = { ...f.options(), backend: 'webgpu' };
@@ -267,8 +252,8 @@ describe('the device lost or refused at its creation', () => {
 
 describe('a readback that fails while it is mapped', () => {
   it.for(['colours', 'pixels'])('iterating on %s: every mapAsync of a run rejected, or the device destroyed while it is pending', async (iterateOn, { skip }) => {
-    if (!gpu) skip();
-    const out = await session!.page.evaluate(async (iterateOn: string) => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async (iterateOn: string) => {
       const { kmq, faults: f } = window as any;
       const image = f.crop(96, 64);
       const options = { ...f.options(), backend: 'webgpu' };
@@ -324,8 +309,8 @@ describe('a readback that fails while it is mapped', () => {
 
 describe('cancellation at every stage', () => {
   it.for(['colours', 'pixels'])('iterating on %s: an abort at each stage rejects with an AbortError at once, and the next call is normal', async (iterateOn, { skip }) => {
-    if (!gpu) skip();
-    const out = await session!.page.evaluate(async (iterateOn: string, slowMapMs: number) => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async (iterateOn: string, slowMapMs: number) => {
       const { kmq, faults: f } = window as any;
       const image = f.crop(96, 64);
       const options = { ...f.options(), backend: 'webgpu' };
@@ -399,8 +384,8 @@ describe('cancellation at every stage', () => {
 
 describe('a lost device the caller gave is not used again (regression)', () => {
   it.for(['before the first call', 'between calls'])('destroyed %s: the CPU result, a reason that says so, no buffer made on it, on every later call', async (when, { skip }) => {
-    if (!gpu) skip();
-    const out = await session!.page.evaluate(async (when: string) => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async (when: string) => {
       const { kmq, faults: f } = window as any;
       const image = f.crop(96, 64);
       const options = f.options();
@@ -431,8 +416,8 @@ describe('a lost device the caller gave is not used again (regression)', () => {
   });
 
   it('a device of the quantizer\'s own lost between calls is replaced: the next call runs on a new device', async ({ skip }) => {
-    if (!gpu) skip();
-    const out = await session!.page.evaluate(async () => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async () => {
       const { kmq, faults: f } = window as any;
       const image = f.crop(96, 64);
       const options = { ...f.options(), backend: 'webgpu' };
@@ -460,8 +445,8 @@ describe('a lost device the caller gave is not used again (regression)', () => {
 
 describe('a quantizer destroyed mid-call', () => {
   it.for(['own device', 'caller\'s device'])('on its %s: the call rejects with INVALID_STATE at every stage, so do later calls, and it leaves nothing behind', async (which, { skip }) => {
-    if (!gpu) skip();
-    const out = await session!.page.evaluate(async (own: boolean) => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async (own: boolean) => {
       const { kmq, faults: f } = window as any;
       const image = f.crop(96, 64);
       const options = { ...f.options(), backend: 'webgpu' };
@@ -505,8 +490,8 @@ describe('a quantizer destroyed mid-call', () => {
 
 describe('100 runs on one quantizer', () => {
   it.for(['colours', 'pixels'])('iterating on %s: the live buffers and their bytes stay flat across runs of three sizes, and destroy() frees them all', async (iterateOn, { skip }) => {
-    if (!gpu) skip();
-    const out = await session!.page.evaluate(async (iterateOn: string) => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async (iterateOn: string) => {
       const { kmq, faults: f } = window as any;
       // Three sizes in turn (the pooled buffers are resized to each), and a chunked quantizer on the caller's device.
       const images = [f.crop(64, 48), f.crop(40, 24, 200, 100), f.crop(200, 150, 300, 200)];

@@ -3,31 +3,16 @@
  * on the CPU and applied on the GPU gives the CPU's labels and image byte for byte, and a GPU fit + apply
  * equals a GPU quantize().
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adapterInfo, chromiumInstalled, openBrowser, REQUIRE_GPU, type BrowserSession } from './browser/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useGpuPage } from './browser/harness.js';
 
-let session: BrowserSession | undefined;
-let gpu = false;
+const page = useGpuPage();
 
-beforeAll(async () => {
-  if (!chromiumInstalled) {
-    if (REQUIRE_GPU) throw new Error('Chromium is not installed, and KMQ_REQUIRE_GPU/CI demands the GPU tests');
-    return;
-  }
-  session = await openBrowser();
-  await session.page.waitForFunction('window.ready === true');
-  gpu = (await adapterInfo(session.page)).available;
-  if (!gpu && REQUIRE_GPU) throw new Error('no WebGPU adapter in Chromium, and KMQ_REQUIRE_GPU/CI demands one');
-});
-
-afterAll(async () => {
-  await session?.close();
-});
 
 describe('fit and apply on WebGPU', () => {
   it.for(['colours', 'pixels'])('applies a CPU-fitted palette to another image exactly as the CPU does (iterating on %s)', async (iterateOn, { skip }) => {
-    if (!gpu) skip();
-    const out = await session!.page.evaluate(async (iterateOn: string) => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async (iterateOn: string) => {
       const { kmq, loadImageData } = window as any;
       const image = await loadImageData('/test/fixtures/coffee.png');
       const top = new ImageData(image.data.slice(0, 600 * 200 * 4), 600, 200);
@@ -60,8 +45,8 @@ describe('fit and apply on WebGPU', () => {
   });
 
   it('a GPU fit followed by a GPU apply equals a GPU quantize()', async ({ skip }) => {
-    if (!gpu) skip();
-    const out = await session!.page.evaluate(async () => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async () => {
       const { kmq, loadImageData } = window as any;
       const image = await loadImageData('/test/fixtures/coffee.png');
       const quantizer = kmq.createQuantizer({ backend: 'webgpu' });

@@ -4,37 +4,21 @@
  * CI) a missing browser or adapter fails these tests instead of skipping them. The session's parts that
  * need no GPU to check (its lifetime, its staging layouts) run in Node, on a stand-in device.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QuantizerError } from '../src/errors.js';
 import { GpuContext } from '../src/gpu/context.js';
 import { guarded } from '../src/gpu/queue.js';
 import { createWebGpuSession } from '../src/gpu/session.js';
 import { FinalLayout, StateLayout, StatusLayout } from '../src/gpu/staging.js';
-import { adapterInfo, chromiumInstalled, openBrowser, REQUIRE_GPU, type BrowserSession } from './browser/harness.js';
+import { useGpuPage } from './browser/harness.js';
 
-let session: BrowserSession | undefined;
-let gpu = false;
+const page = useGpuPage();
 
-beforeAll(async () => {
-  if (!chromiumInstalled) {
-    if (REQUIRE_GPU) throw new Error('Chromium is not installed, and KMQ_REQUIRE_GPU/CI demands the GPU tests');
-    return;
-  }
-  session = await openBrowser();
-  await session.page.waitForFunction('window.ready === true');
-  const info = await adapterInfo(session.page);
-  gpu = info.available;
-  if (!gpu && REQUIRE_GPU) throw new Error('no WebGPU adapter in Chromium, and KMQ_REQUIRE_GPU/CI demands one');
-});
-
-afterAll(async () => {
-  await session?.close();
-});
 
 describe('WebGPU backend in Chromium', () => {
   it.for([8, 16, 64])('matches the CPU backend on coffee.png at k=%i', async (k, { skip }) => {
-    if (!gpu) skip();
-    const out = await session!.page.evaluate(async (k: number) => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async (k: number) => {
       const { kmq, loadImageData } = window as any;
       const image = await loadImageData('/test/fixtures/coffee.png');
       const g = await kmq.quantize(image, { k, backend: 'webgpu', seed: 7 });
@@ -88,8 +72,8 @@ describe('WebGPU backend in Chromium', () => {
 
 describe('WebGPU resources and failures', () => {
   it('gives the same result when the image is processed in small chunks', async ({ skip }) => {
-    if (!gpu) skip();
-    const out = await session!.page.evaluate(async () => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async () => {
       const { kmq, loadImageData } = window as any;
       const image = await loadImageData('/test/fixtures/coffee.png');
       const whole = await kmq.quantize(image, { k: 16, backend: 'webgpu', seed: 3, gpuIterateOn: 'pixels' });
@@ -118,8 +102,8 @@ describe('WebGPU resources and failures', () => {
   });
 
   it('iterates on the colours it counts on the GPU, with the same fit as iterating on every pixel', async ({ skip }) => {
-    if (!gpu) skip();
-    const out = await session!.page.evaluate(async () => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async () => {
       const { kmq, loadImageData } = window as any;
       const image = await loadImageData('/test/fixtures/coffee.png');
       const px = new Uint32Array(image.data.buffer);
@@ -187,8 +171,8 @@ describe('WebGPU resources and failures', () => {
   });
 
   it('paints the output image on the GPU: each pixel its label\'s palette colour, with its own alpha', async ({ skip }) => {
-    if (!gpu) skip();
-    const out = await session!.page.evaluate(async () => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async () => {
       const { kmq, loadImageData } = window as any;
       const photo = await loadImageData('/test/fixtures/coffee.png');
       // Every alpha value, so that a painted pixel that lost or mixed up its alpha shows.
@@ -227,8 +211,8 @@ describe('WebGPU resources and failures', () => {
   });
 
   it('fits on a sample and labels every pixel, like the CPU', async ({ skip }) => {
-    if (!gpu) skip();
-    const out = await session!.page.evaluate(async () => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async () => {
       const { kmq, loadImageData } = window as any;
       const image = await loadImageData('/test/fixtures/coffee.png');
       const g = await kmq.quantize(image, { k: 16, backend: 'webgpu', sampleSize: 5000 });
@@ -243,8 +227,8 @@ describe('WebGPU resources and failures', () => {
   });
 
   it('keeps exact sums beyond 16.8 M pixels (where u32 sums of 255 overflow)', async ({ skip }) => {
-    if (!gpu) skip();
-    const out = await session!.page.evaluate(async () => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async () => {
       const { kmq } = window as any;
       const width = 4200;
       const height = 4096; // 17.2 M pixels: also more than one dispatch's 65535 workgroups, so chunked
@@ -264,8 +248,8 @@ describe('WebGPU resources and failures', () => {
   });
 
   it('finishes on the CPU, with a reason, when the device is lost mid-run', async ({ skip }) => {
-    if (!gpu) skip();
-    const out = await session!.page.evaluate(async () => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async () => {
       const { kmq, loadImageData } = window as any;
       const image = await loadImageData('/test/fixtures/coffee.png');
       const adapter = await navigator.gpu.requestAdapter();
@@ -295,8 +279,8 @@ describe('WebGPU resources and failures', () => {
   });
 
   it('destroys every buffer it made, and only those', async ({ skip }) => {
-    if (!gpu) skip();
-    const out = await session!.page.evaluate(async () => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async () => {
       const { kmq, loadImageData } = window as any;
       const image = await loadImageData('/test/fixtures/coffee.png');
       const live = new Set<GPUBuffer>();
@@ -354,8 +338,8 @@ describe('WebGPU resources and failures', () => {
   });
 
   it('times the Lloyd passes by timestamp queries where the adapter offers them', async ({ skip }) => {
-    if (!gpu) skip();
-    const out = await session!.page.evaluate(async () => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async () => {
       const { kmq, loadImageData } = window as any;
       const image = await loadImageData('/test/fixtures/coffee.png');
       const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
@@ -379,8 +363,8 @@ describe('WebGPU resources and failures', () => {
   });
 
   it('under auto, prefers the CPU on a software adapter and says why', async ({ skip }) => {
-    if (!gpu) skip();
-    const out = await session!.page.evaluate(async () => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async () => {
       const { kmq, loadImageData } = window as any;
       const image = await loadImageData('/test/fixtures/coffee.png');
       const r = await kmq.quantize(image, { k: 8 });

@@ -3,6 +3,7 @@
  * before any work starts; and backend selection without WebGPU (Node has no navigator.gpu).
  */
 import { describe, expect, it } from 'vitest';
+import { rejection } from './helpers/promises.js';
 import { createQuantizer, GpuUnavailableError, quantize, type QuantizeOptions } from '../src/index.js';
 import { OPTIONS, optionDefault, resolveOptions } from '../src/options.js';
 import { parseCommand } from '../src/cli/args.js';
@@ -31,14 +32,6 @@ function watched(): { input: TestImage; reads: () => number } {
   return { input, reads: () => reads };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 type ErrorClass = typeof RangeError | typeof TypeError;
 

@@ -1,5 +1,6 @@
 /** End-to-end CPU runs of quantize() with attempts, a sampleSize, and cancellation through an AbortSignal. */
 import { describe, expect, it } from 'vitest';
+import { rejection } from './helpers/promises.js';
 import { type ProgressEvent, quantize } from '../src/index.js';
 import {
   expectNearestLabels,
@@ -86,14 +87,6 @@ function watchedImage(image: TestImage): { input: TestImage; reads: () => number
   return { input, reads: () => reads };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 describe('cancellation', () => {
   it('an already-aborted signal rejects with AbortError before any work', async () => {
@@ -104,7 +97,7 @@ describe('cancellation', () => {
     let progress = 0;
     const error = await rejection(quantize(input, { backend: 'cpu', signal: controller.signal, onProgress: () => progress++ }));
     expect(error).toBeInstanceOf(DOMException);
-    expect((error as DOMException).name).toBe('AbortError');
+    expect(error.name).toBe('AbortError');
     expect((error as { cause?: unknown }).cause).toBe(reason);
     // The image is validated first (one look at its data, so that a bad image is reported even when the
     // signal has fired), and nothing more.
@@ -129,7 +122,7 @@ describe('cancellation', () => {
       }),
     );
     expect(error).toBeInstanceOf(DOMException);
-    expect((error as DOMException).name).toBe('AbortError');
+    expect(error.name).toBe('AbortError');
     expect(events.map((e) => e.iteration)).toEqual([1, 2]);
   });
 
@@ -147,7 +140,7 @@ describe('cancellation', () => {
         },
       }),
     );
-    expect((error as DOMException).name).toBe('AbortError');
+    expect(error.name).toBe('AbortError');
   });
 
   it('aborting in attempt 2 rejects', async () => {
@@ -166,7 +159,7 @@ describe('cancellation', () => {
         },
       }),
     );
-    expect((error as DOMException).name).toBe('AbortError');
+    expect(error.name).toBe('AbortError');
     expect([...attempts]).toEqual([1, 2]);
   });
 });

@@ -1,16 +1,9 @@
 /** Regression tests of the call boundary: input validated before anything else, the caller's pixels taken at the call. */
 import { describe, expect, it } from 'vitest';
+import { rejection } from './helpers/promises.js';
 import { applyPalette, createQuantizer, fitPalette, quantize } from '../src/index.js';
 import { crop, loadCoffee } from './helpers/images.js';
 
-async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('the call boundary', () => {
   it('a bad image is reported before an aborted signal (quantize, fit, apply)', async () => {

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
+import { afterAll, beforeAll } from 'vitest';
 import { serveFolder } from './serve.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -80,3 +81,32 @@ export async function adapterInfo(page: Page): Promise<{ available: boolean; arc
 }
 
 export const chromiumInstalled = existsSync(CHROMIUM);
+
+/** The browser page of a GPU test file and whether it has a WebGPU adapter (set by `useGpuPage`'s hooks). */
+export interface GpuPage {
+  session: BrowserSession | undefined;
+  gpu: boolean;
+}
+
+/**
+ * Opens `path` in Chromium before the file's tests (waiting for `window.ready`) and closes it after. Without
+ * Chromium or an adapter the tests skip themselves (`if (!page.gpu) skip()`), unless KMQ_REQUIRE_GPU/CI
+ * demands them, which fails the file instead.
+ */
+export function useGpuPage(path?: string): GpuPage {
+  const state: GpuPage = { session: undefined, gpu: false };
+  beforeAll(async () => {
+    if (!chromiumInstalled) {
+      if (REQUIRE_GPU) throw new Error('Chromium is not installed, and KMQ_REQUIRE_GPU/CI demands the GPU tests');
+      return;
+    }
+    state.session = await openBrowser(path);
+    await state.session.page.waitForFunction('window.ready === true');
+    state.gpu = (await adapterInfo(state.session.page)).available;
+    if (!state.gpu && REQUIRE_GPU) throw new Error('no WebGPU adapter in Chromium, and KMQ_REQUIRE_GPU/CI demands one');
+  });
+  afterAll(async () => {
+    await state.session?.close();
+  });
+  return state;
+}

@@ -3,6 +3,7 @@
  * rendered deterministically: fast-check shrinks the spec (a smaller size, a simpler kind) rather than
  * megabytes of pixels, and a counterexample prints in one line. Bad inputs are specs too.
  */
+import { seededRandom } from '../helpers/images.js';
 import fc from 'fast-check';
 
 /** Most pixels of a generated image ("sizes 1x1 to a few hundred"). */
@@ -42,16 +43,8 @@ export interface RawImage {
   height: number;
 }
 
-/** Mulberry32 (independent of the library's generator). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Mulberry32 (independent of the library's generator): the test helpers' seeded generator. */
+export const rng = seededRandom;
 
 function byte(random: () => number): number {
   return Math.floor(random() * 256);
