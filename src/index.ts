@@ -15,6 +15,8 @@ export {
   optionDefault,
   type Algorithm,
   type Backend,
+  type ColorSpace,
+  type DitherMethod,
   type GpuIterationInput,
   type InitMethod,
   type ProgressEvent,

@@ -3,7 +3,10 @@
  * `resolveOptions()` and `resolveQuantizerOptions()`, the element's attributes and the CLI's flags and
  * help are all derived from it, so a default is written once, here.
  */
+import type { ColorSpace } from './colour-space.js';
 import { rangeError, typeError } from './errors.js';
+
+export type { ColorSpace } from './colour-space.js';
 
 /** An sRGB colour as three bytes. */
 export type RGB = readonly [number, number, number];
@@ -31,6 +34,13 @@ export interface ProgressEvent {
   /** Largest distance any centroid moved in this iteration (0-255 RGB units). */
   shift: number;
 }
+
+/**
+ * How the apply step maps pixels to palette colours: `'none'` (each pixel its nearest palette colour),
+ * `'diffusion'` (error diffusion, serpentine, in the clustering space) or `'ordered'` (a threshold map,
+ * the same on the CPU and the GPU).
+ */
+export type DitherMethod = 'none' | 'diffusion' | 'ordered';
 
 /** What the WebGPU Lloyd iterations read: the distinct colours counted on the GPU, or every pixel. */
 export type GpuIterationInput = 'colours' | 'pixels';
@@ -82,6 +92,21 @@ export interface QuantizeOptions {
    * this thread. Any count gives the same result. An integer in 1..64. @default undefined
    */
   threads?: number;
+  /**
+   * The space distances are measured in: `'srgb'` (8-bit sRGB, plain k-means) or `'oklab'` (perceptual;
+   * centroids are fitted in OKLab, scaled so black to white is 255, and converted back to sRGB bytes).
+   * @default 'srgb'
+   */
+  colorSpace?: ColorSpace;
+  /** Dithering at the apply step: `'none'`, `'diffusion'` or `'ordered'`. @default 'none' */
+  dither?: DitherMethod;
+  /** Strength of the dithering, a number in 0..1 (0: none). @default 1 */
+  ditherLevel?: number;
+  /**
+   * Colours that must appear exactly in the palette (sRGB byte triples, at most k, all different); the
+   * other k - n palette colours are fitted around them. @default undefined
+   */
+  fixedColors?: ReadonlyArray<RGB>;
   /** Cancels the run: the promise rejects with an `AbortError` and GPU work stops. @default undefined */
   signal?: AbortSignal;
   /** Called after every Lloyd iteration. @default undefined */
@@ -114,6 +139,11 @@ export interface ResolvedOptions {
   sampleSize: number | undefined;
   threads: number | undefined;
   backend: Backend;
+  colorSpace: ColorSpace;
+  dither: DitherMethod;
+  ditherLevel: number;
+  /** The fixed colours as RGB bytes, 3 per colour, in the order given. */
+  fixedColors: Uint8Array | undefined;
   signal: AbortSignal | undefined;
   onProgress: ((event: ProgressEvent) => void) | undefined;
 }
@@ -130,7 +160,9 @@ export interface ResolvedQuantizerOptions {
 export type TextForm =
   | { kind: 'integer' }
   | { kind: 'number' }
-  | { kind: 'choice'; choices: readonly string[] };
+  | { kind: 'choice'; choices: readonly string[] }
+  /** Comma-separated colours, `#rrggbb` (or `#rgb`) each: `#ffffff,#000000`. */
+  | { kind: 'colours' };
 
 /** One row of the table. `check` validates a value given by the caller (never undefined) and may read options resolved before it. */
 export interface OptionSpec<Name extends string = string, Value = unknown> {
@@ -179,6 +211,28 @@ function colourList(option: string, value: unknown[]): Float64Array {
   return out;
 }
 
+/** Checks fixed colours: at most k integer [r, g, b] byte triples, no colour twice. */
+function checkFixedColors(value: unknown, k: number): Uint8Array {
+  if (!Array.isArray(value)) throw typeError('option "fixedColors"', 'an array of [r, g, b] byte triples', value);
+  if (value.length > k) throw rangeError('option "fixedColors"', `at most k = ${k} colours`, `${value.length} colours`);
+  const colours = colourList('fixedColors', value);
+  const seen = new Set<number>();
+  for (let i = 0; i < value.length; i++) {
+    const [r, g, b] = [colours[i * 3]!, colours[i * 3 + 1]!, colours[i * 3 + 2]!];
+    if (![r, g, b].every(Number.isInteger)) throw rangeError(`option "fixedColors[${i}]"`, 'integer byte values', `[${r}, ${g}, ${b}]`);
+    const key = r | (g << 8) | (b << 16);
+    if (seen.has(key)) throw rangeError(`option "fixedColors[${i}]"`, 'a colour not given before', `[${r}, ${g}, ${b}]`);
+    seen.add(key);
+  }
+  return Uint8Array.from(colours);
+}
+
+function checkDitherLevel(value: unknown): number {
+  if (typeof value !== 'number' || Number.isNaN(value)) throw typeError('option "ditherLevel"', 'a number', value);
+  if (!(value >= 0 && value <= 1)) throw rangeError('option "ditherLevel"', 'a number in 0..1', value);
+  return value;
+}
+
 function checkInit(value: unknown, k: number): ResolvedOptions['init'] {
   if (value === 'kmeans++' || value === 'random') return value;
   if (!Array.isArray(value)) throw typeError('option "init"', '"kmeans++", "random" or an array of k RGB colours', value);
@@ -224,6 +278,8 @@ function checkChunkPixels(value: unknown): number {
 const BACKENDS = ['auto', 'webgpu', 'cpu'] as const;
 const ALGORITHMS = ['lloyd', 'minibatch'] as const;
 const GPU_INPUTS = ['colours', 'pixels'] as const;
+const COLOR_SPACES = ['srgb', 'oklab'] as const;
+const DITHERS = ['none', 'diffusion', 'ordered'] as const;
 
 /**
  * The table: every option, in the order options are resolved (`init` and `sampleSize` read `k`). The
@@ -255,6 +311,14 @@ export const OPTIONS = [
     check: (v: unknown) => choice('backend', v, BACKENDS) },
   { name: 'threads', scope: 'call', default: undefined as number | undefined, defaultText: 'one thread below 1 M distinct colours, else every core up to 8', doc: 'CPU worker threads for the iterations, an integer in 1..64; any count gives the same result', text: { kind: 'integer' },
     check: (v: unknown) => integer('threads', v, 1, 64) },
+  { name: 'colorSpace', scope: 'call', default: 'srgb' as ColorSpace, doc: "'srgb' (8-bit sRGB distances, plain k-means) or 'oklab' (perceptual: fitted in OKLab, palette converted back)", text: { kind: 'choice', choices: COLOR_SPACES },
+    check: (v: unknown) => choice('colorSpace', v, COLOR_SPACES) },
+  { name: 'dither', scope: 'call', default: 'none' as DitherMethod, doc: "'none', 'diffusion' (error diffusion, serpentine) or 'ordered' (threshold map, same on CPU and GPU)", text: { kind: 'choice', choices: DITHERS },
+    check: (v: unknown) => choice('dither', v, DITHERS) },
+  { name: 'ditherLevel', scope: 'call', default: 1, doc: 'strength of the dithering, a number in 0..1', text: { kind: 'number' },
+    check: checkDitherLevel },
+  { name: 'fixedColors', scope: 'call', default: undefined as Uint8Array | undefined, defaultText: 'none', doc: 'colours the palette must hold exactly (at most k); the rest are fitted around them', text: { kind: 'colours' },
+    check: (v: unknown, r: Partial<ResolvedOptions>) => checkFixedColors(v, r.k!) },
   { name: 'signal', scope: 'call', default: undefined as AbortSignal | undefined, defaultText: 'none', doc: 'an AbortSignal: the call rejects with an AbortError and releases GPU work',
     check: (v: unknown) => checkObject<AbortSignal>('signal', v, 'an AbortSignal', (s) => 'aborted' in s) },
   { name: 'onProgress', scope: 'call', default: undefined as ResolvedOptions['onProgress'], defaultText: 'none', doc: '({ iteration, attempt, inertia, shift }) => void after every iteration',
@@ -324,15 +388,27 @@ export function resolveQuantizerOptions(options: QuantizerOptions | undefined): 
   return resolveScope(asRecord(options), 'quantizer') as unknown as ResolvedQuantizerOptions;
 }
 
+/** `#rrggbb` or `#rgb` colours, comma-separated (spaces allowed), as [r, g, b] triples. */
+export function coloursFromText(text: string, where: string): RGB[] {
+  const items = text.split(',').map((item) => item.trim());
+  return items.map((item) => {
+    const hex = /^#?([0-9a-f]{6}|[0-9a-f]{3})$/i.exec(item)?.[1];
+    if (!hex) throw typeError(where, 'comma-separated colours such as #ffffff,#000 (#rrggbb or #rgb)', item);
+    const full = hex.length === 3 ? [...hex].map((h) => h + h).join('') : hex;
+    return [0, 2, 4].map((i) => parseInt(full.slice(i, i + 2), 16)) as unknown as RGB;
+  });
+}
+
 /**
  * An option's value from text (a CLI argument, an element attribute), by its `text` form: integers and
  * numbers must be written in full decimal (`16`, `-3`, `0.5`, `1e3`), choices as they are. Text that is
  * neither throws a TypeError naming `where`; the value itself is checked by `resolveOptions` later.
  */
-export function optionFromText(name: OptionName, text: string, where: string = `option "${name}"`): number | string {
+export function optionFromText(name: OptionName, text: string, where: string = `option "${name}"`): number | string | RGB[] {
   const form = BY_NAME.get(name)?.text;
   if (!form) throw typeError(where, 'an option that can be written as text', name);
   if (form.kind === 'choice') return text;
+  if (form.kind === 'colours') return coloursFromText(text, where);
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text.trim())) throw typeError(where, 'a number', text);
   return Number(text);
 }

@@ -31,9 +31,9 @@ import { nextTask } from './yield.js';
 export type { PaletteInput } from './apply.js';
 
 /** Options of applying a palette: where it runs, and cancellation. */
-export type ApplyOptions = Pick<QuantizeOptions, 'backend' | 'threads' | 'signal'>;
+export type ApplyOptions = Pick<QuantizeOptions, 'backend' | 'threads' | 'signal' | 'colorSpace' | 'dither' | 'ditherLevel'>;
 
-const APPLY_OPTION_NAMES: ReadonlySet<string> = new Set(['backend', 'threads', 'signal']);
+const APPLY_OPTION_NAMES: ReadonlySet<string> = new Set(['backend', 'threads', 'signal', 'colorSpace', 'dither', 'ditherLevel']);
 
 /** A quantizer that keeps its GPU resources between calls. Calls on one quantizer run one after another. */
 export interface Quantizer {
@@ -92,15 +92,16 @@ function takePooledPixels(inputs: readonly QuantizeInput[], signal: AbortSignal 
   return images.length === 1 ? { ...images[0]!, pixels } : { pixels, width: pixels.length, height: 1 };
 }
 
-function paletteFit(fit: Fit, k: number, exact: boolean, run: RunDescription, timings: PaletteFit['timings']): PaletteFit {
+function paletteFit(fit: Fit, o: ResolvedOptions, exact: boolean, run: RunDescription, timings: PaletteFit['timings']): PaletteFit {
   const { centroids, palette, iterations, converged, inertia, attempt, initInWorker } = fit;
-  return { palette, centroids, k, paletteSize: centroids.length / 3, exactPalette: exact, iterations, converged, inertia, attempt, initInWorker, ...runFields(run), timings };
+  return { palette, centroids, colorSpace: o.colorSpace, k: o.k, paletteSize: centroids.length / 3, exactPalette: exact, iterations, converged, inertia, attempt, initInWorker, ...runFields(run), timings };
 }
 
-function appliedPalette(fitted: FittedCentroids, image: Pixels, labelled: LabelledImage, run: RunDescription, timings: AppliedPalette['timings']): AppliedPalette {
+function appliedPalette(fitted: FittedCentroids, image: Pixels, labelled: LabelledImage, o: ResolvedOptions, run: RunDescription, timings: AppliedPalette['timings']): AppliedPalette {
   const { palette, centroids } = fitted;
   const { labels, image: painted, metrics } = labelled;
-  return { palette, centroids, paletteSize: palette.length / 3, labels, image: painted, width: image.width, height: image.height, ...metrics, ...runFields(run), timings };
+  const { colorSpace, dither, ditherLevel } = o;
+  return { palette, centroids, paletteSize: palette.length / 3, colorSpace, dither, ditherLevel, labels, image: painted, width: image.width, height: image.height, ...metrics, ...runFields(run), timings };
 }
 
 /** The options of one call: the quantizer's defaults, then the call's, with the quantizer-only ones refused. */
@@ -210,7 +211,7 @@ class PooledQuantizer implements Quantizer {
       const t = now();
       const labelled = session ? await applyOnSession(session, fit, o.signal) : applyExact(image, packedPalette(fit.palette), fit.palette);
       const run: RunDescription = session ? { ...fit, gpu: session.gpuStats?.() } : fit;
-      const applied = appliedPalette(fit, image, labelled, run, { setup: 0, assignment: now() - t, total: now() - t });
+      const applied = appliedPalette(fit, image, labelled, o, run, { setup: 0, assignment: now() - t, total: now() - t });
       return buildResult(fit, applied, now() - started);
     });
   }
@@ -230,7 +231,7 @@ class PooledQuantizer implements Quantizer {
       const setup = now() - started;
       const labelled = await applyOnSession(session, fitted, o.signal);
       const total = now() - started;
-      return appliedPalette(fitted, image, labelled, { ...run, gpu: session.gpuStats?.() }, { setup, assignment: total - setup, total });
+      return appliedPalette(fitted, image, labelled, o, { ...run, gpu: session.gpuStats?.() }, { setup, assignment: total - setup, total });
     });
   }
 
@@ -243,7 +244,7 @@ class PooledQuantizer implements Quantizer {
       const exact = exactFit(distinct, o.warmStart);
       const reason = `the image has at most k = ${o.k} distinct colours, so no clustering ran${choice.fallbackReason ? ` (${choice.fallbackReason})` : ''}`;
       const run: RunDescription = { backend: 'cpu', threads: 1, fallbackReason: reason, adapter: choice.adapter };
-      return then(paletteFit(exact, o.k, true, run, { setup: now() - started, init: 0, iterations: 0, total: now() - started }), undefined);
+      return then(paletteFit(exact, o, true, run, { setup: now() - started, init: 0, iterations: 0, total: now() - started }), undefined);
     }
     const plan = planFit(image.pixels, o, this.keepImage);
     await nextTask();
@@ -252,7 +253,7 @@ class PooledQuantizer implements Quantizer {
       const setup = now() - started - plan.beginMs;
       const fit = await fitOnSession(session, plan, o);
       const timings = { setup, init: fit.initMs, iterations: fit.iterationsMs, total: now() - started };
-      return then(paletteFit(fit, o.k, false, { ...run, gpu: session.gpuStats?.() }, timings), session);
+      return then(paletteFit(fit, o, false, { ...run, gpu: session.gpuStats?.() }, timings), session);
     });
   }
 

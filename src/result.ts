@@ -1,6 +1,6 @@
 /** The typed result of a quantization. */
 import type { ErrorMetrics } from './metrics.js';
-import type { GpuIterationInput, UsedBackend } from './options.js';
+import type { ColorSpace, DitherMethod, GpuIterationInput, UsedBackend } from './options.js';
 
 /** What the WebGPU adapter says of itself (empty strings where the browser withholds a field). */
 export interface AdapterDescription {
@@ -66,8 +66,13 @@ export interface RunDescription {
 export interface PaletteFit extends RunDescription {
   /** The palette as RGB bytes, 3 per colour; `paletteSize` colours. */
   palette: Uint8Array;
-  /** The unrounded centroids, RGB triples in 0-255 units, in palette order. */
+  /**
+   * The unrounded centroids as float sRGB triples (0-255 units; converted back from OKLab when fitted
+   * there), in palette order.
+   */
   centroids: Float64Array;
+  /** The space the palette was fitted in (distances, centroids and `inertia` were measured there). */
+  colorSpace: ColorSpace;
   /** The k asked for. */
   k: number;
   /** Colours in the palette: k, or fewer when the image has fewer distinct colours than k. */
@@ -78,7 +83,10 @@ export interface PaletteFit extends RunDescription {
   iterations: number;
   /** Whether the winning attempt stopped because centroids moved less than `tolerance`. */
   converged: boolean;
-  /** The winning attempt's k-means objective on the fitted pixels, at its last iteration (0-255 RGB). */
+  /**
+   * The winning attempt's k-means objective on the fitted pixels, at its last iteration, in `colorSpace`
+   * units (sRGB 0-255, or OKLab scaled so black to white is 255).
+   */
   inertia: number;
   /** Attempt (1-based) whose result was kept. */
   attempt: number;
@@ -97,7 +105,18 @@ export interface AppliedPalette extends RunDescription, ErrorMetrics {
   /** The float centroids the palette was rounded from (the palette itself, for a bare palette). */
   centroids: Float64Array;
   paletteSize: number;
-  /** For each pixel, row by row, the index of its nearest palette colour (the lowest index on ties). */
+  /** The space the labels' distances (and the dithering's errors) were measured in. */
+  colorSpace: ColorSpace;
+  /** The dithering applied (`'none'`: each pixel its nearest palette colour). */
+  dither: DitherMethod;
+  /** Its strength, 0..1. */
+  ditherLevel: number;
+  /** Where the dithering ran, when it did: error diffusion runs on the CPU also after a GPU fit. */
+  ditheredOn?: UsedBackend;
+  /**
+   * For each pixel, row by row, its palette index: without dithering its nearest palette colour in
+   * `colorSpace` (the lowest index on ties), with dithering the colour the dithering chose.
+   */
   labels: Uint8Array;
   /** The quantized image: RGBA bytes, same size as the input, original alpha kept. */
   image: Uint8ClampedArray;
@@ -108,7 +127,7 @@ export interface AppliedPalette extends RunDescription, ErrorMetrics {
 
 /** A palette fitted to an image and applied to it: what `quantize()` returns. */
 export interface QuantizeResult extends Omit<PaletteFit, 'timings' | 'inertia'>, Omit<AppliedPalette, 'timings'> {
-  /** Sum over all pixels of the squared distance to the pixel's nearest centroid (0-255 RGB): the k-means objective. */
+  /** Sum over all pixels of the squared distance to the pixel's nearest centroid (in `colorSpace` units): the k-means objective. */
   inertia: number;
   timings: StageTimings;
 }
@@ -131,6 +150,10 @@ export function buildResult(fit: PaletteFit, applied: AppliedPalette, totalMs: n
     image: applied.image,
     width: applied.width,
     height: applied.height,
+    colorSpace: applied.colorSpace,
+    dither: applied.dither,
+    ditherLevel: applied.ditherLevel,
+    ...(applied.ditheredOn ? { ditheredOn: applied.ditheredOn } : {}),
     k: fit.k,
     paletteSize: applied.paletteSize,
     exactPalette: fit.exactPalette,

@@ -41,7 +41,7 @@ export interface EngineFlag {
   defaultNote: string;
 }
 
-const PLACEHOLDERS: Record<TextForm['kind'], string> = { integer: '<n>', number: '<x>', choice: '<name>' };
+const PLACEHOLDERS: Record<TextForm['kind'], string> = { integer: '<n>', number: '<x>', choice: '<name>', colours: '<colours>' };
 
 function kebabCase(name: string): string {
   return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
@@ -324,7 +324,7 @@ function parseFlags(argv: string[]): { values: Values; positionals: string[] } {
 
 /** The engine options given: numbers through the table's text form, choices as text (both checked later). */
 function engineOptions(values: Values): QuantizeOptions {
-  const options: Record<string, number | string> = {};
+  const options: Record<string, ReturnType<typeof optionFromText>> = {};
   for (const { option, flag } of ENGINE_FLAGS) {
     const text = values.text(flag);
     if (text === undefined) continue;
