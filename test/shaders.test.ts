@@ -12,10 +12,11 @@ const TYPE_OF: Record<string, GPUBufferBindingType> = {
   uniform: 'uniform',
 };
 
-const SHARED = 'nearest-centroid.wgsl';
+/** Functions the host prepends to kernels (WGSL has no includes): not kernels of their own. */
+const SHARED = new Set(['nearest-centroid.wgsl', 'oklab.wgsl']);
 const shader = (file: string): string => readFileSync(new URL(`../shaders/${file}`, import.meta.url), 'utf8');
-/** Every .wgsl file but the shared search, which the assignment kernels prepend. */
-const kernelFiles = readdirSync(new URL('../shaders/', import.meta.url)).filter((f) => f.endsWith('.wgsl') && f !== SHARED);
+/** Every .wgsl file but the shared functions. */
+const kernelFiles = readdirSync(new URL('../shaders/', import.meta.url)).filter((f) => f.endsWith('.wgsl') && !SHARED.has(f));
 
 /** `@group(g) @binding(n) var<space, access> name` declarations, as [group, binding, type, name]. */
 function bindings(source: string): Array<[number, number, GPUBufferBindingType | string, string]> {
@@ -49,11 +50,12 @@ const constants = (kernel: Kernel<Bindings, never>, run: unknown) => (kernel as 
 const variant = (kernel: Kernel<Bindings, never>, run: unknown) => (kernel as Kernel<Bindings, unknown>).variant(run);
 
 describe('WGSL and host agree', () => {
-  it('has one record per kernel file, its source that file (after the shared search, where used)', () => {
+  it('has one record per kernel file, its source that file (after shared functions, where used)', () => {
     expect(kernelFiles.length).toBe(KERNELS.length);
+    const prefixes = ['', ...[...SHARED].map((f) => `${shader(f)}\n`), [...SHARED].map((f) => `${shader(f)}\n`).join('')];
     for (const file of kernelFiles) {
       const text = shader(file);
-      const records = KERNELS.filter((k) => k.source === text || k.source === `${shader(SHARED)}\n${text}`);
+      const records = KERNELS.filter((k) => prefixes.some((prefix) => k.source === `${prefix}${text}`));
       expect(records.map((k) => k.name), file).toHaveLength(1);
     }
     expect(new Set(KERNELS.map((k) => k.name)).size).toBe(KERNELS.length);
@@ -90,9 +92,9 @@ describe('WGSL and host agree', () => {
     }
   });
 
-  it('keeps the shared nearest-centroid search free of state of its own', () => {
-    expect(overrides(shader(SHARED))).toEqual([]);
-    expect(bindings(shader(SHARED))).toEqual([]);
+  it.each([...SHARED])('keeps the shared %s free of state of its own', (file) => {
+    expect(overrides(shader(file))).toEqual([]);
+    expect(bindings(shader(file))).toEqual([]);
   });
 });
 
