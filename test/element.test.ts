@@ -186,6 +186,41 @@ describe('<kmeans-quantizer> renders', () => {
     expect(out).toEqual(['64x48:5', '600x400:5', '600x400:5', '600x400:5']);
   });
 
+  it("shows each palette entry's alpha where the result has an RGBA palette (#rrggbbaa over a checkerboard)", async ({ skip }) => {
+    if (!session) skip();
+    const out = await page().evaluate(async () => {
+      const w = window as any;
+      // 64 x 32: a colour ramp, its right half fading from opaque to transparent, one column fully transparent.
+      const data = new Uint8ClampedArray(64 * 32 * 4);
+      for (let y = 0; y < 32; y++) {
+        for (let x = 0; x < 64; x++) {
+          const i = (y * 64 + x) * 4;
+          data.set([x * 4, y * 8, 255 - x * 4, x < 32 ? 255 : x === 63 ? 0 : 255 - (x - 32) * 8], i);
+        }
+      }
+      const el = w.makeElement({ k: 6, backend: 'cpu' }, { image: new ImageData(data, 64, 32) }, false);
+      const done = w.nextEvent(el, 'kmeans-complete');
+      document.getElementById('sandbox')!.append(el);
+      const r = (await done).detail;
+      await el.updateComplete;
+      const alpha: Uint8Array | undefined = r.paletteAlpha;
+      const expected = [...Array(r.paletteSize).keys()].map((i) => {
+        const a = alpha?.[i] ?? 255;
+        const rgb = '#' + [0, 1, 2].map((c) => r.palette[i * 3 + c].toString(16).padStart(2, '0')).join('');
+        return a === 255 ? rgb : rgb + a.toString(16).padStart(2, '0');
+      });
+      const swatches = [...el.shadowRoot.querySelectorAll('[part~="swatch"]')] as HTMLElement[];
+      return {
+        hexes: swatches.map((b) => b.dataset.hex),
+        expected,
+        translucent: swatches.filter((b) => b.querySelector('[part~="swatch-color"]')!.classList.contains('translucent')).length,
+        expectedTranslucent: expected.filter((value) => value.length === 9).length,
+      };
+    });
+    expect(out.hexes).toEqual(out.expected);
+    expect(out.translucent).toBe(out.expectedTranslucent);
+  });
+
   it('shows only the views listed in show', async ({ skip }) => {
     if (!session) skip();
     const out = await page().evaluate(async (src: string) => {

@@ -28,6 +28,15 @@ function hex(palette: Uint8Array, i: number): string {
   return s;
 }
 
+/**
+ * The alpha of each palette entry, where the result has an RGBA palette (an image with transparency);
+ * undefined for an opaque palette.
+ */
+function paletteAlpha(result: QuantizeResult): Uint8Array | undefined {
+  const alpha = (result as { paletteAlpha?: unknown }).paletteAlpha;
+  return alpha instanceof Uint8Array && alpha.length === result.paletteSize ? alpha : undefined;
+}
+
 function number(value: number, digits: number): string {
   if (value === Infinity) return '∞';
   return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -403,8 +412,11 @@ export class KmeansQuantizerElement extends LitElement {
 
   private _renderPalette(result: QuantizeResult): TemplateResult {
     const swatches: TemplateResult[] = [];
+    const alphas = paletteAlpha(result);
     for (let i = 0; i < result.paletteSize; i++) {
-      const value = hex(result.palette, i);
+      const alpha = alphas?.[i] ?? 255;
+      // #rrggbbaa for an entry with alpha below 255, shown over a checkerboard.
+      const value = hex(result.palette, i) + (alpha === 255 ? '' : alpha.toString(16).padStart(2, '0'));
       const copied = this._copied === i;
       swatches.push(html`<li>
         <button
@@ -415,7 +427,11 @@ export class KmeansQuantizerElement extends LitElement {
           title=${`Copy ${value}`}
           @click=${() => void this._copy(value, i)}
         >
-          <span part="swatch-color" style=${styleMap({ background: value })}></span>
+          <span
+            part="swatch-color"
+            class=${alpha === 255 ? '' : 'translucent'}
+            style=${styleMap(alpha === 255 ? { background: value } : { '--_swatch': value })}
+          ></span>
           <span part="swatch-hex">${value}</span>
         </button>
       </li>`);
