@@ -385,6 +385,26 @@ describe('demo page', () => {
     for (const v of shown) expect(v.colours).toBeLessThanOrEqual(6);
   });
 
+  it("sets the element's color-space and dither attributes from the element card", async ({ skip }) => {
+    if (!page) skip();
+    const choose = async (name: string, value: string) => {
+      await p().select(`#panel-element select[name="${name}"]`, value);
+      await p().waitForFunction((n: string, v: string) => {
+        const el = document.querySelector('kmeans-quantizer')!;
+        return el.getAttribute(n) === v && !el.busy && (n === 'dither' ? el.result?.dither : el.result?.colorSpace) === v;
+      }, { timeout: 60_000 }, name, value);
+    };
+    await choose('dither', 'ordered');
+    await choose('color-space', 'oklab');
+    const out = await p().evaluate(() => {
+      const el = document.querySelector('kmeans-quantizer')!;
+      return { dither: el.result!.dither, colorSpace: el.result!.colorSpace, k: el.result!.k };
+    });
+    expect(out).toEqual({ dither: 'ordered', colorSpace: 'oklab', k: 6 });
+    await choose('dither', 'none');
+    await choose('color-space', 'srgb');
+  });
+
   it('quantizes the (fake) webcam live through the element, and stops', async ({ skip }) => {
     if (!page) skip();
     await p().click('[data-role="webcam-start"]');

@@ -1,5 +1,6 @@
 /**
- * Panel 1: the `<kmeans-quantizer>` element itself, with a k slider and a backend switch. The element
+ * Panel 1: the `<kmeans-quantizer>` element itself, with a k slider, a backend switch and its colour
+ * space and dithering (the element's `color-space` and `dither` attributes). The element
  * does the rest: a k change cancels the run in flight and warm-starts from the previous palette.
  */
 import '../../src/element/index.js';
@@ -17,7 +18,7 @@ export interface ElementPanel extends Panel {
 export function elementPanel(options: { onResult(result: QuantizeResult): void }): ElementPanel {
   const { section, controls, body } = card({
     id: 'element',
-    title: '<kmeans-quantizer>: live k and backend',
+    title: '<kmeans-quantizer>: live k, backend, colour space and dithering',
     mirrors: 'All seed notebooks: one image, k colours by k-means. Drag k: the element cancels the run in flight and warm-starts from the last palette.',
     wide: true,
   });
@@ -43,6 +44,16 @@ export function elementPanel(options: { onResult(result: QuantizeResult): void }
     backends.append(h('label', { for: `backend-${backend}` }, input, backend === 'webgpu' ? 'WebGPU' : backend === 'cpu' ? 'CPU' : 'auto'));
   }
 
+  // The element's color-space and dither attributes (the comparison panel below shows all six at once).
+  const colorSpace = h('select', { name: 'color-space', 'aria-label': 'Colour space' }, h('option', { value: 'srgb' }, 'sRGB'), h('option', { value: 'oklab' }, 'OKLab'));
+  colorSpace.addEventListener('change', () => element.setAttribute('color-space', colorSpace.value));
+  const dither = h(
+    'select',
+    { name: 'dither', 'aria-label': 'Dithering' },
+    ...(['none', 'ordered', 'diffusion'] as const).map((d) => h('option', { value: d }, d === 'none' ? 'no dithering' : d === 'ordered' ? 'ordered dithering' : 'error diffusion')),
+  );
+  dither.addEventListener('change', () => element.setAttribute('dither', dither.value));
+
   const progress = h('span', { class: 'status', role: 'status', id: 'element-status' });
   let completes = 0;
   element.addEventListener('kmeans-progress', (event) => {
@@ -64,6 +75,8 @@ export function elementPanel(options: { onResult(result: QuantizeResult): void }
     slider,
     kOut,
     backends,
+    colorSpace,
+    dither,
     progress,
   );
   body.append(element);
