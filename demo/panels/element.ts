@@ -15,6 +15,19 @@ export interface ElementPanel extends Panel {
   live: boolean;
 }
 
+/** Selects for the element's color-space and dither attributes (the dithering panel shows all six at once). */
+function attributeSelects(element: KmeansQuantizerElement): HTMLSelectElement[] {
+  const choices: ReadonlyArray<readonly [string, string, ReadonlyArray<readonly [string, string]>]> = [
+    ['color-space', 'Colour space', [['srgb', 'sRGB'], ['oklab', 'OKLab']]],
+    ['dither', 'Dithering', [['none', 'no dithering'], ['ordered', 'ordered dithering'], ['diffusion', 'error diffusion']]],
+  ];
+  return choices.map(([attribute, label, options]) => {
+    const select = h('select', { name: attribute, 'aria-label': label }, ...options.map(([value, text]) => h('option', { value }, text)));
+    select.addEventListener('change', () => element.setAttribute(attribute, select.value));
+    return select;
+  });
+}
+
 export function elementPanel(options: { onResult(result: QuantizeResult): void }): ElementPanel {
   const { section, controls, body } = card({
     id: 'element',
@@ -44,16 +57,6 @@ export function elementPanel(options: { onResult(result: QuantizeResult): void }
     backends.append(h('label', { for: `backend-${backend}` }, input, backend === 'webgpu' ? 'WebGPU' : backend === 'cpu' ? 'CPU' : 'auto'));
   }
 
-  // The element's color-space and dither attributes (the comparison panel below shows all six at once).
-  const colorSpace = h('select', { name: 'color-space', 'aria-label': 'Colour space' }, h('option', { value: 'srgb' }, 'sRGB'), h('option', { value: 'oklab' }, 'OKLab'));
-  colorSpace.addEventListener('change', () => element.setAttribute('color-space', colorSpace.value));
-  const dither = h(
-    'select',
-    { name: 'dither', 'aria-label': 'Dithering' },
-    ...(['none', 'ordered', 'diffusion'] as const).map((d) => h('option', { value: d }, d === 'none' ? 'no dithering' : d === 'ordered' ? 'ordered dithering' : 'error diffusion')),
-  );
-  dither.addEventListener('change', () => element.setAttribute('dither', dither.value));
-
   const progress = h('span', { class: 'status', role: 'status', id: 'element-status' });
   let completes = 0;
   element.addEventListener('kmeans-progress', (event) => {
@@ -75,8 +78,7 @@ export function elementPanel(options: { onResult(result: QuantizeResult): void }
     slider,
     kOut,
     backends,
-    colorSpace,
-    dither,
+    ...attributeSelects(element),
     progress,
   );
   body.append(element);
