@@ -7,6 +7,7 @@ import { resizeImage } from '../src/index.js';
 import coffeeUrl from '../test/fixtures/coffee.png';
 import { benchmarkPanel } from './panels/benchmark.js';
 import { codebookPanel } from './panels/codebook.js';
+import { ditherPanel } from './panels/dither.js';
 import { elbowPanel } from './panels/elbow.js';
 import { elementPanel } from './panels/element.js';
 import { histogramPanel } from './panels/histogram.js';
@@ -41,6 +42,7 @@ const sizes = sizesPanel();
 const scatter = scatterPanel();
 const codebook = codebookPanel(() => current);
 const sweep = sweepPanel(() => current);
+const dither = ditherPanel(() => current);
 const elbow = elbowPanel(() => current, (k) => {
   element.setK(k);
   element.section.scrollIntoView({ behavior: 'smooth', block: 'start' });
@@ -51,7 +53,7 @@ const webcam = webcamPanel(element, () => {
 const benchmark = benchmarkPanel(() => current);
 
 /** Layout order: the panels that follow the element sit next to it; the on-demand ones further down. */
-const panels: Panel[] = [element, histogram, sizes, scatter, codebook, sweep, elbow, webcam, benchmark];
+const panels: Panel[] = [element, histogram, sizes, scatter, codebook, sweep, dither, elbow, webcam, benchmark];
 grid.append(...panels.map((p) => p.section));
 
 /** Background work, one panel after another, once the element has shown the image. */

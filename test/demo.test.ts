@@ -69,6 +69,21 @@ async function screenshot(name: string, selector?: string): Promise<void> {
   await handle?.screenshot({ path });
 }
 
+/** What the dithering panel shows of each variant (figures from its data attributes, the canvas read back). */
+async function variants(): Promise<Array<Record<string, string> & { width: number; height: number; colours: number; caption: string }>> {
+  return p().evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('#panel-dither [data-role="variant"]')].map((figure) => {
+      const canvas = figure.querySelector('canvas')!;
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      const colours = new Set<number>();
+      for (let i = 0; i < data.length; i += 4) colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+      return { ...figure.dataset, width: canvas.width, height: canvas.height, colours: colours.size, caption: figure.querySelector('figcaption')!.textContent! } as never;
+    }),
+  );
+}
+
+const VARIANTS = ['srgb/none', 'srgb/ordered', 'srgb/diffusion', 'oklab/none', 'oklab/ordered', 'oklab/diffusion'];
+
 describe('demo page', () => {
   it('opens with the shipped photo quantized by the element', async ({ skip }) => {
     if (!page) skip();
@@ -172,6 +187,42 @@ describe('demo page', () => {
     expect(out.kmeansCost).toBeGreaterThan(0);
     expect(out.randomCost).toBeGreaterThanOrEqual(out.kmeansCost);
     expect(out.verdict).toMatch(/costs [\d.]+× as much/);
+  });
+
+  it('compares dithering and colour space on the image: six variants, each with MSE, CIEDE2000, SSIM and PNG-8 size', async ({ skip }) => {
+    if (!page) skip();
+    await waitFor('#panel-dither[data-state="done"][data-k="16"]', 180_000);
+    const shown = await variants();
+    const extra = await p().evaluate(() => ({
+      note: document.querySelector('#panel-dither [data-role="variants-note"]')!.textContent,
+      rows: [...document.querySelectorAll('#panel-dither [data-role="variants-table"] tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent!.trim())),
+    }));
+    expect(shown.map((v) => `${v.colorSpace}/${v.dither}`)).toEqual(VARIANTS);
+    for (const v of shown) {
+      const name = `${v.colorSpace}/${v.dither}`;
+      // The options reached the results (what each engine does with them is tested where it is built).
+      expect([v.resultColorSpace, v.resultDither], name).toEqual([v.colorSpace, v.dither]);
+      expect(v.k, name).toBe('16');
+      // coffee.png is 600 x 400: the comparison runs on a copy at most 512 px a side.
+      expect([v.width, v.height], name).toEqual([512, 341]);
+      expect(v.colours, name).toBeGreaterThan(1);
+      expect(v.colours, name).toBeLessThanOrEqual(16);
+      const [mse, deltaE, ssim, png] = [Number(v.mse), Number(v.deltaE), Number(v.ssim), Number(v.pngBytes)];
+      expect(mse, name).toBeGreaterThan(0);
+      expect(Number.isFinite(mse), name).toBe(true);
+      expect(deltaE, name).toBeGreaterThan(0);
+      expect(Number.isFinite(deltaE), name).toBe(true);
+      expect(ssim, name).toBeGreaterThan(0);
+      expect(ssim, name).toBeLessThan(1);
+      expect(Number.isInteger(png), name).toBe(true);
+      // Above the PNG signature and chunks of an empty file, below 4 bits a pixel uncompressed.
+      expect(png, name).toBeGreaterThan(100);
+      expect(png, name).toBeLessThan((512 * 341) / 2);
+      expect(v.caption, name).toMatch(/MSE [\d.,]+ · ΔE00 [\d.]+ · SSIM [\d.]+ · PNG-8 [\d.,]+ (B|KiB)/);
+    }
+    expect(extra.note).toContain('512 × 341');
+    expect(extra.rows).toHaveLength(6);
+    for (const row of extra.rows) for (const cell of row.slice(1)) expect(cell).toMatch(/^[\d.,]+( (B|KiB|MiB|ms))?$/);
   });
 
   it('opens a dropped image', async ({ skip }) => {
@@ -314,6 +365,46 @@ describe('demo page', () => {
     expect(out.distinct).toBe('4');
   });
 
+  it('compares again at the new k, cancelling the comparison in flight', async ({ skip }) => {
+    if (!page) skip();
+    // The k = 4 comparison is running or about to (after the element's k = 4 result), or already done.
+    await p().waitForFunction(() => {
+      const panel = document.querySelector<HTMLElement>('#panel-dither')!;
+      return panel.dataset.state === 'running' || panel.dataset.k === '4';
+    }, { timeout: 90_000 });
+    await p().evaluate(() => {
+      const slider = document.querySelector<HTMLInputElement>('#k-slider')!;
+      slider.value = '6';
+      slider.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await waitFor('#panel-dither[data-state="done"][data-k="6"]', 120_000);
+    const shown = await variants();
+    // Nothing of the cancelled k = 4 run is left: six figures, all at k = 6.
+    expect(shown.map((v) => `${v.colorSpace}/${v.dither}`)).toEqual(VARIANTS);
+    expect(shown.map((v) => v.k)).toEqual(Array(6).fill('6'));
+    for (const v of shown) expect(v.colours).toBeLessThanOrEqual(6);
+  });
+
+  it("sets the element's color-space and dither attributes from the element card", async ({ skip }) => {
+    if (!page) skip();
+    const choose = async (name: string, value: string) => {
+      await p().select(`#panel-element select[name="${name}"]`, value);
+      await p().waitForFunction((n: string, v: string) => {
+        const el = document.querySelector('kmeans-quantizer')!;
+        return el.getAttribute(n) === v && !el.busy && (n === 'dither' ? el.result?.dither : el.result?.colorSpace) === v;
+      }, { timeout: 60_000 }, name, value);
+    };
+    await choose('dither', 'ordered');
+    await choose('color-space', 'oklab');
+    const out = await p().evaluate(() => {
+      const el = document.querySelector('kmeans-quantizer')!;
+      return { dither: el.result!.dither, colorSpace: el.result!.colorSpace, k: el.result!.k };
+    });
+    expect(out).toEqual({ dither: 'ordered', colorSpace: 'oklab', k: 6 });
+    await choose('dither', 'none');
+    await choose('color-space', 'srgb');
+  });
+
   it('quantizes the (fake) webcam live through the element, and stops', async ({ skip }) => {
     if (!page) skip();
     await p().click('[data-role="webcam-start"]');
@@ -341,8 +432,9 @@ describe('demo page', () => {
     await waitFor('#panel-sizes[data-k="16"]');
     await waitFor('#panel-scatter[data-centroids="16"]');
     await waitFor('body[data-idle="done"]', 120_000);
+    await waitFor('#panel-dither[data-state="done"][data-k="16"]', 120_000);
     await screenshot('page');
-    for (const id of ['element', 'benchmark', 'sweep', 'elbow', 'histogram', 'scatter', 'codebook', 'sizes', 'webcam']) {
+    for (const id of ['element', 'benchmark', 'sweep', 'dither', 'elbow', 'histogram', 'scatter', 'codebook', 'sizes', 'webcam']) {
       await screenshot(id, `#panel-${id}`);
     }
     expect(errors).toEqual([]);

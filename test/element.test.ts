@@ -186,6 +186,41 @@ describe('<kmeans-quantizer> renders', () => {
     expect(out).toEqual(['64x48:5', '600x400:5', '600x400:5', '600x400:5']);
   });
 
+  it("shows each palette entry's alpha where the result has an RGBA palette (#rrggbbaa over a checkerboard)", async ({ skip }) => {
+    if (!session) skip();
+    const out = await page().evaluate(async () => {
+      const w = window as any;
+      // 64 x 32: a colour ramp, its right half fading from opaque to transparent, one column fully transparent.
+      const data = new Uint8ClampedArray(64 * 32 * 4);
+      for (let y = 0; y < 32; y++) {
+        for (let x = 0; x < 64; x++) {
+          const i = (y * 64 + x) * 4;
+          data.set([x * 4, y * 8, 255 - x * 4, x < 32 ? 255 : x === 63 ? 0 : 255 - (x - 32) * 8], i);
+        }
+      }
+      const el = w.makeElement({ k: 6, backend: 'cpu' }, { image: new ImageData(data, 64, 32) }, false);
+      const done = w.nextEvent(el, 'kmeans-complete');
+      document.getElementById('sandbox')!.append(el);
+      const r = (await done).detail;
+      await el.updateComplete;
+      const alpha: Uint8Array | undefined = r.paletteAlpha;
+      const expected = [...Array(r.paletteSize).keys()].map((i) => {
+        const a = alpha?.[i] ?? 255;
+        const rgb = '#' + [0, 1, 2].map((c) => r.palette[i * 3 + c].toString(16).padStart(2, '0')).join('');
+        return a === 255 ? rgb : rgb + a.toString(16).padStart(2, '0');
+      });
+      const swatches = [...el.shadowRoot.querySelectorAll('[part~="swatch"]')] as HTMLElement[];
+      return {
+        hexes: swatches.map((b) => b.dataset.hex),
+        expected,
+        translucent: swatches.filter((b) => b.querySelector('[part~="swatch-color"]')!.classList.contains('translucent')).length,
+        expectedTranslucent: expected.filter((value) => value.length === 9).length,
+      };
+    });
+    expect(out.hexes).toEqual(out.expected);
+    expect(out.translucent).toBe(out.expectedTranslucent);
+  });
+
   it('shows only the views listed in show', async ({ skip }) => {
     if (!session) skip();
     const out = await page().evaluate(async (src: string) => {
@@ -214,7 +249,10 @@ describe('<kmeans-quantizer> options', () => {
       const el = w.makeElement({}, {}, false);
       const read = () => Object.fromEntries(names.map((name) => [name, el[name] ?? null]));
       const initial = read();
-      const given = { k: '5', backend: 'cpu', seed: '7', maxIterations: '9', tolerance: '1.5', sampleSize: '100' } as Record<string, string>;
+      const given = {
+        k: '5', backend: 'cpu', seed: '7', maxIterations: '9', tolerance: '1.5', sampleSize: '100',
+        colorSpace: 'oklab', dither: 'ordered', ditherLevel: '0.5', fixedColors: '#ffffff, #000',
+      } as Record<string, string>;
       for (const name of names) el.setAttribute(attributes[name]!, given[name]!);
       const set = read();
       for (const name of names) el.removeAttribute(attributes[name]!);
@@ -227,7 +265,10 @@ describe('<kmeans-quantizer> options', () => {
     }, [...ENGINE_OPTIONS], ENGINE_ATTRIBUTES);
     expect(out.initial).toEqual(TABLE_DEFAULTS);
     expect(TABLE_DEFAULTS.tolerance).toBe(0.25);
-    expect(out.set).toEqual({ k: 5, backend: 'cpu', seed: 7, maxIterations: 9, tolerance: 1.5, sampleSize: 100 });
+    expect(out.set).toEqual({
+      k: 5, backend: 'cpu', seed: 7, maxIterations: 9, tolerance: 1.5, sampleSize: 100,
+      colorSpace: 'oklab', dither: 'ordered', ditherLevel: 0.5, fixedColors: [[255, 255, 255], [0, 0, 0]],
+    });
     expect(out.removed).toEqual(TABLE_DEFAULTS);
     expect(out.reflected).toEqual([]);
   });
@@ -255,15 +296,98 @@ describe('<kmeans-quantizer> options', () => {
     expect(out.element).toEqual(out.library);
   });
 
-  it.for([
-    ['tolerance', 'abc'],
-    ['k', ''],
-    ['max-iterations', '10x'],
-  ] as const)('reports bad attribute text %s="%s" as a TypeError naming the attribute', async ([attribute, text], { skip }) => {
+  it('writes the fixedColors property to its attribute as #rrggbb text', async ({ skip }) => {
     if (!session) skip();
-    const out = await page().evaluate(async (src: string, attribute: string, text: string) => {
+    const out = await page().evaluate(async () => {
+      const el = (window as any).makeElement({}, {}, false);
+      el.fixedColors = [[255, 255, 255], [0, 128, 10]];
+      document.getElementById('sandbox')!.append(el);
+      await el.updateComplete;
+      const written = el.getAttribute('fixed-colors');
+      el.fixedColors = undefined;
+      await el.updateComplete;
+      return { written, attributeLeft: el.hasAttribute('fixed-colors') };
+    });
+    expect(out).toEqual({ written: '#ffffff,#00800a', attributeLeft: false });
+  });
+
+  // Each case: attributes set on a connected element (a change starts a new run) and the option quantize() takes.
+  const NEW_OPTIONS: ReadonlyArray<readonly [string, Record<string, string>, Record<string, unknown>]> = [
+    ['color-space="oklab"', { 'color-space': 'oklab' }, { colorSpace: 'oklab' }],
+    ['dither="ordered"', { dither: 'ordered' }, { dither: 'ordered' }],
+    ['dither="diffusion" dither-level="0.5"', { dither: 'diffusion', 'dither-level': '0.5' }, { dither: 'diffusion', ditherLevel: 0.5 }],
+    ['fixed-colors="#ffffff,#000000"', { 'fixed-colors': '#ffffff,#000000' }, { fixedColors: [[255, 255, 255], [0, 0, 0]] }],
+  ];
+
+  it('passes color-space, dither, dither-level and fixed-colors to the quantizer: the result of quantize() with those options', async ({ skip }) => {
+    if (!session) skip();
+    const out = await page().evaluate(async (src: string, cases: typeof NEW_OPTIONS) => {
       const w = window as any;
-      const el = w.makeElement({ src, backend: 'cpu', [attribute]: text }, {}, false);
+      const { quantize } = await new Function('url', 'return import(url)')('/dist/index.js');
+      const bitmap = await createImageBitmap(await (await fetch(src)).blob(), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+      const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+      ctx.drawImage(bitmap, 0, 0);
+      const pixels = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+      const base = { k: 8, seed: 2, backend: 'cpu' };
+      const el = w.makeElement({ src, ...base }, {}, false);
+      const first = w.nextEvent(el, 'kmeans-complete');
+      document.getElementById('sandbox')!.append(el);
+      await first;
+      const summary = (r: any) => ({
+        palette: Array.from(r.palette as Uint8Array).join(','),
+        labels: Array.from(r.labels as Uint8Array).join(''),
+        colorSpace: r.colorSpace,
+        dither: r.dither,
+        ditherLevel: r.ditherLevel,
+      });
+      const rows = [];
+      let previous: string[] = [];
+      for (const [, attributes, options] of cases) {
+        const next = w.nextEvent(el, 'kmeans-complete');
+        for (const name of previous) el.removeAttribute(name);
+        for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+        previous = Object.keys(attributes);
+        const shown = (await next).detail;
+        await el.updateComplete;
+        const stat = (name: string) => el.shadowRoot.querySelector(`[data-stat="${name}"]`)?.textContent ?? null;
+        const library = await quantize(pixels, { ...base, ...options });
+        rows.push({ element: summary(shown), library: summary(library), stats: [stat('color-space'), stat('dither')] });
+      }
+      return rows;
+    }, COFFEE, NEW_OPTIONS);
+    out.forEach((row, i) => {
+      const [label, , options] = NEW_OPTIONS[i]!;
+      expect(row.element, label).toEqual(row.library);
+      // The options reach the result's fields (the engines act on them where they are built).
+      expect(row.element.colorSpace, label).toBe(options.colorSpace ?? 'srgb');
+      expect(row.element.dither, label).toBe(options.dither ?? 'none');
+      expect(row.element.ditherLevel, label).toBe(options.ditherLevel ?? 1);
+      expect(row.stats, label).toEqual([
+        options.colorSpace === 'oklab' ? 'OKLab' : 'sRGB',
+        options.dither === undefined ? 'none' : options.ditherLevel === undefined ? options.dither : `${options.dither} at 0.50`,
+      ]);
+    });
+  });
+
+  // [attribute, text, other attributes, error class, code, message]
+  const BAD_ATTRIBUTES: ReadonlyArray<readonly [string, string, Record<string, string>, string, string, string]> = [
+    ['tolerance', 'abc', {}, 'TypeError', 'INVALID_TYPE', 'attribute "tolerance" must be a number, got "abc"'],
+    ['k', '', {}, 'TypeError', 'INVALID_TYPE', 'attribute "k" must be a number, got ""'],
+    ['max-iterations', '10x', {}, 'TypeError', 'INVALID_TYPE', 'attribute "max-iterations" must be a number, got "10x"'],
+    ['dither', 'fs2', {}, 'TypeError', 'INVALID_TYPE', 'attribute "dither" must be "none", "diffusion" or "ordered", got "fs2"'],
+    ['color-space', 'lab', {}, 'TypeError', 'INVALID_TYPE', 'attribute "color-space" must be "srgb" or "oklab", got "lab"'],
+    ['dither-level', 'half', {}, 'TypeError', 'INVALID_TYPE', 'attribute "dither-level" must be a number, got "half"'],
+    ['dither-level', '2', {}, 'RangeError', 'OUT_OF_RANGE', 'attribute "dither-level" must be a number in 0..1, got 2'],
+    ['fixed-colors', 'white', {}, 'TypeError', 'INVALID_TYPE', 'attribute "fixed-colors" must be comma-separated colours such as #ffffff,#000 (#rrggbb or #rgb), got "white"'],
+    ['fixed-colors', '#fff,#ffffff', {}, 'RangeError', 'OUT_OF_RANGE', 'attribute "fixed-colors[1]" must be a colour not given before, got "[255, 255, 255]"'],
+    ['fixed-colors', '#fff,#000,#f00', { k: '2' }, 'RangeError', 'OUT_OF_RANGE', 'attribute "fixed-colors" must be at most k = 2 colours, got "3 colours"'],
+  ];
+
+  it.for(BAD_ATTRIBUTES)('reports bad attribute text %s="%s" as a typed error naming the attribute', async ([attribute, text, others, name, code, message], { skip }) => {
+    if (!session) skip();
+    const out = await page().evaluate(async (src: string, attribute: string, text: string, others: Record<string, string>) => {
+      const w = window as any;
+      const el = w.makeElement({ src, backend: 'cpu', ...others, [attribute]: text }, {}, false);
       const failed = w.nextEvent(el, 'kmeans-error');
       document.getElementById('sandbox')!.append(el);
       const error = (await failed).detail.error;
@@ -275,11 +399,11 @@ describe('<kmeans-quantizer> options', () => {
       el.removeAttribute(attribute);
       const r = (await done).detail;
       return { name: error.name, code: error.code, option: error.option, message: error.message, shown, kept, recovered: r.paletteSize > 0, elementError: el.error ?? null };
-    }, COFFEE, attribute, text);
-    expect(out.name).toBe('TypeError');
-    expect(out.code).toBe('INVALID_TYPE');
-    expect(out.option).toBe(`attribute "${attribute}"`);
-    expect(out.message).toBe(`attribute "${attribute}" must be a number, got ${JSON.stringify(text)}`);
+    }, COFFEE, attribute, text, others);
+    expect(out.name).toBe(name);
+    expect(out.code).toBe(code);
+    expect(out.option).toMatch(new RegExp(`^attribute "${attribute}(\\[\\d+\\])?"$`));
+    expect(out.message).toBe(message);
     expect(out.shown).toContain(out.message);
     expect(out.kept).toBe(text); // the attribute keeps what was written
     expect(out.recovered).toBe(true);

@@ -1,5 +1,6 @@
 /**
- * Panel 1: the `<kmeans-quantizer>` element itself, with a k slider and a backend switch. The element
+ * Panel 1: the `<kmeans-quantizer>` element itself, with a k slider, a backend switch and its colour
+ * space and dithering (the element's `color-space` and `dither` attributes). The element
  * does the rest: a k change cancels the run in flight and warm-starts from the previous palette.
  */
 import '../../src/element/index.js';
@@ -14,10 +15,23 @@ export interface ElementPanel extends Panel {
   live: boolean;
 }
 
+/** Selects for the element's color-space and dither attributes (the dithering panel shows all six at once). */
+function attributeSelects(element: KmeansQuantizerElement): HTMLSelectElement[] {
+  const choices: ReadonlyArray<readonly [string, string, ReadonlyArray<readonly [string, string]>]> = [
+    ['color-space', 'Colour space', [['srgb', 'sRGB'], ['oklab', 'OKLab']]],
+    ['dither', 'Dithering', [['none', 'no dithering'], ['ordered', 'ordered dithering'], ['diffusion', 'error diffusion']]],
+  ];
+  return choices.map(([attribute, label, options]) => {
+    const select = h('select', { name: attribute, 'aria-label': label }, ...options.map(([value, text]) => h('option', { value }, text)));
+    select.addEventListener('change', () => element.setAttribute(attribute, select.value));
+    return select;
+  });
+}
+
 export function elementPanel(options: { onResult(result: QuantizeResult): void }): ElementPanel {
   const { section, controls, body } = card({
     id: 'element',
-    title: '<kmeans-quantizer>: live k and backend',
+    title: '<kmeans-quantizer>: live k, backend, colour space and dithering',
     mirrors: 'All seed notebooks: one image, k colours by k-means. Drag k: the element cancels the run in flight and warm-starts from the last palette.',
     wide: true,
   });
@@ -64,6 +78,7 @@ export function elementPanel(options: { onResult(result: QuantizeResult): void }
     slider,
     kOut,
     backends,
+    ...attributeSelects(element),
     progress,
   );
   body.append(element);

@@ -16,8 +16,8 @@ export interface KmeansProgressDetail extends ProgressEvent {
 export interface KmeansErrorDetail {
   /**
    * What went wrong, one of the library's typed errors (src/errors.ts) with a stable `code`: a
-   * `RangeError`/`TypeError` from option validation (e.g. `k="0"`) or from attribute text that is not a
-   * number (`tolerance="abc"`, naming the attribute), a `QuantizerError` with code `IO` or `INVALID_IMAGE`
+   * `RangeError`/`TypeError` from option validation, naming the attribute (`k="0"`, `dither="fs2"`, or
+   * text that does not read: `tolerance="abc"`, `fixed-colors="white"`), a `QuantizerError` with code `IO` or `INVALID_IMAGE`
    * when the image could not be loaded or decoded, a `GpuUnavailableError` for `backend="webgpu"` without
    * an adapter. Cancelled runs never produce this event.
    */

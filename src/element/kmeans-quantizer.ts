@@ -5,9 +5,9 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
-import { optionDefault, type Backend } from '../options.js';
+import { optionDefault, type Backend, type ColorSpace, type DitherMethod, type RGB } from '../options.js';
 import type { QuantizeResult } from '../result.js';
-import { ENGINE_OPTIONS, engineOptions, optionAttribute } from './attributes.js';
+import { ENGINE_OPTIONS, engineDefault, engineOptions, optionAttribute } from './attributes.js';
 import { KmeansCompleteEvent, KmeansErrorEvent, KmeansProgressEvent } from './events.js';
 import { errorCode, errorMessage } from '../errors.js';
 import { RunController } from './run-controller.js';
@@ -28,9 +28,24 @@ function hex(palette: Uint8Array, i: number): string {
   return s;
 }
 
+/**
+ * The alpha of each palette entry, where the result has an RGBA palette (an image with transparency);
+ * undefined for an opaque palette.
+ */
+function paletteAlpha(result: QuantizeResult): Uint8Array | undefined {
+  const alpha = (result as { paletteAlpha?: unknown }).paletteAlpha;
+  return alpha instanceof Uint8Array && alpha.length === result.paletteSize ? alpha : undefined;
+}
+
 function number(value: number, digits: number): string {
   if (value === Infinity) return '∞';
   return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+/** The dithering of a result as people read it: `none`, `ordered`, `diffusion at 0.5`. */
+function ditherText(result: QuantizeResult): string {
+  if (result.dither === 'none') return 'none';
+  return result.ditherLevel === 1 ? result.dither : `${result.dither} at ${number(result.ditherLevel, 2)}`;
 }
 
 /**
@@ -41,10 +56,11 @@ function number(value: number, digits: number): string {
  * <kmeans-quantizer src="photo.jpg" k="16"></kmeans-quantizer>
  * ```
  *
- * Any change of `src`/`image`, `k`, `backend`, `seed`, `max-iterations`, `tolerance` or `sample-size`
- * starts a new run and cancels the one in flight (through its `AbortSignal`), so only the latest run's
- * result is ever shown and only it fires `kmeans-complete`. When only `k` changes, the new run starts from
- * the previous result's centroids (a warm start), which keeps a k slider interactive. A `<video>` or
+ * Any change of `src`/`image`, `k`, `backend`, `seed`, `max-iterations`, `tolerance`, `sample-size`,
+ * `color-space`, `dither`, `dither-level` or `fixed-colors` starts a new run and cancels the one in
+ * flight (through its `AbortSignal`), so only the latest run's result is ever shown and only it fires
+ * `kmeans-complete`. When only `k` changes, the new run starts from the previous result's centroids (a
+ * warm start), which keeps a k slider interactive. A `<video>` or
  * `MediaStream` is quantized frame after frame (`requestVideoFrameCallback`, else `requestAnimationFrame`),
  * each frame warm-started from the previous one's centroids so the palette keeps its order; frames that
  * arrive while one is being quantized are dropped. The element owns one quantizer (GPU resources pooled
@@ -63,10 +79,16 @@ function number(value: number, digits: number): string {
  * - `seed` (`seed`, default 0), `max-iterations` (`maxIterations`, default 100),
  *   `tolerance` (`tolerance`, default 0.25), `sample-size` (`sampleSize`, default unset: all pixels):
  *   engine options.
+ * - `color-space` (`colorSpace`, default `srgb`): `srgb` or `oklab` (fitted in OKLab, perceptual).
+ * - `dither` (`dither`, default `none`): `none`, `diffusion` or `ordered`; `dither-level` (`ditherLevel`,
+ *   default 1): its strength, 0..1.
+ * - `fixed-colors` (`fixedColors`, default unset): colours the palette must hold, `#ffffff,#000000`
+ *   (the property takes `[r, g, b]` byte triples).
  * - `show` (`show`, default `quantized palette stats compare`): views to show, space-separated, out of
  *   `original quantized palette stats compare`.
  *
- * Attribute text that is not a number (`tolerance="abc"`) is an error like any other: a `TypeError`
+ * Attribute text that does not read (`tolerance="abc"`, `fixed-colors="white"`) or a value the table
+ * rejects (`dither="fs2"`, `dither-level="2"`) is an error like any other: a `TypeError` or `RangeError`
  * naming the attribute, shown in `part="error"` and fired as `kmeans-error`.
  *
  * Properties without an attribute: `image` (ImageData, ImageBitmap, Blob/File, `<img>`, `<canvas>`,
@@ -163,6 +185,28 @@ export class KmeansQuantizerElement extends LitElement {
   /** Fit on a random sample of this many pixels (>= k, then label every pixel); unset fits on all pixels. */
   @property({ attribute: 'sample-size', reflect: true, useDefault: true, converter: optionAttribute('sampleSize') })
   sampleSize: number | undefined = optionDefault('sampleSize');
+
+  /**
+   * The space colours are compared in: `srgb` (plain k-means on 8-bit sRGB) or `oklab` (perceptual: the
+   * palette is fitted in OKLab and converted back to sRGB). Default `srgb`.
+   */
+  @property({ attribute: 'color-space', reflect: true, useDefault: true, converter: optionAttribute('colorSpace') })
+  colorSpace: ColorSpace = optionDefault('colorSpace');
+
+  /** Dithering when the palette is painted: `none`, `diffusion` (error diffusion) or `ordered` (a threshold map). Default `none`. */
+  @property({ reflect: true, useDefault: true, converter: optionAttribute('dither') })
+  dither: DitherMethod = optionDefault('dither');
+
+  /** Strength of the dithering, a number in 0..1. Default 1. */
+  @property({ attribute: 'dither-level', reflect: true, useDefault: true, converter: optionAttribute('ditherLevel') })
+  ditherLevel: number = optionDefault('ditherLevel');
+
+  /**
+   * Colours the palette must hold exactly (at most k, all different), as `[r, g, b]` byte triples; the
+   * attribute writes them `#ffffff,#000000` (`#rgb` also reads). Unset: every colour is fitted.
+   */
+  @property({ attribute: 'fixed-colors', reflect: true, useDefault: true, converter: optionAttribute('fixedColors') })
+  fixedColors: ReadonlyArray<RGB> | undefined = engineDefault('fixedColors');
 
   /** Space-separated views to show: `original`, `quantized`, `palette`, `stats`, `compare`. */
   @property({ reflect: true })
@@ -368,8 +412,11 @@ export class KmeansQuantizerElement extends LitElement {
 
   private _renderPalette(result: QuantizeResult): TemplateResult {
     const swatches: TemplateResult[] = [];
+    const alphas = paletteAlpha(result);
     for (let i = 0; i < result.paletteSize; i++) {
-      const value = hex(result.palette, i);
+      const alpha = alphas?.[i] ?? 255;
+      // #rrggbbaa for an entry with alpha below 255, shown over a checkerboard.
+      const value = hex(result.palette, i) + (alpha === 255 ? '' : alpha.toString(16).padStart(2, '0'));
       const copied = this._copied === i;
       swatches.push(html`<li>
         <button
@@ -380,7 +427,11 @@ export class KmeansQuantizerElement extends LitElement {
           title=${`Copy ${value}`}
           @click=${() => void this._copy(value, i)}
         >
-          <span part="swatch-color" style=${styleMap({ background: value })}></span>
+          <span
+            part="swatch-color"
+            class=${alpha === 255 ? '' : 'translucent'}
+            style=${styleMap(alpha === 255 ? { background: value } : { '--_swatch': value })}
+          ></span>
           <span part="swatch-hex">${value}</span>
         </button>
       </li>`);
@@ -402,6 +453,8 @@ export class KmeansQuantizerElement extends LitElement {
       ${stat('converged', 'Converged', result.converged ? 'yes' : 'no')}
       ${stat('inertia', 'Inertia', number(result.inertia, 0))}
       ${stat('psnr', 'PSNR', `${number(result.psnr, 2)} dB`)}
+      ${stat('color-space', 'Colour space', result.colorSpace === 'oklab' ? 'OKLab' : 'sRGB')}
+      ${stat('dither', 'Dithering', ditherText(result))}
       ${stat('ms', 'Time', `${number(result.timings.total, 1)} ms`)}
       ${this._runs.live ? stat('fps', 'Frames per second', number(this._runs.fps, 1)) : nothing}
       ${stat('size', 'Size', `${result.width} × ${result.height}`)}

@@ -163,6 +163,11 @@ export const styles = css`
     border-radius: calc(var(--_radius) / 2);
     box-shadow: inset 0 0 0 1px #0002;
   }
+  /* A palette entry with alpha below 255: its colour over a checkerboard. */
+  [part~='swatch-color'].translucent {
+    background-image: linear-gradient(var(--_swatch), var(--_swatch)), repeating-conic-gradient(#c8c8c8 0 25%, #fff 0 50%);
+    background-size: auto, 8px 8px;
+  }
   [part~='swatch-hex'] {
     font-family: var(--_mono);
     font-size: 0.85em;
