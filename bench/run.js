@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // `npm run bench`: our CPU path, its peers (scikit-learn KMeans and MiniBatchKMeans, pngquant), the
-// WebGPU path in Chromium, the CLI's memory and the project's speed/quality targets, all in ONE run so
-// that ratios compare figures taken together. Progress goes to stderr; tables to stdout; figures to
+// WebGPU path in Chromium, the CLI's memory, the picture quality against pngquant (bench/quality.js) and
+// the project's speed/quality targets, all in ONE run so that ratios compare figures taken together. The
+// Debian peers are installed when missing (bench/install-peers.js). Progress goes to stderr; tables to stdout; figures to
 // bench/out/bench.json and the targets table to bench/out/targets.md. See bench/README.md.
 //
 //   node bench/run.js [--quick] [--full] [--full-peers] [--sizes=coffee,2mp,8mp] [--ks=16,64,256] [--no-gpu] [--no-peers]
-//                     [--peer-timeout=SECONDS]
+//                     [--peer-timeout=SECONDS] [--no-quality | --quality-only] [--quality-ks=16,64,256]
+//                     [--quality-images=coffee,chelsea,rocket,hubble_deep_field,8mp] [--quality-8mp=full|sampled|skip]
+//                     [--write-quality-ref] [--no-install]
 //
 // Plain ESM JavaScript over the built library (dist/): `npm run bench` builds first.
 import { spawnSync } from 'node:child_process';
@@ -16,12 +19,13 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serveFolder } from '../test/browser/serve.js';
+import { CHROMIUM, PYTHON, ensurePeers } from './install-peers.js';
+import { qualitySection } from './quality.js';
+import { renderQuality } from './quality-targets.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'bench', 'out');
 const SELF = fileURLToPath(import.meta.url);
-const PYTHON = '/usr/bin/python3';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const COFFEE = join(ROOT, 'test', 'fixtures', 'coffee.png');
 /**
  * The build under test: a copy of dist/ made at start, so that a rebuild of dist/ by someone else during the
@@ -233,14 +237,16 @@ os.replace(dst + ".tmp", dst)
 
 // ------------------------------------------------------------------------------------------------ peers
 
-function detectTools() {
+/** Versions of the peers, or why one is missing (`installed`: what ensurePeers() said about it). */
+function detectTools(installed) {
+  const why = (name, fallback) => installed[name]?.note ?? fallback;
   const tools = {};
   const py = run(PYTHON, ['-c', 'import sklearn, numpy, PIL; print(sklearn.__version__, numpy.__version__, PIL.__version__)'], { timeoutS: 60 });
-  tools.sklearn = py.ok ? { version: py.stdout.trim().split(' ')[0], numpy: py.stdout.trim().split(' ')[1], pil: py.stdout.trim().split(' ')[2] } : { missing: `${PYTHON} with sklearn/numpy/PIL not found (${firstLine(py.stderr) || py.error?.message})` };
+  tools.sklearn = py.ok ? { version: py.stdout.trim().split(' ')[0], numpy: py.stdout.trim().split(' ')[1], pil: py.stdout.trim().split(' ')[2] } : { missing: why('sklearn', why('pil', why('numpy', `${PYTHON} with sklearn/numpy/PIL not found (${firstLine(py.stderr) || py.error?.message})`))) };
   const pq = run('pngquant', ['--version'], { timeoutS: 20 });
-  tools.pngquant = pq.ok ? { version: pq.stdout.trim() } : { missing: 'pngquant not found (apt-get install pngquant)' };
-  tools.chromium = existsSync(CHROMIUM) ? { path: CHROMIUM } : { missing: `${CHROMIUM} not found` };
-  tools.gnuTime = existsSync('/usr/bin/time') ? { path: '/usr/bin/time' } : { missing: '/usr/bin/time not found (apt-get install time)' };
+  tools.pngquant = pq.ok ? { version: pq.stdout.trim() } : { missing: why('pngquant', 'pngquant not found (apt-get install pngquant)') };
+  tools.chromium = existsSync(CHROMIUM) ? { path: CHROMIUM } : { missing: why('chromium', `${CHROMIUM} not found`) };
+  tools.gnuTime = existsSync('/usr/bin/time') ? { path: '/usr/bin/time' } : { missing: why('time', '/usr/bin/time not found (apt-get install time)') };
   return tools;
 }
 
@@ -401,6 +407,35 @@ const code = await main(${JSON.stringify(cliArgs.slice(1))}); process.stderr.wri
   return { status: 'failed', note: `${tools.gnuTime.missing}; fallback failed: ${firstLine(r.stderr)}` };
 }
 
+// ------------------------------------------------------------------------------------- picture quality
+
+const QUALITY_IMAGE_NAMES = ['coffee', 'chelsea', 'rocket', 'hubble_deep_field', '8mp'];
+
+/**
+ * What the quality section measures. Quick: the four shipped photos (no 8mp), the cost at k = 16 over 5
+ * rounds. Default: also 8mp with butteraugli on its centre crop ('sampled'), the cost at k = 16, 64, 256
+ * over 7 rounds. --full: butteraugli on the whole 8mp image.
+ */
+function qualityPlan(values) {
+  const list = (text) => text.split(',').map((s) => s.trim()).filter(Boolean);
+  const imageNames = list(values['quality-images'] ?? (values.quick ? QUALITY_IMAGE_NAMES.slice(0, 4).join(',') : QUALITY_IMAGE_NAMES.join(',')));
+  const unknown = imageNames.filter((n) => !QUALITY_IMAGE_NAMES.includes(n));
+  if (unknown.length) throw new Error(`--quality-images: unknown ${unknown.join(', ')} (known: ${QUALITY_IMAGE_NAMES.join(', ')})`);
+  const ks = list(values['quality-ks'] ?? '16,64,256').map(Number);
+  for (const k of ks) if (!Number.isInteger(k) || k < 2 || k > 256) throw new Error(`--quality-ks: ${k} is not an integer in 2..256`);
+  const eightMp = values['quality-8mp'] ?? (values.full ? 'full' : values.quick ? 'skip' : 'sampled');
+  if (!['full', 'sampled', 'skip'].includes(eightMp)) throw new Error(`--quality-8mp: ${eightMp} is not full, sampled or skip`);
+  return {
+    imageNames: eightMp === 'skip' ? imageNames.filter((n) => n !== '8mp') : imageNames,
+    ks,
+    alphaKs: ks,
+    eightMp,
+    costKs: values.quick ? ks.slice(0, 1) : ks,
+    costRounds: values.quick ? 5 : 7,
+    writeRef: values['write-quality-ref'],
+  };
+}
+
 // ------------------------------------------------------------------------------------------------ main
 
 async function main() {
@@ -414,6 +449,13 @@ async function main() {
       'no-gpu': { type: 'boolean', default: false },
       'no-peers': { type: 'boolean', default: false },
       'peer-timeout': { type: 'string', default: '300' },
+      'no-quality': { type: 'boolean', default: false },
+      'quality-only': { type: 'boolean', default: false },
+      'quality-ks': { type: 'string' },
+      'quality-images': { type: 'string' },
+      'quality-8mp': { type: 'string' },
+      'write-quality-ref': { type: 'boolean', default: false },
+      'no-install': { type: 'boolean', default: false },
       child: { type: 'string' },
       image: { type: 'string' },
       k: { type: 'string' },
@@ -442,6 +484,8 @@ async function main() {
   if (unknown.length) throw new Error(`--sizes: unknown ${unknown.join(', ')} (known: ${IMAGES.map((i) => i.name).join(', ')})`);
   const peerTimeout = Number(values['peer-timeout']);
   const gpuKs = full ? ks : ks.filter((k) => k < 256);
+  const speed = !values['quality-only'];
+  const quality = values['no-quality'] ? undefined : qualityPlan(values);
 
   const git = run('git', ['rev-parse', '--short', 'HEAD'], { timeoutS: 10 });
   const dirty = run('git', ['status', '--porcelain', '--', 'src', 'shaders'], { timeoutS: 10 });
@@ -454,11 +498,21 @@ async function main() {
     loadAverageAtStart: loadavg().map((x) => Number(x.toFixed(2))),
     commit: git.ok ? `${git.stdout.trim()}${dirty.stdout.trim() ? ' + uncommitted changes in src/ or shaders/' : ''}` : 'unknown',
   };
-  log(`kmeans-quantizer bench: sizes ${sizeNames.join(',')}, k ${ks.join(',')}${full ? ', --full' : ''}; ${meta.cpus}; node ${meta.node}; ${meta.commit}`);
+  log(`kmeans-quantizer bench: ${speed ? `sizes ${sizeNames.join(',')}, k ${ks.join(',')}${full ? ', --full' : ''}` : 'quality only'}${quality ? `; quality: ${quality.imageNames.join(',')} at k ${quality.ks.join(',')}` : '; no quality'}; ${meta.cpus}; node ${meta.node}; ${meta.commit}`);
 
-  const tools = detectTools();
+  const wanted = ['numpy', 'pil'];
+  if (speed && !values['no-peers']) wanted.push('sklearn', 'pngquant');
+  if (speed && !values['no-gpu']) wanted.push('chromium');
+  if (speed && sizeNames.includes('8mp')) wanted.push('time');
+  if (quality) wanted.push('pngquant', 'butteraugli', 'skimage');
+  const installed = ensurePeers(wanted, { install: !values['no-install'], log });
+  const tools = detectTools(installed);
   for (const [name, t] of Object.entries(tools)) if (t.missing) log(`peer/tool missing: ${name}: ${t.missing}`);
-  const images = makeImages(IMAGES.filter((i) => sizeNames.includes(i.name)));
+  const needed = new Set(speed ? sizeNames : []);
+  if (quality) needed.add('2mp');
+  if (quality?.imageNames.includes('8mp')) needed.add('8mp');
+  const made = makeImages(IMAGES.filter((i) => needed.has(i.name)));
+  const images = made.filter((i) => speed && sizeNames.includes(i.name));
   const { readImage } = await import(moduleUrl('node.js'));
 
   // ---- 2 + 3: our CPU path and the peers, config by config.
@@ -507,7 +561,7 @@ async function main() {
   }
 
   // ---- 4: WebGPU in Chromium.
-  let gpu = { status: 'skipped', note: '--no-gpu' };
+  let gpu = { status: 'skipped', note: speed ? '--no-gpu' : '--quality-only' };
   const gpuImages = images.filter((i) => i.name === 'coffee' || i.name === '2mp');
   if (!values['no-gpu'] && gpuImages.length && gpuKs.length) {
     log(`[gpu] Chromium WebGPU: ${gpuImages.map((i) => i.name).join(', ')} at k ${gpuKs.join(',')}`);
@@ -524,15 +578,37 @@ async function main() {
     log(`      ${cli.status === 'measured' ? `${fmt(cli.peakRssMB, 0)} MB, ${fmt(cli.seconds, 1)} s` : cli.note}`);
   }
 
-  // ---- 6: targets.
-  const targets = evaluateTargets({ images, cpu, peers, warmStart, cli, skipPeers: values['no-peers'] });
+  // ---- 6: picture quality (issue 12), then the targets.
+  let qualityReport;
+  if (quality) {
+    const started = performance.now();
+    qualityReport = await qualitySection({
+      ...quality,
+      root: ROOT,
+      out: OUT,
+      dist: SNAPSHOT,
+      sharedImages: join(ROOT, '..', 'shared', 'images'),
+      twoMpPath: made.find((i) => i.name === '2mp')?.path,
+      eightMpPath: made.find((i) => i.name === '8mp')?.path,
+      tools: { pngquant: installed.pngquant, butteraugli: installed.butteraugli, skimage: installed.skimage },
+      python: PYTHON,
+      commit: meta.commit,
+      timeoutS: peerTimeout,
+      log,
+    });
+    log(`[quality] done in ${fmt((performance.now() - started) / 1000, 0)} s`);
+  }
+  const targets = [...(speed ? evaluateTargets({ images, cpu, peers, warmStart, cli, skipPeers: values['no-peers'] }) : []), ...(qualityReport?.targets ?? [])];
   meta.seconds = (performance.now() - t0) / 1000;
   meta.loadAverageAtEnd = loadavg().map((x) => Number(x.toFixed(2)));
-  const report = { meta, tools, images: images.map(({ name, width, height }) => ({ name, width, height, megapixels: mpOf({ width, height }) })), cpu, peers, warmStart, gpu, cli, targets };
+  const report = { meta, tools, images: images.map(({ name, width, height }) => ({ name, width, height, megapixels: mpOf({ width, height }) })), cpu, peers, warmStart, gpu, cli, quality: qualityReport, targets };
   writeFileSync(join(OUT, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   const targetsMd = targetsTable(targets, meta);
   writeFileSync(join(OUT, 'targets.md'), `${targetsMd}\n`);
-  process.stdout.write(`${renderTables(report)}\n\n${targetsMd}\n`);
+  const qualityMd = qualityReport ? renderQuality(qualityReport) : '';
+  if (qualityMd) writeFileSync(join(OUT, 'quality.md'), `${qualityMd}\n`);
+  const tables = [speed ? renderTables(report) : '', qualityMd].filter(Boolean).join('\n\n');
+  process.stdout.write(`${tables}\n\n${targetsMd}\n`);
   log(`done in ${fmt(meta.seconds, 0)} s; wrote ${relative(ROOT, join(OUT, 'bench.json'))} and ${relative(ROOT, join(OUT, 'targets.md'))}`);
 }
 
@@ -606,8 +682,9 @@ function evaluateTargets({ images, cpu, peers, warmStart, cli, skipPeers }) {
 function targetsTable(targets, meta) {
   const passed = targets.filter((t) => t.result === 'PASS').length;
   const failed = targets.filter((t) => t.result === 'FAIL').length;
+  const errors = targets.filter((t) => t.result === 'ERROR').length;
   return [
-    `### Targets (${passed} PASS, ${failed} FAIL, ${targets.length - passed - failed} n/a; ${meta.cpus}, node ${meta.node}, ${meta.date.slice(0, 10)})`,
+    `### Targets (${passed} PASS, ${failed} FAIL, ${errors} ERROR, ${targets.length - passed - failed - errors} n/a; ${meta.cpus}, node ${meta.node}, ${meta.date.slice(0, 10)})`,
     '',
     mdTable(['target', 'image', 'k', 'measured', 'threshold', 'result', 'note'], targets.map((t) => [t.target, t.image, t.k, t.measured, t.threshold, t.result, t.note])),
   ].join('\n');
