@@ -5,7 +5,10 @@
 import { nearestIndex } from '../kmeans/sums.js';
 import { hashTableBits } from './common.js';
 
-/** A memo of colour -> palette index: open addressing on packed RGB, filled up to half its slots. */
+/**
+ * A memo of colour -> palette index: open addressing on packed RGB, filled up to half its slots. `search`
+ * finds a colour's index on a miss (default: the nearest palette colour by a full scan in sRGB).
+ */
 export class NearestMemo {
   private readonly keys: Int32Array;
   private readonly values: Uint8Array;
@@ -14,8 +17,9 @@ export class NearestMemo {
   private filled = 0;
 
   constructor(
-    private readonly palette: Uint8Array | Float64Array,
+    palette: Uint8Array | Float64Array,
     pixelCount: number,
+    private readonly search: (r: number, g: number, b: number) => number = (r, g, b) => nearestIndex(r, g, b, palette),
   ) {
     const bits = hashTableBits(pixelCount, 22);
     this.bits = bits;
@@ -33,7 +37,7 @@ export class NearestMemo {
       if (key === -1) break;
       slot = (slot + 1) & this.mask;
     }
-    const label = nearestIndex(colour & 255, (colour >>> 8) & 255, (colour >>> 16) & 255, this.palette);
+    const label = this.search(colour & 255, (colour >>> 8) & 255, (colour >>> 16) & 255);
     if (this.filled * 2 < this.keys.length) {
       this.keys[slot] = colour;
       this.values[slot] = label;
