@@ -5,10 +5,7 @@
 import { nearestIndex } from '../kmeans/sums.js';
 import { hashTableBits } from './common.js';
 
-/**
- * A memo of colour -> palette index: open addressing on packed RGB, filled up to half its slots. `search`
- * finds a colour's index on a miss (default: the nearest palette colour by a full scan in sRGB).
- */
+/** A memo of colour -> palette index: open addressing on packed RGB, filled up to half its slots. */
 export class NearestMemo {
   private readonly keys: Int32Array;
   private readonly values: Uint8Array;
@@ -17,9 +14,8 @@ export class NearestMemo {
   private filled = 0;
 
   constructor(
-    palette: Uint8Array | Float64Array,
+    private readonly palette: Uint8Array | Float64Array,
     pixelCount: number,
-    private readonly search: (r: number, g: number, b: number) => number = (r, g, b) => nearestIndex(r, g, b, palette),
   ) {
     const bits = hashTableBits(pixelCount, 22);
     this.bits = bits;
@@ -37,7 +33,7 @@ export class NearestMemo {
       if (key === -1) break;
       slot = (slot + 1) & this.mask;
     }
-    const label = this.search(colour & 255, (colour >>> 8) & 255, (colour >>> 16) & 255);
+    const label = nearestIndex(colour & 255, (colour >>> 8) & 255, (colour >>> 16) & 255, this.palette);
     if (this.filled * 2 < this.keys.length) {
       this.keys[slot] = colour;
       this.values[slot] = label;

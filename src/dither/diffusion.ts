@@ -17,7 +17,8 @@
  *
  * Distances and errors are in the clustering space ('srgb': the 8-bit values, 'oklab': scaled OKLab).
  */
-import { srgbToOklab, toSpace, type ColorSpace } from '../colour-space.js';
+import { toSpace, type ColorSpace } from '../colour-space.js';
+import { OklabCache } from './caches.js';
 import { medianGap, OKLAB_BOX, PaletteGrid, SRGB_BOX } from './palette-grid.js';
 
 /** The largest error a pixel receives, per coordinate, in palette gaps. */
@@ -41,17 +42,6 @@ export interface DiffusionInput {
   space: ColorSpace;
 }
 
-/** The pixel's coordinates in `space`, written to out[0..2]. */
-function coordinates(p: number, space: ColorSpace, out: Float64Array): void {
-  if (space === 'oklab') {
-    srgbToOklab(p & 255, (p >>> 8) & 255, (p >>> 16) & 255, out, 0);
-  } else {
-    out[0] = p & 255;
-    out[1] = (p >>> 8) & 255;
-    out[2] = (p >>> 16) & 255;
-  }
-}
-
 /**
  * Error-diffused labels of `pixels` (packed RGBA8, `width` a row): each pixel plus the (clamped, weakened)
  * error it received takes its nearest palette colour in `space`, and passes its own error on. Only palette
@@ -64,32 +54,47 @@ export function diffusionLabels(pixels: Uint32Array, width: number, input: Diffu
   const gap = medianGap(points);
   const limit = ERROR_CLAMP * gap;
   const flat = Math.min(FLAT_FRACTION * gap, FLAT_MAX);
+  const flat2 = flat * flat;
   const height = Math.ceil(pixels.length / width);
   const labels = new Uint8Array(pixels.length);
   // The errors of this row and the next, 3 per pixel, with one pixel of padding at each end.
-  let here = new Float32Array((width + 2) * 3);
-  let next = new Float32Array((width + 2) * 3);
-  const c = new Float64Array(3);
+  let here = new Float64Array((width + 2) * 3);
+  let next = new Float64Array((width + 2) * 3);
+  const oklab = space === 'oklab' ? new OklabCache() : undefined;
   for (let y = 0; y < height; y++) {
     const dir = y % 2 === 0 ? 1 : -1;
     const rowStart = y * width;
     const rowLength = Math.min(width, pixels.length - rowStart);
+    let previous = 0;
     for (let n = 0; n < rowLength; n++) {
       const x = dir === 1 ? n : rowLength - 1 - n;
       const i = rowStart + x;
-      coordinates(pixels[i]!, space, c);
+      const p = pixels[i]!;
+      let c0 = p & 255;
+      let c1 = (p >>> 8) & 255;
+      let c2 = (p >>> 16) & 255;
+      if (oklab) {
+        const at = oklab.at(p & 0xffffff);
+        c0 = oklab.values[at]!;
+        c1 = oklab.values[at + 1]!;
+        c2 = oklab.values[at + 2]!;
+      }
       // How far the pixel is from its own nearest colour sets how much of the received error it takes.
       const own = nearestLabels[i]! * 3;
-      const o0 = c[0]! - points[own]!;
-      const o1 = c[1]! - points[own + 1]!;
-      const o2 = c[2]! - points[own + 2]!;
-      const d = Math.sqrt(o0 * o0 + o1 * o1 + o2 * o2);
-      const gain = d >= flat ? level : (level * d) / flat;
+      const o0 = c0 - points[own]!;
+      const o1 = c1 - points[own + 1]!;
+      const o2 = c2 - points[own + 2]!;
+      const d2 = o0 * o0 + o1 * o1 + o2 * o2;
+      const gain = d2 >= flat2 ? level : (level * Math.sqrt(d2)) / flat;
       const e = (x + 1) * 3;
-      const v0 = c[0]! + gain * clamp(here[e]!, limit);
-      const v1 = c[1]! + gain * clamp(here[e + 1]!, limit);
-      const v2 = c[2]! + gain * clamp(here[e + 2]!, limit);
-      const j = grid.nearest(v0, v1, v2);
+      const e0 = here[e]!;
+      const e1 = here[e + 1]!;
+      const e2 = here[e + 2]!;
+      const v0 = c0 + gain * (e0 > limit ? limit : e0 < -limit ? -limit : e0);
+      const v1 = c1 + gain * (e1 > limit ? limit : e1 < -limit ? -limit : e1);
+      const v2 = c2 + gain * (e2 > limit ? limit : e2 < -limit ? -limit : e2);
+      const j = grid.nearestFrom(nearestLabels[i]!, previous, v0, v1, v2);
+      previous = j;
       labels[i] = j;
       const q0 = v0 - points[j * 3]!;
       const q1 = v1 - points[j * 3 + 1]!;
@@ -114,9 +119,4 @@ export function diffusionLabels(pixels: Uint32Array, width: number, input: Diffu
     next = done.fill(0);
   }
   return labels;
-}
-
-/** `v` limited to ±limit. */
-function clamp(v: number, limit: number): number {
-  return v > limit ? limit : v < -limit ? -limit : v;
 }

@@ -52,7 +52,7 @@ export function ditherOnCpu(image: Pixels, palette: Uint8Array, plain: LabelledI
   const { pixels, width } = image;
   const labels =
     o.dither === 'ordered'
-      ? orderedLabels(pixels, width, palette, orderedOffsets(palette, o.ditherLevel), o.colorSpace)
+      ? orderedLabels(pixels, width, palette, orderedOffsets(palette, o.ditherLevel), o.colorSpace, plain.labels)
       : diffusionLabels(pixels, width, { palette, nearestLabels: plain.labels, level: o.ditherLevel, space: o.colorSpace });
   return {
     labels,

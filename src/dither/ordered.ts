@@ -8,8 +8,8 @@
  * the same integer distances, so they choose the same colour for every pixel. In 'oklab' the offset pixel
  * is converted and compared in OKLab (f64 here, f32 on the GPU).
  */
-import { srgbToOklab, toSpace, type ColorSpace } from '../colour-space.js';
-import { NearestMemo } from '../analysis/nearest.js';
+import { toSpace, type ColorSpace } from '../colour-space.js';
+import { OklabLabelCache } from './caches.js';
 import { medianGap, OKLAB_BOX, PaletteGrid, SRGB_BOX } from './palette-grid.js';
 
 /** Side of the threshold map. */
@@ -62,33 +62,26 @@ const byte = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : v);
 /**
  * Ordered-dithered labels of `pixels` (packed RGBA8, `width` a row): each pixel plus its map offset,
  * clamped to 0..255 per channel, then its nearest palette colour in `space` (the lowest index on ties).
+ * `guesses` (each pixel's undithered label, when known) only make the sRGB search faster.
  */
-export function orderedLabels(pixels: Uint32Array, width: number, palette: Uint8Array, offsets: Int32Array, space: ColorSpace): Uint8Array {
-  const nearest = nearestOfBytes(palette, space, pixels.length);
+export function orderedLabels(pixels: Uint32Array, width: number, palette: Uint8Array, offsets: Int32Array, space: ColorSpace, guesses?: Uint8Array): Uint8Array {
   const labels = new Uint8Array(pixels.length);
+  const grid = new PaletteGrid(toSpace(palette, space), space === 'oklab' ? OKLAB_BOX : SRGB_BOX);
+  const cache = space === 'oklab' ? new OklabLabelCache(grid) : undefined;
   for (let start = 0, y = 0; start < pixels.length; start += width, y++) {
-    const row = (y % MAP_SIDE) * MAP_SIDE;
+    const row = (y & (MAP_SIDE - 1)) * MAP_SIDE;
     const end = Math.min(pixels.length, start + width);
+    let previous = 0;
     for (let i = start, x = 0; i < end; i++, x++) {
       const p = pixels[i]!;
-      const o = offsets[row + (x % MAP_SIDE)]!;
-      labels[i] = nearest(byte((p & 255) + o), byte(((p >>> 8) & 255) + o), byte(((p >>> 16) & 255) + o));
+      const o = offsets[row + (x & (MAP_SIDE - 1))]!;
+      const r = byte((p & 255) + o);
+      const g = byte(((p >>> 8) & 255) + o);
+      const b = byte(((p >>> 16) & 255) + o);
+      if (cache) labels[i] = cache.label(r | (g << 8) | (b << 16));
+      else labels[i] = guesses ? grid.nearestFrom(guesses[i]!, previous, r, g, b) : grid.nearest(r, g, b);
+      previous = labels[i]!;
     }
   }
   return labels;
-}
-
-/** Nearest palette index of an 8-bit colour measured in `space`: a grid search (sRGB), memoised after conversion (OKLab). */
-function nearestOfBytes(palette: Uint8Array, space: ColorSpace, pixelCount: number): (r: number, g: number, b: number) => number {
-  if (space === 'srgb') {
-    const grid = new PaletteGrid(toSpace(palette, 'srgb'), SRGB_BOX);
-    return (r, g, b) => grid.nearest(r, g, b);
-  }
-  const grid = new PaletteGrid(toSpace(palette, 'oklab'), OKLAB_BOX);
-  const lab = new Float64Array(3);
-  const memo = new NearestMemo(palette, pixelCount, (r, g, b) => {
-    srgbToOklab(r, g, b, lab, 0);
-    return grid.nearest(lab[0]!, lab[1]!, lab[2]!);
-  });
-  return (r, g, b) => memo.label(r | (g << 8) | (b << 16));
 }
