@@ -57,7 +57,8 @@ export function diffusionLabels(pixels: Uint32Array, width: number, input: Diffu
   const flat2 = flat * flat;
   const height = Math.ceil(pixels.length / width);
   const labels = new Uint8Array(pixels.length);
-  // The errors of this row and the next, 3 per pixel, with one pixel of padding at each end.
+  // The errors this row receives from the one above, and those the next row receives from this one, 3 per
+  // pixel, with one pixel of padding at each end (written, never read). Each entry is written once a row.
   let here = new Float64Array((width + 2) * 3);
   let next = new Float64Array((width + 2) * 3);
   const oklab = space === 'oklab' ? new OklabCache() : undefined;
@@ -66,6 +67,17 @@ export function diffusionLabels(pixels: Uint32Array, width: number, input: Diffu
     const rowStart = y * width;
     const rowLength = Math.min(width, pixels.length - rowStart);
     let previous = 0;
+    // The error passed along the row (7/16 of the last pixel's), and the next row's sums still open: the
+    // column behind the current pixel (waiting for its 3/16) and the current one (waiting for 5/16).
+    let carry0 = 0;
+    let carry1 = 0;
+    let carry2 = 0;
+    let behind0 = 0;
+    let behind1 = 0;
+    let behind2 = 0;
+    let below0 = 0;
+    let below1 = 0;
+    let below2 = 0;
     for (let n = 0; n < rowLength; n++) {
       const x = dir === 1 ? n : rowLength - 1 - n;
       const i = rowStart + x;
@@ -87,9 +99,9 @@ export function diffusionLabels(pixels: Uint32Array, width: number, input: Diffu
       const d2 = o0 * o0 + o1 * o1 + o2 * o2;
       const gain = d2 >= flat2 ? level : (level * Math.sqrt(d2)) / flat;
       const e = (x + 1) * 3;
-      const e0 = here[e]!;
-      const e1 = here[e + 1]!;
-      const e2 = here[e + 2]!;
+      const e0 = here[e]! + carry0;
+      const e1 = here[e + 1]! + carry1;
+      const e2 = here[e + 2]! + carry2;
       const v0 = c0 + gain * (e0 > limit ? limit : e0 < -limit ? -limit : e0);
       const v1 = c1 + gain * (e1 > limit ? limit : e1 < -limit ? -limit : e1);
       const v2 = c2 + gain * (e2 > limit ? limit : e2 < -limit ? -limit : e2);
@@ -99,24 +111,29 @@ export function diffusionLabels(pixels: Uint32Array, width: number, input: Diffu
       const q0 = v0 - points[j * 3]!;
       const q1 = v1 - points[j * 3 + 1]!;
       const q2 = v2 - points[j * 3 + 2]!;
-      const ahead = e + dir * 3;
+      // 7/16 to the next pixel of the row; the column behind on the next row is complete with its 3/16.
+      carry0 = q0 * (7 / 16);
+      carry1 = q1 * (7 / 16);
+      carry2 = q2 * (7 / 16);
       const behind = e - dir * 3;
-      here[ahead] = here[ahead]! + q0 * (7 / 16);
-      here[ahead + 1] = here[ahead + 1]! + q1 * (7 / 16);
-      here[ahead + 2] = here[ahead + 2]! + q2 * (7 / 16);
-      next[behind] = next[behind]! + q0 * (3 / 16);
-      next[behind + 1] = next[behind + 1]! + q1 * (3 / 16);
-      next[behind + 2] = next[behind + 2]! + q2 * (3 / 16);
-      next[e] = next[e]! + q0 * (5 / 16);
-      next[e + 1] = next[e + 1]! + q1 * (5 / 16);
-      next[e + 2] = next[e + 2]! + q2 * (5 / 16);
-      next[ahead] = next[ahead]! + q0 * (1 / 16);
-      next[ahead + 1] = next[ahead + 1]! + q1 * (1 / 16);
-      next[ahead + 2] = next[ahead + 2]! + q2 * (1 / 16);
+      next[behind] = behind0 + q0 * (3 / 16);
+      next[behind + 1] = behind1 + q1 * (3 / 16);
+      next[behind + 2] = behind2 + q2 * (3 / 16);
+      behind0 = below0 + q0 * (5 / 16);
+      behind1 = below1 + q1 * (5 / 16);
+      behind2 = below2 + q2 * (5 / 16);
+      below0 = q0 * (1 / 16);
+      below1 = q1 * (1 / 16);
+      below2 = q2 * (1 / 16);
     }
+    // The row's last column on the next row (every other column was written as some pixel's "behind").
+    const last = (dir === 1 ? rowLength : 1) * 3;
+    next[last] = behind0;
+    next[last + 1] = behind1;
+    next[last + 2] = behind2;
     const done = here;
     here = next;
-    next = done.fill(0);
+    next = done;
   }
   return labels;
 }
