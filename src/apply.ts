@@ -4,10 +4,12 @@
  * looking each colour up. A palette comes from a fit, or from the caller (checked here).
  */
 import { checkPalette as checkColours } from './analysis/common.js';
+import { ditherOnCpu, dithers, orderedPlan, type DitherOptions } from './dither/index.js';
 import { QuantizerRangeError, rangeError, throwIfAborted, typeError } from './errors.js';
 import type { Pixels } from './image.js';
 import type { FitSession, FittedCentroids, LabelledImage } from './kmeans/session.js';
 import { outputMetrics } from './metrics.js';
+import type { UsedBackend } from './options.js';
 import { renderImage } from './output.js';
 
 /** A palette to apply: a fit (or any result with `palette` and `centroids`), RGB bytes, or [r, g, b] colours. */
@@ -36,16 +38,43 @@ export function checkPalette(input: unknown): FittedCentroids {
   return { palette, centroids: Float64Array.from(centroids) };
 }
 
-/** Applies the fitted centroids and palette to every pixel of the session's image. */
-export async function applyOnSession(session: FitSession, fitted: FittedCentroids, signal: AbortSignal | undefined): Promise<LabelledImage> {
-  const applied = await session.labelAll(fitted);
+/** A labelled image, and where its dithering ran (when it was dithered). */
+export interface AppliedImage extends LabelledImage {
+  ditheredOn?: UsedBackend;
+}
+
+/** The image being applied to and how to dither it. */
+export interface Dithering {
+  image: Pixels;
+  options: DitherOptions;
+}
+
+/**
+ * Applies the fitted centroids and palette to every pixel of the session's image; with `dithering` that
+ * dithers, ordered dithering runs on the session when it can (the GPU), otherwise the undithered labelling
+ * is dithered on the CPU.
+ */
+export async function applyOnSession(session: FitSession, fitted: FittedCentroids, signal: AbortSignal | undefined, dithering?: Dithering): Promise<AppliedImage> {
+  if (dithering === undefined || !dithers(dithering.options)) {
+    const applied = await session.labelAll(fitted);
+    throwIfAborted(signal);
+    return applied;
+  }
+  const { image, options } = dithering;
+  if (options.dither === 'ordered' && session.labelAllOrdered) {
+    const applied = await session.labelAllOrdered(fitted, orderedPlan(fitted.palette, image.width, options));
+    throwIfAborted(signal);
+    return { ...applied, ditheredOn: session.backend };
+  }
+  const plain = await session.labelAll(fitted);
   throwIfAborted(signal);
-  return applied;
+  return { ...ditherOnCpu(image, fitted.palette, plain, options), ditheredOn: 'cpu' };
 }
 
 /**
  * Labels an image whose every colour is one of `colours` (packed like the pixels, alpha 0), in palette
- * order: each pixel gets its own colour, exactly, and the errors are zero.
+ * order: each pixel gets its own colour, exactly, and the errors are zero. Nothing to dither: no pixel
+ * has an error to spread, so a dithering asked for leaves the image as it is.
  */
 export function applyExact(image: Pixels, colours: Uint32Array, palette: Uint8Array): LabelledImage {
   const lookup = new Map<number, number>();

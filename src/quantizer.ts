@@ -5,7 +5,7 @@
  * fits the palette (fit.ts), applies it (apply.ts) and builds the result (result.ts); when the GPU fails
  * mid-run the CPU redoes the work from the same starting point.
  */
-import { applyExact, applyOnSession, checkPalette, type PaletteInput } from './apply.js';
+import { applyExact, applyOnSession, checkPalette, type AppliedImage, type PaletteInput } from './apply.js';
 import { chooseBackend, type BackendChoice } from './backend-choice.js';
 import { abortError, GpuRunError, isAbortError, QuantizerError, QuantizerTypeError, throwIfAborted } from './errors.js';
 import { exactFit, fitOnSession, planFit, type Fit } from './fit.js';
@@ -14,7 +14,7 @@ import { createWebGpuSession } from './gpu/session.js';
 import { toPixels, type Pixels, type QuantizeInput } from './image.js';
 import { createCpuSession } from './kmeans/cpu.js';
 import { distinctColoursUpTo } from './kmeans/histogram.js';
-import type { FitSession, FittedCentroids, LabelledImage } from './kmeans/session.js';
+import type { FitSession, FittedCentroids } from './kmeans/session.js';
 import {
   QUANTIZER_OPTION_NAMES,
   resolveOptions,
@@ -97,11 +97,11 @@ function paletteFit(fit: Fit, o: ResolvedOptions, exact: boolean, run: RunDescri
   return { palette, centroids, colorSpace: o.colorSpace, k: o.k, paletteSize: centroids.length / 3, exactPalette: exact, iterations, converged, inertia, attempt, initInWorker, ...runFields(run), timings };
 }
 
-function appliedPalette(fitted: FittedCentroids, image: Pixels, labelled: LabelledImage, o: ResolvedOptions, run: RunDescription, timings: AppliedPalette['timings']): AppliedPalette {
+function appliedPalette(fitted: FittedCentroids, image: Pixels, labelled: AppliedImage, o: ResolvedOptions, run: RunDescription, timings: AppliedPalette['timings']): AppliedPalette {
   const { palette, centroids } = fitted;
-  const { labels, image: painted, metrics } = labelled;
+  const { labels, image: painted, metrics, ditheredOn } = labelled;
   const { colorSpace, dither, ditherLevel } = o;
-  return { palette, centroids, paletteSize: palette.length / 3, colorSpace, dither, ditherLevel, labels, image: painted, width: image.width, height: image.height, ...metrics, ...runFields(run), timings };
+  return { palette, centroids, paletteSize: palette.length / 3, colorSpace, dither, ditherLevel, ...(ditheredOn ? { ditheredOn } : {}), labels, image: painted, width: image.width, height: image.height, ...metrics, ...runFields(run), timings };
 }
 
 /** The options of one call: the quantizer's defaults, then the call's, with the quantizer-only ones refused. */
@@ -209,7 +209,7 @@ class PooledQuantizer implements Quantizer {
     throwIfAborted(o.signal);
     return this.fitThen(image, o, started, async (fit, session) => {
       const t = now();
-      const labelled = session ? await applyOnSession(session, fit, o.signal) : applyExact(image, packedPalette(fit.palette), fit.palette);
+      const labelled = session ? await applyOnSession(session, fit, o.signal, { image, options: o }) : applyExact(image, packedPalette(fit.palette), fit.palette);
       const run: RunDescription = session ? { ...fit, gpu: session.gpuStats?.() } : fit;
       const applied = appliedPalette(fit, image, labelled, o, run, { setup: 0, assignment: now() - t, total: now() - t });
       return buildResult(fit, applied, now() - started);
@@ -229,7 +229,7 @@ class PooledQuantizer implements Quantizer {
     throwIfAborted(o.signal);
     return this.onBackend(choice, image, image.pixels, o, async (session, run) => {
       const setup = now() - started;
-      const labelled = await applyOnSession(session, fitted, o.signal);
+      const labelled = await applyOnSession(session, fitted, o.signal, { image, options: o });
       const total = now() - started;
       return appliedPalette(fitted, image, labelled, o, { ...run, gpu: session.gpuStats?.() }, { setup, assignment: total - setup, total });
     });

@@ -44,6 +44,11 @@ const RUNS: Record<string, unknown[]> = {
   countColours: [{}],
   gatherColours: [{}],
   render: [{}],
+  ordered: [
+    { k: 16, oklab: false },
+    { k: 3, oklab: true },
+    { k: 256, oklab: false },
+  ],
 };
 const runs = (kernel: Kernel<Bindings, never>): unknown[] => RUNS[kernel.name]!;
 const constants = (kernel: Kernel<Bindings, never>, run: unknown) => (kernel as Kernel<Bindings, unknown>).overrides(run);

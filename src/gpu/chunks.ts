@@ -1,6 +1,6 @@
 /**
  * The image's pixels on the GPU, in chunks that each fit one storage binding and one dispatch: per chunk
- * its pixels, its labels (four 8-bit labels per u32) and a uniform with its pixel count.
+ * its pixels, its labels (four 8-bit labels per u32) and a uniform with its pixel count and first pixel.
  */
 import { PIXELS_PER_WORKGROUP } from './constants.js';
 import type { GpuContext } from './context.js';
@@ -15,7 +15,7 @@ export interface Chunk {
   padded: number;
   pixels: GPUBuffer;
   labels: GPUBuffer;
-  /** Holds the chunk's pixel count. */
+  /** Holds the chunk's pixel count, then its first pixel's index in the image (for ordered dithering). */
   uniform: GPUBuffer;
   /** Bind group of the assignment kernel (assign.wgsl). */
   bindGroup: GPUBindGroup;
@@ -42,7 +42,7 @@ export function uploadChunks(ctx: GpuContext, name: string, pixels: Uint32Array,
     device.queue.writeBuffer(pixelBuffer, 0, pixels as Uint32Array<ArrayBuffer>, offset, count);
     const labels = ctx.buffer(`${name} labels ${c}`, padded, STORAGE | COPY_SRC);
     const uniform = ctx.buffer(`${name} chunk ${c}`, 16, UNIFORM | COPY_DST);
-    device.queue.writeBuffer(uniform, 0, new Uint32Array([count, 0, 0, 0]));
+    device.queue.writeBuffer(uniform, 0, new Uint32Array([count, offset, 0, 0]));
     const bindGroup = ctx.bind(ASSIGN, `${name} chunk ${c}`, { pixels: pixelBuffer, centroids: targets.centroids, sums: targets.sums, labels, control: targets.control, chunk: uniform });
     chunks.push({ offset, count, padded, pixels: pixelBuffer, labels, uniform, bindGroup, paint: undefined });
   }

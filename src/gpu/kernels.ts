@@ -11,6 +11,8 @@ import assignColoursSource from '../../shaders/assign-colours.wgsl?raw';
 import countColoursSource from '../../shaders/count-colours.wgsl?raw';
 import gatherColoursSource from '../../shaders/gather-colours.wgsl?raw';
 import nearestCentroidSource from '../../shaders/nearest-centroid.wgsl?raw';
+import oklabSource from '../../shaders/oklab.wgsl?raw';
+import orderedSource from '../../shaders/ordered.wgsl?raw';
 import reduceSource from '../../shaders/reduce.wgsl?raw';
 import renderSource from '../../shaders/render.wgsl?raw';
 import { QuantizerError } from '../errors.js';
@@ -105,8 +107,21 @@ export const RENDER = {
   variant: () => '',
 } as const satisfies Kernel<Bindings, NoRun>;
 
+/**
+ * Ordered dithering of a chunk: each pixel plus its threshold-map offset labelled with its nearest palette
+ * colour (in OKLab when `oklab`) and painted in place. Prepends the nearest-colour search and the OKLab
+ * conversion.
+ */
+export const ORDERED = {
+  name: 'ordered',
+  source: `${nearestCentroidSource}\n${oklabSource}\n${orderedSource}`,
+  bindings: { pixels: WRITE, labels: WRITE, points: READ, palette: READ, dither: UNIFORM, chunk: UNIFORM },
+  overrides: ({ k, oklab }: { k: number; oklab: boolean }) => ({ ...perPixel, K: k, OKLAB: oklab ? 1 : 0 }),
+  variant: ({ k, oklab }: { k: number; oklab: boolean }) => `${k}:${oklab}`,
+} as const satisfies Kernel<Bindings, { k: number; oklab: boolean }>;
+
 /** Every kernel, for the context's compile cache and the test that checks them against the WGSL. */
-export const KERNELS: readonly Kernel<Bindings, never>[] = [ASSIGN, ASSIGN_COLOURS, COUNT_COLOURS, GATHER_COLOURS, REDUCE, RENDER];
+export const KERNELS: readonly Kernel<Bindings, never>[] = [ASSIGN, ASSIGN_COLOURS, COUNT_COLOURS, GATHER_COLOURS, REDUCE, RENDER, ORDERED];
 
 /**
  * The entries of a bind group of `kernel`, in its binding order, from buffers given by binding name.

@@ -11,6 +11,7 @@
  * one submit each: iterate() encodes a batch of iterations and reads their status, labelAll() encodes the
  * final assignment (labels, errors, the painted image) and reads it back.
  */
+import type { OrderedPlan } from '../dither/index.js';
 import { QuantizerError } from '../errors.js';
 import type { CentroidState, FitSession, FittedCentroids, IterationStats, LabelledImage } from '../kmeans/session.js';
 import { sameCentroids } from '../kmeans/session.js';
@@ -22,7 +23,7 @@ import { dispatchChunks, uploadChunks, workgroups, type Chunk } from './chunks.j
 import { CONTROL_WORDS, ERROR_SCALE, MAX_BATCH, MAX_K, PIXELS_PER_WORKGROUP, SUM_WORDS_PER_CLUSTER } from './constants.js';
 import type { GpuContext } from './context.js';
 import { GpuHistogram } from './histogram.js';
-import { ASSIGN, ASSIGN_COLOURS, REDUCE, RENDER } from './kernels.js';
+import { ASSIGN, ASSIGN_COLOURS, ORDERED, REDUCE, RENDER } from './kernels.js';
 import { CountedQueue, guarded } from './queue.js';
 import { FinalLayout, StateLayout, StatusLayout, type StatusBatch } from './staging.js';
 import { COPY_DST, COPY_SRC, MAP_READ, QUERY_RESOLVE, STORAGE, UNIFORM } from './usage.js';
@@ -46,6 +47,20 @@ function centroidWords(c: Float64Array | Uint8Array): Float32Array<ArrayBuffer> 
   const data = new Float32Array(k * 4);
   for (let j = 0; j < k; j++) data.set([c[j * 3]!, c[j * 3 + 1]!, c[j * 3 + 2]!, 0], j * 4);
   return data;
+}
+
+/** The ordered-dithering uniform: the image width, then the 64 map offsets from byte 16 (i32, 16 vec4s). */
+function ditherWords(plan: OrderedPlan): Uint32Array<ArrayBuffer> {
+  const words = new Uint32Array(4 + 64);
+  words[0] = plan.width;
+  new Int32Array(words.buffer, 16, 64).set(plan.offsets);
+  return words;
+}
+
+/** A 64-bit error sum (lo, hi u32 in ERROR_SCALE steps) read back at `offset`. */
+function errorAt(data: ArrayBuffer, offset: number): number {
+  const [lo, hi] = new Uint32Array(data, offset, 2);
+  return (lo! + hi! * 2 ** 32) / ERROR_SCALE;
 }
 
 /** Where the session's readbacks lie in its staging buffers, computed once. */
@@ -282,6 +297,72 @@ class WebGpuSession implements FitSession {
       return this.queue.read(this.buffers.finalStaging, this.layout.final.bytes);
     }, this.signal);
     return this.readFinal(data, palette, floats);
+  }
+
+  /**
+   * The final assignment with ordered dithering, one submit: the k-means objective as in labelAll() (on
+   * the colour histogram, or labels by float centroid measured on the host), then one pass that labels
+   * every pixel with its dithered palette colour and paints it (shaders/ordered.wgsl). The dithered
+   * image's error is measured on the host from the labels read back.
+   */
+  async labelAllOrdered(fitted: FittedCentroids, plan: OrderedPlan): Promise<LabelledImage> {
+    this.live();
+    const { palette } = fitted;
+    if (this.hostCentroids === null || !sameCentroids(fitted.centroids, this.hostCentroids)) await this.setCentroids(fitted.centroids);
+    if (this.paintedOver) throw new QuantizerError('INVALID_STATE', 'a WebGPU session labels its image once (its pixels were painted over)');
+    this.paintedOver = true;
+    const floats = this.layout.final.errors ? undefined : (this.hostCentroids ?? (await this.state()).centroids);
+    const { device } = this.ctx;
+    const points = this.ctx.buffer('dither points', MAX_K * 16, STORAGE | COPY_DST);
+    const params = this.ctx.buffer('dither params', (4 + 64) * 4, UNIFORM | COPY_DST);
+    const data = await guarded(this.ctx, 'final assignment with ordered dithering', async () => {
+      device.queue.writeBuffer(this.buffers.paletteColours, 0, packedPalette(palette));
+      device.queue.writeBuffer(points, 0, centroidWords(plan.points));
+      device.queue.writeBuffer(params, 0, ditherWords(plan));
+      const encoder = device.createCommandEncoder({ label: 'final assignment with ordered dithering' });
+      this.encodeObjective(encoder);
+      this.encodeOrdered(encoder, points, params, plan.space === 'oklab');
+      this.queue.submit(encoder);
+      return this.queue.read(this.buffers.finalStaging, this.layout.final.bytes);
+    }, this.signal);
+    const final = this.layout.final;
+    const n = this.all.length;
+    const image = new Uint8ClampedArray(data, final.image.offset, n * 4);
+    const labels = new Uint8Array(data.slice(final.labels.offset, final.labels.offset + n));
+    const inertia = final.errors
+      ? errorAt(data, final.errors.offset)
+      : labelError(this.all, new Uint8Array(data, final.centroidLabels!.offset, n), floats!);
+    return { labels, image, metrics: outputMetrics(inertia, labelError(this.all, labels, palette), n) };
+  }
+
+  /** The k-means objective of the final assignment: the error by float centroid on the colours, or the labels by float centroid. */
+  private encodeObjective(encoder: GPUCommandEncoder): void {
+    const { errors, centroidLabels } = this.layout.final;
+    if (errors) {
+      this.ctx.device.queue.writeBuffer(this.buffers.control, 0, new Uint32Array(CONTROL_WORDS));
+      encoder.clearBuffer(this.buffers.sums);
+      this.encodeErrors(encoder, this.live().histogram!, 'error of the colours by centroid', errors.offset);
+    } else {
+      this.encodeLabels(encoder, 'label every pixel by centroid', centroidLabels!.offset);
+    }
+  }
+
+  /** The ordered-dithering pass over every chunk (labels and painted pixels in place), copied to the final staging. */
+  private encodeOrdered(encoder: GPUCommandEncoder, points: GPUBuffer, dither: GPUBuffer, oklab: boolean): void {
+    const { allChunks } = this.live();
+    const { paletteColours: palette, finalStaging } = this.buffers;
+    const pass = encoder.beginComputePass({ label: 'ordered dithering: label and paint' });
+    pass.setPipeline(this.ctx.pipeline(ORDERED, { k: this.k, oklab }));
+    allChunks.forEach((chunk, c) => {
+      pass.setBindGroup(0, this.ctx.bind(ORDERED, `ordered dithering ${c}`, { pixels: chunk.pixels, labels: chunk.labels, points, palette, dither, chunk: chunk.uniform }));
+      pass.dispatchWorkgroups(chunk.padded / PIXELS_PER_WORKGROUP);
+    });
+    pass.end();
+    const { image, labels } = this.layout.final;
+    for (const chunk of allChunks) {
+      encoder.copyBufferToBuffer(chunk.labels, 0, finalStaging, labels.offset + chunk.offset, chunk.padded);
+      encoder.copyBufferToBuffer(chunk.pixels, 0, finalStaging, image.offset + chunk.offset * 4, chunk.padded * 4);
+    }
   }
 
   /**

@@ -1,4 +1,5 @@
 /** The contract between the host Lloyd loop and a backend that runs its iterations. */
+import type { OrderedPlan } from '../dither/index.js';
 import type { ErrorMetrics } from '../metrics.js';
 import type { UsedBackend } from '../options.js';
 import type { GpuRunStats } from '../result.js';
@@ -57,6 +58,12 @@ export interface FitSession {
    * session moves to `centroids` first when it holds others.
    */
   labelAll(fitted: FittedCentroids): Promise<LabelledImage>;
+  /**
+   * As labelAll(), but each pixel's label is its ordered-dithered palette colour (`plan`: the same
+   * offsets as the CPU's orderedLabels()), chosen in the pass that paints the image; `inertia` stays the
+   * undithered k-means objective. Only backends that dither themselves (the GPU) have it.
+   */
+  labelAllOrdered?(fitted: FittedCentroids, plan: OrderedPlan): Promise<LabelledImage>;
   /** What the GPU did so far (GPU sessions only). */
   gpuStats?(): GpuRunStats;
   /** Frees what the session made. */
