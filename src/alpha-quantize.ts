@@ -52,9 +52,9 @@ export function checkAlphaOptions(o: Pick<ResolvedOptions, 'dither'>): void {
   }
 }
 
-/** The colours an image is fitted on: the whole image, or a seeded sample of `sampleSize` pixels. */
-function fitHistogram(pixels: Uint32Array, o: ResolvedOptions, all: RgbaHistogram | undefined): RgbaHistogram {
-  if (o.sampleSize === undefined || o.sampleSize >= pixels.length) return all ?? buildRgbaHistogram(pixels);
+/** The colours an image is fitted on: the whole image's, or those of a seeded sample of `sampleSize` pixels. */
+function fitHistogram(pixels: Uint32Array, o: ResolvedOptions, all: RgbaHistogram): RgbaHistogram {
+  if (o.sampleSize === undefined || o.sampleSize >= pixels.length) return all;
   return buildRgbaHistogram(gather(pixels, sampleIndices(pixels.length, o.sampleSize, createRandom(o.seed, 0x40))));
 }
 
@@ -133,11 +133,12 @@ function now(): number {
 export async function fitAlphaPalette(pixels: Uint32Array, o: ResolvedOptions, all?: RgbaHistogram): Promise<AlphaFit> {
   const started = now();
   const space = alphaSpaceOf(o.colorSpace);
-  const h = fitHistogram(pixels, o, all);
-  const fixed = fixedEntries(h, o);
-  const exact = exactPalette(h, fixed, o.k);
+  const whole = all ?? buildRgbaHistogram(pixels);
+  const fixed = fixedEntries(whole, o);
+  const exact = exactPalette(whole, fixed, o.k);
   const base = { iterations: 0, converged: true, inertia: 0, attempt: 1, initInWorker: false, initMs: 0, iterationsMs: 0 };
   if (exact) return { ...exact, ...base, exact: true };
+  const h = fitHistogram(pixels, o, whole);
   const keep = h.colours.map((_, j) => j).filter((j) => j !== h.transparent);
   const colourPoints = rgbaPoints(Uint32Array.from(keep, (j) => h.colours[j]!), space);
   const fitted = await fitAlphaKmeans({
@@ -165,7 +166,8 @@ export async function fitAlphaPalette(pixels: Uint32Array, o: ResolvedOptions, a
 
 /**
  * Labels every pixel with its nearest palette entry in the space (the lowest index on ties), paints the
- * output (each pixel its entry's colour and alpha) and measures the errors (see the module comment).
+ * output (each pixel its entry's colour and alpha) and measures the errors (see the module comment;
+ * `inertia`: each pixel's squared distance to its nearest float centroid, in the space).
  * `h`: the histogram of `pixels`, when made already. Also usable for a given RGBA palette.
  */
 export function applyAlphaPalette(pixels: Uint32Array, fitted: AlphaPalette, o: Pick<ResolvedOptions, 'colorSpace' | 'signal'>, h = buildRgbaHistogram(pixels)): LabelledImage {
@@ -183,7 +185,8 @@ export function applyAlphaPalette(pixels: Uint32Array, fitted: AlphaPalette, o: 
     const o4 = j * 4;
     const label = nearestEntry(entries, colourPoints[o4]!, colourPoints[o4 + 1]!, colourPoints[o4 + 2]!, colourPoints[o4 + 3]!);
     colourLabels[j] = label;
-    inertia += h.weights[j]! * distance4(colourPoints, o4, centroidPoints, label * 4);
+    const centroid = nearestEntry(centroidPoints, colourPoints[o4]!, colourPoints[o4 + 1]!, colourPoints[o4 + 2]!, colourPoints[o4 + 3]!);
+    inertia += h.weights[j]! * distance4(colourPoints, o4, centroidPoints, centroid * 4);
     sse += h.weights[j]! * distance4(shown, o4, seen, label * 4);
   }
   throwIfAborted(o.signal);

@@ -258,7 +258,7 @@ class PooledQuantizer implements Quantizer {
   /** Images with transparency: an RGBA palette, fitted on the CPU (src/alpha-quantize.ts). */
   private async alphaFit(image: Pixels, o: ResolvedOptions, started: number): Promise<{ fit: PaletteFit; histogram: ReturnType<typeof alphaImage> }> {
     checkAlphaOptions(o);
-    const run = await this.alphaRun(o);
+    const run = await this.alphaRun(o, image.pixels.length);
     const histogram = alphaImage(image);
     const setup = now() - started;
     const fit = await fitAlphaPalette(image.pixels, o, histogram);
@@ -279,17 +279,23 @@ class PooledQuantizer implements Quantizer {
   private async runAlphaApply(image: Pixels, palette: AlphaPalette, o: ResolvedOptions): Promise<AppliedPalette> {
     const started = now();
     throwIfAborted(o.signal);
-    const run = await this.alphaRun(o);
+    const run = await this.alphaRun(o, image.pixels.length);
     const labelled = applyAlphaPalette(image.pixels, palette, o);
     const total = now() - started;
     return { ...appliedPalette(palette, image, labelled, o, run, { setup: 0, assignment: total, total }), paletteAlpha: palette.paletteAlpha };
   }
 
-  /** Where an alpha image runs: the CPU, saying why when the GPU was asked for or considered. */
-  private async alphaRun(o: ResolvedOptions): Promise<RunDescription> {
+  /**
+   * Where an alpha image runs: the CPU, saying why when the GPU was asked for or considered (the backend
+   * is still chosen, so that `backend: 'webgpu'` without a GPU throws as it does for opaque images).
+   */
+  private async alphaRun(o: ResolvedOptions, pixels: number): Promise<RunDescription> {
     this.throwIfDestroyed();
     if (o.backend === 'cpu') return { backend: 'cpu', threads: 1 };
-    return { backend: 'cpu', threads: 1, fallbackReason: ALPHA_ON_CPU };
+    const choice = await chooseBackend(o.backend, pixels, () => this.gpuContext());
+    throwIfAborted(o.signal);
+    const fallbackReason = `${ALPHA_ON_CPU}${choice.fallbackReason ? ` (${choice.fallbackReason})` : ''}`;
+    return { backend: 'cpu', threads: 1, fallbackReason, ...(choice.adapter ? { adapter: choice.adapter } : {}) };
   }
 
   /** Fits one image (or pooled images); `then` continues on the same session (quantize applies there). */

@@ -190,6 +190,14 @@ describe('RGBA palettes for images with transparency', () => {
     expect(result.paletteAlpha![0]).toBe(0);
   });
 
+  it('a sample with fewer colours than k (random init, k-means++): the fit ends, with k entries', async () => {
+    for (const init of ['random', 'kmeans++'] as const) {
+      const result = await quantize(piece, { k: 40, backend: 'cpu', sampleSize: 40, init, maxIterations: 5 });
+      expect(result.paletteSize).toBe(40);
+      expect(result.exactPalette).toBe(false);
+    }
+  });
+
   it('the GPU path routes alpha images to the CPU and says so; dithering is refused with a typed error', async () => {
     const result = await quantize(piece, { k: 8, backend: 'auto' });
     expect(result.backend).toBe('cpu');

@@ -95,11 +95,14 @@ function randomPoints(points: Float64Array, weights: Float64Array, centroids: Fl
   const total = weights.reduce((s, w) => s + w, 0);
   const taken = new Uint8Array(weights.length);
   const k = centroids.length / 4;
+  let left = weights.length;
   for (let at = from, tries = 0; at < k; tries++) {
-    let i = drawIndex(weights, total, random);
-    // After many repeats (a few heavy colours), take the next free point instead.
-    if (taken[i] && tries > 64 * k) i = taken.indexOf(0);
-    if (taken[i] || i < 0) continue;
+    let i = left > 0 ? drawIndex(weights, total, random) : 0;
+    // After many repeats (a few heavy colours), take the next free point instead; when every point is
+    // taken (fewer points than centroids, as in a small sample), repeat the first: that cluster stays empty.
+    if (left > 0 && taken[i] && tries > 64 * k) i = taken.indexOf(0);
+    if (left > 0 && taken[i]) continue;
+    if (left > 0) left--;
     taken[i] = 1;
     centroids.set(points.subarray(i * 4, i * 4 + 4), at++ * 4);
   }
