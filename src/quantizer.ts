@@ -429,7 +429,7 @@ export function fitPalette(input: QuantizeInput | readonly QuantizeInput[], opti
 }
 
 /** Applies a palette to an image with a quantizer made for the call; `options` may also hold the quantizer's (gpu, device, ...). */
-export function applyPalette(input: QuantizeInput, palette: PaletteInput, options?: ApplyOptions & Pick<QuantizerOptions, 'gpu' | 'device' | 'maxChunkPixels' | 'gpuIterateOn'>): Promise<AppliedPalette> {
+export function applyPalette(input: QuantizeInput, palette: PaletteInput | AlphaPaletteInput, options?: ApplyOptions & Pick<QuantizerOptions, 'gpu' | 'device' | 'maxChunkPixels' | 'gpuIterateOn'>): Promise<AppliedPalette> {
   const { gpu, device, maxChunkPixels, gpuIterateOn, ...call } = options ?? {};
   return oneShot({ gpu, device, maxChunkPixels, gpuIterateOn }, (quantizer) => quantizer.apply(input, palette, call));
 }

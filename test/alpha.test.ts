@@ -4,7 +4,7 @@
  * (over black and white), the nearest entry in that metric, and a plain weighted Lloyd in 4-D.
  */
 import { describe, expect, it } from 'vitest';
-import { compositedMse, createQuantizer, decodePng, quantize, resultToIndexedPng, type QuantizeResult } from '../src/index.js';
+import { compositedMse, compositedMseOver, createQuantizer, decodePng, quantize, resultToIndexedPng, type QuantizeResult } from '../src/index.js';
 import { fitAlphaKmeans } from '../src/kmeans/alpha.js';
 import { srgbToOklab } from '../src/colour-space.js';
 import { alphaPhoto } from './helpers/alpha-image.js';
@@ -226,6 +226,22 @@ describe('RGBA palettes for images with transparency', () => {
     const result = await quantize(opaque, { k: 8, backend: 'cpu' });
     expect('paletteAlpha' in result).toBe(false);
     for (let i = 3; i < result.image.length; i += 4) expect(result.image[i]).toBe(255);
+  });
+});
+
+describe('compositedMse', () => {
+  it('composites straight alpha over the background: invisible RGB does not count, a colour background works', () => {
+    const original = { data: Uint8Array.from([10, 20, 30, 0, 200, 100, 50, 255, 100, 100, 100, 128]), width: 3, height: 1 };
+    const quantized = { data: Uint8Array.from([250, 0, 9, 0, 190, 100, 50, 255, 100, 100, 100, 0]), width: 3, height: 1 };
+    // Pixel 1: 10 over any background; pixel 2: 100 * 128/255 + bg * (1 - 128/255) against bg.
+    const shown = (bg: number): number => (100 * 128) / 255 + bg * (1 - 128 / 255) - bg;
+    const over = (bg: number): number => (100 + 3 * shown(bg) ** 2) / 9;
+    const m = compositedMse(original, quantized);
+    expect(m.black).toBeCloseTo(over(0), 9);
+    expect(m.white).toBeCloseTo(over(255), 9);
+    expect(m.mean).toBeCloseTo((over(0) + over(255)) / 2, 9);
+    expect(compositedMseOver(original, quantized, [255, 255, 255])).toBeCloseTo(over(255), 9);
+    expect(() => compositedMseOver(original, quantized, 'grey' as never)).toThrow(TypeError);
   });
 });
 
