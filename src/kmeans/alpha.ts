@@ -44,15 +44,31 @@ export interface AlphaKmeansResult {
   attempt: number;
 }
 
-/** Squared distance of every point to the nearest of `count` centroids, kept in `d2` (lowered in place). */
-function lowerDistances(points: Float64Array, d2: Float64Array, centroids: Float64Array, from: number, to: number): void {
-  for (let i = 0; i < d2.length; i++) {
-    let best = d2[i]!;
+/** Each point's nearest centroid so far and its distance, kept while k-means++ adds centroids. */
+interface Coverage {
+  nearest: Int32Array;
+  d2: Float64Array;
+  d: Float64Array;
+}
+
+/**
+ * Lowers each point's coverage by centroids [from, to). A centroid at distance D from the point's nearest
+ * one, with D >= 2 d (d the point's distance to that one), cannot be nearer (triangle inequality): skipped.
+ */
+function cover(points: Float64Array, c: Coverage, centroids: Float64Array, from: number, to: number): void {
+  const gap = new Float64Array((to - from) * to);
+  for (let j = from; j < to; j++) for (let l = 0; l < to; l++) gap[(j - from) * to + l] = Math.sqrt(distance4(centroids, j * 4, centroids, l * 4));
+  for (let i = 0; i < c.d2.length; i++) {
     for (let j = from; j < to; j++) {
+      const near = c.nearest[i]!;
+      if (near >= 0 && gap[(j - from) * to + near]! >= 2 * c.d[i]!) continue;
       const d = distance4(points, i * 4, centroids, j * 4);
-      if (d < best) best = d;
+      if (d < c.d2[i]!) {
+        c.d2[i] = d;
+        c.d[i] = Math.sqrt(d);
+        c.nearest[i] = j;
+      }
     }
-    d2[i] = best;
   }
 }
 
@@ -71,7 +87,7 @@ function drawIndex(score: Float64Array, sum: number, random: Random): number {
 function kmeansPlusPlus(points: Float64Array, weights: Float64Array, centroids: Float64Array, from: number, random: Random): void {
   const m = weights.length;
   const k = centroids.length / 4;
-  const d2 = new Float64Array(m).fill(Infinity);
+  const c: Coverage = { nearest: new Int32Array(m).fill(-1), d2: new Float64Array(m).fill(Infinity), d: new Float64Array(m).fill(Infinity) };
   const score = new Float64Array(m);
   let at = from;
   if (at === 0) {
@@ -79,14 +95,14 @@ function kmeansPlusPlus(points: Float64Array, weights: Float64Array, centroids: 
     centroids.set(points.subarray(first * 4, first * 4 + 4), 0);
     at = 1;
   }
-  lowerDistances(points, d2, centroids, 0, at);
+  cover(points, c, centroids, 0, at);
   for (; at < k; at++) {
     let sum = 0;
-    for (let i = 0; i < m; i++) sum += score[i] = weights[i]! * d2[i]!;
+    for (let i = 0; i < m; i++) sum += score[i] = weights[i]! * c.d2[i]!;
     // Every point already a centroid (fixed colours among the image's): repeat one; it stays empty.
     const i = sum > 0 ? drawIndex(score, sum, random) : 0;
     centroids.set(points.subarray(i * 4, i * 4 + 4), at * 4);
-    lowerDistances(points, d2, centroids, at, at + 1);
+    cover(points, c, centroids, at, at + 1);
   }
 }
 
