@@ -5,6 +5,7 @@
  * fits the palette (fit.ts), applies it (apply.ts) and builds the result (result.ts); when the GPU fails
  * mid-run the CPU redoes the work from the same starting point.
  */
+import { ALPHA_ON_CPU, alphaImage, alphaPaletteOf, applyAlphaPalette, checkAlphaOptions, fitAlphaPalette, hasTransparency, type AlphaPalette } from './alpha-quantize.js';
 import { applyExact, applyOnSession, checkPalette, type AppliedImage, type PaletteInput } from './apply.js';
 import { chooseBackend, type BackendChoice } from './backend-choice.js';
 import { abortError, GpuRunError, isAbortError, QuantizerError, QuantizerTypeError, throwIfAborted } from './errors.js';
@@ -30,6 +31,13 @@ import { nextTask } from './yield.js';
 
 export type { PaletteInput } from './apply.js';
 
+/** An RGBA palette to apply: an RGBA fit (its `paletteAlpha`), or RGB bytes with one alpha byte per colour. */
+export interface AlphaPaletteInput {
+  palette: Uint8Array;
+  paletteAlpha: Uint8Array;
+  centroids?: Float64Array;
+}
+
 /** Options of applying a palette: where it runs, and cancellation. */
 export type ApplyOptions = Pick<QuantizeOptions, 'backend' | 'threads' | 'signal' | 'colorSpace' | 'dither' | 'ditherLevel'>;
 
@@ -44,8 +52,12 @@ export interface Quantizer {
    * it later to any image or video frame with {@link Quantizer.apply}.
    */
   fit(input: QuantizeInput | readonly QuantizeInput[], options?: QuantizeOptions): Promise<PaletteFit>;
-  /** Applies a palette (a fit, RGB bytes or [r, g, b] colours) to an image without fitting: it never moves. */
-  apply(input: QuantizeInput, palette: PaletteInput, options?: ApplyOptions): Promise<AppliedPalette>;
+  /**
+   * Applies a palette (a fit, RGB bytes or [r, g, b] colours) to an image without fitting: it never moves.
+   * A palette with `paletteAlpha` (an RGBA fit) labels in the 4-D premultiplied space and paints its alpha;
+   * an RGB palette labels by RGB and keeps each pixel's alpha.
+   */
+  apply(input: QuantizeInput, palette: PaletteInput | AlphaPaletteInput, options?: ApplyOptions): Promise<AppliedPalette>;
   /** Frees the GPU resources this quantizer created (never a device it was given). Idempotent. */
   destroy(): void;
 }
@@ -171,9 +183,15 @@ class PooledQuantizer implements Quantizer {
     });
   }
 
-  apply(input: QuantizeInput, palette: PaletteInput, options?: ApplyOptions): Promise<AppliedPalette> {
+  apply(input: QuantizeInput, palette: PaletteInput | AlphaPaletteInput, options?: ApplyOptions): Promise<AppliedPalette> {
     return this.enqueue(() => {
       const o = applyOptions(this.defaults, options);
+      const rgba = alphaPaletteOf(palette);
+      if (rgba) {
+        checkAlphaOptions(o);
+        const image = takePixels(input, o.signal);
+        return () => this.runAlphaApply(image, rgba, o);
+      }
       const fitted = checkPalette(palette);
       const image = takePixels(input, o.signal);
       return () => this.runApply(image, fitted, o);
@@ -207,6 +225,7 @@ class PooledQuantizer implements Quantizer {
   private async runQuantize(image: Pixels, o: ResolvedOptions): Promise<QuantizeResult> {
     const started = now();
     throwIfAborted(o.signal);
+    if (hasTransparency(image.pixels)) return this.runAlphaQuantize(image, o, started);
     return this.fitThen(image, o, started, async (fit, session) => {
       const t = now();
       const labelled = session ? await applyOnSession(session, fit, o.signal, { image, options: o }) : applyExact(image, packedPalette(fit.palette), fit.palette);
@@ -219,6 +238,7 @@ class PooledQuantizer implements Quantizer {
   private async runFit(image: Pixels, o: ResolvedOptions): Promise<PaletteFit> {
     const started = now();
     throwIfAborted(o.signal);
+    if (hasTransparency(image.pixels)) return (await this.alphaFit(image, o, started)).fit;
     return this.fitThen(image, o, started, async (fit) => fit);
   }
 
@@ -233,6 +253,49 @@ class PooledQuantizer implements Quantizer {
       const total = now() - started;
       return appliedPalette(fitted, image, labelled, o, { ...run, gpu: session.gpuStats?.() }, { setup, assignment: total - setup, total });
     });
+  }
+
+  /** Images with transparency: an RGBA palette, fitted on the CPU (src/alpha-quantize.ts). */
+  private async alphaFit(image: Pixels, o: ResolvedOptions, started: number): Promise<{ fit: PaletteFit; histogram: ReturnType<typeof alphaImage> }> {
+    checkAlphaOptions(o);
+    const run = await this.alphaRun(o, image.pixels.length);
+    const histogram = alphaImage(image);
+    const setup = now() - started;
+    const fit = await fitAlphaPalette(image.pixels, o, histogram);
+    const reason = fit.exact ? `the image has at most k = ${o.k} distinct RGBA colours, so no clustering ran${run.fallbackReason ? ` (${run.fallbackReason})` : ''}` : run.fallbackReason;
+    const described: RunDescription = { ...run, ...(reason ? { fallbackReason: reason } : {}) };
+    const timings = { setup, init: fit.initMs, iterations: fit.iterationsMs, total: now() - started };
+    return { fit: { ...paletteFit(fit, o, fit.exact, described, timings), paletteAlpha: fit.paletteAlpha }, histogram };
+  }
+
+  private async runAlphaQuantize(image: Pixels, o: ResolvedOptions, started: number): Promise<QuantizeResult> {
+    const { fit, histogram } = await this.alphaFit(image, o, started);
+    const t = now();
+    const labelled = applyAlphaPalette(image.pixels, fit as AlphaPalette & PaletteFit, o, histogram);
+    const applied = appliedPalette(fit, image, labelled, o, fit, { setup: 0, assignment: now() - t, total: now() - t });
+    return buildResult(fit, { ...applied, paletteAlpha: fit.paletteAlpha! }, now() - started);
+  }
+
+  private async runAlphaApply(image: Pixels, palette: AlphaPalette, o: ResolvedOptions): Promise<AppliedPalette> {
+    const started = now();
+    throwIfAborted(o.signal);
+    const run = await this.alphaRun(o, image.pixels.length);
+    const labelled = applyAlphaPalette(image.pixels, palette, o);
+    const total = now() - started;
+    return { ...appliedPalette(palette, image, labelled, o, run, { setup: 0, assignment: total, total }), paletteAlpha: palette.paletteAlpha };
+  }
+
+  /**
+   * Where an alpha image runs: the CPU, saying why when the GPU was asked for or considered (the backend
+   * is still chosen, so that `backend: 'webgpu'` without a GPU throws as it does for opaque images).
+   */
+  private async alphaRun(o: ResolvedOptions, pixels: number): Promise<RunDescription> {
+    this.throwIfDestroyed();
+    if (o.backend === 'cpu') return { backend: 'cpu', threads: 1 };
+    const choice = await chooseBackend(o.backend, pixels, () => this.gpuContext());
+    throwIfAborted(o.signal);
+    const fallbackReason = `${ALPHA_ON_CPU}${choice.fallbackReason ? ` (${choice.fallbackReason})` : ''}`;
+    return { backend: 'cpu', threads: 1, fallbackReason, ...(choice.adapter ? { adapter: choice.adapter } : {}) };
   }
 
   /** Fits one image (or pooled images); `then` continues on the same session (quantize applies there). */
@@ -366,7 +429,7 @@ export function fitPalette(input: QuantizeInput | readonly QuantizeInput[], opti
 }
 
 /** Applies a palette to an image with a quantizer made for the call; `options` may also hold the quantizer's (gpu, device, ...). */
-export function applyPalette(input: QuantizeInput, palette: PaletteInput, options?: ApplyOptions & Pick<QuantizerOptions, 'gpu' | 'device' | 'maxChunkPixels' | 'gpuIterateOn'>): Promise<AppliedPalette> {
+export function applyPalette(input: QuantizeInput, palette: PaletteInput | AlphaPaletteInput, options?: ApplyOptions & Pick<QuantizerOptions, 'gpu' | 'device' | 'maxChunkPixels' | 'gpuIterateOn'>): Promise<AppliedPalette> {
   const { gpu, device, maxChunkPixels, gpuIterateOn, ...call } = options ?? {};
   return oneShot({ gpu, device, maxChunkPixels, gpuIterateOn }, (quantizer) => quantizer.apply(input, palette, call));
 }

@@ -67,6 +67,12 @@ export interface PaletteFit extends RunDescription {
   /** The palette as RGB bytes, 3 per colour; `paletteSize` colours. */
   palette: Uint8Array;
   /**
+   * Images with transparency only (any pixel alpha below 255): the alpha of each palette entry, one byte
+   * each (an RGBA palette; entry 0 is the transparent (0, 0, 0, 0) when a pixel has alpha 0). Absent for
+   * opaque images.
+   */
+  paletteAlpha?: Uint8Array;
+  /**
    * The unrounded centroids as float sRGB triples (0-255 units; converted back from OKLab when fitted
    * there), in palette order.
    */
@@ -102,6 +108,8 @@ export interface PaletteFit extends RunDescription {
 export interface AppliedPalette extends RunDescription, ErrorMetrics {
   /** The palette applied, RGB bytes. */
   palette: Uint8Array;
+  /** The alpha of each palette entry, for an RGBA palette (see {@link PaletteFit.paletteAlpha}); absent otherwise. */
+  paletteAlpha?: Uint8Array;
   /** The float centroids the palette was rounded from (the palette itself, for a bare palette). */
   centroids: Float64Array;
   paletteSize: number;
@@ -118,7 +126,10 @@ export interface AppliedPalette extends RunDescription, ErrorMetrics {
    * `colorSpace` (the lowest index on ties), with dithering the colour the dithering chose.
    */
   labels: Uint8Array;
-  /** The quantized image: RGBA bytes, same size as the input, original alpha kept. */
+  /**
+   * The quantized image: RGBA bytes, same size as the input; each pixel its entry's colour, with the
+   * entry's alpha for an RGBA palette, else the pixel's own alpha.
+   */
   image: Uint8ClampedArray;
   width: number;
   height: number;
@@ -145,6 +156,7 @@ export function runFields(run: RunDescription): RunDescription {
 export function buildResult(fit: PaletteFit, applied: AppliedPalette, totalMs: number): QuantizeResult {
   return {
     palette: applied.palette,
+    ...(applied.paletteAlpha ? { paletteAlpha: applied.paletteAlpha } : {}),
     centroids: applied.centroids,
     labels: applied.labels,
     image: applied.image,

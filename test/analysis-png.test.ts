@@ -197,14 +197,22 @@ describe('encodeIndexedPng', () => {
     expect(Array.from(PNG.sync.read(Buffer.from(png)).data)).toEqual([10, 20, 30, 255]);
   });
 
-  it('a quantization result with alpha keeps it through (colour, alpha) palette entries', async () => {
+  it('a quantization result with alpha keeps it through its RGBA palette (tRNS)', async () => {
     const image = randomImage(16, 16, 9);
     for (let i = 0; i < 256; i++) image.data[i * 4 + 3] = i % 3 === 0 ? 0 : 255;
     const result = await quantize(image, { k: 4, backend: 'cpu', maxIterations: 5 });
     const png = resultToIndexedPng(result);
     const decoded = PNG.sync.read(Buffer.from(png));
     expect(Buffer.from(decoded.data).equals(Buffer.from(result.image.buffer))).toBe(true);
-    expect(png[24]).toBe(4); // 4 colours x 2 alphas = 8 entries
+    expect(png[24]).toBe(2); // 4 RGBA entries, the transparent one among them
+  });
+
+  it('an RGB result whose image has alpha still gets (colour, alpha) palette entries', () => {
+    const labels = Uint8Array.from([0, 1, 1, 0]);
+    const image = Uint8ClampedArray.from([1, 2, 3, 255, 4, 5, 6, 255, 4, 5, 6, 0, 1, 2, 3, 128]);
+    const png = resultToIndexedPng({ palette: Uint8Array.from([1, 2, 3, 4, 5, 6]), labels, width: 2, height: 2, image });
+    expect(Array.from(decodePng(png).data)).toEqual(Array.from(image));
+    expect(decodePng(png).palette!.length / 3).toBe(4);
   });
 
   it('rejects bad arguments with typed errors naming them', () => {

@@ -175,7 +175,9 @@ describe('WebGPU resources and failures', () => {
     const out = await page.session!.page.evaluate(async () => {
       const { kmq, loadImageData } = window as any;
       const photo = await loadImageData('/test/fixtures/coffee.png');
-      // Every alpha value, so that a painted pixel that lost or mixed up its alpha shows.
+      // Every alpha value, so that a painted pixel that lost or mixed up its alpha shows. Images with
+      // transparency are fitted on the CPU (RGBA palettes): an RGB palette applied on the GPU keeps each
+      // pixel's own alpha.
       const data = Uint8ClampedArray.from(photo.data as Uint8ClampedArray);
       for (let i = 3; i < data.length; i += 4) data[i] = (i * 37) & 255;
       const image = { data, width: photo.width, height: photo.height };
@@ -188,17 +190,17 @@ describe('WebGPU resources and failures', () => {
         }
         return { wrong, length: r.image.length, backend: r.backend, ownBuffers: r.image.buffer !== r.labels.buffer };
       };
+      const fit = await kmq.fitPalette(photo, { k: 16, backend: 'webgpu', seed: 5 });
       const runs: Record<string, any> = {};
-      runs.colours = check(await kmq.quantize(image, { k: 16, backend: 'webgpu', seed: 5 }));
-      runs.pixels = check(await kmq.quantize(image, { k: 16, backend: 'webgpu', seed: 5, gpuIterateOn: 'pixels' }));
-      runs.chunked = check(await kmq.quantize(image, { k: 16, backend: 'webgpu', seed: 5, maxChunkPixels: 4096 }));
-      runs.sampled = check(await kmq.quantize(image, { k: 16, backend: 'webgpu', seed: 5, sampleSize: 5000 }));
+      runs.colours = check(await kmq.applyPalette(image, fit.palette, { backend: 'webgpu' }));
+      runs.pixels = check(await kmq.applyPalette(image, fit.palette, { backend: 'webgpu', gpuIterateOn: 'pixels' }));
+      runs.chunked = check(await kmq.applyPalette(image, fit.palette, { backend: 'webgpu', maxChunkPixels: 4096 }));
       // The same palette on the CPU: the very same image, byte for byte.
-      const g = await kmq.quantize(image, { k: 64, backend: 'webgpu', seed: 5 });
-      const c = await kmq.quantize(image, { k: 64, backend: 'cpu', seed: 5 });
-      const samePalette = Array.from(g.palette as Uint8Array).every((v, i) => v === c.palette[i]);
+      const wide = await kmq.fitPalette(photo, { k: 64, backend: 'webgpu', seed: 5 });
+      const g = await kmq.applyPalette(image, wide.palette, { backend: 'webgpu' });
+      const c = await kmq.applyPalette(image, wide.palette, { backend: 'cpu' });
       const sameImage = (g.image as Uint8ClampedArray).every((v, i) => v === c.image[i]);
-      return { runs, n: data.length, samePalette, sameImage };
+      return { runs, n: data.length, sameImage };
     });
     for (const [name, run] of Object.entries(out.runs) as Array<[string, any]>) {
       expect(run.backend, name).toBe('webgpu');
@@ -206,8 +208,22 @@ describe('WebGPU resources and failures', () => {
       expect(run.wrong, name).toBe(0);
       expect(run.ownBuffers, name).toBe(true);
     }
-    expect(out.samePalette).toBe(true);
     expect(out.sameImage).toBe(true);
+  });
+
+  it('routes an image with transparency to the CPU (an RGBA palette) and says why', async ({ skip }) => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async () => {
+      const { kmq, loadImageData } = window as any;
+      const photo = await loadImageData('/test/fixtures/coffee.png');
+      const data = Uint8ClampedArray.from(photo.data as Uint8ClampedArray);
+      for (let i = 3; i < data.length; i += 4) data[i] = (i * 37) & 255;
+      const r = await kmq.quantize({ data, width: photo.width, height: photo.height }, { k: 16, backend: 'webgpu', seed: 5 });
+      return { backend: r.backend, reason: r.fallbackReason, alpha: r.paletteAlpha?.length };
+    });
+    expect(out.backend).toBe('cpu');
+    expect(out.reason).toMatch(/transparency/);
+    expect(out.alpha).toBe(16);
   });
 
   it('fits on a sample and labels every pixel, like the CPU', async ({ skip }) => {

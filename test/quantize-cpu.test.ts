@@ -286,7 +286,9 @@ describe('result shape', () => {
   }
 
   it('labels, image, alpha, palette, mse, psnr and inertia are consistent', async () => {
+    // Opaque: images with transparency get an RGBA palette instead (test/alpha.test.ts checks those).
     const image = withAlpha();
+    for (let i = 3; i < image.data.length; i += 4) image.data[i] = 255;
     const before = image.data.slice();
     const k = 6;
     const result = await quantize(image, { k, backend: 'cpu', seed: 3 });
@@ -332,14 +334,15 @@ describe('result shape', () => {
     expectNearestLabels(image, result);
   });
 
-  it('alpha is ignored by the fit: the same RGB with other alpha gives the same palette and labels', async () => {
+  it('alpha decides the path: with transparency an RGBA palette painted with its alpha, opaque an RGB one', async () => {
     const image = withAlpha();
     const opaque: TestImage = { data: image.data.slice(), width: image.width, height: image.height };
     for (let i = 3; i < opaque.data.length; i += 4) opaque.data[i] = 255;
     const a = await quantize(image, { k: 6, backend: 'cpu', seed: 3 });
     const b = await quantize(opaque, { k: 6, backend: 'cpu', seed: 3 });
-    expectSameArray(a.palette, b.palette, 'palette');
-    expectSameArray(a.labels, b.labels, 'labels');
+    expect(a.paletteAlpha).toHaveLength(6);
+    for (let i = 0; i < a.labels.length; i++) if (a.image[i * 4 + 3] !== a.paletteAlpha![a.labels[i]!]) throw new Error(`pixel ${i}: alpha is not its entry's`);
+    expect(b.paletteAlpha).toBeUndefined();
   });
 
   it('unaligned and Uint8ClampedArray inputs give the same result as aligned Uint8Array', async () => {

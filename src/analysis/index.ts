@@ -43,6 +43,7 @@ export {
   type ValueQuantizeOptions,
   type ValueQuantizeResult,
 } from './values.js';
+export { compositedMse, compositedMseOver, type Background } from './composite.js';
 export { resizeImage, type ResizedImage, type ResizeFilter, type ResizeOptions } from './resize.js';
 export { ciede2000, srgbToLab, type Ciede2000Weights, type Lab } from './colour.js';
 export { qualityReport, ssim, type QualityOptions, type QualityReport } from './quality.js';

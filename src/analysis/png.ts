@@ -190,6 +190,34 @@ export interface IndexedResultLike {
   height: number;
   /** The quantized RGBA image; its alpha, when not all opaque, is kept in the PNG. */
   image?: Uint8Array | Uint8ClampedArray;
+  /** The alpha of each palette entry (an RGBA palette): written as tRNS; then `image` is not read. */
+  paletteAlpha?: Uint8Array;
+}
+
+/**
+ * The PNG-8 of an RGBA palette: its entries reordered so that the non-opaque ones come first (stable),
+ * which keeps the tRNS chunk as short as their count, and the labels renumbered to match.
+ */
+function withPaletteAlpha(result: IndexedResultLike, paletteAlpha: Uint8Array): IndexedImage {
+  const alpha = checkBytes('result.paletteAlpha', paletteAlpha) as Uint8Array;
+  const colours = result.palette.length / 3;
+  if (alpha.length !== colours) throw rangeError('result.paletteAlpha.length', `the palette size ${colours}`, alpha.length);
+  const order = Array.from({ length: colours }, (_, j) => j).sort((x, y) => Number(alpha[x] === 255) - Number(alpha[y] === 255) || x - y);
+  const entryOf = new Uint8Array(colours);
+  const palette = new Uint8Array(colours * 3);
+  const sorted = new Uint8Array(colours);
+  order.forEach((j, at) => {
+    entryOf[j] = at;
+    palette.set(result.palette.subarray(j * 3, j * 3 + 3), at * 3);
+    sorted[at] = alpha[j]!;
+  });
+  const labels = new Uint8Array(result.labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    const label = result.labels[i]!;
+    if (label >= colours) throw rangeError(`result.labels[${i}]`, `a palette index below ${colours}`, label);
+    labels[i] = entryOf[label]!;
+  }
+  return { palette, labels, width: result.width, height: result.height, alpha: sorted };
 }
 
 /** The palette entries of a result with alpha: each (label, alpha) pair used becomes one entry. */
@@ -227,7 +255,9 @@ function withAlphaEntries(result: IndexedResultLike, image: Uint8Array | Uint8Cl
 }
 
 /**
- * The PNG-8 of a quantization result (`palette`, `labels`, size). When its `image` has non-opaque alpha,
+ * The PNG-8 of a quantization result (`palette`, `labels`, size). A result with `paletteAlpha` (an RGBA
+ * palette: an image with transparency) writes that alpha as tRNS, entries reordered so that the chunk is
+ * short; it never fails for alpha. Otherwise, when its `image` has non-opaque alpha,
  * each (colour, alpha) pair becomes a palette entry with a tRNS alpha; a `RangeError` says when more than
  * 256 such pairs are needed (encode `result.image` as truecolour with {@link encodePng} instead).
  */
@@ -242,6 +272,7 @@ function indexedOf(result: IndexedResultLike): IndexedImage | undefined {
   if (typeof result !== 'object' || result === null) throw typeError('result', 'a quantization result', result);
   checkPalette('result.palette', result.palette);
   if (!(result.labels instanceof Uint8Array)) throw typeError('result.labels', 'a Uint8Array of palette indices', result.labels);
+  if (result.paletteAlpha !== undefined) return withPaletteAlpha(result, result.paletteAlpha);
   if (result.image === undefined) return result;
   const image = checkBytes('result.image', result.image);
   if (image.length !== result.labels.length * 4) throw rangeError('result.image.length', `labels.length*4 = ${result.labels.length * 4}`, image.length);

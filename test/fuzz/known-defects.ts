@@ -29,7 +29,7 @@ export const CHECK_NAMES: ReadonlySet<string> = new Set([
   // results (oracle.ts, validate.ts)
   'shape', 'finite', 'palette-rounding', 'palette-duplicates', 'palette-duplicates:minibatch', 'palette-short', 'palette-short:sample',
   'palette-long', 'exact-palette', 'result-fields', 'labels-range', 'labels-nearest', 'image-painted', 'image-alpha', 'metrics-mse',
-  'metrics-psnr', 'metrics-inertia', 'progress', 'apply-palette', 'quantize-equals-fit-apply',
+  'metrics-psnr', 'metrics-inertia', 'progress', 'apply-palette', 'quantize-equals-fit-apply', 'alpha-palette',
   // how a call ended (judge.ts)
   'error-class', 'error-class:image', 'error-typed', 'error-typed:image', 'accepts-bad-input', 'validate-before-abort',
   'work-before-validation', 'abort-ignored', 'spurious-abort', 'webgpu-without-gpu', 'unexpected-error', 'hang', 'sync-throw',

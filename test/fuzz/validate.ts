@@ -6,6 +6,7 @@ import type { AppliedPalette, PaletteFit, QuantizeResult } from '../../src/index
 import type { RawImage } from './images.js';
 import { checkLabels, checkMetrics, checkPainted, checkPalette, checkPaletteSize, checkProgress, histogram, type ProgressRecord, type Violation } from './oracle.js';
 import type { MadePalette } from './palettes.js';
+import { anyTransparency, checkAlphaApplied, checkAlphaPaletteSize, rgbaHistogram } from './oracle-alpha.js';
 
 /** What a call asked for, as the checks need it. */
 export interface CallFacts {
@@ -40,7 +41,22 @@ function checkApplied(r: { labels: Uint8Array; image: Uint8ClampedArray; width: 
   return [...labels, ...checkPainted(image, r.labels, palette, r.image, where), ...checkMetrics(image, r.labels, palette, centroids, r, where)];
 }
 
+/** Images with transparency get an RGBA palette (paletteAlpha), opaque ones an RGB palette. */
+function checkAlphaPath(r: { paletteAlpha?: Uint8Array }, images: RawImage[], where: string): Violation[] {
+  const want = anyTransparency(images);
+  return want === (r.paletteAlpha !== undefined) ? [] : [{ check: 'alpha-palette', detail: `${where}: paletteAlpha ${r.paletteAlpha ? 'present' : 'absent'}, transparency ${want}` }];
+}
+
 export function validateQuantize(r: QuantizeResult, image: RawImage, facts: CallFacts, where: string): Violation[] {
+  const path = checkAlphaPath(r, [image], where);
+  if (path.length > 0) return path;
+  if (r.paletteAlpha) {
+    const palette = checkPalette(r.palette, r.centroids, r.paletteSize, where, false);
+    if (palette.some((v) => v.check === 'shape')) return palette;
+    const size = checkAlphaPaletteSize(r, facts.k, rgbaHistogram([image]), where);
+    if (size.length > 0) return [...palette, ...size];
+    return [...palette, ...checkAlphaApplied(r, image, where), ...checkRun(r, facts, where), ...checkProgress(facts.progress, facts.attempts, where)];
+  }
   const palette = checkPalette(r.palette, r.centroids, r.paletteSize, where, mustBeDistinct(r, facts));
   if (palette.some((v) => v.check === 'shape')) return palette;
   return [
@@ -53,9 +69,13 @@ export function validateQuantize(r: QuantizeResult, image: RawImage, facts: Call
 }
 
 export function validateFit(fit: PaletteFit, images: RawImage[], facts: CallFacts, where: string): Violation[] {
-  const palette = checkPalette(fit.palette, fit.centroids, fit.paletteSize, where, mustBeDistinct(fit, facts));
+  const path = checkAlphaPath(fit, images, where);
+  if (path.length > 0) return path;
+  const alpha = fit.paletteAlpha !== undefined;
+  const palette = checkPalette(fit.palette, fit.centroids, fit.paletteSize, where, !alpha && mustBeDistinct(fit, facts));
   if (palette.some((v) => v.check === 'shape')) return palette;
-  const out = [...palette, ...checkPaletteSize(fit, facts.k, histogram(images), where), ...checkRun(fit, facts, where), ...checkProgress(facts.progress, facts.attempts, where)];
+  const size = alpha ? checkAlphaPaletteSize(fit, facts.k, rgbaHistogram(images), where) : checkPaletteSize(fit, facts.k, histogram(images), where);
+  const out = [...palette, ...size, ...checkRun(fit, facts, where), ...checkProgress(facts.progress, facts.attempts, where)];
   if (!(Number.isFinite(fit.inertia) && fit.inertia >= 0)) out.push({ check: 'finite', detail: `${where}: inertia ${fit.inertia}` });
   return out;
 }
@@ -66,5 +86,11 @@ export function validateApplied(applied: AppliedPalette, image: RawImage, palett
   if (!same || applied.paletteSize !== bytes.length / 3) {
     return [{ check: 'apply-palette', detail: `${where}: palette ${applied.palette?.length} bytes / paletteSize ${applied.paletteSize}, applied ${bytes.length} bytes` }];
   }
+  const given = (palette.value as { paletteAlpha?: Uint8Array } | undefined)?.paletteAlpha;
+  if (given) {
+    if (!applied.paletteAlpha || applied.paletteAlpha.some((a, j) => a !== given[j])) return [{ check: 'alpha-palette', detail: `${where}: the RGBA palette's alpha was not applied` }];
+    return checkAlphaApplied(applied, image, where);
+  }
+  if (applied.paletteAlpha) return [{ check: 'alpha-palette', detail: `${where}: an RGB palette came back with paletteAlpha` }];
   return checkApplied(applied, image, bytes, palette.centroids!, where);
 }
