@@ -1,6 +1,7 @@
 // Shared by assign.wgsl and assign-colours.wgsl, which the host prepends it to (WGSL has no includes): the
 // nearest of the K centroids cached in workgroup memory (`K` and `cache` are declared by each kernel),
-// the lowest index on ties, with its squared distance. Not a kernel of its own.
+// the lowest index on ties, with its squared distance; and the fixed-point form of a point for the sums
+// (`SUM_STEPS`, `SUM_OFFSET` are declared by each kernel). Not a kernel of its own.
 
 struct Nearest {
   index: u32,
@@ -10,6 +11,12 @@ struct Nearest {
 // The R, G and B bytes of a packed RGBA8 colour (alpha ignored).
 fn channels(packed: u32) -> vec3<u32> {
   return vec3<u32>(packed & 255u, (packed >> 8u) & 255u, (packed >> 16u) & 255u);
+}
+
+// A point of the clustering space as the non-negative integers its sums add: (p + SUM_OFFSET) in steps
+// of 1 / SUM_STEPS, rounded (OKLab: offset 128, 4096 steps a unit; sRGB colours are not converted).
+fn fixed_point(p: vec3<f32>) -> vec3<u32> {
+  return vec3<u32>(round(max(p + SUM_OFFSET, vec3<f32>(0.0)) * SUM_STEPS));
 }
 
 fn nearest_centroid(colour: vec3<f32>) -> Nearest {

@@ -267,7 +267,7 @@ class PooledQuantizer implements Quantizer {
     const run = (session: FitSession): RunDescription => ({ backend: session.backend, threads: session.threads, fallbackReason, adapter: choice.adapter });
     if (choice.gpu) {
       try {
-        const session = await createWebGpuSession(choice.gpu, fitPixels, image.pixels, { iterateOn: this.own.gpuIterateOn, signal: o.signal });
+        const session = await createWebGpuSession(choice.gpu, fitPixels, image.pixels, { iterateOn: this.own.gpuIterateOn, signal: o.signal, colorSpace: o.colorSpace });
         try {
           return await work(session, run(session));
         } finally {

@@ -2,6 +2,7 @@
  * colorSpace 'oklab' on the CPU path: the conversion, and fits and applies measured in OKLab (labels,
  * inertia and centroids checked by brute force over the pixels), with MSE still in 8-bit sRGB.
  */
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OKLAB_STEPS, oklabToSrgb, srgbToOklab, toSpace } from '../src/colour-space.js';
 import { applyPalette, createQuantizer, fitPalette, qualityReport, quantize, type QuantizeResult } from '../src/index.js';
@@ -192,6 +193,23 @@ describe("colorSpace: 'oklab' on the CPU", () => {
     expect(result.mse).toBe(0);
     expect(result.inertia).toBe(0);
     expect(Array.from(result.image)).toEqual(Array.from(few.data));
+  });
+
+  it('gives the single-thread result on worker threads (cluster sums of grid points are exact in any order)', async () => {
+    // Workers run only from the built package (dist/, where the worker script lives).
+    const url = new URL('../dist/index.js', import.meta.url);
+    if (!existsSync(url)) throw new Error('dist/ is missing: build it first (npm run build)');
+    const lib = (await import(/* @vite-ignore */ url.href)) as typeof import('../src/index.js');
+    const image = randomImage(512, 400, 3);
+    const options = { k: 24, backend: 'cpu', colorSpace: 'oklab', maxIterations: 8, seed: 2 } as const;
+    const one = await lib.quantize(image, { ...options, threads: 1 });
+    const two = await lib.quantize(image, { ...options, threads: 2 });
+    expect([one.threads, two.threads]).toEqual([1, 2]);
+    expect(Array.from(two.centroids)).toEqual(Array.from(one.centroids));
+    expect(Buffer.from(two.labels).equals(Buffer.from(one.labels))).toBe(true);
+    expect(two.iterations).toBe(one.iterations);
+    // Only the sum of squared coordinates is rounded (added per partition): the inertia within rounding.
+    expect(Math.abs(two.inertia - one.inertia)).toBeLessThanOrEqual(1e-9 * one.inertia);
   });
 
   it('lowers the mean CIEDE2000 of the coffee photo at k = 16 (sRGB keeps the lower MSE)', async () => {
