@@ -185,6 +185,18 @@ describe("colorSpace: 'oklab' on the CPU", () => {
     expect(Buffer.from(inSrgb.labels).equals(Buffer.from(inOklab.labels))).toBe(false);
   });
 
+  it("leaves 'srgb' the plain k-means of the default: the same result, labels nearest in sRGB", async () => {
+    const plain = await quantize(small, { k: 16, backend: 'cpu' });
+    const named = await quantize(small, { k: 16, backend: 'cpu', colorSpace: 'srgb' });
+    expect(named.colorSpace).toBe('srgb');
+    expect(Array.from(named.centroids)).toEqual(Array.from(plain.centroids));
+    expect(Buffer.from(named.labels).equals(Buffer.from(plain.labels))).toBe(true);
+    const rgb = new Float64Array(small.width * small.height * 3);
+    for (let i = 0; i < rgb.length / 3; i++) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = small.data[i * 4 + c]!;
+    expect(Buffer.from(named.labels).equals(Buffer.from(nearest(rgb, Float64Array.from(named.palette)).labels))).toBe(true);
+    expect(named.inertia).toBeCloseTo(nearest(rgb, named.centroids).sse, 3);
+  });
+
   it('keeps an image of at most k colours exactly, in either space', async () => {
     const few: TestImage = { data: new Uint8Array(36 * 4), width: 6, height: 6 };
     for (let i = 0; i < 36; i++) few.data.set([(i % 3) * 100, 50 + (i % 2) * 60, 20, 255], i * 4);
