@@ -56,12 +56,15 @@ describe("colorSpace 'oklab' on WebGPU", () => {
     [64, 'colours'],
     [16, 'pixels'],
     [64, 'pixels'],
-  ] as const)('matches the CPU backend on coffee.png at k=%i, iterating on %s', async ([k, iterateOn], { skip }) => {
+    [16, 'pixels in chunks'],
+  ] as const)('matches the CPU backend on coffee.png at k=%i, iterating on %s', async ([k, how], { skip }) => {
     if (!page.gpu) skip();
-    const out: Pair = await page.session!.page.evaluate(async (k: number, iterateOn: string) => {
+    const iterateOn = how.startsWith('pixels') ? 'pixels' : 'colours';
+    const chunked = how.endsWith('chunks');
+    const out: Pair = await page.session!.page.evaluate(async (k: number, iterateOn: string, chunked: boolean) => {
       const { kmq, loadImageData } = window as any;
       const image = await loadImageData('/test/fixtures/coffee.png');
-      const quantizer = kmq.createQuantizer({ gpuIterateOn: iterateOn });
+      const quantizer = kmq.createQuantizer({ gpuIterateOn: iterateOn, ...(chunked ? { maxChunkPixels: 50_176 } : {}) });
       try {
         const g = await quantizer.quantize(image, { k, backend: 'webgpu', seed: 7, colorSpace: 'oklab' });
         const c = await kmq.quantize(image, { k, backend: 'cpu', seed: 7, colorSpace: 'oklab' });
@@ -82,7 +85,7 @@ describe("colorSpace 'oklab' on WebGPU", () => {
       } finally {
         quantizer.destroy();
       }
-    }, k, iterateOn);
+    }, k, iterateOn, chunked);
     expect(out.backend).toBe('webgpu');
     expect(out.fallbackReason).toBeNull();
     expect(out.iterateOn).toBe(iterateOn);
