@@ -156,6 +156,15 @@ describe("colorSpace: 'oklab' on the CPU", () => {
     }
   });
 
+  it('re-seeds empty clusters in OKLab: colours far from every pixel end up owning pixels', async () => {
+    const picks = [0, 5000, 9000, 15999].map((i) => [small.data[i * 4]!, small.data[i * 4 + 1]!, small.data[i * 4 + 2]!] as [number, number, number]);
+    const far: [number, number, number][] = [[0, 0, 255], [0, 255, 0], [255, 0, 255], [0, 255, 255]];
+    const result = await quantize(small, { k: 8, init: [...picks, ...far], colorSpace: 'oklab', backend: 'cpu' });
+    expect(result.paletteSize).toBe(8);
+    expect(new Set(result.labels).size).toBe(8);
+    expectMeasuredInOklab(small, result);
+  });
+
   it('warm-starts from the sRGB centroids that results report', async () => {
     const quantizer = createQuantizer({ backend: 'cpu' });
     try {
