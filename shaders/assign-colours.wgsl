@@ -8,12 +8,18 @@
 // only below that many pixels); the error, weight x fixed-point squared distance, is multiplied out to
 // 64 bits. The sums have the layout of assign.wgsl's, so the same reduction kernel turns them into
 // centroids.
+//
+// With OKLAB each colour is converted to its OKLab point (shaders/oklab.wgsl, prepended) and measured
+// there; it adds its fixed-point point (see fixed_point: below 2^21) x weight, multiplied out to 64 bits.
 
 override WORKGROUP_SIZE: u32 = 64u;
 override POINTS_PER_INVOCATION: u32 = 4u;
 override K: u32 = 16u;
 override ERROR_SCALE: f32 = 16.0;
 override SUM_WORDS: u32 = 8u;
+override OKLAB: bool = false;
+override SUM_STEPS: f32 = 1.0;
+override SUM_OFFSET: f32 = 0.0;
 
 @group(0) @binding(0) var<storage, read> colours: array<u32>;
 @group(0) @binding(1) var<storage, read> weights: array<u32>;
@@ -32,6 +38,18 @@ fn add64_local(index: u32, value: u32) {
   let old = atomicAdd(&partial[index], value);
   if (old + value < old) {
     atomicAdd(&partial[index + 1u], 1u);
+  }
+}
+
+// Adds a 64-bit value (lo, hi) to the workgroup's 64-bit sum at `index`.
+fn add64_wide_local(index: u32, value: vec2<u32>) {
+  let old = atomicAdd(&partial[index], value.x);
+  var carry = 0u;
+  if (old + value.x < old) {
+    carry = 1u;
+  }
+  if (value.y + carry != 0u) {
+    atomicAdd(&partial[index + 1u], value.y + carry);
   }
 }
 
@@ -92,11 +110,22 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
     if (index < count) {
       let weight = weights[index];
       let rgb = channels(colours[index]);
-      let nearest = nearest_centroid(vec3<f32>(rgb));
+      var point = vec3<f32>(rgb);
+      if (OKLAB) {
+        point = srgb_to_oklab(point);
+      }
+      let nearest = nearest_centroid(point);
       let base = nearest.index * SUM_WORDS;
-      add64_local(base, rgb.r * weight);
-      add64_local(base + 2u, rgb.g * weight);
-      add64_local(base + 4u, rgb.b * weight);
+      if (OKLAB) {
+        let q = fixed_point(point, SUM_STEPS, SUM_OFFSET);
+        add64_wide_local(base, mul64(q.x, weight));
+        add64_wide_local(base + 2u, mul64(q.y, weight));
+        add64_wide_local(base + 4u, mul64(q.z, weight));
+      } else {
+        add64_local(base, rgb.r * weight);
+        add64_local(base + 2u, rgb.g * weight);
+        add64_local(base + 4u, rgb.b * weight);
+      }
       add64_local(base + 6u, weight);
       let e = mul64(u32(nearest.d2 * ERROR_SCALE + 0.5), weight);
       let lo = error_lo + e.x;

@@ -5,6 +5,11 @@
 // workgroup holds at most 256 pixels of at most 255), then one invocation per cluster adds the workgroup's
 // totals to the global 64-bit sums (lo/hi u32 pairs with carry). WGSL has no float atomics; integer sums
 // are exact for any image size. In label mode it writes four 8-bit labels per u32 instead.
+//
+// With OKLAB each pixel is converted to its OKLab point (shaders/oklab.wgsl, prepended) and measured
+// there; its sums are the fixed-point points (see fixed_point: below 2^21 each, so a workgroup's 256 fit
+// a u32), one u32 per channel in workgroup memory (red_green, blue_count, then oklab_sums: the third
+// channel's and the counts), then the same global 64-bit sums.
 
 override WORKGROUP_SIZE: u32 = 64u;
 override PIXELS_PER_INVOCATION: u32 = 4u;
@@ -12,6 +17,11 @@ override K: u32 = 16u;
 override ACCUMULATE: bool = true;
 override ERROR_SCALE: f32 = 16.0;
 override SUM_WORDS: u32 = 8u;
+override OKLAB: bool = false;
+// Words of oklab_sums: 2 * K with OKLAB, else 1 (unused).
+override OKLAB_SUM_WORDS: u32 = 1u;
+override SUM_STEPS: f32 = 1.0;
+override SUM_OFFSET: f32 = 0.0;
 
 struct Chunk {
   pixel_count: u32,
@@ -28,6 +38,7 @@ var<workgroup> cache: array<vec4<f32>, K>;
 var<workgroup> red_green: array<atomic<u32>, K>;
 var<workgroup> blue_count: array<atomic<u32>, K>;
 var<workgroup> error_sum: atomic<u32>;
+var<workgroup> oklab_sums: array<atomic<u32>, OKLAB_SUM_WORDS>;
 
 fn add64(index: u32, value: u32) {
   let old = atomicAdd(&sums[index], value);
@@ -46,6 +57,10 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
     cache[j] = centroids[j];
     atomicStore(&red_green[j], 0u);
     atomicStore(&blue_count[j], 0u);
+    if (OKLAB) {
+      atomicStore(&oklab_sums[j], 0u);
+      atomicStore(&oklab_sums[K + j], 0u);
+    }
   }
   if (lid == 0u) {
     atomicStore(&error_sum, 0u);
@@ -59,10 +74,21 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
     let index = first + p;
     if (index < chunk.pixel_count) {
       let rgb = channels(pixels[index]);
-      let nearest = nearest_centroid(vec3<f32>(rgb));
+      var point = vec3<f32>(rgb);
+      if (OKLAB) {
+        point = srgb_to_oklab(point);
+      }
+      let nearest = nearest_centroid(point);
       let best = nearest.index;
       packed |= best << (8u * p);
-      if (ACCUMULATE) {
+      if (ACCUMULATE && OKLAB) {
+        let q = fixed_point(point, SUM_STEPS, SUM_OFFSET);
+        atomicAdd(&red_green[best], q.x);
+        atomicAdd(&blue_count[best], q.y);
+        atomicAdd(&oklab_sums[best], q.z);
+        atomicAdd(&oklab_sums[K + best], 1u);
+        error += nearest.d2;
+      } else if (ACCUMULATE) {
         atomicAdd(&red_green[best], rgb.r | (rgb.g << 16u));
         atomicAdd(&blue_count[best], rgb.b | (1u << 16u));
         error += nearest.d2;
@@ -80,7 +106,16 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   for (var j = lid; j < K; j += WORKGROUP_SIZE) {
     let rg = atomicLoad(&red_green[j]);
     let bn = atomicLoad(&blue_count[j]);
-    if ((bn >> 16u) != 0u) {
+    if (OKLAB) {
+      let n = atomicLoad(&oklab_sums[K + j]);
+      if (n != 0u) {
+        let base = j * SUM_WORDS;
+        add64(base, rg);
+        add64(base + 2u, bn);
+        add64(base + 4u, atomicLoad(&oklab_sums[j]));
+        add64(base + 6u, n);
+      }
+    } else if ((bn >> 16u) != 0u) {
       let base = j * SUM_WORDS;
       add64(base, rg & 0xffffu);
       add64(base + 2u, rg >> 16u);

@@ -1,6 +1,7 @@
 // Shared by assign.wgsl and assign-colours.wgsl, which the host prepends it to (WGSL has no includes): the
 // nearest of the K centroids cached in workgroup memory (`K` and `cache` are declared by each kernel),
-// the lowest index on ties, with its squared distance. Not a kernel of its own.
+// the lowest index on ties, with its squared distance; and the fixed-point form of a point for the sums
+// (each kernel passes its own `SUM_STEPS` and `SUM_OFFSET`). Not a kernel of its own.
 
 struct Nearest {
   index: u32,
@@ -10,6 +11,12 @@ struct Nearest {
 // The R, G and B bytes of a packed RGBA8 colour (alpha ignored).
 fn channels(packed: u32) -> vec3<u32> {
   return vec3<u32>(packed & 255u, (packed >> 8u) & 255u, (packed >> 16u) & 255u);
+}
+
+// A point of the clustering space as the non-negative integers its sums add: (p + offset) in steps of
+// 1 / steps, rounded (OKLab: offset 128, 4096 steps a unit; sRGB colours are not converted).
+fn fixed_point(p: vec3<f32>, steps: f32, offset: f32) -> vec3<u32> {
+  return vec3<u32>(round(max(p + offset, vec3<f32>(0.0)) * steps));
 }
 
 fn nearest_centroid(colour: vec3<f32>) -> Nearest {

@@ -7,6 +7,9 @@ override WORKGROUP_SIZE: u32 = 256u;
 override K: u32 = 16u;
 override ERROR_SCALE: f32 = 16.0;
 override SUM_WORDS: u32 = 8u;
+// The sums' fixed point (see fixed_point in nearest-centroid.wgsl): a mean of s steps is s / SUM_STEPS - SUM_OFFSET.
+override SUM_STEPS: f32 = 1.0;
+override SUM_OFFSET: f32 = 0.0;
 
 struct Params {
   tolerance: f32,
@@ -44,7 +47,7 @@ fn main(@builtin(local_invocation_index) lid: u32) {
       let n = read64(base + 6u);
       counts[lid] = sums[base + 6u];
       if (n > 0.0) {
-        let next = vec3<f32>(read64(base), read64(base + 2u), read64(base + 4u)) / n;
+        let next = vec3<f32>(read64(base), read64(base + 2u), read64(base + 4u)) / n / SUM_STEPS - SUM_OFFSET;
         let d = next - centroids[lid].xyz;
         atomicMax(&largest_shift2, bitcast<u32>(dot(d, d)));
         centroids[lid] = vec4<f32>(next, 0.0);

@@ -14,6 +14,18 @@ export type ColorSpace = 'srgb' | 'oklab';
 /** OKLab coordinates (L in 0..1, a and b within about ±0.4) times this: L of white is 255. */
 export const OKLAB_SCALE = 255;
 
+/**
+ * Scaled OKLab coordinates from {@link srgbToOklab} are multiples of 1 / OKLAB_STEPS (2^-12 of a unit, far
+ * below any visible difference: about 1e-6 of OKLab's own units). Then a coordinate is an integer count of
+ * steps below 2^21, a pixel count times it stays below 2^47 up to 64 MP, and every cluster sum (of weights
+ * times coordinates) is exact in float64, whatever the order it is added in: the CPU's sums do not depend
+ * on how its colours are split over threads, and the GPU's integer fixed-point sums use the same steps.
+ */
+export const OKLAB_STEPS = 4096;
+
+/** Unscaled OKLab to steps of the grid. */
+const STEP_SCALE = OKLAB_SCALE * OKLAB_STEPS;
+
 /** sRGB byte to linear light (0..1), the standard transfer function. */
 function linearOf(v: number): number {
   const c = v / 255;
@@ -34,17 +46,23 @@ function linearOfValue(v: number): number {
   return Number.isInteger(v) && v >= 0 && v <= 255 ? LINEAR[v]! : Math.sign(v) * linearOf(Math.abs(v));
 }
 
-/** Writes the scaled OKLab coordinates of the sRGB colour (r, g, b in 0..255, bytes or floats) at out[o..o+2]. */
+/**
+ * Writes the scaled OKLab coordinates of the sRGB colour (r, g, b in 0..255, bytes or floats) at out[o..o+2],
+ * rounded to the grid of {@link OKLAB_STEPS}.
+ */
 export function srgbToOklab(r: number, g: number, b: number, out: Float64Array | Float32Array, o: number): void {
-  const lr = linearOfValue(r);
-  const lg = linearOfValue(g);
-  const lb = linearOfValue(b);
+  oklabOfLinear(linearOfValue(r), linearOfValue(g), linearOfValue(b), out, o);
+}
+
+/** The grid-rounded scaled OKLab coordinates of a linear-light RGB colour, at out[o..o+2]. */
+function oklabOfLinear(lr: number, lg: number, lb: number, out: Float64Array | Float32Array, o: number): void {
   const l = Math.cbrt(0.4122214708 * lr + 0.5363325363 * lg + 0.0514459929 * lb);
   const m = Math.cbrt(0.2119034982 * lr + 0.6806995451 * lg + 0.1073969566 * lb);
   const s = Math.cbrt(0.0883024619 * lr + 0.2817188376 * lg + 0.6299787005 * lb);
-  out[o] = OKLAB_SCALE * (0.2104542553 * l + 0.793617785 * m - 0.0040720468 * s);
-  out[o + 1] = OKLAB_SCALE * (1.9779984951 * l - 2.428592205 * m + 0.4505937099 * s);
-  out[o + 2] = OKLAB_SCALE * (0.0259040371 * l + 0.7827717662 * m - 0.808675766 * s);
+  // Rounded to the nearest step by floor(x + 0.5): Math.round cost more than the cube roots here.
+  out[o] = Math.floor(STEP_SCALE * (0.2104542553 * l + 0.793617785 * m - 0.0040720468 * s) + 0.5) / OKLAB_STEPS;
+  out[o + 1] = Math.floor(STEP_SCALE * (1.9779984951 * l - 2.428592205 * m + 0.4505937099 * s) + 0.5) / OKLAB_STEPS;
+  out[o + 2] = Math.floor(STEP_SCALE * (0.0259040371 * l + 0.7827717662 * m - 0.808675766 * s) + 0.5) / OKLAB_STEPS;
 }
 
 /** Writes the sRGB colour (0..255 floats, not clamped) of scaled OKLab coordinates at out[o..o+2]. */
@@ -85,7 +103,8 @@ export function packedToSpace(colours: Uint32Array, space: ColorSpace): Float64A
     const g = (c >>> 8) & 255;
     const b = (c >>> 16) & 255;
     if (space === 'oklab') {
-      srgbToOklab(r, g, b, out, i * 3);
+      // Bytes: straight to the table (what srgbToOklab does after checking its inputs).
+      oklabOfLinear(LINEAR[r]!, LINEAR[g]!, LINEAR[b]!, out, i * 3);
     } else {
       out[i * 3] = r;
       out[i * 3 + 1] = g;

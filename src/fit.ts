@@ -3,6 +3,7 @@
  * of the Lloyd loop (or mini-batch k-means) on a backend's session. Fitting returns its centroids and the
  * byte palette rounded from them; applying them to pixels is apply.ts's job.
  */
+import { fromSpace, toSpace, type ColorSpace } from './colour-space.js';
 import { throwIfAborted } from './errors.js';
 import { distinctColoursUpTo, gather, sampleIndices, unpackColours } from './kmeans/histogram.js';
 import { placeFarthest, repeatedCentroids, spreadInitial, withoutCentroids, type ReseedSource, type WeightedPoints } from './kmeans/init.js';
@@ -13,7 +14,7 @@ import { beginInit, initSamples, weightedPoints, type InitSamples, type Starting
 import type { FitSession } from './kmeans/session.js';
 import { miniBatchStream, RANDOM_STREAMS } from './kmeans/streams.js';
 import type { ResolvedOptions } from './options.js';
-import { toPalette } from './output.js';
+import { srgbCentroids, toPalette } from './output.js';
 import { nextTask } from './yield.js';
 
 /** What a fit needs besides a session: worked out once on the host, identical for every backend. */
@@ -100,7 +101,7 @@ export function planFit(pixels: Uint32Array, options: ResolvedOptions, repeated:
   const fitPixels = fitPixelsOf(pixels, options);
   const samples = initSamples(fitPixels, options);
   let all: WeightedPoints | undefined;
-  const reseedFrom: ReseedSource = { sample: samples.refine, all: () => (all ??= weightedPoints(fitPixels)) };
+  const reseedFrom: ReseedSource = { sample: samples.refine, all: () => (all ??= weightedPoints(fitPixels, options.colorSpace)) };
   const started = now();
   const firstInit = beginInit(options, samples, 1, { repeated });
   return { fitPixels, samples, reseedFrom, firstInit, beginMs: now() - started, repeated };
@@ -116,7 +117,7 @@ async function runAttempt(session: FitSession, plan: FitPlan, options: ResolvedO
   const common = { maxIterations: options.maxIterations, tolerance: options.tolerance, attempt, signal: options.signal, onProgress: options.onProgress };
   if (options.algorithm === 'minibatch') {
     const random = createRandom(options.seed, miniBatchStream(attempt));
-    const outcome = await miniBatchFit(plan.fitPixels, start, { ...common, batchSize: options.batchSize, random });
+    const outcome = await miniBatchFit(plan.fitPixels, start, { ...common, batchSize: options.batchSize, random, space: options.colorSpace });
     throwIfAborted(options.signal);
     return { ...outcome, centroids: await settleFitted(session, outcome.centroids, plan.reseedFrom) };
   }
@@ -128,13 +129,15 @@ async function runAttempt(session: FitSession, plan: FitPlan, options: ResolvedO
  * (close centroids at the end of a fit), and the later entry would then own no pixel. Each such later
  * centroid moves to the fitted colour farthest from every other palette colour (an integer colour, so its
  * own entry, distinct from all the others); one that finds no such colour is dropped (the image then has
- * fewer distinct colours than entries). Centroids without repeats are returned as they are.
+ * fewer distinct colours than entries). Centroids without repeats are returned as they are. Centroids and
+ * `from` are points of `space`; the palette colours are sRGB bytes, placed as points of `space` too.
  */
-function separateRounded(centroids: Float64Array, from: ReseedSource): Float64Array {
-  const rounded = Float64Array.from(toPalette(centroids));
-  const repeats = repeatedCentroids(rounded);
+function separateRounded(centroids: Float64Array, from: ReseedSource, space: ColorSpace): Float64Array {
+  const bytes = toPalette(space === 'srgb' ? centroids : fromSpace(centroids, space));
+  const repeats = repeatedCentroids(Float64Array.from(bytes));
   if (repeats.length === 0) return centroids;
   // Placed among the byte colours (not the float centroids), so that each moved entry differs from all.
+  const rounded = toSpace(bytes, space);
   const unplaced = placeFarthest(rounded, repeats, from.all?.() ?? from.sample);
   const next = Float64Array.from(centroids);
   for (const j of repeats) if (!unplaced.includes(j)) next.set(rounded.subarray(j * 3, j * 3 + 3), j * 3);
@@ -160,7 +163,8 @@ export async function fitOnSession(session: FitSession, plan: FitPlan, options: 
   await nextTask();
   throwIfAborted(options.signal);
   const winner = best!;
-  const centroids = separateRounded(winner.centroids, plan.reseedFrom);
+  // Fitted in the clustering space; reported (and rounded to the palette) as sRGB.
+  const centroids = srgbCentroids(separateRounded(winner.centroids, plan.reseedFrom, options.colorSpace), options.colorSpace);
   return {
     centroids,
     palette: toPalette(centroids),

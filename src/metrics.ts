@@ -1,9 +1,13 @@
-/** Quality of a quantization, measured over every pixel in 0-255 RGB units (alpha is not compared). */
+/**
+ * Quality of a quantization, measured over every pixel (alpha is not compared): MSE and PSNR in 0-255 RGB
+ * units whatever the colour space; the inertia in the units of the space the fit measured in.
+ */
 
 export interface ErrorMetrics {
   /**
-   * Sum of squared distances from each pixel to its nearest float centroid: the k-means objective (the
-   * returned labels are nearest palette colours, which can differ for pixels near a cluster boundary).
+   * Sum of squared distances from each pixel to its nearest float centroid, in the clustering space (sRGB
+   * values or scaled OKLab): the k-means objective (the returned labels are nearest palette colours, which
+   * can differ for pixels near a cluster boundary).
    */
   inertia: number;
   /** Mean squared error per channel between the original and the quantized (palette byte) image. */

@@ -1,4 +1,17 @@
 /** From labels and centroids to what users see: the byte palette and the quantized RGBA image. */
+import { fromSpace, type ColorSpace } from './colour-space.js';
+
+/**
+ * Fitted centroids (points of `space`) as the float sRGB triples that results report: sRGB ones as they
+ * are (the same array); OKLab ones converted back and clamped to 0..255 (the mean of colours inside the
+ * sRGB gamut can lie just outside it, OKLab's gamut not being a box).
+ */
+export function srgbCentroids(points: Float64Array, space: ColorSpace): Float64Array {
+  if (space === 'srgb') return points;
+  const rgb = fromSpace(points, space);
+  for (let i = 0; i < rgb.length; i++) rgb[i] = Math.min(255, Math.max(0, rgb[i]!));
+  return rgb;
+}
 
 /** Rounds float centroids to an RGB byte palette. */
 export function toPalette(centroids: Float64Array): Uint8Array {

@@ -330,7 +330,7 @@ class PooledQuantizer implements Quantizer {
     const run = (session: FitSession): RunDescription => ({ backend: session.backend, threads: session.threads, fallbackReason, adapter: choice.adapter });
     if (choice.gpu) {
       try {
-        const session = await createWebGpuSession(choice.gpu, fitPixels, image.pixels, { iterateOn: this.own.gpuIterateOn, signal: o.signal });
+        const session = await createWebGpuSession(choice.gpu, fitPixels, image.pixels, { iterateOn: this.own.gpuIterateOn, signal: o.signal, colorSpace: o.colorSpace });
         try {
           return await work(session, run(session));
         } finally {
@@ -355,12 +355,12 @@ class PooledQuantizer implements Quantizer {
   private async cpuSession(image: Pixels, fitPixels: Uint32Array, o: ResolvedOptions): Promise<FitSession> {
     const sampled = fitPixels !== image.pixels;
     const key = this.keepImage
-      ? [image.width, image.height, fingerprint(image.pixels), sampled ? o.sampleSize : 'all', sampled ? o.seed : '', o.threads ?? 'auto'].join(':')
+      ? [image.width, image.height, fingerprint(image.pixels), sampled ? o.sampleSize : 'all', sampled ? o.seed : '', o.threads ?? 'auto', o.colorSpace].join(':')
       : undefined;
     if (key !== undefined && this.cached?.key === key) return this.cached.session;
     this.cached?.session.destroy();
     this.cached = undefined;
-    const session = await createCpuSession(fitPixels, image.pixels, o.threads);
+    const session = await createCpuSession(fitPixels, image.pixels, o.threads, o.colorSpace);
     if (this.destroyed) {
       // Destroyed while the session was being made: nothing may outlive destroy().
       session.destroy();

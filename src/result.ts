@@ -74,7 +74,7 @@ export interface PaletteFit extends RunDescription {
   paletteAlpha?: Uint8Array;
   /**
    * The unrounded centroids as float sRGB triples (0-255 units; converted back from OKLab when fitted
-   * there), in palette order.
+   * there, and clamped to 0..255, since an OKLab mean can fall just outside the gamut), in palette order.
    */
   centroids: Float64Array;
   /** The space the palette was fitted in (distances, centroids and `inertia` were measured there). */

@@ -75,8 +75,20 @@ describe('dithering on WebGPU', () => {
         if (g.labels[i] === c.labels[i]) same++;
         if (srgb.labels[i] === c.labels[i]) sameAsSrgb++;
       }
-      return { backend: g.backend, ditheredOn: g.ditheredOn, colorSpace: g.colorSpace, n: c.labels.length, same, sameAsSrgb };
+      // A fit in OKLab on the GPU from a sample: the objective is measured in OKLab at the float centroids,
+      // with or without the dithering that follows.
+      const quantizer = kmq.createQuantizer({ backend: 'webgpu' });
+      const sampled = { k: 16, sampleSize: 20000, colorSpace: 'oklab' };
+      const [dithered, plain] = [await quantizer.quantize(image, { ...sampled, dither: 'ordered' }), await quantizer.quantize(image, sampled)];
+      quantizer.destroy();
+      return {
+        backend: g.backend, ditheredOn: g.ditheredOn, colorSpace: g.colorSpace, n: c.labels.length, same, sameAsSrgb,
+        inertia: [g.inertia, c.inertia], sampledInertia: [dithered.inertia, plain.inertia], sampledBackend: dithered.backend,
+      };
     });
+    expect(Math.abs(out.inertia[0]! - out.inertia[1]!) / out.inertia[1]!).toBeLessThan(1e-3);
+    expect(out.sampledBackend).toBe('webgpu');
+    expect(Math.abs(out.sampledInertia[0]! - out.sampledInertia[1]!) / out.sampledInertia[1]!).toBeLessThan(1e-6);
     expect(out.backend).toBe('webgpu');
     expect(out.ditheredOn).toBe('webgpu');
     expect(out.colorSpace).toBe('oklab');

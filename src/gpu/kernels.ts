@@ -15,8 +15,9 @@ import oklabSource from '../../shaders/oklab.wgsl?raw';
 import orderedSource from '../../shaders/ordered.wgsl?raw';
 import reduceSource from '../../shaders/reduce.wgsl?raw';
 import renderSource from '../../shaders/render.wgsl?raw';
+import type { ColorSpace } from '../colour-space.js';
 import { QuantizerError } from '../errors.js';
-import { ERROR_SCALE, PIXELS_PER_INVOCATION, REDUCE_WORKGROUP_SIZE, SUM_WORDS_PER_CLUSTER, WORKGROUP_SIZE } from './constants.js';
+import { ERROR_SCALE, fixedPointOf, PIXELS_PER_INVOCATION, REDUCE_WORKGROUP_SIZE, SUM_WORDS_PER_CLUSTER, WORKGROUP_SIZE } from './constants.js';
 
 /** A kernel's bindings: WGSL variable name to buffer binding type, in binding order (0, 1, ...). */
 export type Bindings = Readonly<Record<string, GPUBufferBindingType>>;
@@ -44,32 +45,42 @@ const READ: GPUBufferBindingType = 'read-only-storage';
 const WRITE: GPUBufferBindingType = 'storage';
 const UNIFORM: GPUBufferBindingType = 'uniform';
 
-/** The search both assignment kernels share (WGSL has no includes). */
-const withNearestCentroid = (source: string): string => `${nearestCentroidSource}\n${source}`;
+/** The search and the OKLab conversion both assignment kernels share (WGSL has no includes). */
+const withNearestCentroid = (source: string): string => `${nearestCentroidSource}\n${oklabSource}\n${source}`;
 
 /** One invocation per PIXELS_PER_INVOCATION pixels (or points) of a WORKGROUP_SIZE workgroup. */
 const perPixel = { WORKGROUP_SIZE, PIXELS_PER_INVOCATION };
 const perPoint = { WORKGROUP_SIZE, POINTS_PER_INVOCATION: PIXELS_PER_INVOCATION };
-/** What the kernels that fill or read the 64-bit cluster sums agree on. */
-const sumsOf = (k: number) => ({ K: k, ERROR_SCALE, SUM_WORDS: SUM_WORDS_PER_CLUSTER });
+/** The clustering space of a run (absent: sRGB). */
+type InSpace = { space?: ColorSpace };
+/** What the kernels that fill or read the 64-bit cluster sums agree on: k, the error's and the sums' fixed point. */
+const sumsOf = (k: number, space: ColorSpace = 'srgb') => ({ K: k, ERROR_SCALE, SUM_WORDS: SUM_WORDS_PER_CLUSTER, ...fixedPointOf(space) });
+/** Whether an assignment kernel converts its colours to OKLab and measures there. */
+const oklabOf = (space: ColorSpace = 'srgb') => ({ OKLAB: space === 'oklab' ? 1 : 0 });
 
 /** Nearest-centroid assignment of a chunk of pixels: sums (accumulate) or packed labels. */
 export const ASSIGN = {
   name: 'assign',
   source: withNearestCentroid(assignSource),
   bindings: { pixels: READ, centroids: READ, sums: WRITE, labels: WRITE, control: READ, chunk: UNIFORM },
-  overrides: ({ k, accumulate }: { k: number; accumulate: boolean }) => ({ ...perPixel, ...sumsOf(k), ACCUMULATE: accumulate ? 1 : 0 }),
-  variant: ({ k, accumulate }: { k: number; accumulate: boolean }) => `${k}:${accumulate}`,
-} as const satisfies Kernel<Bindings, { k: number; accumulate: boolean }>;
+  overrides: ({ k, accumulate, space }: { k: number; accumulate: boolean } & InSpace) => ({
+    ...perPixel,
+    ...sumsOf(k, space),
+    ...oklabOf(space),
+    OKLAB_SUM_WORDS: space === 'oklab' ? 2 * k : 1,
+    ACCUMULATE: accumulate ? 1 : 0,
+  }),
+  variant: ({ k, accumulate, space = 'srgb' }: { k: number; accumulate: boolean } & InSpace) => `${k}:${accumulate}:${space}`,
+} as const satisfies Kernel<Bindings, { k: number; accumulate: boolean } & InSpace>;
 
 /** Weighted nearest-centroid assignment of the histogram's distinct colours (indirect dispatch). */
 export const ASSIGN_COLOURS = {
   name: 'assignColours',
   source: withNearestCentroid(assignColoursSource),
   bindings: { colours: READ, weights: READ, centroids: READ, sums: WRITE, control: READ, info: READ },
-  overrides: ({ k }: { k: number }) => ({ ...perPoint, ...sumsOf(k) }),
-  variant: ({ k }: { k: number }) => `${k}`,
-} as const satisfies Kernel<Bindings, { k: number }>;
+  overrides: ({ k, space }: { k: number } & InSpace) => ({ ...perPoint, ...sumsOf(k, space), ...oklabOf(space) }),
+  variant: ({ k, space = 'srgb' }: { k: number } & InSpace) => `${k}:${space}`,
+} as const satisfies Kernel<Bindings, { k: number } & InSpace>;
 
 /** Histogram step 1: counts a chunk's colours in the 2^24-entry table and lists each new one. */
 export const COUNT_COLOURS = {
@@ -94,9 +105,9 @@ export const REDUCE = {
   name: 'reduce',
   source: reduceSource,
   bindings: { sums: WRITE, centroids: WRITE, counts: WRITE, control: WRITE, history: WRITE, params: UNIFORM },
-  overrides: ({ k }: { k: number }) => ({ WORKGROUP_SIZE: REDUCE_WORKGROUP_SIZE, ...sumsOf(k) }),
-  variant: ({ k }: { k: number }) => `${k}`,
-} as const satisfies Kernel<Bindings, { k: number }>;
+  overrides: ({ k, space }: { k: number } & InSpace) => ({ WORKGROUP_SIZE: REDUCE_WORKGROUP_SIZE, ...sumsOf(k, space) }),
+  variant: ({ k, space = 'srgb' }: { k: number } & InSpace) => `${k}:${space}`,
+} as const satisfies Kernel<Bindings, { k: number } & InSpace>;
 
 /** The output image: each pixel its label's palette colour, painted over the pixels in place. */
 export const RENDER = {

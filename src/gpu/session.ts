@@ -11,6 +11,7 @@
  * one submit each: iterate() encodes a batch of iterations and reads their status, labelAll() encodes the
  * final assignment (labels, errors, the painted image) and reads it back.
  */
+import { toSpace, type ColorSpace } from '../colour-space.js';
 import type { OrderedPlan } from '../dither/index.js';
 import { QuantizerError } from '../errors.js';
 import type { CentroidState, FitSession, FittedCentroids, IterationStats, LabelledImage } from '../kmeans/session.js';
@@ -38,6 +39,12 @@ export interface WebGpuSessionOptions {
   iterateOn: GpuIterationInput;
   /** Cancels the call: each step rejects with an AbortError as soon as it fires, also while the GPU works. */
   signal?: AbortSignal | undefined;
+  /**
+   * The space distances are measured in: with 'oklab' the kernels convert every colour to OKLab, the
+   * session's centroids are OKLab points, and labelAll converts the sRGB centroids and palette it is given.
+   * @default 'srgb'
+   */
+  colorSpace?: ColorSpace;
 }
 
 
@@ -127,9 +134,11 @@ interface SessionObjects {
 export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all: Uint32Array, options: WebGpuSessionOptions): Promise<FitSession> {
   const iterateOn: GpuIterationInput = options.iterateOn === 'colours' && GpuHistogram.fits(ctx, fit.length) ? 'colours' : 'pixels';
   const labelStride = Math.ceil(all.length / PIXELS_PER_WORKGROUP) * PIXELS_PER_WORKGROUP;
-  // The final errors are measured on the histogram when it counts every pixel of the image.
+  // The final errors are measured on the histogram when it counts every pixel of the image; an OKLab
+  // session measures its objective on the GPU in any case (see encodeFinalOklab).
   const errorsOnColours = iterateOn === 'colours' && fit === all;
-  const layout: StagingLayout = { status: new StatusLayout(ctx.timestamps), state: new StateLayout(), final: new FinalLayout(labelStride, errorsOnColours) };
+  const space = options.colorSpace ?? 'srgb';
+  const layout: StagingLayout = { status: new StatusLayout(ctx.timestamps), state: new StateLayout(), final: new FinalLayout(labelStride, errorsOnColours || space === 'oklab') };
   const queue = new CountedQueue(ctx.device);
   const { signal } = options;
   const { buffers, fitChunks, allChunks } = await guarded(ctx, 'uploading the image', async () => {
@@ -143,7 +152,7 @@ export async function createWebGpuSession(ctx: GpuContext, fit: Uint32Array, all
   const reduceBindGroup = ctx.bind(REDUCE, 'reduce', { sums, centroids, counts, control, history, params });
   const histogram = iterateOn === 'colours' ? await GpuHistogram.build(ctx, fitChunks, fit.length, buffers, queue, signal) : undefined;
   const made = { fitChunks, allChunks, histogram, reduceBindGroup };
-  return new WebGpuSession(ctx, fit, all, iterateOn, layout, buffers, queue, signal, workgroups(fitChunks), made);
+  return new WebGpuSession(ctx, fit, all, { iterateOn, space }, layout, buffers, queue, signal, workgroups(fitChunks), made);
 }
 
 class WebGpuSession implements FitSession {
@@ -159,7 +168,7 @@ class WebGpuSession implements FitSession {
     private readonly ctx: GpuContext,
     private readonly fit: Uint32Array,
     private readonly all: Uint32Array,
-    private readonly iterateOn: GpuIterationInput,
+    private readonly how: { iterateOn: GpuIterationInput; space: ColorSpace },
     private readonly layout: StagingLayout,
     private readonly buffers: SessionBuffers,
     private readonly queue: CountedQueue,
@@ -214,8 +223,9 @@ class WebGpuSession implements FitSession {
   private encodeIterations(encoder: GPUCommandEncoder, count: number): void {
     const { ctx, k } = this;
     const { histogram, fitChunks, reduceBindGroup } = this.live();
-    const assign = histogram ? ctx.pipeline(ASSIGN_COLOURS, { k }) : ctx.pipeline(ASSIGN, { k, accumulate: true });
-    const reduce = ctx.pipeline(REDUCE, { k });
+    const { space } = this.how;
+    const assign = histogram ? ctx.pipeline(ASSIGN_COLOURS, { k, space }) : ctx.pipeline(ASSIGN, { k, accumulate: true, space });
+    const reduce = ctx.pipeline(REDUCE, { k, space });
     const pass = encoder.beginComputePass({
       label: `${count} Lloyd iterations`,
       ...(this.buffers.timestampResolve ? { timestampWrites: { querySet: ctx.querySet(), beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {}),
@@ -280,7 +290,9 @@ class WebGpuSession implements FitSession {
   async labelAll(fitted: FittedCentroids): Promise<LabelledImage> {
     this.live();
     const { palette } = fitted;
-    if (this.hostCentroids === null || !sameCentroids(fitted.centroids, this.hostCentroids)) await this.setCentroids(fitted.centroids);
+    const { space } = this.how;
+    const target = space === 'srgb' ? fitted.centroids : toSpace(fitted.centroids, space);
+    if (this.hostCentroids === null || !sameCentroids(target, this.hostCentroids)) await this.setCentroids(target);
     // The painting below writes over the uploaded pixels: this is the session's last pass over them.
     if (this.paintedOver) throw new QuantizerError('INVALID_STATE', 'a WebGPU session labels its image once (its pixels were painted over)');
     this.paintedOver = true;
@@ -289,7 +301,7 @@ class WebGpuSession implements FitSession {
     const floats = this.layout.final.errors ? undefined : (this.hostCentroids ?? (await this.state()).centroids);
     const { device } = this.ctx;
     const data = await guarded(this.ctx, 'final assignment', async () => {
-      device.queue.writeBuffer(this.buffers.paletteCentroids, 0, centroidWords(palette));
+      device.queue.writeBuffer(this.buffers.paletteCentroids, 0, centroidWords(space === 'srgb' ? palette : toSpace(palette, space)));
       device.queue.writeBuffer(this.buffers.paletteColours, 0, packedPalette(palette));
       const encoder = device.createCommandEncoder({ label: 'final assignment' });
       this.encodeFinalAssignment(encoder);
@@ -308,7 +320,9 @@ class WebGpuSession implements FitSession {
   async labelAllOrdered(fitted: FittedCentroids, plan: OrderedPlan): Promise<LabelledImage> {
     this.live();
     const { palette } = fitted;
-    if (this.hostCentroids === null || !sameCentroids(fitted.centroids, this.hostCentroids)) await this.setCentroids(fitted.centroids);
+    const { space } = this.how;
+    const target = space === 'srgb' ? fitted.centroids : toSpace(fitted.centroids, space);
+    if (this.hostCentroids === null || !sameCentroids(target, this.hostCentroids)) await this.setCentroids(target);
     if (this.paintedOver) throw new QuantizerError('INVALID_STATE', 'a WebGPU session labels its image once (its pixels were painted over)');
     this.paintedOver = true;
     const floats = this.layout.final.errors ? undefined : (this.hostCentroids ?? (await this.state()).centroids);
@@ -338,7 +352,9 @@ class WebGpuSession implements FitSession {
   /** The k-means objective of the final assignment: the error by float centroid on the colours, or the labels by float centroid. */
   private encodeObjective(encoder: GPUCommandEncoder): void {
     const { errors, centroidLabels } = this.layout.final;
-    if (errors) {
+    if (this.how.space !== 'srgb') {
+      this.encodeObjectiveOklab(encoder);
+    } else if (errors) {
       this.ctx.device.queue.writeBuffer(this.buffers.control, 0, new Uint32Array(CONTROL_WORDS));
       encoder.clearBuffer(this.buffers.sums);
       this.encodeErrors(encoder, this.live().histogram!, 'error of the colours by centroid', errors.offset);
@@ -375,6 +391,10 @@ class WebGpuSession implements FitSession {
    * palette). Then the output image is painted.
    */
   private encodeFinalAssignment(encoder: GPUCommandEncoder): void {
+    if (this.how.space !== 'srgb') {
+      this.encodeFinalOklab(encoder);
+      return;
+    }
     const { k } = this;
     const { centroids, centroidBackup, paletteCentroids, control, sums } = this.buffers;
     const { errors, centroidLabels, labels } = this.layout.final;
@@ -395,10 +415,50 @@ class WebGpuSession implements FitSession {
     this.encodePaint(encoder);
   }
 
+  /**
+   * The final assignment of an OKLab session, one submit: the objective at the float centroids measured in
+   * OKLab on the GPU (one weighted pass over the colours when the histogram counts every pixel, else one
+   * accumulating pass over every pixel), then every pixel labelled by its nearest palette colour in OKLab
+   * and the image painted. The palette's error is sRGB, so the host measures it from the labels.
+   */
+  private encodeFinalOklab(encoder: GPUCommandEncoder): void {
+    const { k } = this;
+    const { centroids, centroidBackup, paletteCentroids } = this.buffers;
+    this.encodeObjectiveOklab(encoder);
+    encoder.copyBufferToBuffer(centroids, 0, centroidBackup, 0, k * 16);
+    encoder.copyBufferToBuffer(paletteCentroids, 0, centroids, 0, k * 16);
+    this.encodeLabels(encoder, 'label every pixel by palette colour (OKLab)', this.layout.final.labels.offset);
+    encoder.copyBufferToBuffer(centroidBackup, 0, centroids, 0, k * 16);
+    this.encodePaint(encoder);
+  }
+
+  /**
+   * The objective at the float centroids measured in OKLab on the GPU, into the final staging's errors:
+   * one weighted pass over the colours when the histogram counts every pixel, else one accumulating pass
+   * over every pixel.
+   */
+  private encodeObjectiveOklab(encoder: GPUCommandEncoder): void {
+    const { k, how } = this;
+    const { control, sums } = this.buffers;
+    const { errors } = this.layout.final;
+    const { histogram, allChunks } = this.live();
+    this.ctx.device.queue.writeBuffer(control, 0, new Uint32Array(CONTROL_WORDS));
+    encoder.clearBuffer(sums);
+    if (histogram && this.fit === this.all) {
+      this.encodeErrors(encoder, histogram, 'OKLab error of the colours by centroid', errors!.offset);
+    } else {
+      const pass = encoder.beginComputePass({ label: 'OKLab error of every pixel by centroid' });
+      dispatchChunks(pass, allChunks, this.ctx.pipeline(ASSIGN, { k, accumulate: true, space: how.space }));
+      pass.end();
+      encoder.copyBufferToBuffer(sums, k * SUM_WORDS_PER_CLUSTER * 4, this.buffers.finalStaging, errors!.offset, 8);
+      encoder.clearBuffer(sums);
+    }
+  }
+
   /** One weighted pass over the colours; its error (a u64) copied to the final staging at `into`. */
   private encodeErrors(encoder: GPUCommandEncoder, histogram: GpuHistogram, what: string, into: number): void {
     const pass = encoder.beginComputePass({ label: what });
-    histogram.dispatchAssign(pass, this.ctx.pipeline(ASSIGN_COLOURS, { k: this.k }));
+    histogram.dispatchAssign(pass, this.ctx.pipeline(ASSIGN_COLOURS, { k: this.k, space: this.how.space }));
     pass.end();
     encoder.copyBufferToBuffer(this.buffers.sums, this.k * SUM_WORDS_PER_CLUSTER * 4, this.buffers.finalStaging, into, 8);
     encoder.clearBuffer(this.buffers.sums);
@@ -408,7 +468,7 @@ class WebGpuSession implements FitSession {
   private encodeLabels(encoder: GPUCommandEncoder, what: string, into: number): void {
     const { allChunks } = this.live();
     const pass = encoder.beginComputePass({ label: what });
-    dispatchChunks(pass, allChunks, this.ctx.pipeline(ASSIGN, { k: this.k, accumulate: false }));
+    dispatchChunks(pass, allChunks, this.ctx.pipeline(ASSIGN, { k: this.k, accumulate: false, space: this.how.space }));
     pass.end();
     for (const chunk of allChunks) encoder.copyBufferToBuffer(chunk.labels, 0, this.buffers.finalStaging, into + chunk.offset, chunk.padded);
   }
@@ -443,7 +503,9 @@ class WebGpuSession implements FitSession {
     if (final.errors) {
       const errors = new Uint32Array(data, final.errors.offset, 4);
       const sum64 = (lo: number, hi: number): number => (lo + hi * 2 ** 32) / ERROR_SCALE;
-      return { labels, image, metrics: outputMetrics(sum64(errors[0]!, errors[1]!), sum64(errors[2]!, errors[3]!), n) };
+      // OKLab: the objective in OKLab from the GPU, the palette's error in sRGB from the labels.
+      const paletteError = this.how.space === 'srgb' ? sum64(errors[2]!, errors[3]!) : labelError(this.all, labels, palette);
+      return { labels, image, metrics: outputMetrics(sum64(errors[0]!, errors[1]!), paletteError, n) };
     }
     const byCentroid = new Uint8Array(data, final.centroidLabels!.offset, n);
     return { labels, image, metrics: outputMetrics(labelError(this.all, byCentroid, floats!), labelError(this.all, labels, palette), n) };
@@ -458,7 +520,7 @@ class WebGpuSession implements FitSession {
       submits: queue.submits,
       readbacks: queue.readbacks,
       bytesRead: queue.bytesRead,
-      iterateOn: this.iterateOn,
+      iterateOn: this.how.iterateOn,
       dispatchesPerIteration: histogram ? 2 : fitChunks.length + 1,
       // Colours: 8 bytes each (colour, weight); pixels: 4 bytes each; and the centroids once per workgroup.
       bytesPerIteration: histogram

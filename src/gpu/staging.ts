@@ -76,7 +76,11 @@ export class FinalLayout {
   readonly centroidLabels: Region | undefined;
   /** Labels by nearest palette colour: the labels returned. */
   readonly labels: Region;
-  /** The errors (u64 by centroid, u64 by palette colour, in ERROR_SCALE steps), when measured on the GPU. */
+  /**
+   * The errors (u64 by centroid, u64 by palette colour, in ERROR_SCALE steps), when measured on the GPU.
+   * OKLab sessions always measure the first (the objective, in OKLab) there and leave the second unused:
+   * the palette's sRGB error is the host's, from the labels.
+   */
   readonly errors: Region | undefined;
   readonly bytes: number;
 

@@ -4,6 +4,7 @@
  * boxes of colours go to a centroid at once (see filtering.ts). Typed arrays only; no DOM, so it runs in
  * Node, browsers and workers.
  */
+import { packedToSpace, toSpace, type ColorSpace } from '../colour-space.js';
 import { outputMetrics, weightedPaletteError } from '../metrics.js';
 import { FilteringLloyd } from './filtering.js';
 import { clusterMeans, inertiaFromSums, largestMove } from './sums.js';
@@ -38,29 +39,38 @@ function labelledOutput(
   };
 }
 
+/** Histogram colours as points of `space`: the sRGB ones (the same array) or their OKLab points. */
+function pointsOf(colours: Uint32Array, rgb: Float64Array, space: ColorSpace): Float64Array {
+  return space === 'srgb' ? rgb : packedToSpace(colours, space);
+}
+
 /**
  * The final assignment of an image fitted on a sample: the two assignments (float centroids for the
- * objective, the byte palette for the labels) over every distinct colour of the whole image.
+ * objective, the byte palette for the labels) over every distinct colour of the whole image, measured in
+ * `space` (`centroids` are points of it); the errors of the palette image in sRGB.
  */
-function labelEveryColour(allPixels: Uint32Array, centroids: Float64Array, palette: Uint8Array): LabelledImage {
+function labelEveryColour(allPixels: Uint32Array, centroids: Float64Array, palette: Uint8Array, space: ColorSpace): LabelledImage {
   const full = buildHistogram(allPixels, { pixelIndex: true });
-  const fullPoints = unpackColours(full.colours);
-  const tree = new FilteringLloyd(fullPoints, full.weights);
+  const fullRgb = unpackColours(full.colours);
+  const tree = new FilteringLloyd(pointsOf(full.colours, fullRgb, space), full.weights, space);
   tree.setCentroids(centroids);
   tree.assign();
   const inertia = inertiaFromSums(tree.sumOfSquares, centroids, tree.counts, tree.sums);
-  tree.setCentroids(Float64Array.from(palette));
-  return labelledOutput(allPixels, full, fullPoints, inertia, tree.labels, palette);
+  tree.setCentroids(toSpace(palette, space));
+  return labelledOutput(allPixels, full, fullRgb, inertia, tree.labels, palette);
 }
 
 /**
  * A FitSession on the CPU: fits the histogram of `fitPixels`, labels every pixel of `allPixels`. With
- * `threads` > 1 and enough distinct colours, the histogram is split over worker threads.
+ * `threads` > 1 and enough distinct colours, the histogram is split over worker threads. With `space`
+ * 'oklab' the distinct colours are converted to OKLab points once, and the session's centroids are points
+ * of that space (labelAll takes sRGB ones, as fits report them).
  */
 export async function createCpuSession(
   fitPixels: Uint32Array,
   allPixels: Uint32Array,
   threads: number | undefined,
+  space: ColorSpace = 'srgb',
 ): Promise<FitSession> {
   const fitsAll = fitPixels === allPixels;
   const minPoints = threads === undefined ? AUTO_PARALLEL_MIN_POINTS : PARALLEL_MIN_POINTS;
@@ -69,9 +79,10 @@ export async function createCpuSession(
   // In Morton order where that is free: the colour tree then skips its sort (the fit does not depend on the
   // order of the colours: its sums are exact).
   const histogram: ColourHistogram = buildHistogram(fitPixels, { mortonOrder: true });
-  const points = unpackColours(histogram.colours);
+  const rgb = unpackColours(histogram.colours);
+  const points = pointsOf(histogram.colours, rgb, space);
   const weights = histogram.weights;
-  const parts = await createPartitions(points, weights, weights.length >= minPoints ? threads : 1);
+  const parts = await createPartitions(points, weights, weights.length >= minPoints ? threads : 1, space);
   let centroids: Float64Array = new Float64Array(0);
   /** Centroids the partitions still have to move to (they move at the start of their next step). */
   let pending: Float64Array | null = null;
@@ -107,19 +118,20 @@ export async function createCpuSession(
     },
     async labelAll(fitted) {
       const { palette } = fitted;
-      if (!sameCentroids(fitted.centroids, centroids)) await setCentroids(fitted.centroids);
+      const target = toSpace(fitted.centroids, space);
+      if (!sameCentroids(target, centroids)) await setCentroids(target);
       // The k-means objective at the float centroids (nearest-centroid assignment, from the cluster sums);
       // then each colour's label: its nearest palette colour (what the output image shows), never a worse
       // image than the nearest centroid's, and exact, since colours and palette are integers.
-      if (!fitsAll) return labelEveryColour(allPixels, centroids, palette);
-      const byteCentroids = Float64Array.from(palette);
+      if (!fitsAll) return labelEveryColour(allPixels, centroids, palette, space);
+      const byteCentroids = toSpace(palette, space);
       const totals = await parts.step(pending);
       const inertia = inertiaFromSums(parts.sumOfSquares, centroids, totals.counts, totals.sums);
       // One walk of the tree, writing labels (no sums needed at the palette).
       await parts.setCentroids(byteCentroids);
       // The partitions now hold the palette; a later step moves them back to the float centroids.
       pending = centroids;
-      return labelledOutput(allPixels, histogram, points, inertia, await parts.labels(), palette);
+      return labelledOutput(allPixels, histogram, rgb, inertia, await parts.labels(), palette);
     },
     destroy() {
       parts.release();

@@ -10,6 +10,7 @@
  * dropped only with a margin far above float64 rounding, and the colours of a box that keeps several
  * candidates are compared against each of them as a plain scan would.
  */
+import type { ColorSpace } from '../colour-space.js';
 import { mortonKey, sortKeys24 } from './morton.js';
 import { clusterMeans, inertiaFromSums, largestMove, weightedSumOfSquares } from './sums.js';
 
@@ -28,19 +29,37 @@ const MAX_DEPTH = 9;
  */
 let scratch = new Uint32Array(0);
 
+/** A coordinate as a key's 8-bit cell: the integer part, clamped to 0..255. */
+function cell(v: number): number {
+  return v <= 0 ? 0 : v >= 255 ? 255 : v | 0;
+}
+
+/**
+ * The Morton keys of OKLab points (scaled: L in 0..255, a and b within about ±80), over cells of one unit:
+ * L as it is, a and b offset by 128. Only the tree's shape comes from them; its boxes are the points' own.
+ */
+function oklabKeys(points: Float64Array, keys: Uint32Array): void {
+  for (let i = 0; i < keys.length; i++) keys[i] = mortonKey(cell(points[i * 3]!), cell(points[i * 3 + 1]! + 128), cell(points[i * 3 + 2]! + 128));
+}
+
 /**
  * Point indices sorted by Morton key, and the keys in that order (the latter in scratch memory, valid until
  * the next call). `order` is null when the points already come in key order (a histogram counted in that
  * order).
  */
-function mortonOrder(points: Float64Array, size: number): { order: Uint32Array | null; keys: Uint32Array } {
+function mortonOrder(points: Float64Array, size: number, space: ColorSpace): { order: Uint32Array | null; keys: Uint32Array } {
   if (scratch.length < size * 3) scratch = new Uint32Array(size * 3);
   const keys = scratch.subarray(0, size);
   let ordered = true;
-  for (let i = 0; i < size; i++) {
-    const key = mortonKey(points[i * 3]! | 0, points[i * 3 + 1]! | 0, points[i * 3 + 2]! | 0);
-    keys[i] = key;
-    if (i > 0 && key < keys[i - 1]!) ordered = false;
+  if (space === 'oklab') {
+    oklabKeys(points, keys);
+    ordered = false;
+  } else {
+    for (let i = 0; i < size; i++) {
+      const key = mortonKey(points[i * 3]! | 0, points[i * 3 + 1]! | 0, points[i * 3 + 2]! | 0);
+      keys[i] = key;
+      if (i > 0 && key < keys[i - 1]!) ordered = false;
+    }
   }
   if (ordered) return { order: null, keys };
   const order = new Uint32Array(size);
@@ -48,10 +67,13 @@ function mortonOrder(points: Float64Array, size: number): { order: Uint32Array |
   return { order, keys };
 }
 
-/** The points' coordinates (integers 0..255) in `order` (null: as they are). */
-function gatherPoints(points: Float64Array, order: Uint32Array | null): Uint8Array {
-  if (!order) return new Uint8Array(points);
-  const out = new Uint8Array(order.length * 3);
+/**
+ * The points' coordinates in `order` (null: as they are): bytes for sRGB points (integers 0..255), float64
+ * for OKLab ones.
+ */
+function gatherPoints(points: Float64Array, order: Uint32Array | null, space: ColorSpace): Uint8Array | Float64Array {
+  if (!order) return space === 'oklab' ? Float64Array.from(points) : new Uint8Array(points);
+  const out = space === 'oklab' ? new Float64Array(order.length * 3) : new Uint8Array(order.length * 3);
   for (let p = 0; p < order.length; p++) {
     const i = order[p]! * 3;
     out[p * 3] = points[i]!;
@@ -79,10 +101,11 @@ class Nodes {
   children = new Uint8Array(0);
   /** Weight, then weighted R, G, B sums. */
   stats = new Float64Array(0);
-  /** Bounding box: min R, G, B, max R, G, B. */
-  box = new Uint8Array(0);
+  /** Bounding box: min R, G, B, max R, G, B (float64 for OKLab points). */
+  box: Uint8Array | Float64Array;
 
-  constructor(capacity: number) {
+  constructor(capacity: number, space: ColorSpace) {
+    this.box = space === 'oklab' ? new Float64Array(0) : new Uint8Array(0);
     this.grow(capacity);
   }
 
@@ -97,7 +120,7 @@ class Nodes {
     this.child = copy(this.child, (n) => new Uint32Array(n), 1);
     this.children = copy(this.children, (n) => new Uint8Array(n), 1);
     this.stats = copy(this.stats, (n) => new Float64Array(n), 4);
-    this.box = copy(this.box, (n) => new Uint8Array(n), 6);
+    this.box = this.box instanceof Float64Array ? copy(this.box, (n) => new Float64Array(n), 6) : copy(this.box, (n) => new Uint8Array(n), 6);
   }
 
   /** Reserves `n` consecutive nodes; returns the first. */
@@ -120,7 +143,7 @@ export class FilteringLloyd {
   sums = new Float64Array(0);
   /** Points in Morton order: coordinates, weights, and where each came from (null: in place). */
   private readonly order: Uint32Array | null;
-  private readonly sorted: Uint8Array;
+  private readonly sorted: Uint8Array | Float64Array;
   private readonly sortedWeights: Float64Array;
   private readonly nodes: Nodes;
   /** Candidate lists, one slice of k per depth. */
@@ -136,17 +159,19 @@ export class FilteringLloyd {
 
   /**
    * Builds the tree over weighted colours: `points` holds RGB triples of integers 0..255 (a histogram's
-   * colours), `weights[i]` the pixel count of point i. Points already in Morton order skip the sort.
+   * colours), or with `space` 'oklab' their OKLab points (see colour-space.ts), `weights[i]` the pixel
+   * count of point i. sRGB points already in Morton order skip the sort. OKLab points are sorted by the
+   * keys of their unit cells, and the boxes bound their exact coordinates, so the walk stays exact.
    */
-  constructor(points: Float64Array, weights: Float64Array) {
+  constructor(points: Float64Array, weights: Float64Array, space: ColorSpace = 'srgb') {
     const size = weights.length;
     this.size = size;
     this.sumOfSquares = weightedSumOfSquares(points, weights);
-    const { order, keys } = mortonOrder(points, size);
+    const { order, keys } = mortonOrder(points, size, space);
     this.order = order;
-    this.sorted = gatherPoints(points, order);
+    this.sorted = gatherPoints(points, order, space);
     this.sortedWeights = gatherWeights(weights, order);
-    this.nodes = new Nodes(Math.max(16, Math.ceil(size / 2)));
+    this.nodes = new Nodes(Math.max(16, Math.ceil(size / 2)), space);
     if (size > 0) this.build(this.nodes.reserve(1), 0, size, 21, keys, 0);
   }
 
@@ -177,8 +202,8 @@ export class FilteringLloyd {
   private storeLeaf(node: number, start: number, end: number): void {
     const { sorted, sortedWeights } = this;
     let w = 0, sr = 0, sg = 0, sb = 0;
-    let minR = 255, minG = 255, minB = 255;
-    let maxR = 0, maxG = 0, maxB = 0;
+    let minR = Infinity, minG = Infinity, minB = Infinity;
+    let maxR = -Infinity, maxG = -Infinity, maxB = -Infinity;
     for (let p = start; p < end; p++) {
       const r = sorted[p * 3]!;
       const g = sorted[p * 3 + 1]!;
@@ -237,7 +262,8 @@ export class FilteringLloyd {
   /** An inner node's weight, sums and box, from its `n` children from `first` (added in child order). */
   private storeParent(node: number, first: number, n: number): void {
     const { stats, box } = this.nodes;
-    this.store(node, 0, 0, 0, 0, 255, 255, 255, 0, 0, 0);
+    // The first child's box to start from (any initial bound would have to fit the box's element type).
+    this.store(node, 0, 0, 0, 0, box[first * 6]!, box[first * 6 + 1]!, box[first * 6 + 2]!, box[first * 6 + 3]!, box[first * 6 + 4]!, box[first * 6 + 5]!);
     for (let c = first; c < first + n; c++) {
       for (let i = 0; i < 4; i++) stats[node * 4 + i]! += stats[c * 4 + i]!;
       for (let i = 0; i < 3; i++) {

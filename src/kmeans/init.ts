@@ -2,13 +2,19 @@
  * Initial centroids, computed once on the host from a seeded sample of the image so that both backends
  * start from exactly the same colours. Points are interleaved RGB triples with a weight (pixel count) each.
  */
+import type { ColorSpace } from '../colour-space.js';
 import { FilteringLloyd } from './filtering.js';
 import { createRandom, type Random } from './random.js';
 
-/** A weighted point set: `points` holds RGB triples, `weights[i]` the pixel count of point i. */
+/**
+ * A weighted point set: `points` holds RGB triples (or, with `space` 'oklab', their OKLab points),
+ * `weights[i]` the pixel count of point i.
+ */
 export interface WeightedPoints {
   points: Float64Array;
   weights: Float64Array;
+  /** The space of `points`; absent: sRGB. */
+  space?: ColorSpace;
 }
 
 /**
@@ -264,7 +270,7 @@ export interface Polished {
 function sampleTree(sample: WeightedPoints): FilteringLloyd {
   let lloyd = sampleTrees.get(sample);
   if (!lloyd) {
-    lloyd = new FilteringLloyd(sample.points, sample.weights);
+    lloyd = new FilteringLloyd(sample.points, sample.weights, sample.space);
     sampleTrees.set(sample, lloyd);
   }
   return lloyd;

@@ -4,6 +4,7 @@
  * batch-count / total-count, so that centroids settle as they see more pixels. Much less work than Lloyd
  * over every pixel, at a small cost in error.
  */
+import { srgbToOklab, type ColorSpace } from '../colour-space.js';
 import { throwIfAborted } from '../errors.js';
 import type { ProgressEvent } from '../options.js';
 import { createYielder } from '../yield.js';
@@ -18,6 +19,8 @@ export interface MiniBatchOptions {
   /** Stop once no centroid moved farther than this for `patience` steps in a row. */
   tolerance: number;
   random: Random;
+  /** The space of the centroids; each drawn pixel is converted to it. @default 'srgb' */
+  space?: ColorSpace;
   attempt: number;
   signal: AbortSignal | undefined;
   onProgress: ((event: ProgressEvent) => void) | undefined;
@@ -66,6 +69,26 @@ function drawInto(batch: Batch, pixels: Uint32Array, draws: number, random: Rand
   batch.guess = guess;
 }
 
+/** `drawInto` for OKLab centroids: each drawn pixel converted to its OKLab point first. */
+function drawIntoOklab(batch: Batch, pixels: Uint32Array, draws: number, random: Random, index: CentroidIndex, found: Nearest): void {
+  const { counts, sums } = batch;
+  const n = pixels.length;
+  const point = new Float64Array(3);
+  let guess = batch.guess;
+  for (let s = 0; s < draws; s++) {
+    const p = pixels[random.int(n)]!;
+    srgbToOklab(p & 255, (p >>> 8) & 255, (p >>> 16) & 255, point, 0);
+    nearestFrom(index, point[0]!, point[1]!, point[2]!, guess, found);
+    guess = found.best;
+    batch.error += found.bestD2;
+    counts[guess]!++;
+    sums[guess * 3]! += point[0]!;
+    sums[guess * 3 + 1]! += point[1]!;
+    sums[guess * 3 + 2]! += point[2]!;
+  }
+  batch.guess = guess;
+}
+
 /** Moves each centroid towards its batch mean (rate: batch count / all counts so far); returns the largest move. */
 function moveTowards(centroids: Float64Array, seen: Float64Array, { counts, sums }: Batch): number {
   let shift = 0;
@@ -92,6 +115,7 @@ function moveTowards(centroids: Float64Array, seen: Float64Array, { counts, sums
  */
 export async function miniBatchFit(pixels: Uint32Array, initial: Float64Array, options: MiniBatchOptions): Promise<MiniBatchOutcome> {
   const { maxIterations, tolerance, random, signal, onProgress, attempt } = options;
+  const draw = options.space === 'oklab' ? drawIntoOklab : drawInto;
   const centroids = Float64Array.from(initial);
   const k = centroids.length / 3;
   const n = pixels.length;
@@ -114,7 +138,7 @@ export async function miniBatchFit(pixels: Uint32Array, initial: Float64Array, o
     for (let drawn = 0; drawn < batchSize; drawn += DRAWS_PER_CHECK) {
       await pause();
       throwIfAborted(signal);
-      drawInto(batch, pixels, Math.min(DRAWS_PER_CHECK, batchSize - drawn), random, index, found);
+      draw(batch, pixels, Math.min(DRAWS_PER_CHECK, batchSize - drawn), random, index, found);
     }
     const shift = moveTowards(centroids, seen, batch);
     iterations++;

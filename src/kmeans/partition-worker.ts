@@ -41,7 +41,7 @@ function handle(request: PartitionRequest, port: Port): void {
       reply = { type: 'initialised', centroids: runInitJob(request.job) };
       break;
     case 'load':
-      lloyd = new FilteringLloyd(request.points, request.weights);
+      lloyd = new FilteringLloyd(request.points, request.weights, request.space);
       reply = { type: 'loaded', sumOfSquares: lloyd.sumOfSquares };
       break;
     case 'set':

@@ -1,8 +1,10 @@
 /**
  * The CPU backend's points split into partitions, each assigned by its own colour tree: one in this
  * thread, or one per worker so that every core works. The coordinator adds the partitions' cluster sums;
- * those are integer-valued, so the result is the same whatever the number of partitions.
+ * those are integer-valued (OKLab ones too: see OKLAB_STEPS), so the result is the same whatever the
+ * number of partitions.
  */
+import type { ColorSpace } from '../colour-space.js';
 import { QuantizerError } from '../errors.js';
 import { FilteringLloyd } from './filtering.js';
 import type { InitJob } from './init.js';
@@ -11,7 +13,7 @@ import type { InitJob } from './init.js';
 export type PartitionRequest =
   | { type: 'ping' }
   | { type: 'init'; job: InitJob }
-  | { type: 'load'; points: Float64Array; weights: Float64Array }
+  | { type: 'load'; points: Float64Array; weights: Float64Array; space: ColorSpace }
   | { type: 'set'; centroids: Float64Array }
   | { type: 'step'; next: Float64Array | null }
   | { type: 'labels' };
@@ -45,8 +47,8 @@ export interface Partitions {
 }
 
 /** One partition in this thread. */
-export function localPartitions(points: Float64Array, weights: Float64Array): Partitions {
-  const lloyd = new FilteringLloyd(points, weights);
+export function localPartitions(points: Float64Array, weights: Float64Array, space: ColorSpace = 'srgb'): Partitions {
+  const lloyd = new FilteringLloyd(points, weights, space);
   return {
     count: 1,
     sumOfSquares: lloyd.sumOfSquares,
@@ -332,10 +334,10 @@ export async function prewarmPartitions(threads: number | undefined): Promise<vo
  * Splits the points over `threads` workers when that is worth it, else one local partition. Each worker
  * gets a contiguous slice (copied to it); results come back in point order.
  */
-export async function createPartitions(points: Float64Array, weights: Float64Array, threads: number | undefined): Promise<Partitions> {
+export async function createPartitions(points: Float64Array, weights: Float64Array, threads: number | undefined, space: ColorSpace = 'srgb'): Promise<Partitions> {
   const count = threads ?? (await defaultThreads());
   const workers = count > 1 ? await pool.acquire(count) : undefined;
-  if (!workers) return localPartitions(points, weights);
+  if (!workers) return localPartitions(points, weights, space);
   try {
     const m = weights.length;
     const bounds = workers.map((_, i) => Math.round((m * i) / workers.length)).concat(m);
@@ -343,7 +345,7 @@ export async function createPartitions(points: Float64Array, weights: Float64Arr
       workers.map((w, i) => {
         const p = points.slice(bounds[i]! * 3, bounds[i + 1]! * 3);
         const wt = weights.slice(bounds[i]!, bounds[i + 1]!);
-        return w.send({ type: 'load', points: p, weights: wt }, [p.buffer, wt.buffer]);
+        return w.send({ type: 'load', points: p, weights: wt, space }, [p.buffer, wt.buffer]);
       }),
     );
     let sumOfSquares = 0;

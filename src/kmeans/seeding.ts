@@ -3,6 +3,7 @@
  * colours: greedy k-means++ (or random picks) on a small sample, polished by Lloyd iterations on a larger
  * one; a warm start from an earlier result's centroids; or colours given by the caller.
  */
+import { packedToSpace, toSpace, type ColorSpace } from '../colour-space.js';
 import { throwIfAborted } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
 import { createYielder } from '../yield.js';
@@ -38,9 +39,11 @@ export interface InitSamples {
   fitSize: number;
 }
 
-export function weightedPoints(pixels: Uint32Array): WeightedPoints {
+/** The distinct colours of the pixels, weighted by their pixel counts, as points of `space`. */
+export function weightedPoints(pixels: Uint32Array, space: ColorSpace = 'srgb'): WeightedPoints {
   const histogram = buildHistogram(pixels);
-  return { points: unpackColours(histogram.colours), weights: histogram.weights };
+  if (space === 'srgb') return { points: unpackColours(histogram.colours), weights: histogram.weights };
+  return { points: packedToSpace(histogram.colours, space), weights: histogram.weights, space };
 }
 
 /** Draws the init samples from the pixels being fitted. */
@@ -56,7 +59,8 @@ export function initSamples(fitPixels: Uint32Array, options: ResolvedOptions): I
     const stride = refinePixels.length / seedCount;
     for (let i = 0; i < seedCount; i++) seedPixels[i] = refinePixels[Math.floor(i * stride)]!;
   }
-  return { seed: weightedPoints(seedPixels), refine: weightedPoints(refinePixels), fitSize: n };
+  const space = options.colorSpace;
+  return { seed: weightedPoints(seedPixels, space), refine: weightedPoints(refinePixels, space), fitSize: n };
 }
 
 /**
@@ -126,14 +130,16 @@ export function beginInit(options: ResolvedOptions, samples: InitSamples, attemp
     tolerance: Math.max(options.tolerance, REFINE_TOLERANCE),
     relocations: relocations(options.k, samples.fitSize),
   };
+  // Earlier centroids and given colours are sRGB: as points of the space the fit runs in.
+  const inSpace = (rgb: Float64Array): Float64Array => (options.colorSpace === 'srgb' ? rgb : toSpace(rgb, options.colorSpace));
   if (options.warmStart && attempt === 1) {
     if (options.warmStart.length === options.k * 3) {
-      const same = Float64Array.from(options.warmStart);
+      const same = Float64Array.from(inSpace(options.warmStart));
       return async () => ({ centroids: same, inWorker: false });
     }
-    job.warmStart = options.warmStart;
+    job.warmStart = inSpace(options.warmStart);
   } else if (options.init instanceof Float64Array) {
-    const given = options.init;
+    const given = inSpace(options.init);
     return async () => ({ centroids: given, inWorker: false });
   } else if (options.algorithm === 'minibatch') {
     // Mini-batch k-means starts from the raw picks, as scikit-learn's does: polishing is its own job.

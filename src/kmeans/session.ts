@@ -33,7 +33,10 @@ export interface LabelledImage {
 
 /**
  * One backend's view of one image. The host loop sets centroids, runs iterations in batches, reads the
- * centroids back, and finally asks for every pixel's label.
+ * centroids back, and finally asks for every pixel's label. A session measures in one colour space, made
+ * with it: the centroids it is set, iterates and reports are points of that space (sRGB values, or OKLab
+ * points: see colour-space.ts), while `labelAll` takes sRGB centroids and palette, as fits report them,
+ * and converts them itself.
  */
 export interface FitSession {
   readonly backend: UsedBackend;
@@ -53,8 +56,8 @@ export interface FitSession {
   /**
    * The final assignment of every pixel of the image (not only the fitted ones): its label, the index of
    * its nearest colour of `palette` (the lowest index on ties); the errors of those labels against the
-   * palette and against `centroids` (the float centroids the palette was rounded from: the k-means
-   * objective); and the output image (each pixel its label's palette colour, with the pixel's alpha). The
+   * palette (in 8-bit sRGB) and against `centroids` (the float centroids the palette was rounded from: the
+   * k-means objective, in the session's space); and the output image (each pixel its label's palette colour, with the pixel's alpha). The
    * session moves to `centroids` first when it holds others.
    */
   labelAll(fitted: FittedCentroids): Promise<LabelledImage>;
