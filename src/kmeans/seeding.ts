@@ -7,7 +7,8 @@ import { throwIfAborted } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
 import { createYielder } from '../yield.js';
 import { buildHistogram, gather, sampleIndices, unpackColours } from './histogram.js';
-import { initJobSteps, kmeansPlusPlusSteps, randomInit, type InitJob, type Steps, type WeightedPoints } from './init.js';
+import { fixedCentroids, withFixed } from './fixed.js';
+import { initJobSteps, kmeansPlusPlusSteps, randomAround, type InitJob, type Steps, type WeightedPoints } from './init.js';
 import { initInWorker } from './partitions.js';
 import { createRandom } from './random.js';
 import { initStream, RANDOM_STREAMS } from './streams.js';
@@ -125,24 +126,28 @@ export function beginInit(options: ResolvedOptions, samples: InitSamples, attemp
     maxIterations: options.maxIterations,
     tolerance: Math.max(options.tolerance, REFINE_TOLERANCE),
     relocations: relocations(options.k, samples.fitSize),
+    fixed: fixedCentroids(options),
   };
   if (options.warmStart && attempt === 1) {
-    if (options.warmStart.length === options.k * 3) {
-      const same = Float64Array.from(options.warmStart);
+    // With fixed colours: those first, then the earlier centroids that are not one of them.
+    const warm = withFixed(job.fixed, options.warmStart);
+    if (warm.length === options.k * 3) {
+      const same = Float64Array.from(warm);
       return async () => ({ centroids: same, inWorker: false });
     }
-    job.warmStart = options.warmStart;
+    job.warmStart = warm;
   } else if (options.init instanceof Float64Array) {
-    const given = options.init;
+    // With fixed colours: those first, then the first k - n given colours that are not one of them.
+    const given = withFixed(job.fixed, options.init).slice(0, options.k * 3);
     return async () => ({ centroids: given, inWorker: false });
   } else if (options.algorithm === 'minibatch') {
     // Mini-batch k-means starts from the raw picks, as scikit-learn's does: polishing is its own job.
     const random = createRandom(options.seed, stream);
     if (method === 'random') {
-      const raw = randomInit(samples.seed, options.k, random);
+      const raw = randomAround(samples.seed, options.k, random, job.fixed);
       return async () => ({ centroids: raw, inWorker: false });
     }
-    return async () => ({ centroids: await runStepsHere(kmeansPlusPlusSteps(samples.seed, options.k, random), options.signal), inWorker: false });
+    return async () => ({ centroids: await runStepsHere(kmeansPlusPlusSteps(samples.seed, options.k, random, job.fixed), options.signal), inWorker: false });
   }
   // `threads: 1` asks for this thread only; large images work here too (see HELPER_MAX_PIXELS).
   const remote = options.threads === 1 || samples.fitSize >= HELPER_MAX_PIXELS ? Promise.resolve(undefined) : initInWorker(job, { bootNow: repeated });
