@@ -66,7 +66,7 @@ describe('--remap', () => {
     const gpl = file('brand.gpl');
     expectCleanError(cli(coffee, '--remap', gpl, '-k', '4', '-o', file('x.png')), 2, /-k cannot be used with --remap \(k is the number of colours in the palette file\)/);
     expectCleanError(cli(coffee, '--remap', gpl, '--max-iterations', '4', '-o', file('x.png')), 2, /--max-iterations cannot be used with --remap/);
-    expectCleanError(cli(coffee, '--remap', gpl, '--fixed', '#fff', '-o', file('x.png')), 2, /--fixed-colors cannot be used with --remap/);
+    expectCleanError(cli(coffee, '--remap', gpl, '--fixed', '#fff', '-o', file('x.png')), 2, /--fixed cannot be used with --remap \(no palette is fitted\)/);
     expectCleanError(cli(coffee, '--remap', gpl, '--sweep', '2,4'), 2, /cannot be combined with --sweep/);
     expectCleanError(cli(coffee, '--remap', file('p.css'), '-o', file('x.png')), 2, /--remap: unknown palette format "\.css"/);
     // What remapping does take.

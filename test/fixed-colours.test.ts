@@ -1,4 +1,5 @@
 /** Fixed colours (`fixedColors`): byte-exact first palette entries, never moved, the rest fitted around them. */
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fitPalette, quantize, type QuantizeOptions, type QuantizeResult, type RGB } from '../src/index.js';
 import { runInitJob, type WeightedPoints } from '../src/kmeans/init.js';
@@ -76,6 +77,23 @@ describe('fixedColors on the CPU', () => {
       expect(distinctEntries(result.palette), JSON.stringify(extra)).toBe(result.paletteSize);
       expectNearestLabels(image, result);
     }
+  });
+
+  it('keeps them when the init helper worker polishes the start (dist/: workers run built code)', async () => {
+    const url = new URL('../dist/index.js', import.meta.url);
+    if (!existsSync(url)) throw new Error('build first: npm run build');
+    const lib = (await import(/* @vite-ignore */ url.href)) as typeof import('../src/index.js');
+    const options = { k: 8, seed: 4, backend: 'cpu' as const, fixedColors: FIXED };
+    const alone = await lib.quantize(image, { ...options, threads: 1 });
+    // The helper boots in the background on first use; until it answers, calls polish in this thread.
+    let helped = await lib.quantize(image, options);
+    for (let i = 0; i < 50 && !helped.initInWorker; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      helped = await lib.quantize(image, options);
+    }
+    expect(helped.initInWorker).toBe(true);
+    expectFixedFirst(helped.palette, helped.centroids, FIXED);
+    expect(Array.from(helped.centroids)).toEqual(Array.from(alone.centroids));
   });
 
   it('given colours with fixed ones: the fixed first, then the given that are not fixed, k in all', async () => {

@@ -448,9 +448,9 @@ function remapFlag(values: Values, options: QuantizeOptions, analyses: Analyses)
   if (!format) throw new UsageError('INVALID_TYPE', `--remap: unknown palette format ${JSON.stringify(extname(path) || path)} (the file name must end in .gpl, .json or .png)`);
   const analysis = analyses.sweepKs !== undefined ? (analyses.sweepTable ? '--sweep' : '--gif') : analyses.elbow ? '--elbow' : undefined;
   if (analysis) throw new UsageError('INVALID_TYPE', `--remap applies a palette without fitting; it cannot be combined with ${analysis}`);
-  for (const { option, flag, short } of ENGINE_FLAGS) {
+  for (const { option, flag, short, alias } of ENGINE_FLAGS) {
     if (!(option in options) || REMAP_OPTIONS.has(option)) continue;
-    const name = short ? `-${short}` : flagName(flag);
+    const name = short ? `-${short}` : flagName(alias !== undefined && values.text(alias) !== undefined ? alias : flag);
     const why = option === 'k' ? 'k is the number of colours in the palette file' : 'no palette is fitted';
     throw new UsageError('INVALID_TYPE', `${name} cannot be used with --remap (${why})`);
   }
