@@ -119,8 +119,8 @@ Output:
       --json                print one JSON object on stdout:
                             {"k","paletteSize","iterations","converged","inertia","mse","psnr","backend","ms"}
                             plus "bytes" (size of -o), "quality" (--report), "sweep" (--sweep), "gif" (--gif),
-                            "points" and "suggestedK" (--elbow); psnr is null when the output equals the
-                            input; ms excludes file I/O
+                            "points" and "suggestedK" (--elbow), "remap" (--remap); psnr is null when the
+                            output equals the input; ms excludes file I/O
 
 Analyses:
       --sweep <k,k,...>     quantize once per k (integers in 1..256, e.g. 1,2,4,8,16,32), each k warm-started
