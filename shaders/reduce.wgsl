@@ -1,5 +1,6 @@
 // Centroid update: one invocation per cluster turns the exact 64-bit sums into the new centroid, keeps
-// the old one for an empty cluster (never NaN), and clears the sums for the next iteration. The workgroup
+// the old one for an empty cluster (never NaN) and for the first `params.fixed` (fixed colours), and
+// clears the sums for the next iteration. The workgroup
 // then records the iteration (inertia, largest shift) and raises the `done` flag once the largest shift
 // is within tolerance, so that the rest of the batch on the GPU does nothing.
 
@@ -13,6 +14,7 @@ override SUM_OFFSET: f32 = 0.0;
 
 struct Params {
   tolerance: f32,
+  fixed: u32,
 }
 
 @group(0) @binding(0) var<storage, read_write> sums: array<u32>;
@@ -46,12 +48,12 @@ fn main(@builtin(local_invocation_index) lid: u32) {
     if (!frozen) {
       let n = read64(base + 6u);
       counts[lid] = sums[base + 6u];
-      if (n > 0.0) {
+      if (n > 0.0 && lid >= params.fixed) {
         let next = vec3<f32>(read64(base), read64(base + 2u), read64(base + 4u)) / n / SUM_STEPS - SUM_OFFSET;
         let d = next - centroids[lid].xyz;
         atomicMax(&largest_shift2, bitcast<u32>(dot(d, d)));
         centroids[lid] = vec4<f32>(next, 0.0);
-      } else {
+      } else if (n == 0.0) {
         atomicAdd(&empty_clusters, 1u);
       }
     }

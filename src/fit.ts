@@ -6,6 +6,7 @@
 import { fromSpace, toSpace, type ColorSpace } from './colour-space.js';
 import { throwIfAborted } from './errors.js';
 import { distinctColoursUpTo, gather, sampleIndices, unpackColours } from './kmeans/histogram.js';
+import { exactWithFixed, fixedCount, pinFixed, withFixed } from './kmeans/fixed.js';
 import { placeFarthest, repeatedCentroids, spreadInitial, withoutCentroids, type ReseedSource, type WeightedPoints } from './kmeans/init.js';
 import { runLloyd, settleFitted, type FitOutcome } from './kmeans/lloyd.js';
 import { miniBatchFit } from './kmeans/minibatch.js';
@@ -114,12 +115,13 @@ export function planFit(pixels: Uint32Array, options: ResolvedOptions, repeated:
  */
 async function runAttempt(session: FitSession, plan: FitPlan, options: ResolvedOptions, initial: Float64Array, attempt: number): Promise<FitOutcome> {
   const start = spreadInitial(initial, options.k, plan.reseedFrom);
-  const common = { maxIterations: options.maxIterations, tolerance: options.tolerance, attempt, signal: options.signal, onProgress: options.onProgress };
+  const fixed = fixedCount(options);
+  const common = { maxIterations: options.maxIterations, tolerance: options.tolerance, attempt, signal: options.signal, onProgress: options.onProgress, fixed };
   if (options.algorithm === 'minibatch') {
     const random = createRandom(options.seed, miniBatchStream(attempt));
     const outcome = await miniBatchFit(plan.fitPixels, start, { ...common, batchSize: options.batchSize, random, space: options.colorSpace });
     throwIfAborted(options.signal);
-    return { ...outcome, centroids: await settleFitted(session, outcome.centroids, plan.reseedFrom) };
+    return { ...outcome, centroids: await settleFitted(session, outcome.centroids, plan.reseedFrom, fixed) };
   }
   return runLloyd(session, start, { ...common, reseedFrom: plan.reseedFrom });
 }
@@ -130,7 +132,8 @@ async function runAttempt(session: FitSession, plan: FitPlan, options: ResolvedO
  * centroid moves to the fitted colour farthest from every other palette colour (an integer colour, so its
  * own entry, distinct from all the others); one that finds no such colour is dropped (the image then has
  * fewer distinct colours than entries). Centroids without repeats are returned as they are. Centroids and
- * `from` are points of `space`; the palette colours are sRGB bytes, placed as points of `space` too.
+ * `from` are points of `space`; the palette colours are sRGB bytes, placed as points of `space` too. Fixed
+ * colours (the first entries, distinct integers) are never a repeat, so never moved or dropped here.
  */
 function separateRounded(centroids: Float64Array, from: ReseedSource, space: ColorSpace): Float64Array {
   const bytes = toPalette(space === 'srgb' ? centroids : fromSpace(centroids, space));
@@ -165,9 +168,13 @@ export async function fitOnSession(session: FitSession, plan: FitPlan, options: 
   const winner = best!;
   // Fitted in the clustering space; reported (and rounded to the palette) as sRGB.
   const centroids = srgbCentroids(separateRounded(winner.centroids, plan.reseedFrom, options.colorSpace), options.colorSpace);
+  const palette = toPalette(centroids);
+  // Fitted in another space, the fixed colours come back from it within rounding: byte for byte again. (In
+  // sRGB they never moved, so they are there already.)
+  if (options.colorSpace !== 'srgb') pinFixed(centroids, palette, options.fixedColors);
   return {
     centroids,
-    palette: toPalette(centroids),
+    palette,
     iterations: winner.iterations,
     converged: winner.converged,
     inertia: winner.inertia,
@@ -176,6 +183,14 @@ export async function fitOnSession(session: FitSession, plan: FitPlan, options: 
     initMs,
     iterationsMs,
   };
+}
+
+/** The first `n` colours as they are, the others ordered like `warm` (see `orderLike`). */
+function orderAfterFixed(colours: Uint32Array, n: number, warm: Float64Array): Uint32Array {
+  if (n === 0) return orderLike(colours, warm);
+  const out = Uint32Array.from(colours);
+  out.set(orderLike(colours.subarray(n), warm), n);
+  return out;
 }
 
 /**
@@ -209,9 +224,23 @@ function orderLike(colours: Uint32Array, warm: Float64Array): Uint32Array {
   return Uint32Array.from(ordered);
 }
 
-/** The fit of an image with at most k distinct colours: those colours exactly (in warm-start order). */
-export function exactFit(distinct: Uint32Array, warm: Float64Array | undefined): Fit & { colours: Uint32Array } {
-  const colours = warm ? orderLike(distinct, warm) : distinct;
+/**
+ * The colours of an image fitted exactly, or undefined when it must be fitted: its distinct colours when
+ * there are at most k; with fixed colours, those first and then the image's others, when together they
+ * are at most k.
+ */
+export function exactColours(pixels: Uint32Array, options: Pick<ResolvedOptions, 'k' | 'fixedColors'>): Uint32Array | undefined {
+  const distinct = distinctColoursUpTo(pixels, options.k) ?? undefined;
+  return distinct && options.fixedColors ? exactWithFixed(distinct, options.fixedColors, options.k) : distinct;
+}
+
+/**
+ * The fit of an image with at most k distinct colours: those colours exactly (in warm-start order). With
+ * `fixed` colours, `distinct` starts with them (see `exactColours`) and they keep their places.
+ */
+export function exactFit(distinct: Uint32Array, warm: Float64Array | undefined, fixed?: Uint8Array): Fit & { colours: Uint32Array } {
+  const n = (fixed?.length ?? 0) / 3;
+  const colours = warm ? orderAfterFixed(distinct, n, withFixed(fixed && Float64Array.from(fixed), warm).subarray(n * 3)) : distinct;
   const centroids = unpackColours(colours);
   return { colours, centroids, palette: toPalette(centroids), iterations: 0, converged: true, inertia: 0, attempt: 1, initInWorker: false, initMs: 0, iterationsMs: 0 };
 }

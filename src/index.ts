@@ -1,5 +1,6 @@
 /** kmeans-quantizer: colour quantization with k-means on WebGPU, with a fast CPU path. Public exports only. */
 export { applyPalette, createQuantizer, fitPalette, quantize, type AlphaPaletteInput, type ApplyOptions, type PaletteInput, type Quantizer } from './quantizer.js';
+export { remap, type RemapOptions } from './remap.js';
 export {
   abortError,
   errorCode,

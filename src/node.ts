@@ -14,6 +14,7 @@ import { dirname, resolve } from 'node:path';
 import { constants, deflateSync, inflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { decodePng, encodePng, type ZlibDeflate, type ZlibInflate } from './analysis/png.js';
+import { readPalette, type PaletteFileFormat } from './analysis/palette-import.js';
 import { QuantizerError, QuantizerRangeError } from './errors.js';
 
 /** RGBA8 pixels, row by row, 4 bytes a pixel (the shape `quantize()` accepts). */
@@ -95,6 +96,22 @@ export async function readImage(path: string): Promise<RgbaImage> {
     const why = format === 'jpeg' ? `the JPEG is truncated or corrupt (${reason(error)})` : reason(error);
     throw new QuantizerError('INVALID_IMAGE', `cannot decode ${format.toUpperCase()} ${JSON.stringify(path)}: ${why}`, { cause: error });
   }
+}
+
+/**
+ * Reads a palette file in `format` (.gpl, .json or .png: see `readPalette`). Throws a `QuantizerError` with
+ * code `IO` when the file can't be read, and readPalette's errors (`INVALID_PALETTE`, `OUT_OF_RANGE`) for
+ * its content; every message names the file, after `flag` when given (the CLI's `--remap`).
+ */
+export async function readPaletteFile(path: string, format: PaletteFileFormat, flag?: string): Promise<Uint8Array> {
+  const source = `${flag ? `${flag} ` : ''}${JSON.stringify(path)}`;
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw ioError(`${flag ? `${flag}: ` : ''}cannot read ${JSON.stringify(path)}: ${reason(error)}`, error);
+  }
+  return readPalette(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), format, source, { inflate: zlibInflate });
 }
 
 /**

@@ -103,8 +103,11 @@ export interface QuantizeOptions {
   /** Strength of the dithering, a number in 0..1 (0: none). @default 1 */
   ditherLevel?: number;
   /**
-   * Colours that must appear exactly in the palette (sRGB byte triples, at most k, all different); the
-   * other k - n palette colours are fitted around them. @default undefined
+   * Colours that must appear exactly in the palette (sRGB byte triples, at most k, all different): they
+   * are its first entries, in the order given, and never move; the other k - n palette colours are fitted
+   * around them. An image whose distinct colours, with the fixed ones, are at most k gets those colours
+   * exactly (the fixed first). A `warmStart` or given `init` colours meet them as: the fixed colours first,
+   * then the given centroids that are not one of them. @default undefined
    */
   fixedColors?: ReadonlyArray<RGB>;
   /** Cancels the run: the promise rejects with an `AbortError` and GPU work stops. @default undefined */
@@ -317,7 +320,7 @@ export const OPTIONS = [
     check: (v: unknown) => choice('dither', v, DITHERS) },
   { name: 'ditherLevel', scope: 'call', default: 1, doc: 'strength of the dithering, a number in 0..1', text: { kind: 'number' },
     check: checkDitherLevel },
-  { name: 'fixedColors', scope: 'call', default: undefined as Uint8Array | undefined, defaultText: 'none', doc: 'colours the palette must hold exactly (at most k); the rest are fitted around them', text: { kind: 'colours' },
+  { name: 'fixedColors', scope: 'call', default: undefined as Uint8Array | undefined, defaultText: 'none', doc: 'colours the palette must hold exactly (at most k), its first entries in the order given; the rest are fitted around them', text: { kind: 'colours' },
     check: (v: unknown, r: Partial<ResolvedOptions>) => checkFixedColors(v, r.k!) },
   { name: 'signal', scope: 'call', default: undefined as AbortSignal | undefined, defaultText: 'none', doc: 'an AbortSignal: the call rejects with an AbortError and releases GPU work',
     check: (v: unknown) => checkObject<AbortSignal>('signal', v, 'an AbortSignal', (s) => 'aborted' in s) },

@@ -9,7 +9,7 @@ import { ALPHA_ON_CPU, alphaImage, alphaPaletteOf, applyAlphaPalette, checkAlpha
 import { applyExact, applyOnSession, checkPalette, type AppliedImage, type PaletteInput } from './apply.js';
 import { chooseBackend, type BackendChoice } from './backend-choice.js';
 import { abortError, GpuRunError, isAbortError, QuantizerError, QuantizerTypeError, throwIfAborted } from './errors.js';
-import { exactFit, fitOnSession, planFit, type Fit } from './fit.js';
+import { exactColours, exactFit, fitOnSession, planFit, type Fit } from './fit.js';
 import { GpuContext, type GpuUnavailable } from './gpu/context.js';
 import { createWebGpuSession } from './gpu/session.js';
 import { toPixels, type Pixels, type QuantizeInput } from './image.js';
@@ -302,9 +302,9 @@ class PooledQuantizer implements Quantizer {
   private async fitThen<T>(image: Pixels, o: ResolvedOptions, started: number, then: (fit: PaletteFit, session: FitSession | undefined) => Promise<T>): Promise<T> {
     const choice = await chooseBackend(o.backend, image.pixels.length, () => this.gpuContext());
     throwIfAborted(o.signal);
-    const distinct = distinctColoursUpTo(image.pixels, o.k);
+    const distinct = exactColours(image.pixels, o);
     if (distinct) {
-      const exact = exactFit(distinct, o.warmStart);
+      const exact = exactFit(distinct, o.warmStart, o.fixedColors);
       const reason = `the image has at most k = ${o.k} distinct colours, so no clustering ran${choice.fallbackReason ? ` (${choice.fallbackReason})` : ''}`;
       const run: RunDescription = { backend: 'cpu', threads: 1, fallbackReason: reason, adapter: choice.adapter };
       return then(paletteFit(exact, o, true, run, { setup: now() - started, init: 0, iterations: 0, total: now() - started }), undefined);

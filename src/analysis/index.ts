@@ -48,4 +48,13 @@ export { resizeImage, type ResizedImage, type ResizeFilter, type ResizeOptions }
 export { ciede2000, srgbToLab, type Ciede2000Weights, type Lab } from './colour.js';
 export { qualityReport, ssim, type QualityOptions, type QualityReport } from './quality.js';
 export { paletteToCss, paletteToGpl, paletteToJson, type PaletteJsonEntry } from './palette-export.js';
+export {
+  MAX_PALETTE_COLOURS,
+  paletteFileFormat,
+  paletteFromGpl,
+  paletteFromJson,
+  paletteFromPng,
+  readPalette,
+  type PaletteFileFormat,
+} from './palette-import.js';
 export { sweepGif, type GifFrame, type SweepGifOptions } from './gif.js';

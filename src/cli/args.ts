@@ -11,6 +11,7 @@ import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SWEEP_KS, type QuantizeOptions } from '../index.js';
 import { errorCode, errorMessage, QuantizerError } from '../errors.js';
+import { paletteFileFormat, type PaletteFileFormat } from '../analysis/palette-import.js';
 import { OPTIONS, optionFromText, resolveOptions, type ResolvedOptions, type TextForm } from '../options.js';
 
 /** The codes of usage errors: a malformed or unknown argument, or a value out of range. */
@@ -33,6 +34,8 @@ export interface EngineFlag {
   option: EngineSpec['name'];
   flag: string;
   short: string | undefined;
+  /** Another long name for the same flag (the issue's spellings: `--colour-space`, `--fixed`). */
+  alias: string | undefined;
   /** `-k, --k <n>` or `    --max-iterations <n>`, as the help shows it. */
   usage: string;
   /** The table's doc line. */
@@ -47,13 +50,21 @@ function kebabCase(name: string): string {
   return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
 
+/** Flags that also answer to a second name: British spelling, and the short form of the issue's examples. */
+const FLAG_ALIASES: Readonly<Record<string, string>> = { 'color-space': 'colour-space', 'fixed-colors': 'fixed' };
+
+function kindOf(option: string): TextForm['kind'] {
+  return (OPTIONS.find((spec) => spec.name === option) as EngineSpec).text.kind;
+}
+
 function engineFlag(spec: EngineSpec): EngineFlag {
   const flag = kebabCase(spec.name);
   const short = flag.length === 1 ? flag : undefined;
+  const alias = FLAG_ALIASES[flag];
   const long = `--${flag} ${PLACEHOLDERS[spec.text.kind]}`;
   const defaultText = 'defaultText' in spec ? spec.defaultText : String(spec.default);
   const usage = short ? `-${short}, ${long}` : `    ${long}`;
-  return { option: spec.name, flag, short, usage, doc: spec.doc, defaultNote: `(default: ${defaultText})` };
+  return { option: spec.name, flag, short, alias, usage, doc: spec.doc, defaultNote: `(default: ${defaultText})` };
 }
 
 /** The engine flags, in the table's order. */
@@ -62,6 +73,9 @@ export const ENGINE_FLAGS: readonly EngineFlag[] = OPTIONS.filter(
 ).map(engineFlag);
 
 const FLAG_OF_OPTION: ReadonlyMap<string, string> = new Map(ENGINE_FLAGS.map((f) => [f.option, f.flag]));
+
+/** The engine options that still mean something when --remap applies a palette file (no fitting runs). */
+const REMAP_OPTIONS: ReadonlySet<string> = new Set(['backend', 'threads', 'colorSpace', 'dither', 'ditherLevel']);
 
 /** The column where the help's descriptions start, and the width they wrap at. */
 const HELP_COLUMN = 28;
@@ -105,8 +119,8 @@ Output:
       --json                print one JSON object on stdout:
                             {"k","paletteSize","iterations","converged","inertia","mse","psnr","backend","ms"}
                             plus "bytes" (size of -o), "quality" (--report), "sweep" (--sweep), "gif" (--gif),
-                            "points" and "suggestedK" (--elbow); psnr is null when the output equals the
-                            input; ms excludes file I/O
+                            "points" and "suggestedK" (--elbow), "remap" (--remap); psnr is null when the
+                            output equals the input; ms excludes file I/O
 
 Analyses:
       --sweep <k,k,...>     quantize once per k (integers in 1..256, e.g. 1,2,4,8,16,32), each k warm-started
@@ -117,14 +131,28 @@ Analyses:
       --elbow-range <a:b:s> the ks of --elbow: from a to b in steps of s (default 2:64:2)
       --gif <file>          an animated GIF of the sweep, one frame per k (the --sweep ks, default 1,2,4,8,16,32)
 
+Remapping (no fitting):
+      --remap <file>        apply the palette of a .gpl (GIMP), .json (as --palette writes it) or .png file
+                            (an indexed PNG's PLTE, else its distinct colours) to the image without fitting:
+                            k is the palette's size (-k is refused); takes --color-space, --dither,
+                            --dither-level, --backend and --threads; at most 256 colours
+
 Engine (the options of quantize(), with the library's defaults):
 ${ENGINE_FLAGS.map((f) => helpEntry(f.usage, f.doc, f.defaultNote)).join('\n')}
+
+${ENGINE_FLAGS.filter((f) => f.alias).map((f) => helpEntry(`    --${f.alias} ${PLACEHOLDERS[kindOf(f.option)]}`, `the same as --${f.flag}`)).join('\n')}
 
   -h, --help                print this help
       --version             print the version
 
 A progress line is drawn on stderr while working when stderr is a terminal (never with --json).
-Exit codes: 0 success, 1 runtime error (files, GPU), 2 usage error.`;
+
+Examples:
+  kmeans-quantizer photo.png -k 16 -o out.png --colour-space oklab --dither diffusion
+  kmeans-quantizer logo.png -k 8 --fixed '#ffffff,#000000' -o out.png
+  kmeans-quantizer frame.png --remap brand.gpl --dither ordered -o out.png
+
+Exit codes: 0 success, 1 runtime error (files, a palette file that can't be read, GPU), 2 usage error.`;
 
 /** The flags other than the engine's, in node:util parseArgs form. Every value flag takes a string, converted below. */
 const CLI_FLAGS = {
@@ -139,6 +167,7 @@ const CLI_FLAGS = {
   elbow: { type: 'boolean' },
   'elbow-range': { type: 'string' },
   gif: { type: 'string' },
+  remap: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -152,6 +181,7 @@ type SwitchFlag = Exclude<keyof CliFlags, TextFlag>;
 const FLAGS: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
   ...CLI_FLAGS,
   ...Object.fromEntries(ENGINE_FLAGS.map(({ flag, short }) => [flag, short ? { type: 'string', short } : { type: 'string' }])),
+  ...Object.fromEntries(ENGINE_FLAGS.filter((f) => f.alias).map(({ alias }) => [alias!, { type: 'string' }])),
 };
 
 /** The parsed flags: a string per value flag given, true per switch given. */
@@ -199,6 +229,8 @@ export interface Command {
   outDir: string | undefined;
   elbow: ElbowRange | undefined;
   gif: string | undefined;
+  /** --remap: the palette file applied without fitting, and its format (from the extension). */
+  remap: { path: string; format: PaletteFileFormat } | undefined;
 }
 
 function flagName(flag: string): string {
@@ -212,7 +244,8 @@ function flagName(flag: string): string {
 function usageError(error: unknown, context = ''): UsageError {
   const message = errorMessage(error).replace(/option "(\w+)"/, (whole, name: string) => {
     const flag = FLAG_OF_OPTION.get(name);
-    return flag ? `${whole} (${flagName(flag)})` : whole;
+    const alias = flag && FLAG_ALIASES[flag];
+    return flag ? `${whole} (${flagName(flag)}${alias ? `, ${flagName(alias)}` : ''})` : whole;
   });
   return new UsageError(errorCode(error) === 'OUT_OF_RANGE' ? 'OUT_OF_RANGE' : 'INVALID_TYPE', message + context, { cause: error });
 }
@@ -325,11 +358,13 @@ function parseFlags(argv: string[]): { values: Values; positionals: string[] } {
 /** The engine options given: numbers through the table's text form, choices as text (both checked later). */
 function engineOptions(values: Values): QuantizeOptions {
   const options: Record<string, ReturnType<typeof optionFromText>> = {};
-  for (const { option, flag } of ENGINE_FLAGS) {
-    const text = values.text(flag);
+  for (const { option, flag, alias } of ENGINE_FLAGS) {
+    const given = alias !== undefined && values.text(alias) !== undefined ? alias : flag;
+    if (given === alias && values.text(flag) !== undefined) throw new UsageError('INVALID_TYPE', `${flagName(flag)} and ${flagName(alias)} are the same flag: give it once`);
+    const text = values.text(given);
     if (text === undefined) continue;
     try {
-      options[option] = optionFromText(option, text, flagName(flag));
+      options[option] = optionFromText(option, text, flagName(given));
     } catch (error) {
       throw usageError(error);
     }
@@ -402,19 +437,40 @@ function checkEngine(options: QuantizeOptions, quantize: boolean, { sweepKs, swe
   return resolved;
 }
 
+/**
+ * --remap <file>: its format from the extension; refused with the analyses (which fit) and with engine
+ * flags that only fitting uses, -k among them (the palette file gives k), so that none is ignored unsaid.
+ */
+function remapFlag(values: Values, options: QuantizeOptions, analyses: Analyses): Command['remap'] {
+  const path = values.text('remap');
+  if (path === undefined) return undefined;
+  const format = paletteFileFormat(path);
+  if (!format) throw new UsageError('INVALID_TYPE', `--remap: unknown palette format ${JSON.stringify(extname(path) || path)} (the file name must end in .gpl, .json or .png)`);
+  const analysis = analyses.sweepKs !== undefined ? (analyses.sweepTable ? '--sweep' : '--gif') : analyses.elbow ? '--elbow' : undefined;
+  if (analysis) throw new UsageError('INVALID_TYPE', `--remap applies a palette without fitting; it cannot be combined with ${analysis}`);
+  for (const { option, flag, short, alias } of ENGINE_FLAGS) {
+    if (!(option in options) || REMAP_OPTIONS.has(option)) continue;
+    const name = short ? `-${short}` : flagName(alias !== undefined && values.text(alias) !== undefined ? alias : flag);
+    const why = option === 'k' ? 'k is the number of colours in the palette file' : 'no palette is fitted';
+    throw new UsageError('INVALID_TYPE', `${name} cannot be used with --remap (${why})`);
+  }
+  return { path, format };
+}
+
 /** Parses and validates the command line; returns `'help'`/`'version'` for those flags. */
 export function parseCommand(argv: string[]): Command | 'help' | 'version' {
   const { values, positionals } = parseFlags(argv);
   if (values.has('help')) return 'help';
   if (values.has('version')) return 'version';
   const input = inputFile(positionals);
-  for (const flag of ['output', 'palette', 'heatmap', 'out-dir', 'gif'] as const) {
+  for (const flag of ['output', 'palette', 'heatmap', 'out-dir', 'gif', 'remap'] as const) {
     if (values.text(flag) === '') throw new UsageError('INVALID_TYPE', `${flag === 'output' ? '-o/--output' : `--${flag}`} must not be empty`);
   }
   const options = engineOptions(values);
   const json = values.has('json');
   const analyses = analysisFlags(values);
   const outputs = outputFlags(values);
+  const remap = remapFlag(values, options, analyses);
   const quantize = checkEngine(options, runsQuantize(outputs, analyses, json), analyses);
-  return { input, json, options, quantize, ...outputs, ...analyses };
+  return { input, json, options, quantize, ...outputs, ...analyses, remap };
 }

@@ -16,6 +16,7 @@ import {
   paletteToJson,
   quantize,
   qualityReport,
+  remap,
   resizeImage,
   resultToIndexedPng,
   sweep,
@@ -28,7 +29,7 @@ import {
   type RgbaImage,
   type SweepResult,
 } from '../index.js';
-import { checkOutputPath, ensureDirectory, fileSize, isSameFile, readImage, writeBytes, writePng } from '../node.js';
+import { checkOutputPath, ensureDirectory, fileSize, isSameFile, readImage, readPaletteFile, writeBytes, writePng } from '../node.js';
 import type { ResolvedOptions } from '../options.js';
 import { elbowKs, type Command, type PaletteFormat } from './args.js';
 import { formatBytes, formatNumber, listKs, round, table, toCsv } from './format.js';
@@ -48,6 +49,8 @@ export interface CliJson {
   ms?: number;
   /** Size of the file written by -o. */
   bytes?: number;
+  /** --remap: the palette file applied (no fitting ran) and its number of colours. */
+  remap?: { file: string; colours: number };
   /** --report (or --heatmap). */
   quality?: { mse: number; psnr: number | null; ssim: number; deltaE: { mean: number; p95: number; max: number } };
   /** --sweep. */
@@ -132,6 +135,8 @@ export async function runCommand(command: Command, io: Io): Promise<void> {
   }
   let image: RgbaImage = await readImage(command.input);
   const inputBytes = await fileSize(command.input);
+  // The palette file of --remap, read and checked before any work (its errors name the flag).
+  const palette = command.remap && (await readPaletteFile(command.remap.path, command.remap.format, '--remap'));
 
   // Every output path before any work: a missing directory should not cost a long sweep.
   // The directory first: other outputs may go into it.
@@ -148,7 +153,7 @@ export async function runCommand(command: Command, io: Io): Promise<void> {
     print([`resized:         ${from} -> ${width}x${height} (lanczos3)`]);
   }
 
-  if (command.quantize) await runQuantize(command, command.quantize, io, image, inputBytes, json, print);
+  if (command.quantize) await runQuantize(command, command.quantize, io, image, inputBytes, json, print, palette || undefined);
   if (command.sweepKs) await runSweep(command, command.sweepKs, io, image, json, print);
   if (command.elbow) await runElbow(command, io, image, json, print);
 
@@ -158,11 +163,22 @@ export async function runCommand(command: Command, io: Io): Promise<void> {
 
 type Print = (lines: string[]) => void;
 
-/** The single quantization and its outputs: -o, the summary, --palette, --report and --heatmap. */
-async function runQuantize(command: Command, resolved: ResolvedOptions, io: Io, image: RgbaImage, inputBytes: number, json: CliJson, print: Print): Promise<void> {
+/**
+ * --remap: the palette applied without fitting (the engine flags given are those remap() takes, checked
+ * when parsing), as a result the outputs take: k is the palette's size, no iteration ran.
+ */
+async function remapResult(command: Command, image: RgbaImage, palette: Uint8Array, json: CliJson): Promise<QuantizeResult> {
+  const applied = await remap(image, palette, command.options);
+  json.remap = { file: command.remap!.path, colours: applied.paletteSize };
+  const { setup, assignment, total } = applied.timings;
+  return { ...applied, k: applied.paletteSize, exactPalette: false, iterations: 0, converged: true, attempt: 1, initInWorker: false, timings: { setup, init: 0, iterations: 0, assignment, total } };
+}
+
+/** The single quantization (or --remap's mapping) and its outputs: -o, the summary, --palette, --report and --heatmap. */
+async function runQuantize(command: Command, resolved: ResolvedOptions, io: Io, image: RgbaImage, inputBytes: number, json: CliJson, print: Print, palette?: Uint8Array): Promise<void> {
   const { k, attempts } = resolved;
   const started = performance.now();
-  const result = await quantize(image, {
+  const result = palette ? await remapResult(command, image, palette, json) : await quantize(image, {
     ...command.options,
     onProgress: (event) => {
       const attempt = attempts > 1 ? `, attempt ${event.attempt}/${attempts}` : '';
@@ -240,8 +256,10 @@ function summaryLines(command: Command, image: RgbaImage, result: QuantizeResult
   const bitsBefore = hasAlpha(image) ? 32 : 24;
   const lines = [
     `backend:         ${result.backend}${result.fallbackReason ? ` (${result.fallbackReason})` : ''}`,
-    `palette:         ${result.paletteSize} colours (k = ${result.k})`,
-    `iterations:      ${result.iterations}${result.converged ? ' (converged)' : ' (not converged)'}`,
+    command.remap
+      ? `palette:         ${result.paletteSize} colours from ${command.remap.path} (--remap: applied, not fitted)`
+      : `palette:         ${result.paletteSize} colours (k = ${result.k})`,
+    command.remap ? 'iterations:      none (--remap)' : `iterations:      ${result.iterations}${result.converged ? ' (converged)' : ' (not converged)'}`,
     `MSE:             ${formatNumber(result.mse, 3)}`,
     `PSNR:            ${formatNumber(result.psnr, 2)} dB`,
     `time:            ${ms.toFixed(1)} ms`,

@@ -77,6 +77,14 @@ interface StagingLayout {
   final: FinalLayout;
 }
 
+/** The reduction's uniform: the tolerance, and how many of the first centroids are fixed colours (never updated). */
+function reduceParams(tolerance: number, fixed: number): ArrayBuffer {
+  const params = new ArrayBuffer(16);
+  new Float32Array(params, 0, 1)[0] = tolerance;
+  new Uint32Array(params, 4, 1)[0] = fixed;
+  return params;
+}
+
 /** The buffers a session works in: all pooled by the context (reused by the next session, freed by its destroy()). */
 interface SessionBuffers {
   centroids: GPUBuffer;
@@ -85,7 +93,7 @@ interface SessionBuffers {
   counts: GPUBuffer;
   control: GPUBuffer;
   history: GPUBuffer;
-  /** The reduction's uniform: [tolerance]. */
+  /** The reduction's uniform: [tolerance (f32), fixed centroids (u32)]. */
   params: GPUBuffer;
   /** The palette as centroids, swapped in for the final labelling, and where the float centroids wait meanwhile. */
   paletteCentroids: GPUBuffer;
@@ -200,7 +208,7 @@ class WebGpuSession implements FitSession {
     }, this.signal);
   }
 
-  async iterate(count: number, tolerance: number): Promise<IterationStats[]> {
+  async iterate(count: number, tolerance: number, fixed = 0): Promise<IterationStats[]> {
     const { histogram } = this.live();
     if (this.paintedOver) throw new QuantizerError('INVALID_STATE', 'this WebGPU session already labelled and painted its image');
     this.hostCentroids = null;
@@ -209,7 +217,7 @@ class WebGpuSession implements FitSession {
     const { device } = this.ctx;
     const status = await guarded(this.ctx, 'Lloyd iterations', async () => {
       device.queue.writeBuffer(this.buffers.control, 0, new Uint32Array(CONTROL_WORDS));
-      device.queue.writeBuffer(this.buffers.params, 0, new Float32Array([tolerance, 0, 0, 0]));
+      device.queue.writeBuffer(this.buffers.params, 0, reduceParams(tolerance, fixed));
       const encoder = device.createCommandEncoder({ label: 'Lloyd batch' });
       this.encodeIterations(encoder, count);
       this.encodeStatus(encoder, batch);

@@ -7,6 +7,7 @@
 import { packedToSpace, toSpace, type ColorSpace } from '../colour-space.js';
 import { outputMetrics, weightedPaletteError } from '../metrics.js';
 import { FilteringLloyd } from './filtering.js';
+import { keepFixed } from './fixed.js';
 import { clusterMeans, inertiaFromSums, largestMove } from './sums.js';
 import { buildHistogram, labelAndPaint, unpackColours, type ColourHistogram } from './histogram.js';
 import { createPartitions, prewarmPartitions } from './partitions.js';
@@ -98,13 +99,13 @@ export async function createCpuSession(
     threads: parts.count,
     batchSize: () => 1,
     setCentroids,
-    async iterate(count, tolerance) {
+    async iterate(count, tolerance, fixed = 0) {
       const stats: IterationStats[] = [];
       for (let t = 0; t < count; t++) {
         const totals = await parts.step(pending);
         counts = Float64Array.from(totals.counts);
         const inertia = inertiaFromSums(parts.sumOfSquares, centroids, totals.counts, totals.sums);
-        const next = clusterMeans(centroids, totals.counts, totals.sums);
+        const next = keepFixed(clusterMeans(centroids, totals.counts, totals.sums), centroids, fixed);
         const shift = largestMove(centroids, next);
         centroids = next;
         pending = next;

@@ -4,6 +4,7 @@
  */
 import type { ColorSpace } from '../colour-space.js';
 import { FilteringLloyd } from './filtering.js';
+import { keepFixed } from './fixed.js';
 import { createRandom, type Random } from './random.js';
 
 /**
@@ -123,8 +124,9 @@ export function* kmeansPlusPlusSteps({ points, weights }: WeightedPoints, k: num
  * Initial centroids from an earlier result's: the same when there are k of them (same palette order);
  * k-means++ adds the missing ones when there are fewer; when there are more, the k that best cover the
  * sample are chosen by weighted k-means++ among them (weights: how much of the sample each one holds).
+ * The first `fixed` of `previous` (fixed colours) are always kept, first.
  */
-export function warmStartCentroids(sample: WeightedPoints, previous: Float64Array, k: number, random: Random): Float64Array {
+export function warmStartCentroids(sample: WeightedPoints, previous: Float64Array, k: number, random: Random, fixed = 0): Float64Array {
   const m = previous.length / 3;
   if (m === k) return Float64Array.from(previous);
   if (m < k) return kmeansPlusPlus(sample, k, random, previous);
@@ -142,9 +144,19 @@ export function warmStartCentroids(sample: WeightedPoints, previous: Float64Arra
     }
     masses[best]! += weights[i]!;
   }
-  const chosen = kmeansPlusPlus({ points: previous, weights: masses }, k, random);
+  const chosen = kmeansPlusPlus({ points: previous, weights: masses }, k, random, previous.subarray(0, fixed * 3));
   // Held no sample point at all, some candidates can't be chosen: k-means++ on the sample fills up.
   return chosen.length / 3 < k ? kmeansPlusPlus(sample, k, random, chosen) : chosen;
+}
+
+/** The fixed colours, then k - n random picks (see `randomInit`); `randomInit` itself without fixed colours. */
+export function randomAround(sample: WeightedPoints, k: number, random: Random, fixed: Float64Array | undefined): Float64Array {
+  if (!fixed) return randomInit(sample, k, random);
+  const picks = randomInit(sample, k - fixed.length / 3, random);
+  const out = new Float64Array(fixed.length + picks.length);
+  out.set(fixed);
+  out.set(picks, fixed.length);
+  return out;
 }
 
 /** k distinct points drawn at random with probability proportional to weight (k random pixels). */
@@ -276,15 +288,16 @@ function sampleTree(sample: WeightedPoints): FilteringLloyd {
   return lloyd;
 }
 
-/** `refineOnSample` in steps: one per iteration. */
-function* refineSteps(sample: WeightedPoints, initial: Float64Array, maxIterations: number, tolerance: number): Steps<Polished> {
+/** `refineOnSample` in steps: one per iteration. The first `fixed` centroids stay where they are. */
+function* refineSteps(sample: WeightedPoints, initial: Float64Array, maxIterations: number, tolerance: number, fixed = 0): Steps<Polished> {
   const lloyd = sampleTree(sample);
   lloyd.setCentroids(initial);
   let inertia = Infinity;
   for (let t = 0; t < maxIterations; t++) {
     lloyd.assign();
     inertia = lloyd.accumulate();
-    if (lloyd.update() <= tolerance) break;
+    const shift = fixed === 0 ? lloyd.update() : lloyd.moveTo(keepFixed(lloyd.means(), lloyd.centroids, fixed));
+    if (shift <= tolerance) break;
     yield;
   }
   return { centroids: Float64Array.from(lloyd.centroids), inertia };
@@ -321,6 +334,8 @@ export interface InitJob {
   tolerance: number;
   /** Relocations to try on the winner (see `relocateWeakest`); 0 for none. */
   relocations: number;
+  /** Fixed colours: the first centroids of every pick, never moved (see fixed.ts). */
+  fixed?: Float64Array;
 }
 
 /** Picks initial centroids, polishes each candidate on the sample, and returns the best. */
@@ -332,19 +347,20 @@ export function runInitJob(job: InitJob): Float64Array {
 export function* initJobSteps(job: InitJob): Steps<Float64Array> {
   const random = createRandom(job.seed, job.stream);
   const picks: Float64Array[] = [];
+  const fixed = (job.fixed?.length ?? 0) / 3;
   if (job.warmStart) {
-    picks.push(warmStartCentroids(job.refineSample, job.warmStart, job.k, random));
+    picks.push(warmStartCentroids(job.refineSample, job.warmStart, job.k, random, fixed));
   } else {
     for (let c = 0; c < job.candidates; c++) {
-      picks.push(job.method === 'random' ? randomInit(job.seedSample, job.k, random) : yield* kmeansPlusPlusSteps(job.seedSample, job.k, random));
+      picks.push(job.method === 'random' ? randomAround(job.seedSample, job.k, random, job.fixed) : yield* kmeansPlusPlusSteps(job.seedSample, job.k, random, job.fixed));
     }
   }
   let best: Polished | undefined;
   for (const p of picks) {
-    const polished = yield* refineSteps(job.refineSample, p, job.maxIterations, job.tolerance);
+    const polished = yield* refineSteps(job.refineSample, p, job.maxIterations, job.tolerance, fixed);
     if (!best || polished.inertia < best.inertia) best = polished;
   }
-  if (job.relocations > 0 && !job.warmStart) best = yield* relocateSteps(job.refineSample, best!, job.relocations, job.maxIterations, job.tolerance);
+  if (job.relocations > 0 && !job.warmStart) best = yield* relocateSteps(job.refineSample, best!, job.relocations, job.maxIterations, job.tolerance, fixed);
   return best!.centroids;
 }
 
@@ -369,15 +385,15 @@ function clusterErrors(sample: WeightedPoints, centroids: Float64Array): { count
  * the 4 worst clusters (a pair of one cluster is skipped) until one is kept; then the ranking starts again.
  * Deterministic; never worse on the sample than `start`.
  */
-export function relocateWeakest(sample: WeightedPoints, start: Polished, tries: number, maxIterations: number, tolerance: number): Polished {
-  return runSteps(relocateSteps(sample, start, tries, maxIterations, tolerance));
+export function relocateWeakest(sample: WeightedPoints, start: Polished, tries: number, maxIterations: number, tolerance: number, fixed = 0): Polished {
+  return runSteps(relocateSteps(sample, start, tries, maxIterations, tolerance, fixed));
 }
 
-/** `relocateWeakest` in steps (see `Steps`). */
-function* relocateSteps(sample: WeightedPoints, start: Polished, tries: number, maxIterations: number, tolerance: number): Steps<Polished> {
+/** `relocateWeakest` in steps (see `Steps`); the first `fixed` centroids are never the ones moved. */
+function* relocateSteps(sample: WeightedPoints, start: Polished, tries: number, maxIterations: number, tolerance: number, fixed = 0): Steps<Polished> {
   let best = start;
   const k = start.centroids.length / 3;
-  if (k < 3) return best;
+  if (k < 3 || k - fixed < 1) return best;
   let weakest: number[] = [];
   let worst: number[] = [];
   let labels: Uint8Array = new Uint8Array(0);
@@ -401,11 +417,11 @@ function* relocateSteps(sample: WeightedPoints, start: Polished, tries: number, 
       cost[a] = na === 0 ? 0 : ((na * nearestCount) / (na + nearestCount)) * nearest;
     }
     const order = Array.from({ length: k }, (_, i) => i);
-    weakest = order.slice().sort((a, b) => cost[a]! - cost[b]! || a - b);
+    weakest = order.filter((j) => j >= fixed).sort((a, b) => cost[a]! - cost[b]! || a - b);
     worst = order.slice().sort((a, b) => stats.errors[b]! - stats.errors[a]! || a - b);
   };
   rank();
-  const pool = Math.min(4, k);
+  const pool = Math.min(4, k - fixed);
   let since = 0;
   for (let t = 0; t < tries; t++, since++) {
     const from = weakest[since % pool]!;
@@ -426,7 +442,7 @@ function* relocateSteps(sample: WeightedPoints, start: Polished, tries: number, 
     if (far < 0 || farD === 0) continue;
     const trial = Float64Array.from(c);
     for (let ch = 0; ch < 3; ch++) trial[from * 3 + ch] = (c[to * 3 + ch]! + sample.points[far * 3 + ch]!) / 2;
-    const polished = yield* refineSteps(sample, trial, maxIterations, tolerance);
+    const polished = yield* refineSteps(sample, trial, maxIterations, tolerance, fixed);
     if (polished.inertia < best.inertia) {
       best = polished;
       rank();

@@ -16,6 +16,8 @@ export interface LoopOptions {
   onProgress: ((event: ProgressEvent) => void) | undefined;
   /** Where empty clusters are re-seeded from (the init sample, shared by all backends, then every fitted colour). */
   reseedFrom: ReseedSource;
+  /** How many of the first centroids are fixed colours: never moved, never re-seeded (see fixed.ts). */
+  fixed?: number;
 }
 
 export interface FitOutcome {
@@ -36,11 +38,12 @@ interface Reseeded {
 
 /**
  * Re-seeds the empty clusters at distinct far points (see `reseed`). Each one lands on a colour of the
- * fitted pixels that no other centroid holds, so the next assignment gives it at least that colour.
+ * fitted pixels that no other centroid holds, so the next assignment gives it at least that colour. The
+ * first `fixed` (fixed colours) stay, empty or not.
  */
-function reseedEmpty({ centroids, counts }: CentroidState, from: ReseedSource): Reseeded {
+function reseedEmpty({ centroids, counts }: CentroidState, from: ReseedSource, fixed = 0): Reseeded {
   const empty: number[] = [];
-  for (let j = 0; j < counts.length; j++) if (counts[j] === 0) empty.push(j);
+  for (let j = fixed; j < counts.length; j++) if (counts[j] === 0) empty.push(j);
   const next = Float64Array.from(centroids);
   const unplaced = reseed(next, empty, from);
   return { centroids: next, placed: empty.length - unplaced.length, unplaced };
@@ -51,8 +54,8 @@ function reseedEmpty({ centroids, counts }: CentroidState, from: ReseedSource): 
  * be re-seeded (when the iterations ran out with some, they move now, each onto a colour it then owns),
  * and without those that could not be. `pending`: what the loop last re-seeded, when it did not iterate since.
  */
-async function settle(session: FitSession, pending: Reseeded | null, from: ReseedSource): Promise<Float64Array> {
-  const last = pending ?? reseedEmpty(await session.state(), from);
+async function settle(session: FitSession, pending: Reseeded | null, from: ReseedSource, fixed: number): Promise<Float64Array> {
+  const last = pending ?? reseedEmpty(await session.state(), from, fixed);
   const centroids = withoutCentroids(last.centroids, last.unplaced);
   if (last.unplaced.length > 0 || (pending === null && last.placed > 0)) await session.setCentroids(centroids);
   return centroids;
@@ -63,7 +66,7 @@ async function settle(session: FitSession, pending: Reseeded | null, from: Resee
  * Empty clusters are re-seeded whenever the centroids settle, and once more when the iterations run out.
  */
 export async function runLloyd(session: FitSession, initial: Float64Array, options: LoopOptions): Promise<FitOutcome> {
-  const { maxIterations, tolerance, signal, onProgress, attempt, reseedFrom } = options;
+  const { maxIterations, tolerance, signal, onProgress, attempt, reseedFrom, fixed = 0 } = options;
   await session.setCentroids(initial);
   const pause = createYielder();
   let iterations = 0;
@@ -74,7 +77,7 @@ export async function runLloyd(session: FitSession, initial: Float64Array, optio
     await pause();
     throwIfAborted(signal);
     const count = Math.min(session.batchSize(iterations), maxIterations - iterations);
-    const stats = await session.iterate(count, tolerance);
+    const stats = await session.iterate(count, tolerance, fixed);
     pending = null;
     throwIfAborted(signal);
     for (const s of stats) {
@@ -84,7 +87,7 @@ export async function runLloyd(session: FitSession, initial: Float64Array, optio
     }
     const last = stats[stats.length - 1];
     if (last === undefined || last.shift > tolerance) continue;
-    pending = reseedEmpty(await session.state(), reseedFrom);
+    pending = reseedEmpty(await session.state(), reseedFrom, fixed);
     if (pending.placed === 0) {
       // No empty cluster, or none that could be re-seeded (they are dropped): converged.
       converged = true;
@@ -92,7 +95,7 @@ export async function runLloyd(session: FitSession, initial: Float64Array, optio
     }
     await session.setCentroids(pending.centroids);
   }
-  return { centroids: await settle(session, pending, reseedFrom), iterations, converged, inertia };
+  return { centroids: await settle(session, pending, reseedFrom, fixed), iterations, converged, inertia };
 }
 
 /**
@@ -100,11 +103,11 @@ export async function runLloyd(session: FitSession, initial: Float64Array, optio
  * there: the clusters it leaves empty are re-seeded, or dropped when they cannot be, as the loop's are.
  * The session is left holding the centroids returned.
  */
-export async function settleFitted(session: FitSession, centroids: Float64Array, from: ReseedSource): Promise<Float64Array> {
+export async function settleFitted(session: FitSession, centroids: Float64Array, from: ReseedSource, fixed = 0): Promise<Float64Array> {
   await session.setCentroids(centroids);
-  await session.iterate(1, Infinity);
+  await session.iterate(1, Infinity, fixed);
   const { counts } = await session.state();
-  const settled = reseedEmpty({ centroids, counts }, from);
+  const settled = reseedEmpty({ centroids, counts }, from, fixed);
   const final = withoutCentroids(settled.centroids, settled.unplaced);
   await session.setCentroids(final);
   return final;

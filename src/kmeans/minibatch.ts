@@ -24,6 +24,8 @@ export interface MiniBatchOptions {
   attempt: number;
   signal: AbortSignal | undefined;
   onProgress: ((event: ProgressEvent) => void) | undefined;
+  /** How many of the first centroids are fixed colours, never moved. */
+  fixed?: number;
 }
 
 /** Steps in a row with every move within tolerance before stopping (scikit-learn's max_no_improvement). */
@@ -89,10 +91,13 @@ function drawIntoOklab(batch: Batch, pixels: Uint32Array, draws: number, random:
   batch.guess = guess;
 }
 
-/** Moves each centroid towards its batch mean (rate: batch count / all counts so far); returns the largest move. */
-function moveTowards(centroids: Float64Array, seen: Float64Array, { counts, sums }: Batch): number {
+/**
+ * Moves each centroid but the first `fixed` towards its batch mean (rate: batch count / all counts so
+ * far); returns the largest move.
+ */
+function moveTowards(centroids: Float64Array, seen: Float64Array, { counts, sums }: Batch, fixed: number): number {
   let shift = 0;
-  for (let j = 0; j < seen.length; j++) {
+  for (let j = fixed; j < seen.length; j++) {
     const c = counts[j]!;
     if (c === 0) continue;
     const total = seen[j]! + c;
@@ -140,7 +145,7 @@ export async function miniBatchFit(pixels: Uint32Array, initial: Float64Array, o
       throwIfAborted(signal);
       draw(batch, pixels, Math.min(DRAWS_PER_CHECK, batchSize - drawn), random, index, found);
     }
-    const shift = moveTowards(centroids, seen, batch);
+    const shift = moveTowards(centroids, seen, batch, options.fixed ?? 0);
     iterations++;
     inertia = (batch.error / batchSize) * n;
     onProgress?.({ iteration: iterations, attempt, inertia, shift });

@@ -8,7 +8,8 @@ import { throwIfAborted } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
 import { createYielder } from '../yield.js';
 import { buildHistogram, gather, sampleIndices, unpackColours } from './histogram.js';
-import { initJobSteps, kmeansPlusPlusSteps, randomInit, type InitJob, type Steps, type WeightedPoints } from './init.js';
+import { fixedCentroids, withFixed } from './fixed.js';
+import { initJobSteps, kmeansPlusPlusSteps, randomAround, type InitJob, type Steps, type WeightedPoints } from './init.js';
 import { initInWorker } from './partitions.js';
 import { createRandom } from './random.js';
 import { initStream, RANDOM_STREAMS } from './streams.js';
@@ -115,6 +116,9 @@ export interface StartingPoint {
 export function beginInit(options: ResolvedOptions, samples: InitSamples, attempt: number, { repeated = false }: { repeated?: boolean } = {}): () => Promise<StartingPoint> {
   const stream = initStream(attempt);
   const method = options.init === 'random' ? 'random' : 'kmeans++';
+  // Fixed colours, earlier centroids and given colours are sRGB: as points of the space the fit runs in.
+  const inSpace = (rgb: Float64Array): Float64Array => (options.colorSpace === 'srgb' ? rgb : toSpace(rgb, options.colorSpace));
+  const fixedRgb = fixedCentroids(options);
   const job: InitJob = {
     seedSample: samples.seed,
     refineSample: samples.refine,
@@ -129,26 +133,28 @@ export function beginInit(options: ResolvedOptions, samples: InitSamples, attemp
     maxIterations: options.maxIterations,
     tolerance: Math.max(options.tolerance, REFINE_TOLERANCE),
     relocations: relocations(options.k, samples.fitSize),
+    fixed: fixedRgb && inSpace(fixedRgb),
   };
-  // Earlier centroids and given colours are sRGB: as points of the space the fit runs in.
-  const inSpace = (rgb: Float64Array): Float64Array => (options.colorSpace === 'srgb' ? rgb : toSpace(rgb, options.colorSpace));
   if (options.warmStart && attempt === 1) {
-    if (options.warmStart.length === options.k * 3) {
-      const same = Float64Array.from(inSpace(options.warmStart));
+    // With fixed colours: those first, then the earlier centroids that are not one of them.
+    const warm = inSpace(withFixed(fixedRgb, options.warmStart));
+    if (warm.length === options.k * 3) {
+      const same = Float64Array.from(warm);
       return async () => ({ centroids: same, inWorker: false });
     }
-    job.warmStart = inSpace(options.warmStart);
+    job.warmStart = warm;
   } else if (options.init instanceof Float64Array) {
-    const given = inSpace(options.init);
+    // With fixed colours: those first, then the first k - n given colours that are not one of them.
+    const given = inSpace(withFixed(fixedRgb, options.init).slice(0, options.k * 3));
     return async () => ({ centroids: given, inWorker: false });
   } else if (options.algorithm === 'minibatch') {
     // Mini-batch k-means starts from the raw picks, as scikit-learn's does: polishing is its own job.
     const random = createRandom(options.seed, stream);
     if (method === 'random') {
-      const raw = randomInit(samples.seed, options.k, random);
+      const raw = randomAround(samples.seed, options.k, random, job.fixed);
       return async () => ({ centroids: raw, inWorker: false });
     }
-    return async () => ({ centroids: await runStepsHere(kmeansPlusPlusSteps(samples.seed, options.k, random), options.signal), inWorker: false });
+    return async () => ({ centroids: await runStepsHere(kmeansPlusPlusSteps(samples.seed, options.k, random, job.fixed), options.signal), inWorker: false });
   }
   // `threads: 1` asks for this thread only; large images work here too (see HELPER_MAX_PIXELS).
   const remote = options.threads === 1 || samples.fitSize >= HELPER_MAX_PIXELS ? Promise.resolve(undefined) : initInWorker(job, { bootNow: repeated });

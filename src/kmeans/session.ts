@@ -48,9 +48,9 @@ export interface FitSession {
   setCentroids(centroids: Float64Array): Promise<void>;
   /**
    * Runs up to `count` assignment + update iterations, stopping after the first one whose shift is at
-   * most `tolerance`. Empty clusters keep their centroid.
+   * most `tolerance`. Empty clusters keep their centroid, and so do the first `fixed` (fixed colours).
    */
-  iterate(count: number, tolerance: number): Promise<IterationStats[]>;
+  iterate(count: number, tolerance: number, fixed?: number): Promise<IterationStats[]>;
   /** The current centroids and the counts of the latest assignment. */
   state(): Promise<CentroidState>;
   /**
