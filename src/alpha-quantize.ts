@@ -9,7 +9,10 @@
  * of the per-channel squared error between the original and the output each composited on that
  * background (sRGB, 0-255 units), whatever `colorSpace` the fit used; `inertia` is in the fit's space.
  */
-import { QuantizerRangeError, rangeError, throwIfAborted, typeError } from './errors.js';
+import type { AppliedImage } from './apply.js';
+import { diffusionAlphaLabels, EntrySearch, orderedAlphaLabels, type AlphaDitherInput } from './dither/alpha.js';
+import { dithers } from './dither/index.js';
+import { rangeError, throwIfAborted, typeError } from './errors.js';
 import type { Fit } from './fit.js';
 import type { Pixels } from './image.js';
 import { buildRgbaHistogram, hasTransparency, rgbaPoints, type RgbaHistogram } from './kmeans/alpha-histogram.js';
@@ -17,7 +20,6 @@ import { alphaSpaceOf, COMPOSITE_SRGB, distance4, nearestEntry, palettePoints, t
 import { fitAlphaKmeans } from './kmeans/alpha.js';
 import { gather, sampleIndices } from './kmeans/histogram.js';
 import { createRandom } from './kmeans/random.js';
-import type { LabelledImage } from './kmeans/session.js';
 import { outputMetrics } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
 import { checkPalette as checkColours } from './analysis/common.js';
@@ -39,17 +41,6 @@ export interface AlphaFit extends Fit {
   paletteAlpha: Uint8Array;
   /** True when the image had at most k distinct RGBA colours (alpha 0 counted once): no clustering ran. */
   exact: boolean;
-}
-
-/** Refuses the options alpha images do not support yet (before any work). */
-export function checkAlphaOptions(o: Pick<ResolvedOptions, 'dither'>): void {
-  if (o.dither !== 'none') {
-    throw new QuantizerRangeError(
-      'OUT_OF_RANGE',
-      `option "dither" must be "none" for an image with transparency (dithering of RGBA palettes is not supported yet), got "${o.dither}"`,
-      'dither',
-    );
-  }
 }
 
 /** The colours an image is fitted on: the whole image's, or those of a seeded sample of `sampleSize` pixels. */
@@ -164,45 +155,75 @@ export async function fitAlphaPalette(pixels: Uint32Array, o: ResolvedOptions, a
   return { ...rounded, iterations, converged, inertia, attempt, initInWorker: false, initMs: 0, iterationsMs: now() - started, exact: false };
 }
 
-/**
- * Labels every pixel with its nearest palette entry in the space (the lowest index on ties), paints the
- * output (each pixel its entry's colour and alpha) and measures the errors (see the module comment;
- * `inertia`: each pixel's squared distance to its nearest float centroid, in the space).
- * `h`: the histogram of `pixels`, when made already. Also usable for a given RGBA palette.
- */
-export function applyAlphaPalette(pixels: Uint32Array, fitted: AlphaPalette, o: Pick<ResolvedOptions, 'colorSpace' | 'signal'>, h = buildRgbaHistogram(pixels)): LabelledImage {
-  const space = alphaSpaceOf(o.colorSpace);
-  const entries = palettePoints(fitted.palette, fitted.paletteAlpha, space);
+/** What applying an RGBA palette depends on. */
+export type AlphaApplyOptions = Pick<ResolvedOptions, 'colorSpace' | 'signal' | 'dither' | 'ditherLevel'>;
+
+/** Each distinct colour's nearest entry, and the k-means objective (distances to the float centroids). */
+function labelColours(h: RgbaHistogram, fitted: AlphaPalette, space: AlphaSpace, entries: Float64Array, colourPoints: Float64Array): { colourLabels: Uint8Array; inertia: number } {
   const centroidPoints = palettePoints(fitted.centroids, fitted.paletteAlpha, space);
-  const seen = palettePoints(fitted.palette, fitted.paletteAlpha, COMPOSITE_SRGB);
-  const colourPoints = rgbaPoints(h.colours, space);
-  const shown = space === COMPOSITE_SRGB ? colourPoints : rgbaPoints(h.colours, COMPOSITE_SRGB);
-  const m = h.colours.length;
-  const colourLabels = new Uint8Array(m);
+  const colourLabels = new Uint8Array(h.colours.length);
   let inertia = 0;
-  let sse = 0;
-  for (let j = 0; j < m; j++) {
+  for (let j = 0; j < colourLabels.length; j++) {
     const o4 = j * 4;
-    const label = nearestEntry(entries, colourPoints[o4]!, colourPoints[o4 + 1]!, colourPoints[o4 + 2]!, colourPoints[o4 + 3]!);
-    colourLabels[j] = label;
+    colourLabels[j] = nearestEntry(entries, colourPoints[o4]!, colourPoints[o4 + 1]!, colourPoints[o4 + 2]!, colourPoints[o4 + 3]!);
     const centroid = nearestEntry(centroidPoints, colourPoints[o4]!, colourPoints[o4 + 1]!, colourPoints[o4 + 2]!, colourPoints[o4 + 3]!);
     inertia += h.weights[j]! * distance4(colourPoints, o4, centroidPoints, centroid * 4);
-    sse += h.weights[j]! * distance4(shown, o4, seen, label * 4);
   }
+  return { colourLabels, inertia };
+}
+
+/** Per-pixel labels dithered as `o` says (src/dither/alpha.ts), from the colours' undithered ones. */
+function ditheredLabels(image: Pixels, h: RgbaHistogram, fitted: AlphaPalette, o: AlphaApplyOptions, entries: Float64Array, colourPoints: Float64Array, colourLabels: Uint8Array): Uint8Array {
+  const input: AlphaDitherInput = {
+    width: image.width,
+    colours: h.colours,
+    index: h.index,
+    points: colourPoints,
+    nearestLabels: colourLabels,
+    palette: fitted.palette,
+    search: new EntrySearch(entries),
+    transparent: h.transparent,
+    transparentEntry: h.transparent >= 0 ? colourLabels[h.transparent]! : 0,
+    level: o.ditherLevel,
+    space: alphaSpaceOf(o.colorSpace),
+  };
+  return o.dither === 'ordered' ? orderedAlphaLabels(input) : diffusionAlphaLabels(input);
+}
+
+/**
+ * Labels every pixel with its nearest palette entry in the space (the lowest index on ties), or the entry
+ * the dithering chose, paints the output (each pixel its entry's colour and alpha) and measures the
+ * errors (see the module comment; `inertia`: each pixel's squared distance to its nearest float centroid,
+ * in the space, undithered). `h`: the histogram of the pixels, when made already. Also usable for a given
+ * RGBA palette.
+ */
+export function applyAlphaPalette(image: Pixels, fitted: AlphaPalette, o: AlphaApplyOptions, h = buildRgbaHistogram(image.pixels)): AppliedImage {
+  const space = alphaSpaceOf(o.colorSpace);
+  const entries = palettePoints(fitted.palette, fitted.paletteAlpha, space);
+  const colourPoints = rgbaPoints(h.colours, space);
+  const { colourLabels, inertia } = labelColours(h, fitted, space, entries, colourPoints);
   throwIfAborted(o.signal);
+  const dithered = dithers(o) ? ditheredLabels(image, h, fitted, o, entries, colourPoints, colourLabels) : undefined;
+  throwIfAborted(o.signal);
+  const seen = palettePoints(fitted.palette, fitted.paletteAlpha, COMPOSITE_SRGB);
+  const shown = space === COMPOSITE_SRGB ? colourPoints : rgbaPoints(h.colours, COMPOSITE_SRGB);
   const lut = new Uint32Array(fitted.paletteAlpha.length);
   for (let j = 0; j < lut.length; j++) {
     lut[j] = (fitted.palette[j * 3]! | (fitted.palette[j * 3 + 1]! << 8) | (fitted.palette[j * 3 + 2]! << 16) | (fitted.paletteAlpha[j]! << 24)) >>> 0;
   }
-  const n = pixels.length;
-  const labels = new Uint8Array(n);
+  const n = image.pixels.length;
+  const labels = dithered ?? new Uint8Array(n);
   const out = new Uint32Array(n);
+  let sse = 0;
   for (let i = 0; i < n; i++) {
-    const label = colourLabels[h.index[i]!]!;
+    const id = h.index[i]!;
+    const label = dithered ? dithered[i]! : colourLabels[id]!;
     labels[i] = label;
     out[i] = lut[label]!;
+    sse += distance4(shown, id * 4, seen, label * 4);
   }
-  return { labels, image: new Uint8ClampedArray(out.buffer), metrics: outputMetrics(inertia, sse, n) };
+  const labelled = { labels, image: new Uint8ClampedArray(out.buffer), metrics: outputMetrics(inertia, sse, n) };
+  return dithered ? { ...labelled, ditheredOn: 'cpu' } : labelled;
 }
 
 /**

@@ -5,7 +5,7 @@
  * fits the palette (fit.ts), applies it (apply.ts) and builds the result (result.ts); when the GPU fails
  * mid-run the CPU redoes the work from the same starting point.
  */
-import { ALPHA_ON_CPU, alphaImage, alphaPaletteOf, applyAlphaPalette, checkAlphaOptions, fitAlphaPalette, hasTransparency, type AlphaPalette } from './alpha-quantize.js';
+import { ALPHA_ON_CPU, alphaImage, alphaPaletteOf, applyAlphaPalette, fitAlphaPalette, hasTransparency, type AlphaPalette } from './alpha-quantize.js';
 import { applyExact, applyOnSession, checkPalette, type AppliedImage, type PaletteInput } from './apply.js';
 import { chooseBackend, type BackendChoice } from './backend-choice.js';
 import { abortError, GpuRunError, isAbortError, QuantizerError, QuantizerTypeError, throwIfAborted } from './errors.js';
@@ -188,7 +188,6 @@ class PooledQuantizer implements Quantizer {
       const o = applyOptions(this.defaults, options);
       const rgba = alphaPaletteOf(palette);
       if (rgba) {
-        checkAlphaOptions(o);
         const image = takePixels(input, o.signal);
         return () => this.runAlphaApply(image, rgba, o);
       }
@@ -257,7 +256,6 @@ class PooledQuantizer implements Quantizer {
 
   /** Images with transparency: an RGBA palette, fitted on the CPU (src/alpha-quantize.ts). */
   private async alphaFit(image: Pixels, o: ResolvedOptions, started: number): Promise<{ fit: PaletteFit; histogram: ReturnType<typeof alphaImage> }> {
-    checkAlphaOptions(o);
     const run = await this.alphaRun(o, image.pixels.length);
     const histogram = alphaImage(image);
     const setup = now() - started;
@@ -271,7 +269,7 @@ class PooledQuantizer implements Quantizer {
   private async runAlphaQuantize(image: Pixels, o: ResolvedOptions, started: number): Promise<QuantizeResult> {
     const { fit, histogram } = await this.alphaFit(image, o, started);
     const t = now();
-    const labelled = applyAlphaPalette(image.pixels, fit as AlphaPalette & PaletteFit, o, histogram);
+    const labelled = applyAlphaPalette(image, fit as AlphaPalette & PaletteFit, o, histogram);
     const applied = appliedPalette(fit, image, labelled, o, fit, { setup: 0, assignment: now() - t, total: now() - t });
     return buildResult(fit, { ...applied, paletteAlpha: fit.paletteAlpha! }, now() - started);
   }
@@ -280,7 +278,7 @@ class PooledQuantizer implements Quantizer {
     const started = now();
     throwIfAborted(o.signal);
     const run = await this.alphaRun(o, image.pixels.length);
-    const labelled = applyAlphaPalette(image.pixels, palette, o);
+    const labelled = applyAlphaPalette(image, palette, o);
     const total = now() - started;
     return { ...appliedPalette(palette, image, labelled, o, run, { setup: 0, assignment: total, total }), paletteAlpha: palette.paletteAlpha };
   }

@@ -29,6 +29,11 @@ export interface AlphaSpace {
    * the colour's premultiplied value is kept). Alpha 0 gives (0, 0, 0, 0).
    */
   fromPoint(x: Float64Array, o: number, out: Float64Array, p: number, alpha?: number): void;
+  /**
+   * How a point moves when alpha grows by one with the premultiplied colour kept: the direction of a pure
+   * alpha change (its last coordinate is never 0). Dithering removes this part of an error to keep alpha.
+   */
+  readonly alphaDirection: readonly [number, number, number, number];
 }
 
 const HALF_SQRT3 = Math.sqrt(3) / 2;
@@ -38,6 +43,7 @@ const clamp255 = (v: number): number => (v <= 0 ? 0 : v >= 255 ? 255 : v);
 /** Premultiplied sRGB, measured as the mean of the errors composited over black and over white. */
 export const COMPOSITE_SRGB: AlphaSpace = {
   name: 'srgb',
+  alphaDirection: [-0.5, -0.5, -0.5, HALF_SQRT3],
   toPoint(r, g, b, a, out, o) {
     const alpha = a / 255;
     const half = a / 2;
@@ -63,6 +69,7 @@ export const COMPOSITE_SRGB: AlphaSpace = {
 /** Premultiplied OKLab (scaled OKLab times a / 255) with alpha as the fourth coordinate. */
 export const PREMULTIPLIED_OKLAB: AlphaSpace = {
   name: 'oklab',
+  alphaDirection: [0, 0, 0, 1],
   toPoint(r, g, b, a, out, o) {
     srgbToOklab(r, g, b, out, o);
     const alpha = a / 255;
