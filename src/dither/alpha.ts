@@ -6,15 +6,15 @@
  *   ordered.ts, on R, G and B, clamped to 0..255, spread by the palette's distinct RGB colours; alpha is
  *   left as it is) before it takes its nearest entry, so edges keep their alpha and colours are dithered;
  * - `'diffusion'`: serpentine Floyd-Steinberg on the 4-D points, the received error clamped per
- *   coordinate to ERROR_CLAMP palette gaps and weakened where the pixel's own nearest entry already
- *   matches it (as in diffusion.ts). Alpha error is diffused too, with one exception: a fully opaque
+ *   coordinate to ERROR_CLAMP palette gaps, weakened where the pixel's own nearest entry already
+ *   matches it and in texture (as in diffusion.ts; the texture here also counts alpha differences). Alpha error is diffused too, with one exception: a fully opaque
  *   pixel drops the part of the error it receives (along the space's `alphaDirection`) that would lower
  *   its alpha, so an opaque area next to a soft edge is not dotted with holes; and a fully transparent pixel takes the transparent entry, receives nothing and passes nothing on
  *   (nothing leaks into or out of what is invisible).
  * Only palette indices come out; the palette never moves.
  */
 import { distance4, nearestEntry, type AlphaSpace } from '../kmeans/alpha-space.js';
-import { ERROR_CLAMP, FLAT_FRACTION, FLAT_MAX } from './diffusion.js';
+import { ERROR_CLAMP, FLAT_FRACTION, FLAT_MAX, TEXTURE_WEIGHT } from './diffusion.js';
 import { orderedOffsets, MAP_SIDE } from './ordered.js';
 
 /**
@@ -126,6 +126,25 @@ export function orderedAlphaLabels(input: AlphaDitherInput): Uint8Array {
   return labels;
 }
 
+/** Sum over R, G, B and alpha of |a - b| of two packed colours. */
+function rgbaDifference(a: number, b: number): number {
+  let sum = 0;
+  for (let shift = 0; shift < 32; shift += 8) sum += Math.abs(((a >>> shift) & 255) - ((b >>> shift) & 255));
+  return sum;
+}
+
+/** The mean RGBA difference of pixel i's colour from its 4 neighbours' (fewer at the borders). */
+function textureOf(colours: Uint32Array, index: Uint32Array, width: number, i: number, x: number, rowLength: number): number {
+  const c = colours[index[i]!]!;
+  let sum = 0;
+  let n = 0;
+  if (x > 0) (sum += rgbaDifference(c, colours[index[i - 1]!]!)), n++;
+  if (x + 1 < rowLength) (sum += rgbaDifference(c, colours[index[i + 1]!]!)), n++;
+  if (i >= width) (sum += rgbaDifference(c, colours[index[i - width]!]!)), n++;
+  if (i + width < index.length) (sum += rgbaDifference(c, colours[index[i + width]!]!)), n++;
+  return n === 0 ? 0 : sum / n;
+}
+
 /** Floyd-Steinberg's share of one coordinate `c` of an error: 7/16 ahead, 3/16, 5/16 and 1/16 below. */
 function spread(here: Float64Array, next: Float64Array, e: number, dir: number, q: number, c: number): void {
   const ahead = e + dir * 4 + c;
@@ -167,7 +186,8 @@ export function diffusionAlphaLabels(input: AlphaDitherInput): Uint8Array {
       const p = id * 4;
       const own = nearestLabels[id]!;
       const d = Math.sqrt(distance4(points, p, entries, own * 4));
-      const gain = d >= flat ? level : (level * d) / flat;
+      const smooth = search.gap / (search.gap + TEXTURE_WEIGHT * textureOf(colours, index, width, i, x, rowLength));
+      const gain = (d >= flat ? level : (level * d) / flat) * smooth;
       const e = (x + 1) * 4;
       // A fully opaque pixel takes no error that would lower its alpha (a push towards opaque it takes).
       const opaque = colours[id]! >>> 24 === 255;

@@ -13,7 +13,11 @@
  *   (a saturated highlight, a thin line) cannot pile up error that then bleeds across the next hard edge;
  * - the received error is weakened where the pixel's own colour is already close to a palette colour
  *   (its undithered error under FLAT_MAX, linearly): flat areas the palette matches stay flat, which is
- *   where dithering only adds noise and costs file size.
+ *   where dithering only adds noise and costs file size;
+ * - and weakened in texture: by gap / (gap + TEXTURE_WEIGHT * t), t the pixel's mean absolute difference
+ *   from its four neighbours (8-bit sRGB, summed over R, G, B). Detail hides banding by itself, and
+ *   dithering noise on top of it only moves colours away (it raised the mean CIEDE2000 on every bench
+ *   photo); smooth areas, where banding shows, are dithered fully. bench/README.md has the tuning runs.
  *
  * Distances and errors are in the clustering space ('srgb': the 8-bit values, 'oklab': scaled OKLab).
  */
@@ -30,6 +34,25 @@ export const ERROR_CLAMP = 0.75;
  */
 export const FLAT_FRACTION = 0.25;
 export const FLAT_MAX = 2.5;
+/** How much local texture weakens the received error (see the module comment). */
+export const TEXTURE_WEIGHT = 1.5;
+
+/** Sum over R, G, B of |a - b| of two packed pixels. */
+function rgbDifference(a: number, b: number): number {
+  return Math.abs((a & 255) - (b & 255)) + Math.abs(((a >>> 8) & 255) - ((b >>> 8) & 255)) + Math.abs(((a >>> 16) & 255) - ((b >>> 16) & 255));
+}
+
+/** The pixel's mean absolute RGB difference from its neighbours in the image (4 of them, fewer at the borders). */
+export function textureAt(pixels: Uint32Array, width: number, i: number, x: number, rowLength: number): number {
+  const p = pixels[i]!;
+  let sum = 0;
+  let n = 0;
+  if (x > 0) (sum += rgbDifference(p, pixels[i - 1]!)), n++;
+  if (x + 1 < rowLength) (sum += rgbDifference(p, pixels[i + 1]!)), n++;
+  if (i >= width) (sum += rgbDifference(p, pixels[i - width]!)), n++;
+  if (i + width < pixels.length) (sum += rgbDifference(p, pixels[i + width]!)), n++;
+  return n === 0 ? 0 : sum / n;
+}
 
 /** What a diffusion run needs besides the image. */
 export interface DiffusionInput {
@@ -97,7 +120,8 @@ export function diffusionLabels(pixels: Uint32Array, width: number, input: Diffu
       const o1 = c1 - points[own + 1]!;
       const o2 = c2 - points[own + 2]!;
       const d2 = o0 * o0 + o1 * o1 + o2 * o2;
-      const gain = d2 >= flat2 ? level : (level * Math.sqrt(d2)) / flat;
+      const smooth = gap / (gap + TEXTURE_WEIGHT * textureAt(pixels, width, i, x, rowLength));
+      const gain = (d2 >= flat2 ? level : (level * Math.sqrt(d2)) / flat) * smooth;
       const e = (x + 1) * 3;
       const e0 = here[e]! + carry0;
       const e1 = here[e + 1]! + carry1;
