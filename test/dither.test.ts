@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyPalette, createQuantizer, quantize, QuantizerRangeError, QuantizerTypeError } from '../src/index.js';
 import { BAYER_8, orderedLabels, orderedOffsets, paletteSpread } from '../src/dither/index.js';
-import { diffusionLabels, textureAt } from '../src/dither/diffusion.js';
+import { diffusionLabels, rowSmoothness, TEXTURE_WEIGHT, textureAt } from '../src/dither/diffusion.js';
 import { PaletteGrid, SRGB_BOX } from '../src/dither/palette-grid.js';
 import { srgbToOklab, type ColorSpace } from '../src/colour-space.js';
 import { nearestIndex } from '../src/kmeans/sums.js';
@@ -136,8 +136,15 @@ describe('error diffusion', () => {
         pixels[y * width + x] = (v | (v << 8) | (v << 16) | 0xff000000) >>> 0;
       }
     }
-    // The texture measure: the mean |difference| from the 4 neighbours, summed over R, G, B.
+    // The texture measure: the mean |difference| from the 4 neighbours, summed over R, G, B; the loop's
+    // row-wise form gives the same weakening for every pixel.
     expect(textureAt(pixels, width, 1 * width + 10, 10, width)).toBe((0 + 3 + 0 + 0) / 4);
+    const vertical = new Int32Array(width);
+    const row = new Float64Array(width);
+    for (let y = 0; y < height; y++) {
+      rowSmoothness(pixels, width, y * width, width, 40, vertical, row);
+      for (let x = 0; x < width; x++) expect(row[x]).toBeCloseTo(40 / (40 + TEXTURE_WEIGHT * textureAt(pixels, width, y * width + x, x, width)), 12);
+    }
     const greys = [0, 32, 64, 96, 128, 160, 192, 224, 255];
     const palette = Uint8Array.from(greys.flatMap((g) => [g, g, g]));
     const nearestLabels = Uint8Array.from(pixels, (p) => nearestIndex(p & 255, (p >>> 8) & 255, (p >>> 16) & 255, palette));

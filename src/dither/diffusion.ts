@@ -42,7 +42,10 @@ function rgbDifference(a: number, b: number): number {
   return Math.abs((a & 255) - (b & 255)) + Math.abs(((a >>> 8) & 255) - ((b >>> 8) & 255)) + Math.abs(((a >>> 16) & 255) - ((b >>> 16) & 255));
 }
 
-/** The pixel's mean absolute RGB difference from its neighbours in the image (4 of them, fewer at the borders). */
+/**
+ * The pixel's mean absolute RGB difference from its neighbours in the image (4 of them, fewer at the
+ * borders): the definition; the diffusion loop computes the same per row with {@link rowSmoothness}.
+ */
 export function textureAt(pixels: Uint32Array, width: number, i: number, x: number, rowLength: number): number {
   const p = pixels[i]!;
   let sum = 0;
@@ -52,6 +55,36 @@ export function textureAt(pixels: Uint32Array, width: number, i: number, x: numb
   if (i >= width) (sum += rgbDifference(p, pixels[i - width]!)), n++;
   if (i + width < pixels.length) (sum += rgbDifference(p, pixels[i + width]!)), n++;
   return n === 0 ? 0 : sum / n;
+}
+
+/**
+ * The texture weakening gap / (gap + TEXTURE_WEIGHT * textureAt(...)) of every pixel of the row starting
+ * at `rowStart`, into out[0..rowLength). Each difference is computed once: the one with the right
+ * neighbour serves the next pixel as its left one, and `vertical` carries, per column, the difference
+ * between this row and the next into the next row (call it for rows in order, from the first).
+ */
+export function rowSmoothness(pixels: Uint32Array, width: number, rowStart: number, rowLength: number, gap: number, vertical: Int32Array, out: Float64Array): void {
+  let left = 0;
+  for (let x = 0; x < rowLength; x++) {
+    const i = rowStart + x;
+    const p = pixels[i]!;
+    let sum = 0;
+    let n = 0;
+    if (x > 0) (sum += left), n++;
+    if (x + 1 < rowLength) {
+      left = rgbDifference(p, pixels[i + 1]!);
+      sum += left;
+      n++;
+    }
+    if (i >= width) (sum += vertical[x]!), n++;
+    if (i + width < pixels.length) {
+      const down = rgbDifference(p, pixels[i + width]!);
+      vertical[x] = down;
+      sum += down;
+      n++;
+    }
+    out[x] = gap / (gap + (TEXTURE_WEIGHT * sum) / (n === 0 ? 1 : n));
+  }
 }
 
 /** What a diffusion run needs besides the image. */
@@ -85,10 +118,13 @@ export function diffusionLabels(pixels: Uint32Array, width: number, input: Diffu
   let here = new Float64Array((width + 2) * 3);
   let next = new Float64Array((width + 2) * 3);
   const oklab = space === 'oklab' ? new OklabCache() : undefined;
+  const vertical = new Int32Array(width);
+  const smoothness = new Float64Array(width);
   for (let y = 0; y < height; y++) {
     const dir = y % 2 === 0 ? 1 : -1;
     const rowStart = y * width;
     const rowLength = Math.min(width, pixels.length - rowStart);
+    rowSmoothness(pixels, width, rowStart, rowLength, gap, vertical, smoothness);
     let previous = 0;
     // The error passed along the row (7/16 of the last pixel's), and the next row's sums still open: the
     // column behind the current pixel (waiting for its 3/16) and the current one (waiting for 5/16).
@@ -120,8 +156,7 @@ export function diffusionLabels(pixels: Uint32Array, width: number, input: Diffu
       const o1 = c1 - points[own + 1]!;
       const o2 = c2 - points[own + 2]!;
       const d2 = o0 * o0 + o1 * o1 + o2 * o2;
-      const smooth = gap / (gap + TEXTURE_WEIGHT * textureAt(pixels, width, i, x, rowLength));
-      const gain = (d2 >= flat2 ? level : (level * Math.sqrt(d2)) / flat) * smooth;
+      const gain = (d2 >= flat2 ? level : (level * Math.sqrt(d2)) / flat) * smoothness[x]!;
       const e = (x + 1) * 3;
       const e0 = here[e]! + carry0;
       const e1 = here[e + 1]! + carry1;
