@@ -29,7 +29,7 @@ export function packedPalette(palette: Uint8Array): Uint32Array<ArrayBuffer> {
 }
 
 /** Paints each pixel with its label's palette colour, keeping the original alpha. */
-export function renderImage(pixels: Uint32Array, labels: Uint8Array, palette: Uint8Array): Uint8ClampedArray {
+export function renderImage(pixels: Uint32Array, labels: Uint8Array, palette: Uint8Array): Uint8ClampedArray<ArrayBuffer> {
   const lut = packedPalette(palette);
   const out = new Uint32Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) out[i] = (lut[labels[i]!]! | (pixels[i]! & 0xff000000)) >>> 0;

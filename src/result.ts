@@ -130,7 +130,7 @@ export interface AppliedPalette extends RunDescription, ErrorMetrics {
    * The quantized image: RGBA bytes, same size as the input; each pixel its entry's colour, with the
    * entry's alpha for an RGBA palette, else the pixel's own alpha.
    */
-  image: Uint8ClampedArray;
+  image: Uint8ClampedArray<ArrayBuffer>;
   width: number;
   height: number;
   timings: Pick<StageTimings, 'setup' | 'assignment' | 'total'>;

@@ -58,7 +58,7 @@ export interface ValueLevels {
 export interface ValueQuantizeResult extends ValueLevels {
   method: ValueMethod;
   /** The image with every R, G, B byte replaced by its level byte; alpha kept. */
-  image: Uint8ClampedArray;
+  image: Uint8ClampedArray<ArrayBuffer>;
   width: number;
   height: number;
   /** Mean squared error per channel between the input and `image`. */
@@ -74,7 +74,7 @@ export interface PerChannelOptions extends Omit<ValueQuantizeOptions, 'k'> {
 export interface PerChannelResult {
   method: ValueMethod;
   channels: { r: ValueLevels; g: ValueLevels; b: ValueLevels };
-  image: Uint8ClampedArray;
+  image: Uint8ClampedArray<ArrayBuffer>;
   width: number;
   height: number;
   /** Sum of the three channels' inertia. */
@@ -264,7 +264,7 @@ function fit(histogram: Float64Array, k: number, r: Resolved, stream: number): V
 }
 
 /** Replaces every R, G, B byte through the per-channel tables; keeps alpha. Returns the image and the SSE. */
-async function render(data: Uint8Array, tables: [Uint8Array, Uint8Array, Uint8Array], r: Resolved, task: string): Promise<{ image: Uint8ClampedArray; sse: number }> {
+async function render(data: Uint8Array, tables: [Uint8Array, Uint8Array, Uint8Array], r: Resolved, task: string): Promise<{ image: Uint8ClampedArray<ArrayBuffer>; sse: number }> {
   const image = new Uint8ClampedArray(data.length);
   const work = startWork(task, data.length, r.run);
   let sse = 0;

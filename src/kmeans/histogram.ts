@@ -274,7 +274,7 @@ export function labelAndPaint(
   histogram: ColourHistogram,
   colourLabels: Uint8Array,
   palette: Uint8Array,
-): { labels: Uint8Array; image: Uint8ClampedArray } {
+): { labels: Uint8Array; image: Uint8ClampedArray<ArrayBuffer> } {
   const n = pixels.length;
   const labels = new Uint8Array(n);
   const out = new Uint32Array(n);

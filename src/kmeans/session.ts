@@ -28,7 +28,7 @@ export interface FittedCentroids {
 export interface LabelledImage {
   labels: Uint8Array;
   metrics: ErrorMetrics;
-  image: Uint8ClampedArray;
+  image: Uint8ClampedArray<ArrayBuffer>;
 }
 
 /**

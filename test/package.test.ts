@@ -1,0 +1,108 @@
+/**
+ * The package as consumers get it: `npm pack`'s tarball, unpacked as node_modules/kmeans-quantizer of a
+ * small consumer project, linted by publint (strict) and Are the Types Wrong (the repository's
+ * .attw.json: ESM only, which Node >= 20.19 can also require()), holding no sources twice, and compiled
+ * against by TypeScript with `skipLibCheck: false` under `moduleResolution` bundler and node16.
+ * Needs dist/ (`npm test` builds it first).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..');
+const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
+let dir = '';
+let tarball = '';
+let unpacked = '';
+
+function run(command: string, args: string[], cwd: string): { status: number | null; out: string } {
+  const r = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
+}
+
+/** Every file below `from`, relative to it. */
+function filesBelow(from: string, prefix = ''): string[] {
+  return readdirSync(join(from, prefix), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesBelow(from, join(prefix, e.name)) : [join(prefix, e.name)]));
+}
+
+beforeAll(() => {
+  expect(existsSync(join(root, 'dist', 'index.js')), 'dist/ is built (npm test builds it)').toBe(true);
+  dir = mkdtempSync(join(tmpdir(), 'kmq-package-'));
+  const packed = run('npm', ['pack', '--ignore-scripts', '--pack-destination', dir], root);
+  expect(packed.status, packed.out).toBe(0);
+  tarball = join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz'))!);
+  const consumer = join(dir, 'consumer');
+  unpacked = join(consumer, 'node_modules', 'kmeans-quantizer');
+  mkdirSync(unpacked, { recursive: true });
+  const untar = run('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1'], dir);
+  expect(untar.status, untar.out).toBe(0);
+  // The package's dependencies, from this checkout's node_modules (no network in the test).
+  for (const dep of ['lit', '@lit', 'lit-html', 'lit-element', '@webgpu', 'fflate', 'gifenc', 'jpeg-js', '@types']) {
+    if (existsSync(join(root, 'node_modules', dep))) symlinkSync(join(root, 'node_modules', dep), join(consumer, 'node_modules', dep));
+  }
+}, 180_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the packed package', () => {
+  it('holds dist/, bin/, the manifest and LICENSE, and no sources or shaders next to their built copies', () => {
+    const files = filesBelow(unpacked);
+    expect(files).toContain('LICENSE');
+    expect(files).toContain('dist/index.js');
+    expect(files).toContain('dist/partition-worker.js');
+    expect(files).toContain('bin/kmeans-quantizer.js');
+    expect(files.filter((f) => f.startsWith('src/') || f.startsWith('shaders/') || f.endsWith('.d.ts.map'))).toEqual([]);
+  });
+
+  it('passes publint --strict and Are the Types Wrong', () => {
+    const lint = run(bin('publint'), ['--strict', '--pack', 'false', unpacked], root);
+    expect(lint.status, lint.out).toBe(0);
+    expect(lint.out).not.toMatch(/warning|error|suggestion/i);
+    const attw = run(bin('attw'), [tarball, '--config-path', join(root, '.attw.json'), '--format', 'ascii'], root);
+    expect(attw.status, attw.out).toBe(0);
+    expect(attw.out).toMatch(/No problems found/);
+  });
+
+  for (const resolution of ['bundler', 'node16'] as const) {
+    it(`a TypeScript consumer compiles against it (moduleResolution ${resolution}, skipLibCheck false)`, () => {
+      const project = join(dir, 'consumer');
+      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+      writeFileSync(
+        join(project, 'main.ts'),
+        [
+          "import { createQuantizer, quantize, type QuantizeResult } from 'kmeans-quantizer';",
+          "import 'kmeans-quantizer/element';",
+          "import { readImage } from 'kmeans-quantizer/node';",
+          'const image = await readImage(process.argv[2] ?? "in.png");',
+          'const result: QuantizeResult = await quantize(image, { k: 16, dither: "diffusion", colorSpace: "oklab" });',
+          '// The README\'s line: the result\'s pixels straight into an ImageData.',
+          'export const shown = new ImageData(result.image, result.width, result.height);',
+          'const quantizer = createQuantizer({ backend: "auto" });',
+          'export const device: GPUDevice | undefined = undefined;',
+          'quantizer.destroy();',
+          '',
+        ].join('\n'),
+      );
+      const tsconfig = {
+        compilerOptions: {
+          target: 'ES2022',
+          module: resolution === 'bundler' ? 'ESNext' : 'Node16',
+          moduleResolution: resolution,
+          lib: ['ES2022', 'DOM'],
+          types: ['node'],
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+        },
+        files: ['main.ts'],
+      };
+      writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(tsconfig));
+      const tsc = run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], project);
+      expect(tsc.status, tsc.out).toBe(0);
+    });
+  }
+});
