@@ -80,7 +80,12 @@ function workerError(message: string): QuantizerError {
   return new QuantizerError('INVALID_STATE', message);
 }
 
-/** The built worker script, next to the bundle that holds this module (dist/). */
+/**
+ * The built worker script, next to the bundle that holds this module (dist/). The browser's worker is
+ * made from this constant, which the build (vite.config.ts, literalWorkerUrls) replaces by the file
+ * name written out: the literal form is the one bundlers (Vite, webpack, esbuild) recognise, so an app
+ * bundling this package emits the worker too. test/package.test.ts checks the built chunks.
+ */
 const WORKER_FILE = './partition-worker.js';
 
 /**
@@ -145,9 +150,9 @@ async function nodeWorkerFactory(url: URL): Promise<WorkerFactory | undefined> {
   };
 }
 
-function browserWorkerFactory(url: URL): WorkerFactory {
+function browserWorkerFactory(): WorkerFactory {
   return async () => {
-    const worker = new Worker(url, { type: 'module', name: 'kmeans-quantizer partition' });
+    const worker = new Worker(new URL(WORKER_FILE, import.meta.url), { type: 'module', name: 'kmeans-quantizer partition' });
     return link(
       (m, t) => worker.postMessage(m, t ?? []),
       (onReply, onError) => {
@@ -182,7 +187,7 @@ function workerFactory(): Promise<WorkerFactory | undefined> {
       const url = new URL(WORKER_FILE, import.meta.url);
       const isNode = Boolean((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node);
       if (isNode && typeof Worker === 'undefined') return await nodeWorkerFactory(url);
-      if (typeof Worker !== 'undefined') return browserWorkerFactory(url);
+      if (typeof Worker !== 'undefined') return browserWorkerFactory();
     } catch {
       // No workers here: the caller runs in this thread.
     }

@@ -1,0 +1,114 @@
+/**
+ * The package inside an app bundled with Vite, as users build one: `npm pack`'s tarball unpacked into a
+ * small app's node_modules, `vite build`, the output served and opened in Chromium. A 4 MP image with
+ * over a million distinct colours (where the CPU path uses its worker threads) must run with
+ * `result.threads` 2, through the library and through the element, with no request failing (the worker
+ * script and the init helper are emitted by the app's bundler, not looked up where they are not).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import puppeteer from 'puppeteer';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodePng } from '../src/index.js';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumInstalled, REQUIRE_GPU } from './browser/harness.js';
+import { serveFolder } from './browser/serve.js';
+
+const root = resolve(import.meta.dirname, '..');
+const SIDE = 2048;
+let dir = '';
+let app = '';
+
+/** SIDE x SIDE pixels, each a different colour (4.2 million distinct colours). */
+function manyColours(): { data: Uint8Array; width: number; height: number } {
+  const data = new Uint8Array(SIDE * SIDE * 4);
+  for (let i = 0; i < SIDE * SIDE; i++) data.set([i & 255, (i >>> 8) & 255, (i >>> 16) & 255, 255], i * 4);
+  return { data, width: SIDE, height: SIDE };
+}
+
+const PAGES: Record<string, string> = {
+  'library.html': '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="./library.js"></script>',
+  'library.js': [
+    "import { quantize } from 'kmeans-quantizer';",
+    `const side = ${SIDE};`,
+    'const data = new Uint8ClampedArray(side * side * 4);',
+    'for (let i = 0; i < side * side; i++) data.set([i & 255, (i >>> 8) & 255, (i >>> 16) & 255, 255], i * 4);',
+    "quantize({ data, width: side, height: side }, { k: 16, backend: 'cpu', threads: 2, maxIterations: 3 })",
+    '  .then((r) => (window.outcome = { threads: r.threads, paletteSize: r.paletteSize }))',
+    '  .catch((e) => (window.outcome = { error: String(e) }));',
+  ].join('\n'),
+  'element.html': '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="./element.js"></script>',
+  'element.js': [
+    "import 'kmeans-quantizer/element';",
+    "const el = document.createElement('kmeans-quantizer');",
+    "el.addEventListener('kmeans-complete', (e) => (window.outcome = { threads: e.detail.threads, paletteSize: e.detail.paletteSize }));",
+    "el.addEventListener('kmeans-error', (e) => (window.outcome = { error: String(e.detail.error) }));",
+    "for (const [name, value] of Object.entries({ k: '16', backend: 'cpu', threads: '2', 'max-iterations': '3', src: './big.png' })) el.setAttribute(name, value);",
+    'document.body.append(el);',
+  ].join('\n'),
+};
+
+beforeAll(async () => {
+  if (!chromiumInstalled) return;
+  dir = mkdtempSync(join(tmpdir(), 'kmq-app-'));
+  const packed = spawnSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir], { cwd: root, encoding: 'utf8' });
+  expect(packed.status, packed.stderr).toBe(0);
+  app = join(dir, 'app');
+  const unpacked = join(app, 'node_modules', 'kmeans-quantizer');
+  mkdirSync(unpacked, { recursive: true });
+  const tarball = join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz'))!);
+  expect(spawnSync('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1']).status).toBe(0);
+  for (const dep of ['lit', '@lit', 'lit-html', 'lit-element', 'fflate', 'gifenc', 'jpeg-js']) {
+    if (existsSync(join(root, 'node_modules', dep))) symlinkSync(join(root, 'node_modules', dep), join(app, 'node_modules', dep));
+  }
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  for (const [name, text] of Object.entries(PAGES)) writeFileSync(join(app, name), text);
+  mkdirSync(join(app, 'public'));
+  writeFileSync(join(app, 'public', 'big.png'), encodePng(manyColours()));
+  await build({
+    root: app,
+    configFile: false,
+    logLevel: 'warn',
+    build: { outDir: join(app, 'dist'), rollupOptions: { input: { library: join(app, 'library.html'), element: join(app, 'element.html') } } },
+  });
+}, 300_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('in an app bundled with Vite', () => {
+  it('the app bundler emits the worker script', (context) => {
+    if (!chromiumInstalled) return context.skip('no Chromium');
+    const assets = readdirSync(join(app, 'dist', 'assets'));
+    expect(assets.some((f) => f.startsWith('partition-worker'))).toBe(true);
+  });
+
+  for (const page of ['library', 'element'] as const) {
+    it(`the ${page} runs a 4 MP image with a million colours on 2 threads, no request failing`, async (context) => {
+      if (!chromiumInstalled) {
+        if (REQUIRE_GPU) throw new Error('Chromium is not installed, and KMQ_REQUIRE_GPU/CI demands the browser tests');
+        return context.skip('no Chromium');
+      }
+      const server = await serveFolder(join(app, 'dist'));
+      const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, protocolTimeout: 600_000 });
+      try {
+        const tab = await browser.newPage();
+        const failed: string[] = [];
+        tab.on('response', (r) => void (r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`)));
+        tab.on('requestfailed', (r) => void failed.push(`failed ${r.url()}`));
+        tab.on('pageerror', (e) => void failed.push(String(e)));
+        await tab.goto(`${server.url}/${page}.html`, { waitUntil: 'load' });
+        await tab.waitForFunction(() => (window as { outcome?: unknown }).outcome !== undefined, { timeout: 240_000 });
+        const outcome = await tab.evaluate(() => (window as { outcome?: unknown }).outcome);
+        expect(outcome).toEqual({ threads: 2, paletteSize: 16 });
+        expect(failed).toEqual([]);
+      } finally {
+        await browser.close();
+        await server.close();
+      }
+    }, 300_000);
+  }
+});
