@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, w
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer from 'puppeteer';
-import { build } from 'vite';
+import { build, createLogger } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePng } from '../src/index.js';
 import { CHROMIUM, CHROMIUM_ARGS, chromiumInstalled, REQUIRE_GPU } from './browser/harness.js';
@@ -20,6 +20,8 @@ const root = resolve(import.meta.dirname, '..');
 const SIDE = 2048;
 let dir = '';
 let app = '';
+/** What Vite warned of while building the app. */
+const warnings: string[] = [];
 
 /** SIDE x SIDE pixels, each a different colour (4.2 million distinct colours). */
 function manyColours(): { data: Uint8Array; width: number; height: number } {
@@ -67,10 +69,13 @@ beforeAll(async () => {
   for (const [name, text] of Object.entries(PAGES)) writeFileSync(join(app, name), text);
   mkdirSync(join(app, 'public'));
   writeFileSync(join(app, 'public', 'big.png'), encodePng(manyColours()));
+  const logger = createLogger('warn');
+  logger.warn = (message) => void warnings.push(message);
+  logger.warnOnce = (message) => void warnings.push(message);
   await build({
     root: app,
     configFile: false,
-    logLevel: 'warn',
+    customLogger: logger,
     build: { outDir: join(app, 'dist'), rollupOptions: { input: { library: join(app, 'library.html'), element: join(app, 'element.html') } } },
   });
 }, 300_000);
@@ -80,10 +85,11 @@ afterAll(() => {
 });
 
 describe('in an app bundled with Vite', () => {
-  it('the app bundler emits the worker script', (context) => {
+  it('the app bundler emits the worker script, and warns of nothing (no Node module externalized)', (context) => {
     if (!chromiumInstalled) return context.skip('no Chromium');
     const assets = readdirSync(join(app, 'dist', 'assets'));
     expect(assets.some((f) => f.startsWith('partition-worker'))).toBe(true);
+    expect(warnings).toEqual([]);
   });
 
   for (const page of ['library', 'element'] as const) {
