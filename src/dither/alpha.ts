@@ -16,6 +16,7 @@
 import { distance4, nearestEntry, type AlphaSpace } from '../kmeans/alpha-space.js';
 import { ERROR_CLAMP, FLAT_FRACTION, FLAT_MAX, TEXTURE_WEIGHT } from './diffusion.js';
 import { orderedOffsets, MAP_SIDE } from './ordered.js';
+import { medianOf, nearestOther2 } from './palette-grid.js';
 
 /**
  * Exact nearest-entry search with a shortcut: a point closer to a guessed entry than half that entry's
@@ -28,18 +29,9 @@ export class EntrySearch {
   readonly gap: number;
 
   constructor(readonly entries: Float64Array) {
-    const k = entries.length / 4;
-    const nearest2 = new Float64Array(k).fill(Infinity);
-    for (let a = 0; a < k; a++) {
-      for (let b = a + 1; b < k; b++) {
-        const d = distance4(entries, a * 4, entries, b * 4);
-        if (d < nearest2[a]!) nearest2[a] = d;
-        if (d < nearest2[b]!) nearest2[b] = d;
-      }
-    }
+    const nearest2 = nearestOther2(entries, 4);
     this.halfGap2 = nearest2.map((d) => d / 4);
-    const gaps = Array.from(nearest2, Math.sqrt).sort((x, y) => x - y);
-    this.gap = k < 2 ? 0 : k % 2 === 1 ? gaps[(k - 1) / 2]! : (gaps[k / 2 - 1]! + gaps[k / 2]!) / 2;
+    this.gap = medianOf(nearest2);
   }
 
   /** The nearest entry to (x0..x3), the lowest index on ties; `guess` and `other` are tried first. */

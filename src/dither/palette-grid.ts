@@ -198,16 +198,17 @@ export const SRGB_BOX: readonly number[] = [0, 255, 0, 255, 0, 255];
 /** The box of the sRGB cube in scaled OKLab (L 0..255; a and b a little wider than the gamut's). */
 export const OKLAB_BOX: readonly number[] = [0, 255, -62, 73, -82, 53];
 
-/** Per point: the squared distance to its nearest other point (Infinity when there is none). */
-export function nearestOther2(points: Float64Array): Float64Array {
-  const k = points.length / 3;
+/** Per point (`dims` numbers each): the squared distance to its nearest other point (Infinity when there is none). */
+export function nearestOther2(points: Float64Array, dims = 3): Float64Array {
+  const k = points.length / dims;
   const nearest = new Float64Array(k).fill(Infinity);
   for (let a = 0; a < k; a++) {
     for (let b = a + 1; b < k; b++) {
-      const d0 = points[a * 3]! - points[b * 3]!;
-      const d1 = points[a * 3 + 1]! - points[b * 3 + 1]!;
-      const d2 = points[a * 3 + 2]! - points[b * 3 + 2]!;
-      const d = d0 * d0 + d1 * d1 + d2 * d2;
+      let d = 0;
+      for (let c = 0; c < dims; c++) {
+        const t = points[a * dims + c]! - points[b * dims + c]!;
+        d += t * t;
+      }
       if (d < nearest[a]!) nearest[a] = d;
       if (d < nearest[b]!) nearest[b] = d;
     }
@@ -215,10 +216,15 @@ export function nearestOther2(points: Float64Array): Float64Array {
   return nearest;
 }
 
+/** The median of the square roots of `nearest2` (nearestOther2's): the palette's typical gap; 0 for one colour. */
+export function medianOf(nearest2: Float64Array): number {
+  const k = nearest2.length;
+  if (k < 2) return 0;
+  const gaps = nearest2.map(Math.sqrt).sort();
+  return k % 2 === 1 ? gaps[(k - 1) / 2]! : (gaps[k / 2 - 1]! + gaps[k / 2]!) / 2;
+}
+
 /** The median distance from a palette point to its nearest other (the palette's typical gap); 0 for one colour. */
 export function medianGap(points: Float64Array): number {
-  const k = points.length / 3;
-  if (k < 2) return 0;
-  const gaps = nearestOther2(points).map(Math.sqrt).sort();
-  return k % 2 === 1 ? gaps[(k - 1) / 2]! : (gaps[k / 2 - 1]! + gaps[k / 2]!) / 2;
+  return medianOf(nearestOther2(points));
 }
