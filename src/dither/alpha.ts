@@ -14,7 +14,7 @@
  * Only palette indices come out; the palette never moves.
  */
 import { distance4, nearestEntry, type AlphaSpace } from '../kmeans/alpha-space.js';
-import { ERROR_CLAMP, FLAT_FRACTION, FLAT_MAX, TEXTURE_WEIGHT } from './diffusion.js';
+import { ERROR_CLAMP, FLAT_FRACTION, FLAT_MAX, RGBA_BYTES, rowSmoothness } from './diffusion.js';
 import { orderedOffsets, MAP_SIDE } from './ordered.js';
 import { medianOf, nearestOther2 } from './palette-grid.js';
 
@@ -118,25 +118,6 @@ export function orderedAlphaLabels(input: AlphaDitherInput): Uint8Array {
   return labels;
 }
 
-/** Sum over R, G, B and alpha of |a - b| of two packed colours. */
-function rgbaDifference(a: number, b: number): number {
-  let sum = 0;
-  for (let shift = 0; shift < 32; shift += 8) sum += Math.abs(((a >>> shift) & 255) - ((b >>> shift) & 255));
-  return sum;
-}
-
-/** The mean RGBA difference of pixel i's colour from its 4 neighbours' (fewer at the borders). */
-function textureOf(colours: Uint32Array, index: Uint32Array, width: number, i: number, x: number, rowLength: number): number {
-  const c = colours[index[i]!]!;
-  let sum = 0;
-  let n = 0;
-  if (x > 0) (sum += rgbaDifference(c, colours[index[i - 1]!]!)), n++;
-  if (x + 1 < rowLength) (sum += rgbaDifference(c, colours[index[i + 1]!]!)), n++;
-  if (i >= width) (sum += rgbaDifference(c, colours[index[i - width]!]!)), n++;
-  if (i + width < index.length) (sum += rgbaDifference(c, colours[index[i + width]!]!)), n++;
-  return n === 0 ? 0 : sum / n;
-}
-
 /** Floyd-Steinberg's share of one coordinate `c` of an error: 7/16 ahead, 3/16, 5/16 and 1/16 below. */
 function spread(here: Float64Array, next: Float64Array, e: number, dir: number, q: number, c: number): void {
   const ahead = e + dir * 4 + c;
@@ -162,9 +143,15 @@ export function diffusionAlphaLabels(input: AlphaDitherInput): Uint8Array {
   let next = new Float64Array((width + 2) * 4);
   const clamp = (e: number): number => (e > limit ? limit : e < -limit ? -limit : e);
   const [u0, u1, u2, u3] = input.space.alphaDirection;
+  // Each pixel's colour as the histogram has it (alpha 0 collapsed to 0), for the texture measure.
+  const keyed = new Uint32Array(index.length);
+  for (let i = 0; i < index.length; i++) keyed[i] = colours[index[i]!]!;
+  const vertical = new Int32Array(width);
+  const smoothness = new Float64Array(width);
   for (let start = 0, y = 0; start < index.length; start += width, y++) {
     const dir = y % 2 === 0 ? 1 : -1;
     const rowLength = Math.min(width, index.length - start);
+    rowSmoothness(keyed, width, start, rowLength, search.gap, vertical, smoothness, RGBA_BYTES);
     next.fill(0);
     let previous = 0;
     for (let n = 0; n < rowLength; n++) {
@@ -178,8 +165,7 @@ export function diffusionAlphaLabels(input: AlphaDitherInput): Uint8Array {
       const p = id * 4;
       const own = nearestLabels[id]!;
       const d = Math.sqrt(distance4(points, p, entries, own * 4));
-      const smooth = search.gap / (search.gap + TEXTURE_WEIGHT * textureOf(colours, index, width, i, x, rowLength));
-      const gain = (d >= flat ? level : (level * d) / flat) * smooth;
+      const gain = (d >= flat ? level : (level * d) / flat) * smoothness[x]!;
       const e = (x + 1) * 4;
       // A fully opaque pixel takes no error that would lower its alpha (a push towards opaque it takes).
       const opaque = colours[id]! >>> 24 === 255;

@@ -37,48 +37,40 @@ export const FLAT_MAX = 2.5;
 /** How much local texture weakens the received error (see the module comment). */
 export const TEXTURE_WEIGHT = 1.5;
 
-/** Sum over R, G, B of |a - b| of two packed pixels. */
-function rgbDifference(a: number, b: number): number {
-  return Math.abs((a & 255) - (b & 255)) + Math.abs(((a >>> 8) & 255) - ((b >>> 8) & 255)) + Math.abs(((a >>> 16) & 255) - ((b >>> 16) & 255));
+/** Which bytes of a packed pixel the texture measure compares: R, G, B for opaque images. */
+export const RGB_BYTES = 0x00ffffff;
+/** R, G, B and alpha, for images with transparency. */
+export const RGBA_BYTES = 0xffffffff;
+
+/** Sum over the four bytes of |a - b| of two packed pixels. */
+function byteDifference(a: number, b: number): number {
+  return Math.abs((a & 255) - (b & 255)) + Math.abs(((a >>> 8) & 255) - ((b >>> 8) & 255)) + Math.abs(((a >>> 16) & 255) - ((b >>> 16) & 255)) + Math.abs((a >>> 24) - (b >>> 24));
 }
 
 /**
- * The pixel's mean absolute RGB difference from its neighbours in the image (4 of them, fewer at the
- * borders): the definition; the diffusion loop computes the same per row with {@link rowSmoothness}.
+ * The texture weakening gap / (gap + TEXTURE_WEIGHT * t) of every pixel of the row starting at
+ * `rowStart`, into out[0..rowLength): t is the pixel's mean absolute difference from its neighbours in
+ * the image (4 of them, fewer at the borders), summed over the bytes `bytes` selects. Each difference is
+ * computed once: the one with the right neighbour serves the next pixel as its left one, and `vertical`
+ * carries, per column, the difference between this row and the next into the next row (call it for rows
+ * in order, from the first).
  */
-export function textureAt(pixels: Uint32Array, width: number, i: number, x: number, rowLength: number): number {
-  const p = pixels[i]!;
-  let sum = 0;
-  let n = 0;
-  if (x > 0) (sum += rgbDifference(p, pixels[i - 1]!)), n++;
-  if (x + 1 < rowLength) (sum += rgbDifference(p, pixels[i + 1]!)), n++;
-  if (i >= width) (sum += rgbDifference(p, pixels[i - width]!)), n++;
-  if (i + width < pixels.length) (sum += rgbDifference(p, pixels[i + width]!)), n++;
-  return n === 0 ? 0 : sum / n;
-}
-
-/**
- * The texture weakening gap / (gap + TEXTURE_WEIGHT * textureAt(...)) of every pixel of the row starting
- * at `rowStart`, into out[0..rowLength). Each difference is computed once: the one with the right
- * neighbour serves the next pixel as its left one, and `vertical` carries, per column, the difference
- * between this row and the next into the next row (call it for rows in order, from the first).
- */
-export function rowSmoothness(pixels: Uint32Array, width: number, rowStart: number, rowLength: number, gap: number, vertical: Int32Array, out: Float64Array): void {
+export function rowSmoothness(pixels: Uint32Array, width: number, rowStart: number, rowLength: number, gap: number, vertical: Int32Array, out: Float64Array, bytes = RGB_BYTES): void {
   let left = 0;
   for (let x = 0; x < rowLength; x++) {
     const i = rowStart + x;
-    const p = pixels[i]!;
+    const p = pixels[i]! & bytes;
     let sum = 0;
     let n = 0;
     if (x > 0) (sum += left), n++;
     if (x + 1 < rowLength) {
-      left = rgbDifference(p, pixels[i + 1]!);
+      left = byteDifference(p, pixels[i + 1]! & bytes);
       sum += left;
       n++;
     }
     if (i >= width) (sum += vertical[x]!), n++;
     if (i + width < pixels.length) {
-      const down = rgbDifference(p, pixels[i + width]!);
+      const down = byteDifference(p, pixels[i + width]! & bytes);
       vertical[x] = down;
       sum += down;
       n++;
