@@ -6,12 +6,12 @@
  * Needs dist/ (`npm test` builds it first).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packAndInstall, ROOT as root } from './helpers/packed.js';
 
-const root = resolve(import.meta.dirname, '..');
 const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
 let dir = '';
 let tarball = '';
@@ -28,20 +28,8 @@ function filesBelow(from: string, prefix = ''): string[] {
 }
 
 beforeAll(() => {
-  expect(existsSync(join(root, 'dist', 'index.js')), 'dist/ is built (npm test builds it)').toBe(true);
   dir = mkdtempSync(join(tmpdir(), 'kmq-package-'));
-  const packed = run('npm', ['pack', '--ignore-scripts', '--pack-destination', dir], root);
-  expect(packed.status, packed.out).toBe(0);
-  tarball = join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz'))!);
-  const consumer = join(dir, 'consumer');
-  unpacked = join(consumer, 'node_modules', 'kmeans-quantizer');
-  mkdirSync(unpacked, { recursive: true });
-  const untar = run('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1'], dir);
-  expect(untar.status, untar.out).toBe(0);
-  // The package's dependencies, from this checkout's node_modules (no network in the test).
-  for (const dep of ['lit', '@lit', 'lit-html', 'lit-element', '@webgpu', 'fflate', 'gifenc', 'jpeg-js', '@types']) {
-    if (existsSync(join(root, 'node_modules', dep))) symlinkSync(join(root, 'node_modules', dep), join(consumer, 'node_modules', dep));
-  }
+  ({ tarball, unpacked } = packAndInstall(dir, 'consumer'));
 }, 180_000);
 
 afterAll(() => {

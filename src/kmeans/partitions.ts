@@ -84,7 +84,7 @@ function workerError(message: string): QuantizerError {
  * The built worker script, next to the bundle that holds this module (dist/). The browser's worker is
  * made from this constant, which the build (vite.config.ts, literalWorkerUrls) replaces by the file
  * name written out: the literal form is the one bundlers (Vite, webpack, esbuild) recognise, so an app
- * bundling this package emits the worker too. test/package.test.ts checks the built chunks.
+ * bundling this package emits the worker too (test/bundled-app.test.ts).
  */
 const WORKER_FILE = './partition-worker.js';
 
