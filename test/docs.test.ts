@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPTIONS } from '../src/index.js';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -101,5 +102,49 @@ describe('npm run docs (TypeDoc)', () => {
     const page = readFileSync(join(dir, 'html', 'functions', 'kmeans-quantizer.quantize.html'), 'utf8');
     expect(page).toContain(summary(quantize).split('\n')[0]!.slice(0, 40));
     expect(existsSync(join(dir, 'html', 'functions', 'kmeans-quantizer_node.readImage.html'))).toBe(true);
+  });
+});
+
+/**
+ * CLI flags the mapping table may name before `--help` prints them: the ones of the CLI work of issue 15
+ * (branch cli-habits), which lands before this table. Once it has, `--help` lists each of them and this
+ * list may go.
+ */
+const LANDING_FLAGS = new Set(['--force', '--ext', '--out-dir', '--skip-if-larger', '--min-psnr', '--quality', '--max-colours']);
+
+describe('README: coming from pngquant, image-q or sharp', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const start = readme.indexOf('## Coming from pngquant, image-q or sharp');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  /** The table's rows as cells: theirs, our CLI, our library. */
+  const rows = section
+    .split('\n')
+    .filter((line) => line.startsWith('| ') && !line.startsWith('| ---') && !line.startsWith('| they write'))
+    .map((line) => line.replace(/\\\|/g, '¦').split(' | ').map((cell) => cell.replace(/^\| |\|$/g, '').trim()));
+
+  it('maps every option the brief lists, and each row has three cells', () => {
+    expect(start).toBeGreaterThan(0);
+    for (const row of rows) expect(row, row.join(' | ')).toHaveLength(3);
+    const theirs = rows.map((row) => row[0]).join('\n');
+    for (const option of ['--nofs', '--floyd', '--quality', '--speed', '--ext', '--force', '--skip-if-larger', '--output', 'colorDistanceFormula', 'paletteQuantization', 'imageQuantization', 'palette', 'colours', 'dither', 'quality', 'effort']) {
+      expect(theirs).toContain(option);
+    }
+  });
+
+  it('names only CLI flags that --help prints (or that are landing with the CLI work)', () => {
+    const help = spawnSync(process.execPath, [join(root, 'bin', 'kmeans-quantizer.js'), '--help'], { cwd: root, encoding: 'utf8' });
+    expect(help.status, help.stderr).toBe(0);
+    const known = new Set([...help.stdout.matchAll(/(?<![\w-])--[a-z][a-z-]*/g)].map((m) => m[0]));
+    const named = new Set(rows.flatMap((row) => [...row[1]!.matchAll(/(?<![\w-])--[a-z][a-z-]*/g)].map((m) => m[0])));
+    expect(named.size).toBeGreaterThan(8);
+    const unknown = [...named].filter((flag) => !known.has(flag) && !LANDING_FLAGS.has(flag));
+    expect(unknown).toEqual([]);
+  });
+
+  it('names only library options that exist (the OPTIONS table)', () => {
+    const names = new Set<string>(OPTIONS.map((o) => o.name));
+    const used = new Set(rows.flatMap((row) => [...row[2]!.matchAll(/`(\w+): /g)].map((m) => m[1]!)));
+    expect(used.size).toBeGreaterThan(3);
+    expect([...used].filter((name) => !names.has(name))).toEqual([]);
   });
 });

@@ -6,7 +6,8 @@
 //
 // Without arguments it reads test/fixtures/coffee.png and writes coffee-16.png in the current folder.
 // Inside this repository 'kmeans-quantizer' resolves to the package itself (its package.json "exports");
-// elsewhere, `npm install kmeans-quantizer` first.
+// elsewhere, install the package first (it is not on the npm registry yet: `npm install <path to a clone>`
+// or the tarball `npm pack` makes).
 import { basename, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { quantize, resultToIndexedPng } from 'kmeans-quantizer';
