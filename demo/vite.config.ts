@@ -47,6 +47,8 @@ export default defineConfig({
   base: './',
   publicDir: resolve(demoRoot, 'public'),
   plugins: [partitionWorker()],
+  // Scan the demo page only: demo/examples/ holds apps of their own (vite-app imports the package by name).
+  optimizeDeps: { entries: ['index.html'] },
   worker: { format: 'es', rolldownOptions: { external: nodeBuiltins } },
   build: {
     target: 'es2022',

@@ -10,8 +10,11 @@ const invalidRange = (message: string, argument: string): QuantizerRangeError =>
 
 /** Raw RGBA8 pixels, row by row, 4 bytes a pixel (the shape of `ImageData`). */
 export interface RawImage {
+  /** `width * height * 4` bytes: R, G, B, A of each pixel, rows top to bottom. */
   data: Uint8Array | Uint8ClampedArray;
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
 }
 

@@ -1,4 +1,8 @@
-/** kmeans-quantizer: colour quantization with k-means on WebGPU, with a fast CPU path. Public exports only. */
+/**
+ * kmeans-quantizer: colour quantization with k-means on WebGPU, with a fast CPU path. Public exports only.
+ *
+ * @module kmeans-quantizer
+ */
 export { applyPalette, createQuantizer, fitPalette, quantize, type AlphaPaletteInput, type ApplyOptions, type PaletteInput, type Quantizer } from './quantizer.js';
 export { remap, type RemapOptions } from './remap.js';
 export {

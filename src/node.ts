@@ -8,6 +8,8 @@
  * PNG files go through the library's own codec (src/analysis/png.ts) with node:zlib as its compressor
  * ({@link zlibDeflate}, {@link zlibInflate}), several times faster than the browser-safe fflate default;
  * see bench/README.md, "PNG codecs".
+ *
+ * @module kmeans-quantizer/node
  */
 import { mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -156,6 +158,10 @@ export async function isSameFile(input: string, output: string): Promise<boolean
   return (await real(input)) === (await real(output));
 }
 
+/**
+ * Checks, before long work, that `path` can be written as a file: its directory exists and `path` is not
+ * a directory. Throws a `QuantizerError` with code `IO` naming the path otherwise; writes nothing.
+ */
 export async function checkOutputPath(path: string): Promise<void> {
   const parent = dirname(path);
   let info;

@@ -45,6 +45,7 @@ export interface StageTimings {
   iterations: number;
   /** Final assignment of every pixel to its nearest palette colour, the output image and the metrics. */
   assignment: number;
+  /** The whole call: the stages above and what lies between them. */
   total: number;
 }
 
@@ -101,6 +102,7 @@ export interface PaletteFit extends RunDescription {
    * of colours (the centroids are the same as when polished in this thread).
    */
   initInWorker: boolean;
+  /** Milliseconds per stage of the fit (no assignment stage: a fit labels no image). */
   timings: Omit<StageTimings, 'assignment'>;
 }
 
@@ -131,8 +133,11 @@ export interface AppliedPalette extends RunDescription, ErrorMetrics {
    * entry's alpha for an RGBA palette, else the pixel's own alpha.
    */
   image: Uint8ClampedArray<ArrayBuffer>;
+  /** Width of the image in pixels, the input's. */
   width: number;
+  /** Height of the image in pixels, the input's. */
   height: number;
+  /** Milliseconds per stage of the apply call. */
   timings: Pick<StageTimings, 'setup' | 'assignment' | 'total'>;
 }
 
@@ -140,6 +145,7 @@ export interface AppliedPalette extends RunDescription, ErrorMetrics {
 export interface QuantizeResult extends Omit<PaletteFit, 'timings' | 'inertia'>, Omit<AppliedPalette, 'timings'> {
   /** Sum over all pixels of the squared distance to the pixel's nearest centroid (in `colorSpace` units): the k-means objective. */
   inertia: number;
+  /** Milliseconds per stage, fit and apply together. */
   timings: StageTimings;
 }
 

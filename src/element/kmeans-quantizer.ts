@@ -147,6 +147,7 @@ function ditherText(result: QuantizeResult): string {
  * @cssprop [--kmq-error-border-color=#e5484d] - Border of the error message.
  */
 export class KmeansQuantizerElement extends LitElement {
+  /** The element's shadow-root styles (src/element/styles.ts); restyle it through the `--kmq-*` custom properties and the parts. */
   static override styles = styles;
 
   /** URL of the image to quantize (fetched, so cross-origin images need CORS). `image` takes precedence. */

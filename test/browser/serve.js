@@ -37,6 +37,12 @@ export async function serveFolder(root) {
   const address = /** @type {import('node:net').AddressInfo} */ (server.address());
   return {
     url: `http://127.0.0.1:${address.port}`,
-    close: () => new Promise((done) => server.close(() => done(undefined))),
+    // closeAllConnections: Chromium keeps idle and preconnected sockets open, and close() alone would wait
+    // for the server's header timeout (about 100 s) on a socket that never sent a request.
+    close: () =>
+      new Promise((done) => {
+        server.close(() => done(undefined));
+        server.closeAllConnections();
+      }),
   };
 }
