@@ -400,6 +400,7 @@ function resolveEngine(options: QuantizeOptions, context = ''): ResolvedOptions 
 /**
  * Joins a value flag and a negative number after it (`-k -1`, `--tolerance -0.5`) into `--flag=value`,
  * which parseArgs would otherwise refuse as ambiguous: the value then reaches the option's range check.
+ * The same for `--ext` and a suffix that starts with a dash (`--ext -k64.png`).
  */
 export function joinNegativeValues(argv: readonly string[]): string[] {
   const byShort = new Map(Object.entries(FLAGS).filter(([, f]) => f.short).map(([name, f]) => [`-${f.short}`, name]));
@@ -412,7 +413,9 @@ export function joinNegativeValues(argv: readonly string[]): string[] {
     }
     const name = arg.startsWith('--') ? arg.slice(2) : byShort.get(arg);
     const next = argv[i + 1];
-    if (name !== undefined && FLAGS[name]?.type === 'string' && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+    // --ext takes suffixes that start with a dash (-kmq.png) as its value too.
+    const dashed = name === 'ext' && next !== undefined && next.startsWith('-') && next.length > 1;
+    if (name !== undefined && FLAGS[name]?.type === 'string' && next !== undefined && (dashed || /^-(\d|\.\d)/.test(next))) {
       out.push(`--${name}=${next}`);
       i++;
     } else {

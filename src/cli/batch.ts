@@ -37,9 +37,10 @@ export interface BatchFileJson extends CliJson {
   exitCode: number;
   /** The size of the input file (the output's is `bytes`). */
   inputBytes?: number;
-  /** The worker thread that ran the file, and when (ms after the batch started) and how long. */
+  /** The worker thread that ran the file, when (ms after the pool started) it was handed out and answered, and how long that took. */
   worker: number;
   startMs: number;
+  endMs: number;
   totalMs: number;
   error?: string;
 }
@@ -83,7 +84,7 @@ function kb(bytes: number): string {
 
 /** A file's entry in the JSON, from its worker's reply. */
 function fileJson(reply: Timed, input: string, output: string): BatchFileJson {
-  const timing = { worker: reply.worker, startMs: round(reply.startMs, 1), totalMs: round(reply.ms, 1) };
+  const timing = { worker: reply.worker, startMs: round(reply.startMs, 1), endMs: round(reply.startMs + reply.ms, 1), totalMs: round(reply.ms, 1) };
   if (reply.ok) return { input, output, status: 'written', exitCode: EXIT.OK, ...reply.json, inputBytes: reply.inputBytes, ...timing };
   const status = reply.exitCode === EXIT.NOT_SMALLER ? 'skipped' : 'failed';
   return { input, output, status, exitCode: reply.exitCode, ...timing, error: reply.message };

@@ -42,19 +42,21 @@ export function runPool(jobs: readonly BatchJob[], size: number, onReply: (reply
       const job = jobs[next++]!;
       const startMs = performance.now() - started;
       let settled = false;
-      const settle = (reply: BatchReply, replace: boolean): void => {
+      const onMessage = (reply: BatchReply): void => settle(reply, false);
+      const onError = (error: Error): void => settle({ index: job.index, worker: worker.threadId, ok: false, exitCode: 1, message: `the worker failed: ${error.message}` }, true);
+      const onExit = (code: number): void => settle({ index: job.index, worker: -1, ok: false, exitCode: 1, message: `the worker exited (code ${code}) before it finished` }, true);
+      // Only these listeners come off (removeAllListeners() would also take Node's own, and lose later replies).
+      function settle(reply: BatchReply, replace: boolean): void {
         if (settled) return;
         settled = true;
-        worker.removeAllListeners();
+        worker.off('message', onMessage).off('error', onError).off('exit', onExit);
         finish({ ...reply, startMs, ms: performance.now() - started - startMs });
         if (replace) {
           void worker.terminate();
           feed(spawn());
         } else feed(worker);
-      };
-      worker.once('message', (reply: BatchReply) => settle(reply, false));
-      worker.once('error', (error: Error) => settle({ index: job.index, worker: worker.threadId, ok: false, exitCode: 1, message: `the worker failed: ${error.message}` }, true));
-      worker.once('exit', (code) => settle({ index: job.index, worker: -1, ok: false, exitCode: 1, message: `the worker exited (code ${code}) before it finished` }, true));
+      }
+      worker.once('message', onMessage).once('error', onError).once('exit', onExit);
       worker.postMessage(job);
     };
     if (jobs.length === 0) resolve(replies);
