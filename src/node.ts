@@ -2,8 +2,9 @@
  * Node-only helpers: read a PNG or JPEG file into RGBA bytes, write RGBA bytes as a PNG file, write any
  * bytes to a file, and check output paths and directories before long work. Used by the CLI and exported
  * (dist/node.js) for other Node users. Nothing here is imported by the browser entry. Errors are typed
- * (src/errors.ts) and name the path: code `IO` when a file can't be read or written, `INVALID_IMAGE` when
- * its bytes are no image this reads.
+ * (src/errors.ts) and name the path: code `IO` when a file can't be read or written, `UNSUPPORTED_FORMAT`
+ * when it is an image of a format this does not decode (GIF, WebP, AVIF, ...: told by magic bytes), and
+ * `INVALID_IMAGE` when its bytes are no image this reads.
  *
  * PNG files go through the library's own codec (src/analysis/png.ts) with node:zlib as its compressor
  * ({@link zlibDeflate}, {@link zlibInflate}), several times faster than the browser-safe fflate default;
