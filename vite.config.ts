@@ -54,6 +54,7 @@ export default defineConfig({
         element: 'src/element/index.ts',
         'partition-worker': 'src/kmeans/partition-worker.ts',
         cli: 'src/cli.ts',
+        'batch-worker': 'src/cli/batch-worker.ts',
         node: 'src/node.ts',
       },
       formats: ['es'],

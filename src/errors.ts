@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'MISPLACED_OPTION'
   /** An image that can't be read: wrong type, wrong data length, an unsupported or broken file. */
   | 'INVALID_IMAGE'
+  /** An image file in a format this build does not decode (GIF, WebP, AVIF, HEIF, TIFF, BMP, JPEG XL). */
+  | 'UNSUPPORTED_FORMAT'
   /** A palette file that can't be read: not a GIMP palette, a JSON palette or a PNG, or a malformed one. */
   | 'INVALID_PALETTE'
   /** `backend: 'webgpu'` was asked for and no adapter or device could be had. */

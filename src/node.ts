@@ -2,8 +2,9 @@
  * Node-only helpers: read a PNG or JPEG file into RGBA bytes, write RGBA bytes as a PNG file, write any
  * bytes to a file, and check output paths and directories before long work. Used by the CLI and exported
  * (dist/node.js) for other Node users. Nothing here is imported by the browser entry. Errors are typed
- * (src/errors.ts) and name the path: code `IO` when a file can't be read or written, `INVALID_IMAGE` when
- * its bytes are no image this reads.
+ * (src/errors.ts) and name the path: code `IO` when a file can't be read or written, `UNSUPPORTED_FORMAT`
+ * when it is an image of a format this does not decode (GIF, WebP, AVIF, ...: told by magic bytes), and
+ * `INVALID_IMAGE` when its bytes are no image this reads.
  *
  * PNG files go through the library's own codec (src/analysis/png.ts) with node:zlib as its compressor
  * ({@link zlibDeflate}, {@link zlibInflate}), several times faster than the browser-safe fflate default;
@@ -37,6 +38,39 @@ export function detectFormat(bytes: Uint8Array): 'png' | 'jpeg' | undefined {
   return undefined;
 }
 
+/** Whether `bytes` hold the Latin-1 text `text` at `at`. */
+function textAt(bytes: Uint8Array, at: number, text: string): boolean {
+  if (bytes.length < at + text.length) return false;
+  for (let i = 0; i < text.length; i++) if (bytes[at + i] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+/** The ISO-BMFF (HEIF) brands of an image file: its `ftyp` box's major and compatible brands. */
+function ftypBrands(bytes: Uint8Array): string[] {
+  if (!textAt(bytes, 4, 'ftyp') || bytes.length < 16) return [];
+  const size = Math.min(bytes.length, ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0);
+  const brands: string[] = [];
+  for (let at = 8; at + 4 <= size; at += at === 8 ? 8 : 4) brands.push(String.fromCharCode(...bytes.subarray(at, at + 4)));
+  return brands;
+}
+
+/**
+ * The name of an image format that `bytes` are in (told by magic bytes) and that {@link readImage} does not
+ * decode: GIF, WebP, AVIF, HEIF, TIFF, BMP or JPEG XL; undefined for PNG, JPEG and what is no known image.
+ */
+export function unsupportedFormat(bytes: Uint8Array): string | undefined {
+  if (textAt(bytes, 0, 'GIF87a') || textAt(bytes, 0, 'GIF89a')) return 'GIF';
+  if (textAt(bytes, 0, 'RIFF') && textAt(bytes, 8, 'WEBP')) return 'WebP';
+  const brands = ftypBrands(bytes);
+  if (brands.some((b) => b === 'avif' || b === 'avis')) return 'AVIF';
+  if (brands.some((b) => ['heic', 'heix', 'hevc', 'heim', 'heis', 'mif1', 'msf1'].includes(b))) return 'HEIF';
+  if (textAt(bytes, 0, 'II*\0') || textAt(bytes, 0, 'MM\0*')) return 'TIFF';
+  // BMP: "BM", then (at 14) the size of a known DIB header, so that text starting "BM" is not taken for one.
+  if (textAt(bytes, 0, 'BM') && bytes.length >= 18 && [12, 40, 52, 56, 64, 108, 124].includes(bytes[14]! | (bytes[15]! << 8)) && bytes[16] === 0 && bytes[17] === 0) return 'BMP';
+  if ((bytes[0] === 0xff && bytes[1] === 0x0a) || textAt(bytes, 4, 'JXL \r\n\x87\n')) return 'JPEG XL';
+  return undefined;
+}
+
 /** node:zlib's zlib compressor, for the `deflate` option of the PNG encoders (`encodePng`, `resultToIndexedPng`, ...). */
 export const zlibDeflate: ZlibDeflate = (data, level) => bytesOf(deflateSync(data, { level }));
 
@@ -66,6 +100,7 @@ function reason(error: unknown): string {
     EISDIR: 'is a directory',
     ENOTDIR: 'a parent is not a directory',
     EROFS: 'read-only file system',
+    EEXIST: 'the file exists',
     ENOSPC: 'no space left on device',
   };
   if (typeof code === 'string' && known[code]) return known[code];
@@ -75,7 +110,8 @@ function reason(error: unknown): string {
 /**
  * Reads a PNG or JPEG file (detected by its magic bytes) into RGBA8 bytes. 16-bit PNGs are scaled to 8 bits,
  * palette/grey PNGs expanded, JPEGs get alpha 255. Throws a `QuantizerError` with code `IO` when the
- * file can't be read and `INVALID_IMAGE` when it is neither format or doesn't decode.
+ * file can't be read, `UNSUPPORTED_FORMAT` when it is an image of another format (GIF, WebP, ...), and
+ * `INVALID_IMAGE` when it is neither or doesn't decode.
  */
 export async function readImage(path: string): Promise<RgbaImage> {
   let bytes: Buffer;
@@ -84,8 +120,20 @@ export async function readImage(path: string): Promise<RgbaImage> {
   } catch (error) {
     throw ioError(`cannot read ${JSON.stringify(path)}: ${reason(error)}`, error);
   }
+  return decodeImage(bytes, JSON.stringify(path));
+}
+
+/**
+ * Decodes the bytes of a PNG or JPEG file (detected by its magic bytes) into RGBA8, as {@link readImage}
+ * does; `source` names them in messages (a quoted path, or `stdin`).
+ */
+export function decodeImage(bytes: Uint8Array, source: string): RgbaImage {
   const format = detectFormat(bytes);
-  if (!format) throw new QuantizerError('INVALID_IMAGE', `${JSON.stringify(path)} is not a PNG or JPEG file`);
+  if (!format) {
+    const other = unsupportedFormat(bytes);
+    if (other) throw new QuantizerError('UNSUPPORTED_FORMAT', `${source} is a ${other} image: ${other} input is not supported; convert it to PNG (or JPEG)`);
+    throw new QuantizerError('INVALID_IMAGE', `${source} is not a PNG or JPEG file`);
+  }
   try {
     if (format === 'png') {
       const png = decodePng(bytes, { inflate: zlibInflate });
@@ -96,7 +144,7 @@ export async function readImage(path: string): Promise<RgbaImage> {
   } catch (error) {
     // jpeg-js speaks of markers and offsets: say what that means for the file, and keep its words after.
     const why = format === 'jpeg' ? `the JPEG is truncated or corrupt (${reason(error)})` : reason(error);
-    throw new QuantizerError('INVALID_IMAGE', `cannot decode ${format.toUpperCase()} ${JSON.stringify(path)}: ${why}`, { cause: error });
+    throw new QuantizerError('INVALID_IMAGE', `cannot decode ${format.toUpperCase()} ${source}: ${why}`, { cause: error });
   }
 }
 
@@ -126,13 +174,21 @@ export async function writePng(path: string, image: { data: Uint8Array | Uint8Cl
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || data.length !== width * height * 4) {
     throw new QuantizerRangeError('INVALID_IMAGE', `writePng needs width*height*4 RGBA bytes, got ${data.length} bytes for ${width}x${height}`, 'image');
   }
-  await writeBytes(path, encodePng({ data, width, height }, { channels: 'rgba', level: 9, deflate: rleDeflate }));
+  await writeBytes(path, encodeRgbaPng({ data, width, height }));
 }
 
-/** Writes `bytes` to the file at `path` (replacing it) and resolves to the number of bytes written. */
-export async function writeBytes(path: string, bytes: Uint8Array | string): Promise<number> {
+/** The bytes of the 8-bit RGBA PNG that {@link writePng} writes (the same compression), for callers that write them themselves. */
+export function encodeRgbaPng(image: { data: Uint8Array | Uint8ClampedArray; width: number; height: number }): Uint8Array {
+  return encodePng(image, { channels: 'rgba', level: 9, deflate: rleDeflate });
+}
+
+/**
+ * Writes `bytes` to the file at `path` (replacing it, unless `overwrite` is false: then an existing file
+ * is left alone and the `IO` error's `cause` has code `EEXIST`) and resolves to the number of bytes written.
+ */
+export async function writeBytes(path: string, bytes: Uint8Array | string, { overwrite = true }: { overwrite?: boolean } = {}): Promise<number> {
   try {
-    await writeFile(path, bytes);
+    await writeFile(path, bytes, { flag: overwrite ? 'w' : 'wx' });
   } catch (error) {
     throw ioError(`cannot write ${JSON.stringify(path)}: ${reason(error)}`, error);
   }

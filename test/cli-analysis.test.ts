@@ -230,7 +230,8 @@ describe('bad arguments: one stderr line, exit 2 for usage and 1 for runtime, no
     expectCleanError(cli(coffee, '--resize', 'big', '--json'), 2, /--resize/);
     expectCleanError(cli(coffee, '--elbow', '--elbow-range', '8:2'), 2, /--elbow-range/);
     expectCleanError(cli(coffee, '--elbow-range', '2:8'), 2, /needs --elbow/);
-    expectCleanError(cli(coffee, '--out-dir', tmp(), '--json'), 2, /--out-dir needs/);
+    // --out-dir without --sweep/--elbow names a batch's output directory (test/cli-batch.test.ts), not -o's.
+    expectCleanError(cli(coffee, '-o', tmp('x.png'), '--out-dir', tmp(), '--json'), 2, /-o and --out-dir both name the output/);
     expectCleanError(cli(coffee, '--rgba', '--json'), 2, /--rgba needs -o/);
     expectCleanError(cli(coffee, '--algorithm', 'fast', '--json'), 2, /algorithm/);
     expectCleanError(cli(coffee, '--batch-size', '0', '--json'), 2, /batchSize.*--batch-size/);

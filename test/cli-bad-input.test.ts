@@ -2,9 +2,10 @@
  * The CLI's bad-input table: the real launcher (bin/kmeans-quantizer.js -> dist/cli.js) on missing,
  * unreadable, empty, truncated and wrong-format inputs and on unwritable outputs. Each row must give one
  * stderr line starting 'kmeans-quantizer: ' (and matching the row's pattern), nothing on stdout, the
- * documented exit code (src/cli.ts, `--help`: 1 for files and runtime, 2 for usage), and write nothing:
- * a fresh output path still does not exist afterwards, an existing output is byte-identical, and so is
- * the input.
+ * documented exit code (src/cli.ts, `--help`: 1 for files and runtime, 2 for usage, 3 for a refused
+ * overwrite), and write nothing: a fresh output path still does not exist afterwards, an existing output
+ * is byte-identical (the rows that keep one pass --force, so that the input's error is what stops them),
+ * and so is the input.
  *
  * A row whose check is listed in KNOWN_DEFECTS (test/fuzz/known-defects.ts) asserts the right behaviour
  * but does not fail while the defect is listed: its failure is printed instead (and a row that passes
@@ -20,7 +21,7 @@ const tmp = useCliTestDir('kmeans-cli-bad-');
 
 /** Exit codes documented by `--help` and src/cli.ts. */
 const RUNTIME = 1;
-const USAGE = 2;
+const REFUSED = 3;
 
 interface Row {
   name: string;
@@ -70,11 +71,11 @@ const ROWS: Row[] = [
   { name: 'a directory as input', codes: [RUNTIME], pattern: /cannot read ".*in-dir": is a directory/,
     setup: (d) => (mkdirSync(d('in-dir')), { args: [d('in-dir'), ...ENGINE, '-o', d('out.png')], fresh: [d('out.png')] }) },
   { name: 'an empty file', codes: [RUNTIME], pattern: /".*empty\.png" (is not a PNG or JPEG file|is empty)/,
-    setup: (d) => (writeFileSync(d('empty.png'), ''), { args: [d('empty.png'), ...ENGINE, '-o', sentinel(d)], unchanged: [d('existing-out.png')] }) },
+    setup: (d) => (writeFileSync(d('empty.png'), ''), { args: [d('empty.png'), ...ENGINE, '--force', '-o', sentinel(d)], unchanged: [d('existing-out.png')] }) },
   { name: 'a truncated PNG (200 bytes of coffee.png)', check: 'cli:truncated-png-message', codes: [RUNTIME],
     // The message should say the file is cut short or corrupt, not quote the decoder's internals.
     pattern: /cannot decode PNG ".*truncated\.png": [^:]*(truncated|corrupt|incomplete|ends early|unexpected end)/i,
-    setup: (d) => (writeFileSync(d('truncated.png'), readFileSync(coffee).subarray(0, 200)), { args: [d('truncated.png'), ...ENGINE, '-o', sentinel(d)], unchanged: [d('existing-out.png'), d('truncated.png')] }) },
+    setup: (d) => (writeFileSync(d('truncated.png'), readFileSync(coffee).subarray(0, 200)), { args: [d('truncated.png'), ...ENGINE, '--force', '-o', sentinel(d)], unchanged: [d('existing-out.png'), d('truncated.png')] }) },
   { name: 'a truncated JPEG (first 3000 bytes)', check: 'cli:truncated-jpeg-message', codes: [RUNTIME],
     pattern: /cannot decode JPEG ".*truncated\.jpg": [^:]*(truncated|corrupt|incomplete|ends early|unexpected end)/i,
     setup: (d) => (writeFileSync(d('truncated.jpg'), truncatedJpeg()), { args: [d('truncated.jpg'), ...ENGINE, '-o', d('out.png')], fresh: [d('out.png')] }) },
@@ -92,9 +93,9 @@ const ROWS: Row[] = [
     setup: (d) => (writeFileSync(d('a-file'), 'x'), { args: [coffee, ...ENGINE, '-o', d('a-file/out.png')], unchanged: [d('a-file')] }) },
   { name: 'a directory as -o', codes: [RUNTIME], pattern: /cannot write ".*out-dir": it is a directory/,
     setup: (d) => (mkdirSync(d('out-dir')), { args: [coffee, ...ENGINE, '-o', d('out-dir')] }) },
-  { name: '-o the same path as the input', check: 'cli:same-input-output', codes: [RUNTIME, USAGE], pattern: /".*photo\.png".*\binput\b/,
+  { name: '-o the same path as the input', check: 'cli:same-input-output', codes: [REFUSED], pattern: /".*photo\.png".*\binput\b/,
     setup: (d) => (copyFileSync(coffee, d('photo.png')), { args: [d('photo.png'), ...ENGINE, '-o', d('photo.png')], unchanged: [d('photo.png')] }) },
-  { name: '-o the input under another spelling (sub/../photo.png)', check: 'cli:same-input-output', codes: [RUNTIME, USAGE], pattern: /".*photo\.png".*\binput\b/,
+  { name: '-o the input under another spelling (sub/../photo.png)', check: 'cli:same-input-output', codes: [REFUSED], pattern: /".*photo\.png".*\binput\b/,
     setup: (d) => (copyFileSync(coffee, d('photo.png')), mkdirSync(d('sub')), { args: [d('photo.png'), ...ENGINE, '-o', d('sub/../photo.png')], unchanged: [d('photo.png')] }) },
 ];
 

@@ -13,6 +13,7 @@ import { DEFAULT_SWEEP_KS, type QuantizeOptions } from '../index.js';
 import { errorCode, errorMessage, QuantizerError } from '../errors.js';
 import { paletteFileFormat, type PaletteFileFormat } from '../analysis/palette-import.js';
 import { OPTIONS, optionFromText, resolveOptions, type ResolvedOptions, type TextForm } from '../options.js';
+import { psnrOfQuality, type QualityFloor } from './quality-floor.js';
 
 /** The codes of usage errors: a malformed or unknown argument, or a value out of range. */
 export type UsageCode = 'INVALID_TYPE' | 'OUT_OF_RANGE';
@@ -104,13 +105,22 @@ export function helpEntry(usage: string, description: string, note?: string): st
   return lines.join('\n');
 }
 
-export const USAGE = `Usage: kmeans-quantizer <input.png|jpg> -k <colours> -o <output.png> [options]
+export const USAGE = `Usage: kmeans-quantizer <input.png|jpg|-> -k <colours> -o <output.png|-> [options]
+       kmeans-quantizer <input>... -k <colours> [--ext <suffix> | --out-dir <dir>] [options]
 
 Quantizes a PNG or JPEG image to k colours with k-means and writes an indexed PNG-8 (palette + indices,
-bit depth 1, 2, 4 or 8 after the palette size), or runs the analyses below.
+bit depth 1, 2, 4 or 8 after the palette size), or runs the analyses below. The input's format is told by
+its bytes; GIF, WebP, AVIF, HEIF, TIFF, BMP and JPEG XL are recognised and refused (exit 4): convert them
+to PNG. \`-\` as the input reads the image from stdin.
 
 Output:
-  -o, --output <file>       output PNG-8 (required unless --json or an analysis flag below is given)
+  -o, --output <file>       output PNG-8 (required unless --json or an analysis flag below is given);
+                            -o - writes it to stdout, and nothing else goes there: the summary is not
+                            printed and --json's object goes to stderr
+  -f, --force               write over files that exist, the input included (else refused: exit 3, nothing
+                            written); this holds for every file written (-o, --palette, --heatmap, --gif,
+                            the files of --out-dir)
+      --skip-if-larger      write nothing when the output would not be smaller than the input file (exit 98)
       --rgba                write -o as a full-colour RGBA PNG instead of a PNG-8
       --palette <file>      write the palette; the format follows the extension: .json, .css or .gpl
       --report              print the quality report: MSE, PSNR, SSIM, mean and p95 CIEDE2000
@@ -119,14 +129,38 @@ Output:
       --json                print one JSON object on stdout:
                             {"k","paletteSize","iterations","converged","inertia","mse","psnr","backend","ms"}
                             plus "bytes" (size of -o), "quality" (--report), "sweep" (--sweep), "gif" (--gif),
-                            "points" and "suggestedK" (--elbow), "remap" (--remap); psnr is null when the
-                            output equals the input; ms excludes file I/O
+                            "points" and "suggestedK" (--elbow), "remap" (--remap), "search" (the k search);
+                            psnr is null when the output equals the input; ms excludes file I/O
+
+Several inputs (one output each, files run in parallel on worker threads):
+      <input>...            each output is written next to its input as <name>-kmq.png (<name>: the input's
+                            name without its extension); also with one input and --ext or --out-dir
+      --ext <suffix>        what replaces each input's extension in its output's name (ends in .png), e.g.
+                            --ext -k64.png: photo.jpg -> photo-k64.png (default: -kmq.png)
+      --out-dir <dir>       (without --sweep/--elbow) write the outputs into <dir> as <name>.png, or
+                            <name><suffix> with --ext; <dir> is created if missing
+      --jobs <n>            files at once, one worker thread each (default and most: one per core); each
+                            file runs with --threads 1 unless --threads is given
+                            One line per file as it finishes and a total line; with --json, one object at the
+                            end: {"files":[{"input","output","status","exitCode",...}],"total":{...}}. -o,
+                            --palette, --heatmap, --report, --sweep, --elbow and --gif take one input.
+
+Quality floor (nothing is written below it: exit 99):
+      --min-psnr <dB>       the PSNR the output must reach, e.g. --min-psnr 32
+      --quality <min-max>   pngquant's 0..100 scale, as PSNR = 15 + 0.3 q dB (50 -> 30 dB, 80 -> 39 dB, 100 ->
+                            45 dB): the smallest k <= 256 (or --max-colours) reaching max is chosen, and the
+                            image is refused below min; with -k (or --remap) k is fixed and min is checked;
+                            <max> alone means 0-<max>
+      --max-colours <n>     choose k: the smallest k <= n that reaches --min-psnr (or --quality's max), by
+                            bisection over k, each k warm-started from the nearest k fitted; the chosen k is
+                            reported (also --max-colors)
 
 Analyses:
       --sweep <k,k,...>     quantize once per k (integers in 1..256, e.g. 1,2,4,8,16,32), each k warm-started
                             from the previous k's palette; prints k, cost (inertia), ms, PSNR and PNG-8 bytes
       --out-dir <dir>       with --sweep: write <dir>/<input name>-k<k>.png per k and <dir>/sweep.csv;
-                            with --elbow: write <dir>/elbow.csv (the directory is created if missing)
+                            with --elbow: write <dir>/elbow.csv (the directory is created if missing);
+                            without them, see "Several inputs" above
       --elbow               cost (inertia), time and iterations against k, and the k at the knee of the curve
       --elbow-range <a:b:s> the ks of --elbow: from a to b in steps of s (default 2:64:2)
       --gif <file>          an animated GIF of the sweep, one frame per k (the --sweep ks, default 1,2,4,8,16,32)
@@ -151,8 +185,20 @@ Examples:
   kmeans-quantizer photo.png -k 16 -o out.png --colour-space oklab --dither diffusion
   kmeans-quantizer logo.png -k 8 --fixed '#ffffff,#000000' -o out.png
   kmeans-quantizer frame.png --remap brand.gpl --dither ordered -o out.png
+  kmeans-quantizer -k 64 photos/*.jpg --ext -k64.png          # photos/a.jpg -> photos/a-k64.png, ...
+  kmeans-quantizer photo.png --quality 65-80 --skip-if-larger -o small.png
+  cat photo.png | kmeans-quantizer - -k 16 -o - > out.png
 
-Exit codes: 0 success, 1 runtime error (files, a palette file that can't be read, GPU), 2 usage error.`;
+Exit codes:
+  0   success
+  1   runtime error: a file (or palette file) that can't be read, decoded or written, a missing directory, no GPU
+  2   usage error: bad flags or values
+  3   refused: an output exists or is the input, and --force was not given; nothing written
+  4   unsupported input format (GIF, WebP, AVIF, HEIF, TIFF, BMP, JPEG XL): convert it to PNG
+  5   several inputs: at least one file failed (the others were written); one input with --ext or
+      --out-dir exits with that file's own code
+  98  --skip-if-larger: the output would not be smaller than the input, so it was not written (as pngquant)
+  99  --min-psnr, --quality: the quality floor was not reached, so nothing was written (as pngquant)`;
 
 /** The flags other than the engine's, in node:util parseArgs form. Every value flag takes a string, converted below. */
 const CLI_FLAGS = {
@@ -169,6 +215,14 @@ const CLI_FLAGS = {
   gif: { type: 'string' },
   remap: { type: 'string' },
   json: { type: 'boolean' },
+  force: { type: 'boolean', short: 'f' },
+  ext: { type: 'string' },
+  jobs: { type: 'string' },
+  'skip-if-larger': { type: 'boolean' },
+  'min-psnr': { type: 'string' },
+  quality: { type: 'string' },
+  'max-colours': { type: 'string' },
+  'max-colors': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -206,8 +260,32 @@ export interface ElbowRange {
   step: number;
 }
 
+/** Several inputs (or --ext, or --out-dir without an analysis): one output per input, files run in a worker pool. */
+export interface Batch {
+  /** What replaces each input's extension in its output's name: --ext, else {@link DEFAULT_EXT} (`.png` with --out-dir). */
+  ext: string;
+  /** --out-dir: the outputs go there instead of next to their inputs. */
+  outDir: string | undefined;
+  /** --jobs: the most files at once (worker threads); undefined: one per core. */
+  jobs: number | undefined;
+}
+
+/** The suffix of a batch's outputs next to their inputs: `photo.jpg` -> `photo-kmq.png`. */
+export const DEFAULT_EXT = '-kmq.png';
+
 export interface Command {
+  /** The input (`-`: stdin); the first of {@link Command.inputs} in a batch. */
   input: string;
+  /** Every input given, in order. */
+  inputs: string[];
+  /** --force: write over existing files and over the input. */
+  force: boolean;
+  /** --skip-if-larger: write no output that would not be smaller than the input file (exit 98). */
+  skipIfLarger: boolean;
+  /** --min-psnr, --quality, --max-colours. */
+  floor: QualityFloor | undefined;
+  /** Several inputs: how their outputs are named, and the pool. Undefined for one input with -o (or none). */
+  batch: Batch | undefined;
   json: boolean;
   /** The engine options given on the command line (`k` included), already validated; the library applies the defaults. */
   options: QuantizeOptions;
@@ -322,6 +400,7 @@ function resolveEngine(options: QuantizeOptions, context = ''): ResolvedOptions 
 /**
  * Joins a value flag and a negative number after it (`-k -1`, `--tolerance -0.5`) into `--flag=value`,
  * which parseArgs would otherwise refuse as ambiguous: the value then reaches the option's range check.
+ * The same for `--ext` and a suffix that starts with a dash (`--ext -k64.png`).
  */
 export function joinNegativeValues(argv: readonly string[]): string[] {
   const byShort = new Map(Object.entries(FLAGS).filter(([, f]) => f.short).map(([name, f]) => [`-${f.short}`, name]));
@@ -334,7 +413,9 @@ export function joinNegativeValues(argv: readonly string[]): string[] {
     }
     const name = arg.startsWith('--') ? arg.slice(2) : byShort.get(arg);
     const next = argv[i + 1];
-    if (name !== undefined && FLAGS[name]?.type === 'string' && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+    // --ext takes suffixes that start with a dash (-kmq.png) as its value too.
+    const dashed = name === 'ext' && next !== undefined && next.startsWith('-') && next.length > 1;
+    if (name !== undefined && FLAGS[name]?.type === 'string' && next !== undefined && (dashed || /^-(\d|\.\d)/.test(next))) {
       out.push(`--${name}=${next}`);
       i++;
     } else {
@@ -372,11 +453,31 @@ function engineOptions(values: Values): QuantizeOptions {
   return options as QuantizeOptions;
 }
 
-/** The one positional argument. */
-function inputFile(positionals: string[]): string {
+/** The positional arguments: at least one input, `-` (stdin) only alone. */
+function inputFiles(positionals: string[]): string[] {
   if (positionals.length === 0) throw new UsageError('INVALID_TYPE', 'missing input file (see --help)');
-  if (positionals.length > 1) throw new UsageError('INVALID_TYPE', `expected one input file, got ${positionals.length}: ${positionals.join(' ')}`);
-  return positionals[0]!;
+  if (positionals.length > 1 && positionals.includes('-')) throw new UsageError('INVALID_TYPE', '- (stdin) can only be the one input, not one of several');
+  return positionals;
+}
+
+/** An integer flag value in `min..max`. */
+function integerFlag(flag: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || value < min || value > max) {
+    throw new UsageError(/^\s*\d+\s*$/.test(text) ? 'OUT_OF_RANGE' : 'INVALID_TYPE', `${flag} must be an integer in ${min}..${max}, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+/** `min-max` or `max` (min 0), integers in 0..100 with min <= max, as pngquant's --quality. */
+export function parseQuality(text: string): { min: number; max: number } {
+  const match = /^\s*(?:(\d+)\s*-\s*)?(\d+)\s*$/.exec(text);
+  const min = match?.[1] === undefined ? 0 : Number(match[1]);
+  const max = match ? Number(match[2]) : NaN;
+  if (!match || min > 100 || max > 100 || min > max) {
+    throw new UsageError(match ? 'OUT_OF_RANGE' : 'INVALID_TYPE', `--quality must be min-max (or max) with integers 0 <= min <= max <= 100 (e.g. 65-80), got ${JSON.stringify(text)}`);
+  }
+  return { min, max };
 }
 
 type Analyses = Pick<Command, 'sweepKs' | 'sweepTable' | 'outDir' | 'elbow' | 'gif'>;
@@ -389,9 +490,77 @@ function analysisFlags(values: Values): Analyses {
   const range = values.text('elbow-range');
   if (range !== undefined && !values.has('elbow')) throw new UsageError('INVALID_TYPE', '--elbow-range needs --elbow');
   const elbow = values.has('elbow') ? parseElbowRange(range ?? '2:64:2') : undefined;
-  const outDir = values.text('out-dir');
-  if (outDir !== undefined && sweep === undefined && !elbow) throw new UsageError('INVALID_TYPE', '--out-dir needs --sweep or --elbow');
+  // --out-dir belongs to --sweep and --elbow when given; otherwise it names where a batch's outputs go.
+  const outDir = sweep !== undefined || elbow ? values.text('out-dir') : undefined;
   return { sweepKs, sweepTable: sweep !== undefined, outDir, elbow, gif };
+}
+
+/** The flags that write one file per run (or print one report), which a batch does not take. */
+const SINGLE_ONLY = ['palette', 'heatmap', 'report', 'sweep', 'elbow', 'gif', 'elbow-range'] as const;
+
+/**
+ * A batch: several inputs, or one with --ext or --out-dir (without --sweep/--elbow), and no -o. Checks
+ * --ext, --jobs, and the flags that name one output (-o) or write one file per run (refused in a batch).
+ */
+function batchFlags(values: Values, inputs: string[], output: string | undefined): Batch | undefined {
+  const ext = values.text('ext');
+  const outDir = values.text('sweep') !== undefined || values.has('elbow') ? undefined : values.text('out-dir');
+  const jobs = values.text('jobs');
+  if (output !== undefined) {
+    if (inputs.length > 1) throw new UsageError('INVALID_TYPE', `-o names one output file, but ${inputs.length} inputs were given: name their outputs with --ext or --out-dir`);
+    if (ext !== undefined) throw new UsageError('INVALID_TYPE', '--ext and -o both name the output: give one');
+    if (outDir !== undefined) throw new UsageError('INVALID_TYPE', '-o and --out-dir both name the output: give one (--out-dir with -o needs --sweep or --elbow)');
+  }
+  if (output !== undefined || (inputs.length === 1 && ext === undefined && outDir === undefined)) {
+    if (jobs !== undefined) throw new UsageError('INVALID_TYPE', '--jobs needs several inputs (or --ext, --out-dir)');
+    return undefined;
+  }
+  if (inputs.includes('-')) throw new UsageError('INVALID_TYPE', '- (stdin) has no name to make an output name from: give -o <file> or -o -');
+  for (const flag of SINGLE_ONLY) {
+    if (values.text(flag) !== undefined || values.has(flag as SwitchFlag)) {
+      throw new UsageError('INVALID_TYPE', `--${flag} takes a single input with -o; it cannot be used with several inputs, --ext or --out-dir`);
+    }
+  }
+  if (ext !== undefined && (!/\.png$/i.test(ext) || /[/\\]/.test(ext))) {
+    throw new UsageError('INVALID_TYPE', `--ext must be a file-name suffix ending in .png (e.g. -k64.png), got ${JSON.stringify(ext)}`);
+  }
+  return { ext: ext ?? (outDir !== undefined ? '.png' : DEFAULT_EXT), outDir, jobs: jobs === undefined ? undefined : integerFlag('--jobs', jobs, 1, 1024) };
+}
+
+/** A PSNR in dB, > 0. */
+function parsePsnr(text: string): number {
+  const value = Number(text);
+  if (!/^\s*(\d+\.?\d*|\.\d+)\s*$/.test(text) || !(value > 0)) {
+    throw new UsageError(Number.isFinite(value) ? 'OUT_OF_RANGE' : 'INVALID_TYPE', `--min-psnr must be a PSNR in dB above 0 (e.g. 30), got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+/**
+ * --min-psnr, --quality and --max-colours (or --max-colors). k is searched with --max-colours, or with
+ * --quality when neither -k nor --remap fixes it (up to 256, as pngquant); otherwise the fixed k is checked.
+ */
+function floorFlags(values: Values, options: QuantizeOptions, remap: boolean): QualityFloor | undefined {
+  const minText = values.text('min-psnr');
+  const qualityText = values.text('quality');
+  const british = values.text('max-colours');
+  if (british !== undefined && values.text('max-colors') !== undefined) throw new UsageError('INVALID_TYPE', '--max-colours and --max-colors are the same flag: give it once');
+  const colours = british ?? values.text('max-colors');
+  const maxColours = colours === undefined ? undefined : integerFlag(british !== undefined ? '--max-colours' : '--max-colors', colours, 1, 256);
+  if (minText !== undefined && qualityText !== undefined) throw new UsageError('INVALID_TYPE', '--min-psnr and --quality both set the quality floor: give one');
+  if (minText === undefined && qualityText === undefined) {
+    if (maxColours !== undefined) throw new UsageError('INVALID_TYPE', '--max-colours needs --min-psnr or --quality (it chooses the smallest k that reaches them)');
+    return undefined;
+  }
+  if (maxColours !== undefined && options.k !== undefined) throw new UsageError('INVALID_TYPE', '-k fixes k and --max-colours chooses it: give one');
+  if (maxColours !== undefined && remap) throw new UsageError('INVALID_TYPE', '--max-colours cannot be used with --remap (k is the number of colours in the palette file)');
+  if (minText !== undefined) {
+    const min = parsePsnr(minText);
+    return { min, target: min, maxColours, flag: `--min-psnr ${minText}` };
+  }
+  const quality = parseQuality(qualityText!);
+  const search = maxColours ?? (options.k === undefined && !remap ? 256 : undefined);
+  return { min: psnrOfQuality(quality.min), target: psnrOfQuality(quality.max), maxColours: search, flag: `--quality ${qualityText}` };
 }
 
 type Outputs = Pick<Command, 'output' | 'rgba' | 'palette' | 'report' | 'heatmap' | 'resize'>;
@@ -402,7 +571,6 @@ function outputFlags(values: Values): Outputs {
   const resize = values.text('resize');
   const output = values.text('output');
   const rgba = values.has('rgba');
-  if (rgba && output === undefined) throw new UsageError('INVALID_TYPE', '--rgba needs -o <output.png>');
   return {
     output,
     rgba,
@@ -413,8 +581,9 @@ function outputFlags(values: Values): Outputs {
   };
 }
 
-/** Whether the single quantization runs: for an output of its own, or when no analysis is asked for. */
-function runsQuantize(outputs: Outputs, analyses: Analyses, json: boolean): boolean {
+/** Whether the single quantization runs: for an output of its own, in a batch, or when no analysis is asked for. */
+function runsQuantize(outputs: Outputs, analyses: Analyses, json: boolean, batch: Batch | undefined): boolean {
+  if (batch) return true;
   const { output, palette, report, heatmap } = outputs;
   const quantize = output !== undefined || palette !== undefined || report || heatmap !== undefined || (analyses.sweepKs === undefined && !analyses.elbow);
   if (quantize && output === undefined && !json && palette === undefined && !report && heatmap === undefined) {
@@ -457,20 +626,34 @@ function remapFlag(values: Values, options: QuantizeOptions, analyses: Analyses)
   return { path, format };
 }
 
+/** --skip-if-larger needs an output to skip; the quality floor needs the single quantization it judges. */
+function checkHabits(values: Values, outputs: Outputs, batch: Batch | undefined, floor: QualityFloor | undefined, quantize: boolean): void {
+  if (outputs.rgba && outputs.output === undefined && !batch) throw new UsageError('INVALID_TYPE', '--rgba needs -o <output.png> (or several inputs, --ext, --out-dir)');
+  if (values.has('skip-if-larger') && outputs.output === undefined && !batch) {
+    throw new UsageError('INVALID_TYPE', '--skip-if-larger needs an output to skip: -o <file> (or several inputs, --ext, --out-dir)');
+  }
+  if (floor && !quantize) throw new UsageError('INVALID_TYPE', `${floor.flag.split(' ')[0]} judges the single quantization (-o, --json, --palette, ...), which this command does not run`);
+}
+
 /** Parses and validates the command line; returns `'help'`/`'version'` for those flags. */
 export function parseCommand(argv: string[]): Command | 'help' | 'version' {
   const { values, positionals } = parseFlags(argv);
   if (values.has('help')) return 'help';
   if (values.has('version')) return 'version';
-  const input = inputFile(positionals);
-  for (const flag of ['output', 'palette', 'heatmap', 'out-dir', 'gif', 'remap'] as const) {
+  const inputs = inputFiles(positionals);
+  for (const flag of ['output', 'palette', 'heatmap', 'out-dir', 'gif', 'remap', 'ext'] as const) {
     if (values.text(flag) === '') throw new UsageError('INVALID_TYPE', `${flag === 'output' ? '-o/--output' : `--${flag}`} must not be empty`);
   }
   const options = engineOptions(values);
   const json = values.has('json');
   const analyses = analysisFlags(values);
   const outputs = outputFlags(values);
+  const batch = batchFlags(values, inputs, outputs.output);
   const remap = remapFlag(values, options, analyses);
-  const quantize = checkEngine(options, runsQuantize(outputs, analyses, json), analyses);
-  return { input, json, options, quantize, ...outputs, ...analyses, remap };
+  const floor = floorFlags(values, options, remap !== undefined);
+  const runs = runsQuantize(outputs, analyses, json, batch);
+  checkHabits(values, outputs, batch, floor, runs);
+  const quantize = checkEngine(floor?.maxColours !== undefined ? { ...options, k: floor.maxColours } : options, runs, analyses);
+  const habits = { force: values.has('force'), skipIfLarger: values.has('skip-if-larger'), floor, batch };
+  return { input: inputs[0]!, inputs, json, options, quantize, ...outputs, ...analyses, remap, ...habits };
 }

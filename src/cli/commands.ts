@@ -2,9 +2,10 @@
  * What the CLI does with a parsed {@link Command}: read (and maybe resize) the image, run the single
  * quantization and its outputs (PNG-8 or RGBA PNG, palette file, quality report, heat map), the sweep
  * (files, CSV, GIF) and the elbow, then print a human summary section by section or, with --json, one
- * JSON object at the end. Every output path is checked before the work starts.
+ * JSON object at the end (printed by the caller, src/cli.ts). Every output path is checked before the work
+ * starts, and none is written over without --force (write-guard.ts). `-` is stdin as the input and stdout
+ * as -o (stdio.ts); the quality floor (quality-floor.ts) and --skip-if-larger are judged before -o is written.
  */
-import { QuantizerError } from '../errors.js';
 import { basename, extname, join } from 'node:path';
 import {
   bitsPerPixel,
@@ -29,11 +30,15 @@ import {
   type RgbaImage,
   type SweepResult,
 } from '../index.js';
-import { checkOutputPath, ensureDirectory, fileSize, isSameFile, readImage, readPaletteFile, writeBytes, writePng } from '../node.js';
+import { checkOutputPath, decodeImage, encodeRgbaPng, ensureDirectory, fileSize, readImage, readPaletteFile } from '../node.js';
 import type { ResolvedOptions } from '../options.js';
 import { elbowKs, type Command, type PaletteFormat } from './args.js';
+import { CliError } from './exit.js';
 import { formatBytes, formatNumber, listKs, round, table, toCsv } from './format.js';
 import type { Progress } from './progress.js';
+import { checkFloor, searchK } from './quality-floor.js';
+import { checkBinaryStdout, readStdin, writeStdout } from './stdio.js';
+import { refuseOverwrites, STDIO, writeGuarded } from './write-guard.js';
 
 /** The JSON printed by `--json`. `psnr` is `null` where the library reports `Infinity` (a lossless result). */
 export interface CliJson {
@@ -51,6 +56,8 @@ export interface CliJson {
   bytes?: number;
   /** --remap: the palette file applied (no fitting ran) and its number of colours. */
   remap?: { file: string; colours: number };
+  /** --max-colours (or --quality without -k): the k search, each k it fitted with its PSNR, in order. */
+  search?: { target: number; min: number; maxColours: number; tried: Array<{ k: number; psnr: number | null }> };
   /** --report (or --heatmap). */
   quality?: { mse: number; psnr: number | null; ssim: number; deltaE: { mean: number; p95: number; max: number } };
   /** --sweep. */
@@ -118,32 +125,62 @@ function psnrOrNull(psnr: number): number | null {
   return Number.isFinite(psnr) ? psnr : null;
 }
 
+/** What a run leaves to its caller: the JSON (printed by the caller with --json), and the sizes of the input and of -o. */
+export interface RunOutcome {
+  json: CliJson;
+  inputBytes: number;
+  outputBytes: number | undefined;
+}
+
+/** The name an output file takes from the input: its base name without extension (`stdin` for `-`). */
+export function inputStem(input: string): string {
+  return input === STDIO ? 'stdin' : basename(input, extname(input));
+}
+
+/** Every file the command will write: -o, --palette, --heatmap, --gif, and the sweep's and elbow's files in --out-dir. */
+export function outputPaths(command: Command): string[] {
+  const paths = [command.output, command.palette?.path, command.heatmap, command.gif].filter((p): p is string => p !== undefined);
+  if (command.outDir !== undefined) {
+    if (command.sweepTable) paths.push(...command.sweepKs!.map((k) => sweepFile(command, k)), join(command.outDir, 'sweep.csv'));
+    if (command.elbow) paths.push(join(command.outDir, 'elbow.csv'));
+  }
+  return paths;
+}
+
+function sweepFile(command: Command, k: number): string {
+  return join(command.outDir!, `${inputStem(command.input)}-k${k}.png`);
+}
+
+/** The input image (a file, or stdin for `-`) and its size in bytes. */
+async function readInput(input: string): Promise<{ image: RgbaImage; bytes: number }> {
+  if (input !== STDIO) return { image: await readImage(input), bytes: await fileSize(input) };
+  const bytes = await readStdin();
+  return { image: decodeImage(bytes, 'stdin'), bytes: bytes.length };
+}
+
 /** Runs the command; resolves when every output is written and printed. Errors propagate (one line each). */
-export async function runCommand(command: Command, io: Io): Promise<void> {
+export async function runCommand(command: Command, io: Io): Promise<RunOutcome> {
   const json: CliJson = {};
+  // With -o -, stdout carries the PNG alone: the summary is not printed (and the caller prints --json on stderr).
   const print = (lines: string[]): void => {
-    if (command.json) return;
+    if (command.json || command.output === STDIO) return;
     io.progress.clear();
     io.out(`${lines.join('\n')}\n`);
   };
 
-  // Never write over the input: refuse before reading it.
-  for (const path of [command.output, command.palette?.path, command.heatmap, command.gif]) {
-    if (path !== undefined && (await isSameFile(command.input, path))) {
-      throw new QuantizerError('IO', `refusing to write ${JSON.stringify(path)}: it is the input file ${JSON.stringify(command.input)}`);
-    }
-  }
-  let image: RgbaImage = await readImage(command.input);
-  const inputBytes = await fileSize(command.input);
+  // No file written over without --force, the input least of all: refused before the input is read.
+  if (command.output === STDIO) checkBinaryStdout();
+  const paths = outputPaths(command);
+  await refuseOverwrites(paths, [command.input], command.force);
+  const input = await readInput(command.input);
+  let image = input.image;
   // The palette file of --remap, read and checked before any work (its errors name the flag).
   const palette = command.remap && (await readPaletteFile(command.remap.path, command.remap.format, '--remap'));
 
   // Every output path before any work: a missing directory should not cost a long sweep.
   // The directory first: other outputs may go into it.
   if (command.outDir !== undefined) await ensureDirectory(command.outDir);
-  for (const path of [command.output, command.palette?.path, command.heatmap, command.gif]) {
-    if (path !== undefined) await checkOutputPath(path);
-  }
+  for (const path of paths) if (path !== STDIO) await checkOutputPath(path);
 
   if (command.resize) {
     const { width, height } = command.resize;
@@ -153,12 +190,13 @@ export async function runCommand(command: Command, io: Io): Promise<void> {
     print([`resized:         ${from} -> ${width}x${height} (lanczos3)`]);
   }
 
-  if (command.quantize) await runQuantize(command, command.quantize, io, image, inputBytes, json, print, palette || undefined);
+  let outputBytes: number | undefined;
+  if (command.quantize) outputBytes = await runQuantize(command, command.quantize, io, image, input.bytes, json, print, palette || undefined);
   if (command.sweepKs) await runSweep(command, command.sweepKs, io, image, json, print);
   if (command.elbow) await runElbow(command, io, image, json, print);
 
   io.progress.clear();
-  if (command.json) io.out(`${JSON.stringify(json)}\n`);
+  return { json, inputBytes: input.bytes, outputBytes };
 }
 
 type Print = (lines: string[]) => void;
@@ -174,10 +212,24 @@ async function remapResult(command: Command, image: RgbaImage, palette: Uint8Arr
   return { ...applied, k: applied.paletteSize, exactPalette: false, iterations: 0, converged: true, attempt: 1, initInWorker: false, timings: { setup, init: 0, iterations: 0, assignment, total } };
 }
 
-/** The single quantization (or --remap's mapping) and its outputs: -o, the summary, --palette, --report and --heatmap. */
-async function runQuantize(command: Command, resolved: ResolvedOptions, io: Io, image: RgbaImage, inputBytes: number, json: CliJson, print: Print, palette?: Uint8Array): Promise<void> {
+/** How the input is named in messages. */
+function sourceName(command: Command): string {
+  return command.input === STDIO ? 'stdin' : JSON.stringify(command.input);
+}
+
+/**
+ * The result of the single quantization: --remap's mapping, the k search of --max-colours (or --quality
+ * without -k), or one quantize() at k; judged against the quality floor (a CliError: nothing written).
+ */
+async function quantizedResult(command: Command, resolved: ResolvedOptions, io: Io, image: RgbaImage, json: CliJson, palette?: Uint8Array): Promise<QuantizeResult> {
+  const { floor } = command;
+  if (floor?.maxColours !== undefined) {
+    const label = `choosing k (PSNR >= ${floor.target.toFixed(2)} dB, k <= ${floor.maxColours})`;
+    const { result, tried } = await searchK(image, command.options, floor, sourceName(command), (k) => io.progress.update(label, undefined, undefined, `k = ${k}`, true));
+    json.search = { target: round(floor.target, 4), min: round(floor.min, 4), maxColours: floor.maxColours, tried: tried.map((t) => ({ k: t.k, psnr: psnrOrNull(t.psnr) })) };
+    return result;
+  }
   const { k, attempts } = resolved;
-  const started = performance.now();
   const result = palette ? await remapResult(command, image, palette, json) : await quantize(image, {
     ...command.options,
     onProgress: (event) => {
@@ -185,6 +237,14 @@ async function runQuantize(command: Command, resolved: ResolvedOptions, io: Io, 
       io.progress.update(`quantizing (k = ${k})`, undefined, undefined, `iteration ${event.iteration}${attempt}`);
     },
   });
+  if (floor) checkFloor(floor, result, sourceName(command));
+  return result;
+}
+
+/** The single quantization (or --remap's mapping) and its outputs: -o, the summary, --palette, --report and --heatmap; resolves to the size of -o. */
+async function runQuantize(command: Command, resolved: ResolvedOptions, io: Io, image: RgbaImage, inputBytes: number, json: CliJson, print: Print, palette?: Uint8Array): Promise<number | undefined> {
+  const started = performance.now();
+  const result = await quantizedResult(command, resolved, io, image, json, palette);
   const ms = performance.now() - started;
   io.progress.clear();
 
@@ -200,10 +260,20 @@ async function runQuantize(command: Command, resolved: ResolvedOptions, io: Io, 
     ms: round(ms, 2),
   } satisfies CliJson);
 
-  const written = await writeOutput(command, result, json);
+  const written = await writeOutput(command, result, json, inputBytes);
   print(summaryLines(command, image, result, ms, inputBytes, written));
-  if (command.palette) await writePalette(command.palette, result, print);
+  if (json.search) print([searchLine(command, json.search, result.k)]);
+  if (command.palette) await writePalette(command, result, print);
   if (command.report || command.heatmap !== undefined) await runQualityReport(command, io, image, result, json, print);
+  return written.outputBytes;
+}
+
+/** The k search in one line: the k chosen, the floor, and the ks fitted with their PSNR. */
+function searchLine(command: Command, search: NonNullable<CliJson['search']>, k: number): string {
+  const reached = search.tried.find((t) => t.k === k)!.psnr;
+  const how = reached === null || reached >= search.target ? `the smallest k <= ${search.maxColours} with PSNR >= ${search.target.toFixed(2)} dB` : `k = ${search.maxColours} falls short of ${search.target.toFixed(2)} dB but reaches the floor of ${search.min.toFixed(2)} dB`;
+  const tried = search.tried.map((t) => `${t.k} (${t.psnr === null ? 'inf' : t.psnr.toFixed(2)})`).join(', ');
+  return `k search:        k = ${k}, ${how} (${command.floor!.flag}); tried ${tried}`;
 }
 
 /** What -o wrote (its size), and the PNG-8 of the result when there is one to describe. */
@@ -212,17 +282,23 @@ interface Written {
   outputBytes: number | undefined;
 }
 
-/** The PNG-8 written by -o (or the RGBA PNG with --rgba), else encoded in memory for its size. */
-async function writeOutput(command: Command, result: QuantizeResult, json: CliJson): Promise<Written> {
-  if (command.output !== undefined) {
-    if (command.rgba) {
-      await writePng(command.output, { data: result.image, width: result.width, height: result.height });
-      json.bytes = await fileSize(command.output);
-      return { png8: undefined, outputBytes: json.bytes };
+/**
+ * The PNG-8 written by -o (or the RGBA PNG with --rgba; to stdout for `-o -`), else encoded in memory for
+ * its size. With --skip-if-larger, an output not smaller than the input is not written (a CliError).
+ */
+async function writeOutput(command: Command, result: QuantizeResult, json: CliJson, inputBytes: number): Promise<Written> {
+  const { output } = command;
+  if (output !== undefined) {
+    const png8 = command.rgba ? undefined : indexedPng(result, output === STDIO ? 'the output' : JSON.stringify(output));
+    const bytes = png8 ?? encodeRgbaPng({ data: result.image, width: result.width, height: result.height });
+    if (command.skipIfLarger && bytes.length >= inputBytes) {
+      const kind = png8 ? 'PNG-8' : 'RGBA PNG';
+      throw new CliError('NOT_SMALLER', `${sourceName(command)}: the ${kind} would be ${formatBytes(bytes.length)}, not smaller than the input's ${formatBytes(inputBytes)}; nothing written (--skip-if-larger)`);
     }
-    const png8 = indexedPng(result, JSON.stringify(command.output));
-    json.bytes = await writeBytes(command.output, png8);
-    return { png8, outputBytes: json.bytes };
+    if (output === STDIO) await writeStdout(bytes);
+    else await writeGuarded(output, bytes, command.force);
+    json.bytes = bytes.length;
+    return { png8, outputBytes: bytes.length };
   }
   if (command.json) return { png8: undefined, outputBytes: undefined };
   try {
@@ -265,7 +341,7 @@ function summaryLines(command: Command, image: RgbaImage, result: QuantizeResult
     `time:            ${ms.toFixed(1)} ms`,
     `colours:         ${colours.toLocaleString('en-US')} before, ${coloursAfter.toLocaleString('en-US')} after`,
     `bits/pixel:      ${bitsBefore} before, ${bitsAfter(result, png8)}`,
-    `original size:   ${formatBytes(inputBytes)}, ${command.input}`,
+    `original size:   ${formatBytes(inputBytes)}, ${command.input === STDIO ? 'stdin' : command.input}`,
   ];
   if (command.output !== undefined && outputBytes !== undefined) {
     const kind = command.rgba ? 'RGBA PNG' : 'PNG-8';
@@ -280,9 +356,10 @@ function summaryLines(command: Command, image: RgbaImage, result: QuantizeResult
 }
 
 /** --palette: the palette file in the format of its extension. */
-async function writePalette({ path, format }: NonNullable<Command['palette']>, result: QuantizeResult, print: Print): Promise<void> {
+async function writePalette(command: Command, result: QuantizeResult, print: Print): Promise<void> {
+  const { path, format } = command.palette!;
   const text = format === 'json' ? paletteToJson(result.palette) : format === 'css' ? paletteToCss(result.palette) : paletteToGpl(result.palette);
-  await writeBytes(path, text);
+  await writeGuarded(path, text, command.force);
   print([`palette file:    ${path} (${result.paletteSize} colours, ${PALETTE_FORMAT_NAMES[format]})`]);
 }
 
@@ -308,7 +385,7 @@ async function runQualityReport(command: Command, io: Io, image: RgbaImage, resu
     ]);
   }
   if (command.heatmap !== undefined) {
-    const bytes = await writeBytes(command.heatmap, encodePng({ data: report.heatmap, width: report.width, height: report.height }));
+    const bytes = await writeGuarded(command.heatmap, encodePng({ data: report.heatmap, width: report.width, height: report.height }), command.force);
     print([`heat map:        ${command.heatmap} (CIEDE2000 0..${report.heatmapMax}, ${report.width}x${report.height}, ${formatBytes(bytes)})`]);
   }
 }
@@ -319,19 +396,18 @@ async function runSweep(command: Command, ks: number[], io: Io, image: RgbaImage
 
   if (command.sweepTable) {
     const write = command.outDir !== undefined;
-    const stem = basename(command.input, extname(command.input));
     const entries: SweepJsonEntry[] = [];
     for (const { k, result, inertia, ms } of swept.results) {
-      const file = write ? join(command.outDir!, `${stem}-k${k}.png`) : undefined;
+      const file = write ? sweepFile(command, k) : undefined;
       const png = indexedPng(result, file ? JSON.stringify(file) : `the k = ${k} image`);
-      if (file) await writeBytes(file, png);
+      if (file) await writeGuarded(file, png, command.force);
       entries.push({ k, cost: inertia, ms, psnr: psnrOrNull(result.psnr), bytes: png.length, iterations: result.iterations, ...(file ? { file } : {}) });
     }
     let csv: string | undefined;
     if (write) {
       csv = join(command.outDir!, 'sweep.csv');
       const rows = entries.map((e) => [e.k, round(e.cost, 3), round(e.ms, 2), e.psnr === null ? Infinity : round(e.psnr, 4), e.bytes]);
-      await writeBytes(csv, toCsv(['k', 'cost', 'ms', 'psnr', 'bytes'], rows));
+      await writeGuarded(csv, toCsv(['k', 'cost', 'ms', 'psnr', 'bytes'], rows), command.force);
     }
     json.sweep = {
       warmStart: true,
@@ -355,7 +431,7 @@ async function runSweep(command: Command, ks: number[], io: Io, image: RgbaImage
   }
 
   if (command.gif !== undefined) {
-    const bytes = await writeBytes(command.gif, sweepGif(swept));
+    const bytes = await writeGuarded(command.gif, sweepGif(swept), command.force);
     json.gif = { file: command.gif, frames: swept.results.length, ks, bytes };
     print([`gif:             ${command.gif} (${swept.results.length} frames, k = ${listKs(ks)}, warm-started sweep; ${formatBytes(bytes)})`]);
   }
@@ -371,7 +447,7 @@ async function runElbow(command: Command, io: Io, image: RgbaImage, json: CliJso
   let csv: string | undefined;
   if (command.outDir !== undefined) {
     csv = join(command.outDir, 'elbow.csv');
-    await writeBytes(csv, toCsv(['k', 'inertia', 'ms', 'iterations'], points.map((p) => [p.k, p.inertia, p.ms, p.iterations])));
+    await writeGuarded(csv, toCsv(['k', 'inertia', 'ms', 'iterations'], points.map((p) => [p.k, p.inertia, p.ms, p.iterations])), command.force);
     json.elbowCsv = csv;
   }
   const ks = elbowKs(range);
