@@ -105,12 +105,6 @@ describe('npm run docs (TypeDoc)', () => {
   });
 });
 
-/**
- * CLI flags the mapping table may name before `--help` prints them: the ones of the CLI work of issue 15
- * (branch cli-habits), which lands before this table. Once it has, `--help` lists each of them and this
- * list may go.
- */
-const LANDING_FLAGS = new Set(['--force', '--ext', '--out-dir', '--skip-if-larger', '--min-psnr', '--quality', '--max-colours']);
 
 describe('README: coming from pngquant, image-q or sharp', () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -137,7 +131,7 @@ describe('README: coming from pngquant, image-q or sharp', () => {
     const known = new Set([...help.stdout.matchAll(/(?<![\w-])--[a-z][a-z-]*/g)].map((m) => m[0]));
     const named = new Set(rows.flatMap((row) => [...row[1]!.matchAll(/(?<![\w-])--[a-z][a-z-]*/g)].map((m) => m[0])));
     expect(named.size).toBeGreaterThan(8);
-    const unknown = [...named].filter((flag) => !known.has(flag) && !LANDING_FLAGS.has(flag));
+    const unknown = [...named].filter((flag) => !known.has(flag));
     expect(unknown).toEqual([]);
   });
 
