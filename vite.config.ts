@@ -51,8 +51,10 @@ export default defineConfig({
     lib: {
       entry: {
         index: 'src/index.ts',
+        'index.node': 'src/index.node.ts',
         element: 'src/element/index.ts',
         'partition-worker': 'src/kmeans/partition-worker.ts',
+        'partition-worker-node': 'src/kmeans/partition-worker-node.ts',
         cli: 'src/cli.ts',
         'batch-worker': 'src/cli/batch-worker.ts',
         node: 'src/node.ts',

@@ -55,6 +55,24 @@ describe('the packed package', () => {
     expect(attw.out).toMatch(/No problems found/);
   });
 
+  it('in Node it resolves to its Node entry, whose quantizers run on worker threads', () => {
+    const project = join(dir, 'consumer');
+    const script = [
+      "import { quantize } from 'kmeans-quantizer';",
+      "const side = 2048;",
+      'const data = new Uint8ClampedArray(side * side * 4);',
+      'for (let i = 0; i < side * side; i++) data.set([i & 255, (i >>> 8) & 255, (i >>> 16) & 255, 255], i * 4);',
+      "const r = await quantize({ data, width: side, height: side }, { k: 16, backend: 'cpu', threads: 2, maxIterations: 3 });",
+      "console.log(JSON.stringify({ entry: import.meta.resolve('kmeans-quantizer'), threads: r.threads }));",
+    ].join('\n');
+    writeFileSync(join(project, 'threads.mjs'), script);
+    const node = run(process.execPath, ['threads.mjs'], project);
+    expect(node.status, node.out).toBe(0);
+    const outcome = JSON.parse(node.out.trim().split('\n')[0]!) as { entry: string; threads: number };
+    expect(outcome.entry).toMatch(/node_modules\/kmeans-quantizer\/dist\/index\.node\.js$/);
+    expect(outcome.threads).toBe(2);
+  });
+
   for (const resolution of ['bundler', 'node16'] as const) {
     it(`a TypeScript consumer compiles against it (moduleResolution ${resolution}, skipLibCheck false)`, () => {
       const project = join(dir, 'consumer');
