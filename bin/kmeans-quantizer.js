@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Launcher of the kmeans-quantizer CLI. The code is src/cli.ts, built into dist/cli.js by `npm run build`
-// (which `npm install` runs through the `prepare` script).
+// Launcher of the kmeans-quantizer CLI. The code is src/cli.ts, built into dist/cli.js by `npm run build`.
+// The published package ships dist/; a checkout builds it (there is no `prepare` script: npm warns every
+// consumer's install of a package that has one).
 import { existsSync } from 'node:fs';
 
 const cliUrl = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(cliUrl)) {
-  process.stderr.write('kmeans-quantizer: dist/cli.js is missing; run `npm install` (which builds it) or `npm run build`\n');
+  process.stderr.write('kmeans-quantizer: dist/cli.js is missing; in a checkout, run `npm install` and then `npm run build`\n');
   process.exitCode = 1;
 } else {
   try {

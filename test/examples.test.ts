@@ -190,7 +190,9 @@ describe('demo/examples/plain-html', () => {
     server ??= await serveRoot();
     const { tab, problems } = await newTab();
     await tab.goto(`${server.url}/demo/examples/plain-html/index.html`, { waitUntil: 'load' });
-    await tab.click('#camera');
+    // A DOM click: a pointer click can miss while the element above is still laying out (seen under load).
+    await tab.waitForSelector('#camera', { visible: true });
+    await tab.$eval('#camera', (button) => (button as HTMLButtonElement).click());
     await tab.waitForFunction(() => Number(document.getElementById('camera-status')!.dataset.frames ?? 0) >= 3 || /No camera|Stopped/.test(document.getElementById('camera-status')!.textContent!), { timeout: 60_000 });
     const out = await tab.evaluate(() => {
       const video = document.getElementById('video') as HTMLVideoElement;

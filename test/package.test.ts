@@ -6,7 +6,7 @@
  * Needs dist/ (`npm test` builds it first).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +48,12 @@ describe('the packed package', () => {
     expect(files).toContain('dist/types/ts5/index.d.ts');
     expect(files).toContain('bin/kmeans-quantizer.js');
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('shaders/') || f.endsWith('.d.ts.map'))).toEqual([]);
+  });
+
+  it('has no install-time script (npm warns every consumer of one)', () => {
+    const manifest = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+    const installTime = ['preinstall', 'install', 'postinstall', 'prepare', 'preprepare', 'postprepare'];
+    expect(Object.keys(manifest.scripts ?? {}).filter((name) => installTime.includes(name))).toEqual([]);
   });
 
   it('passes publint --strict and Are the Types Wrong', () => {
