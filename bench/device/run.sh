@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The device check, in one go, on a machine with a GPU and no network (bench/device/README.md): unpacks
+# what bench/device/prepare.sh put in .device/ (Node, Dawn, the Vulkan loader), finds a Vulkan driver,
+# runs bench/device/measure.js and writes device.json and device.md under $OUT (else bench/device/out/).
+#
+#   bash bench/device/run.sh            the whole check (aim: under 4 minutes on a real GPU)
+#   bash bench/device/run.sh --quick    small images, few runs: proves the flow (the test uses it)
+# Other arguments go to measure.js (--help lists them). Environment: KMQ_VK_ICD (a Vulkan ICD json to use),
+# KMQ_DEVICE_TMP (where to unpack; default /tmp/kmq-device), KMQ_TOTAL_TIMEOUT_S (default 480).
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+prepared=$root/.device
+tmp=${KMQ_DEVICE_TMP:-/tmp/kmq-device}
+out=${OUT:-$root/bench/device/out}
+mkdir -p "$out" "$tmp"
+log=$out/device-log.txt
+: >"$log"
+say() { printf '%s\n' "$*" | tee -a "$log" >&2; }
+
+if [ ! -f "$prepared/manifest.json" ]; then
+  say "no .device/: run bash bench/device/prepare.sh on a machine with network first, and carry .device"
+  exit 3
+fi
+
+unxz_to() { # unxz_to SRC.xz DEST: xz, else Python's lzma
+  [ -s "$2" ] && [ "$2" -nt "$1" ] && return 0
+  if command -v xz >/dev/null; then xz -dc "$1" >"$2.part"
+  else python3 -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], "wb"))' "$1" "$2.part"
+  fi && mv "$2.part" "$2"
+}
+
+unpack_deb() { # unpack_deb DEB DIR: dpkg -x, else ar + tar
+  if command -v dpkg >/dev/null; then dpkg -x "$1" "$2"; return; fi
+  local d; d=$(mktemp -d) && (cd "$d" && ar x "$1" && tar xf data.tar.* -C "$2") ; rm -rf "$d"
+}
+
+say "== unpack into $tmp"
+unxz_to "$prepared/node.xz" "$tmp/node" && chmod +x "$tmp/node" || { say "could not unpack node"; exit 4; }
+mkdir -p "$tmp/webgpu/dist/linux-x64"
+cp "$prepared"/webgpu/index.js "$prepared"/webgpu/package.json "$tmp/webgpu/"
+unxz_to "$prepared/webgpu/dawn.node.xz" "$tmp/webgpu/dist/linux-x64/dawn.node" || { say "could not unpack dawn.node"; exit 4; }
+say "node $("$tmp/node" --version)"
+
+libs=()
+if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1 '; then
+  mkdir -p "$tmp/vk"
+  for deb in "$prepared"/debs/*.deb; do unpack_deb "$deb" "$tmp/vk"; done
+  libs+=("$tmp/vk/usr/lib/x86_64-linux-gnu")
+  say "Vulkan loader: carried ($(basename "$prepared"/debs/libvulkan1_*.deb))"
+else
+  say "Vulkan loader: the system's"
+fi
+for d in /usr/local/nvidia/lib64 /usr/local/nvidia/lib; do [ -d "$d" ] && libs+=("$d"); done
+if [ ${#libs[@]} -gt 0 ]; then
+  LD_LIBRARY_PATH=$(IFS=:; echo "${libs[*]}")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  export LD_LIBRARY_PATH
+fi
+
+# The Vulkan driver: KMQ_VK_ICD, else NVIDIA's where the device README says it is, else the loader's own search.
+icd=${KMQ_VK_ICD:-}
+if [ -z "$icd" ]; then
+  for f in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json; do
+    [ -f "$f" ] && { icd=$f; break; }
+  done
+fi
+if [ -n "$icd" ]; then
+  export VK_DRIVER_FILES=$icd VK_ICD_FILENAMES=$icd
+  say "Vulkan driver: $icd"
+  [ -f /usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json ] &&
+    export __EGL_VENDOR_LIBRARY_FILENAMES=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
+else
+  say "Vulkan driver: none named; the loader searches its default places"
+fi
+command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv,noheader >"$tmp/nvidia-smi.txt" 2>&1
+
+say "== measure (device.json and device.md in $out)"
+KMQ_WEBGPU="$tmp/webgpu/index.js" KMQ_DIST="$prepared/app/dist" KMQ_NVIDIA_SMI="$tmp/nvidia-smi.txt" \
+  KMQ_MANIFEST="$prepared/manifest.json" \
+  timeout -k 10 "${KMQ_TOTAL_TIMEOUT_S:-480}" "$tmp/node" "$root/bench/device/measure.js" --out "$out" "$@" 2>&1 | tee -a "$log"
+rc=${PIPESTATUS[0]}
+say "== done (exit $rc)"
+exit "$rc"
