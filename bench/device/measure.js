@@ -9,7 +9,7 @@
  * a function of the shared context returning rows. Add a row kind there; nothing here changes.
  *
  * Environment: KMQ_WEBGPU (the webgpu package's index.js), KMQ_DIST (the library's dist/; default: the
- * repository's), KMQ_NVIDIA_SMI and KMQ_MANIFEST (files whose text goes into the report, when present).
+ * repository's), KMQ_NVIDIA_SMI, KMQ_MANIFEST and KMQ_PROBE (files whose text goes into the report, when present).
  */
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -24,7 +24,8 @@ const HELP = `node bench/device/measure.js [--out DIR] [--quick] [--only a,b] [-
   --out DIR      where device.json and device.md go (default bench/device/out)
   --quick        small images and few runs: proves the whole flow in well under a minute on SwiftShader
   --only LIST    measurements to run, of: ${MEASUREMENTS.map((m) => m.name).join(', ')}
-  --budget-s S   stop starting measurements after S seconds in all (default 420; quick 240)`;
+  --budget-s S   stop starting measurements after S seconds in all (default 240)
+  --limit-s S    cap every measurement's own time limit at S seconds`;
 
 function options() {
   const { values } = parseArgs({
@@ -33,6 +34,7 @@ function options() {
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
       'budget-s': { type: 'string' },
+      'limit-s': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -43,9 +45,11 @@ function options() {
   const only = values.only?.split(',').filter(Boolean);
   const unknown = only?.filter((name) => !MEASUREMENTS.some((m) => m.name === name)) ?? [];
   if (unknown.length) throw new Error(`--only: no measurement ${unknown.join(', ')} (${MEASUREMENTS.map((m) => m.name).join(', ')})`);
-  const budgetS = Number(values['budget-s'] ?? (values.quick ? 240 : 420));
+  const budgetS = Number(values['budget-s'] ?? 240);
   if (!(budgetS > 0)) throw new Error(`--budget-s must be a positive number of seconds, not ${values['budget-s']}`);
-  return { out: resolve(values.out), quick: values.quick, only, budgetS };
+  const limitS = values['limit-s'] === undefined ? Infinity : Number(values['limit-s']);
+  if (!(limitS > 0)) throw new Error(`--limit-s must be a positive number of seconds, not ${values['limit-s']}`);
+  return { out: resolve(values.out), quick: values.quick, only, budgetS, limitS };
 }
 
 const textOf = (path) => (path && existsSync(path) ? readFileSync(path, 'utf8').trim() : undefined);
@@ -92,6 +96,7 @@ async function main() {
     dist: runtime.dist,
     manifest: textOf(process.env.KMQ_MANIFEST) ? JSON.parse(textOf(process.env.KMQ_MANIFEST)).commit : undefined,
     nvidiaSmi: textOf(process.env.KMQ_NVIDIA_SMI),
+    probe: textOf(process.env.KMQ_PROBE) ? JSON.parse(textOf(process.env.KMQ_PROBE)) : undefined,
     env: { VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES, LD_LIBRARY_PATH: process.env.LD_LIBRARY_PATH },
     measurements: {},
   };
@@ -99,7 +104,7 @@ async function main() {
   for (const m of MEASUREMENTS) {
     if (opts.only && !opts.only.includes(m.name)) continue;
     const spentS = (performance.now() - started) / 1000;
-    const entry = { status: 'running', limitS: m.limitS(opts.quick), rows: [] };
+    const entry = { status: 'running', limitS: Math.min(opts.limitS, m.limitS(opts.quick)), rows: [] };
     report.measurements[m.name] = entry;
     if (spentS > opts.budgetS) {
       Object.assign(entry, { status: 'skipped', reason: `budget of ${opts.budgetS} s spent (${spentS.toFixed(0)} s)` });

@@ -181,9 +181,9 @@ async function video(ctx) {
 }
 
 export const MEASUREMENTS = [
-  { name: 'adapter', limitS: () => 60, run: adapter },
-  { name: 'parity', limitS: () => 90, run: parity },
-  { name: 'gpu-sizes', limitS: (quick) => (quick ? 120 : 180), run: (ctx) => sizes(ctx, 'webgpu') },
-  { name: 'video', limitS: () => 75, run: video },
-  { name: 'cpu-sizes', limitS: (quick) => (quick ? 60 : 120), run: (ctx) => sizes(ctx, 'cpu') },
+  { name: 'adapter', limitS: () => 30, run: adapter },
+  { name: 'parity', limitS: () => 45, run: parity },
+  { name: 'gpu-sizes', limitS: () => 120, run: (ctx) => sizes(ctx, 'webgpu') },
+  { name: 'video', limitS: () => 60, run: video },
+  { name: 'cpu-sizes', limitS: () => 90, run: (ctx) => sizes(ctx, 'cpu') },
 ];
