@@ -77,7 +77,9 @@ describe.runIf(PREPARED && existsSync(SWIFTSHADER_ICD))('bench/device/run.sh end
       adapter: 'ok', parity: 'ok', 'gpu-sizes': 'ok', video: 'ok', 'cpu-sizes': 'ok',
     });
     expect(m.adapter.rows[0]).toMatchObject({ architecture: 'swiftshader', isFallbackAdapter: true });
-    expect(m.adapter.rows[1].library.autoAt1080p).toBe('cpu'); // a software adapter goes to the CPU
+    // A software adapter goes to the CPU, every call.
+    expect(m.adapter.rows[1].library.auto.map((c: any) => c.backend)).toEqual(['cpu', 'cpu', 'cpu', 'cpu']);
+    expect(m.adapter.rows[1].library.auto[3].reason).toContain('software fallback');
     for (const row of m.parity.rows) {
       expect(row.backend).toBe('webgpu');
       expect(row.labelAgreement).toBeGreaterThan(0.99);
@@ -98,7 +100,7 @@ describe.runIf(PREPARED && existsSync(SWIFTSHADER_ICD))('bench/device/run.sh end
     const md = readFileSync(join(out, 'device.md'), 'utf8');
     expect(md).toContain('GPU/CPU parity');
     expect(md).toContain('| 640x360 | 64 |');
-  }, 400_000);
+  }, 1_800_000); // ~70 s unloaded; SwiftShader on 2 shared cores can take many times that
 
   it('stops a measurement at its time limit, keeps its rows so far in device.json and exits 1', async () => {
     const { code } = await runScript(['--quick', '--only', 'gpu-sizes', '--limit-s', '2'], out);

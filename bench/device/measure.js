@@ -24,7 +24,7 @@ const HELP = `node bench/device/measure.js [--out DIR] [--quick] [--only a,b] [-
   --out DIR      where device.json and device.md go (default bench/device/out)
   --quick        small images and few runs: proves the whole flow in well under a minute on SwiftShader
   --only LIST    measurements to run, of: ${MEASUREMENTS.map((m) => m.name).join(', ')}
-  --budget-s S   stop starting measurements after S seconds in all (default 240)
+  --budget-s S   stop starting measurements after S seconds in all (default 240; quick 1500)
   --limit-s S    cap every measurement's own time limit at S seconds`;
 
 function options() {
@@ -45,7 +45,7 @@ function options() {
   const only = values.only?.split(',').filter(Boolean);
   const unknown = only?.filter((name) => !MEASUREMENTS.some((m) => m.name === name)) ?? [];
   if (unknown.length) throw new Error(`--only: no measurement ${unknown.join(', ')} (${MEASUREMENTS.map((m) => m.name).join(', ')})`);
-  const budgetS = Number(values['budget-s'] ?? 240);
+  const budgetS = Number(values['budget-s'] ?? (values.quick ? 1500 : 240));
   if (!(budgetS > 0)) throw new Error(`--budget-s must be a positive number of seconds, not ${values['budget-s']}`);
   const limitS = values['limit-s'] === undefined ? Infinity : Number(values['limit-s']);
   if (!(limitS > 0)) throw new Error(`--limit-s must be a positive number of seconds, not ${values['limit-s']}`);
@@ -64,6 +64,16 @@ function withTimeout(promise, ms, controller) {
     }, ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** How long a timed-out measurement is given to settle after its abort. */
+const SETTLE_MS = 30_000;
+
+/** Resolves once `promise` settles, or after `ms`. */
+function settled(promise, ms) {
+  let timer;
+  const wait = new Promise((done) => { timer = setTimeout(done, ms); });
+  return Promise.race([Promise.resolve(promise).catch(() => undefined), wait]).finally(() => clearTimeout(timer));
 }
 
 async function loadRuntime() {
@@ -113,24 +123,31 @@ async function main() {
     console.error(`-- ${m.name} (limit ${entry.limitS} s)`);
     const controller = new AbortController();
     const t0 = performance.now();
+    let running;
     try {
       // rows are pushed as they come, so a timeout keeps what was measured before it.
-      await withTimeout(m.run({ ...context, signal: controller.signal, rows: entry.rows, report }), entry.limitS * 1000, controller);
+      running = m.run({ ...context, signal: controller.signal, rows: entry.rows, report });
+      await withTimeout(running, entry.limitS * 1000, controller);
       entry.status = 'ok';
     } catch (error) {
       Object.assign(entry, { status: error.timedOut ? 'timeout' : 'error', error: String(error?.stack ?? error) });
       console.error(`   ${entry.status}: ${error.message}`);
+      // The aborted call settles and its quantizer frees its device before anything else runs (leaving
+      // with GPU work in flight can crash Dawn on exit).
+      await settled(running, SETTLE_MS);
     }
     entry.seconds = Number(((performance.now() - t0) / 1000).toFixed(2));
     writeReport(opts.out, report);
   }
+  const failed = Object.entries(report.measurements).filter(([, e]) => e.status !== 'ok' && e.status !== 'skipped');
   report.finished = new Date().toISOString();
   report.seconds = Number(((performance.now() - started) / 1000).toFixed(1));
+  // run.sh exits with this code even if Dawn crashes on the way out.
+  report.exitCode = failed.length ? 1 : 0;
   writeReport(opts.out, report);
   console.log(markdownReport(report));
-  const failed = Object.entries(report.measurements).filter(([, e]) => e.status !== 'ok' && e.status !== 'skipped');
   // Dawn can keep the event loop alive: leave explicitly.
-  process.exit(failed.length ? 1 : 0);
+  process.exit(report.exitCode);
 }
 
 main().catch((error) => {

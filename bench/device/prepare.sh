@@ -9,7 +9,11 @@
 #   .device/app/dist/               this build of the library (no source maps, no types)
 #   .device/app/node_modules/       the build's runtime dependencies (jpeg-js)
 #   .device/manifest.json           versions, sizes, checksums, the commit the build came from
+#
+# --app-only: rebuild and refresh .device/app/ alone (after a change to src/), keeping the runtime.
 set -euo pipefail
+app_only=0
+[ "${1:-}" = --app-only ] && app_only=1
 root=$(cd "$(dirname "$0")/../.." && pwd)
 dest=$root/.device
 WEBGPU_VERSION=${KMQ_WEBGPU_VERSION:-0.6.2}
@@ -23,6 +27,11 @@ step() { printf '== %s\n' "$*" >&2; }
 step "build (npm run build)"
 (cd "$root" && npm run build >/dev/null)
 
+if [ "$app_only" = 1 ] && [ -f "$dest/node.xz" ] && [ -f "$dest/webgpu/dawn.node.xz" ]; then
+  rm -rf "$dest/app"
+  mkdir -p "$dest/app/node_modules"
+else
+app_only=0
 rm -rf "$dest"
 mkdir -p "$dest/webgpu" "$dest/debs" "$dest/app/node_modules"
 
@@ -44,6 +53,7 @@ apt_opts=(-oAPT::Architecture=amd64 -oAPT::Architectures=amd64)
 (cd "$dest/debs" && { apt-get "${apt_opts[@]}" download libvulkan1 2>/dev/null ||
   { apt-get "${apt_opts[@]}" update >/dev/null && apt-get "${apt_opts[@]}" download libvulkan1; }; })
 ls "$dest"/debs/libvulkan1_*_amd64.deb >/dev/null
+fi
 
 step "the library's build and its runtime dependencies"
 mkdir -p "$dest/app/dist"

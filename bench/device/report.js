@@ -13,7 +13,10 @@ function adapterSection(entry) {
     `Adapter: ${hw.vendor} / ${hw.architecture} / ${hw.device} (${hw.description}); fallback adapter: ${hw.isFallbackAdapter}`,
     `timestamp-query: ${hw.features.includes('timestamp-query')}; maxStorageBufferBindingSize ${hw.limits.maxStorageBufferBindingSize}, maxBufferSize ${hw.limits.maxBufferSize}`,
   ];
-  if (lib) lines.push(`The library's \`auto\` at 1920x1080: ${lib.library.autoAt1080p} (${lib.library.autoReason})`);
+  if (lib) {
+    const calls = lib.library.auto.map((c, i) => `call ${i + 1}: ${c.backend}, ${c.wallMs} ms (${c.reason})`);
+    lines.push(`The library's \`auto\` at 1920x1080, k = 16:\n\n${calls.map((c) => `- ${c}`).join('\n')}`);
+  }
   return lines.join('\n\n');
 }
 

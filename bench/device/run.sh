@@ -7,7 +7,8 @@
 #   bash bench/device/run.sh --quick    small images, few runs: proves the flow (the test uses it)
 # Other arguments go to measure.js (--help lists them). Environment: KMQ_VK_ICD (a Vulkan ICD json to use),
 # KMQ_DEVICE_TMP (where to unpack; default /tmp/kmq-device), KMQ_TOTAL_TIMEOUT_S (default 330: measure.js
-# starts no measurement after 240 s, and each has its own limit, 120 s at most).
+# starts no measurement after 240 s, and each has its own limit, 120 s at most; --quick: 1800, for
+# SwiftShader on a loaded machine).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 prepared=$root/.device
@@ -94,10 +95,16 @@ if ! hardware "$found" && [ -s "$tmp/nvidia-smi.txt" ] && [ "${KMQ_NO_SYSTEM_LOA
 fi
 printf '%s\n' "$found" >"$tmp/probe.json"
 
+total_default=330
+for a in "$@"; do [ "$a" = --quick ] && total_default=1800; done
 say "== measure (device.json and device.md in $out)"
 KMQ_WEBGPU="$tmp/webgpu/index.js" KMQ_DIST="$prepared/app/dist" KMQ_NVIDIA_SMI="$tmp/nvidia-smi.txt" \
   KMQ_MANIFEST="$prepared/manifest.json" KMQ_PROBE="$tmp/probe.json" \
-  timeout -k 10 "${KMQ_TOTAL_TIMEOUT_S:-330}" "$tmp/node" "$root/bench/device/measure.js" --out "$out" "$@" 2>&1 | tee -a "$log"
+  timeout -k 10 "${KMQ_TOTAL_TIMEOUT_S:-$total_default}" "$tmp/node" "$root/bench/device/measure.js" --out "$out" "$@" 2>&1 | tee -a "$log"
 rc=${PIPESTATUS[0]}
+if [ "$rc" -gt 128 ] && [ "$rc" -lt 160 ] && grep -q '"exitCode": [01]' "$out/device.json" 2>/dev/null; then
+  say "node died of signal $((rc - 128)) after writing its report; exiting with the report's code"
+  rc=$(grep -o '"exitCode": [01]' "$out/device.json" | grep -o '[01]$')
+fi
 say "== done (exit $rc)"
 exit "$rc"
