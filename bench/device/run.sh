@@ -52,6 +52,14 @@ if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1 '; then
 else
   say "Vulkan loader: the system's"
 fi
+# dawn.node needs GLIBCXX_3.4.30 (GCC 12's libstdc++): the carried one where the machine's is older.
+cxx=$(ldconfig -p 2>/dev/null | grep -m1 'libstdc++.so.6 ' | sed 's/.*=> //')
+if [ "${KMQ_CARRIED_CXX:-}" = 1 ] || [ -z "$cxx" ] || ! grep -q GLIBCXX_3.4.30 "$cxx" 2>/dev/null; then
+  mkdir -p "$tmp/cxx"
+  for deb in "$prepared"/debs-cxx/*.deb; do [ -f "$deb" ] && unpack_deb "$deb" "$tmp/cxx"; done
+  libs+=("$tmp/cxx/usr/lib/x86_64-linux-gnu")
+  say "C++ runtime: carried (KMQ_CARRIED_CXX=${KMQ_CARRIED_CXX:-}; the machine's: ${cxx:-none})"
+fi
 for d in /usr/local/nvidia/lib64 /usr/local/nvidia/lib; do [ -d "$d" ] && libs+=("$d"); done
 if [ ${#libs[@]} -gt 0 ]; then
   LD_LIBRARY_PATH=$(IFS=:; echo "${libs[*]}")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
