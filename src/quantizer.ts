@@ -334,7 +334,7 @@ class PooledQuantizer implements Quantizer {
     const started = now();
     const timed = async (session: FitSession): Promise<T> => {
       const out = await work(session, run(session));
-      if (auto && session.backend === auto.path && fallbackReason === choice.fallbackReason) this.calibration.record(auto.key, auto.path, now() - started);
+      if (auto && session.backend === auto.path) this.calibration.record(auto.key, auto.path, now() - started);
       return out;
     };
     if (choice.gpu) {

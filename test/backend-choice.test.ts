@@ -120,14 +120,18 @@ describe('auto by measurement in Chromium', () => {
       const { kmq, loadImageData } = window as any;
       const image = await loadImageData('/test/fixtures/coffee.png');
       // SwiftShader under a hardware adapter's name, so that `auto` calibrates instead of choosing the CPU.
-      const real = await navigator.gpu.requestAdapter();
-      const adapter = {
-        info: { vendor: 'test', architecture: 'test-gpu', device: '', description: 'SwiftShader, called hardware', isFallbackAdapter: false },
-        features: real!.features,
-        limits: real!.limits,
-        requestDevice: (descriptor: GPUDeviceDescriptor) => real!.requestDevice(descriptor),
+      const gpu = {
+        requestAdapter: async () => {
+          const real = (await navigator.gpu.requestAdapter())!;
+          return {
+            info: { vendor: 'test', architecture: 'test-gpu', device: '', description: 'SwiftShader, called hardware', isFallbackAdapter: false },
+            features: real.features,
+            limits: real.limits,
+            requestDevice: (descriptor: GPUDeviceDescriptor) => real.requestDevice(descriptor),
+          };
+        },
+        getPreferredCanvasFormat: () => navigator.gpu.getPreferredCanvasFormat(),
       };
-      const gpu = { requestAdapter: async () => adapter, getPreferredCanvasFormat: () => navigator.gpu.getPreferredCanvasFormat() };
       const quantizer = kmq.createQuantizer({ gpu, backend: 'auto' });
       const rows = [];
       for (let i = 0; i < 4; i++) {
@@ -147,5 +151,57 @@ describe('auto by measurement in Chromium', () => {
     expect(last.backend).toBe(last.auto.gpuMs <= last.auto.cpuMs ? 'webgpu' : 'cpu');
     expect(last.fallbackReason).toBe(last.backend === 'cpu' ? last.auto.reason : null);
     expect(out[2]!.fallbackReason).toBe(out[2]!.auto.reason);
+  });
+
+  it('does not count a call the GPU failed: the device lost at its first submit, the CPU finishes it', async ({ skip }) => {
+    if (!page.gpu) skip();
+    const out = await page.session!.page.evaluate(async () => {
+      const { kmq, loadImageData } = window as any;
+      const image = await loadImageData('/test/fixtures/coffee.png');
+      const gpu = {
+        requestAdapter: async () => {
+          const real = (await navigator.gpu.requestAdapter())!;
+          return {
+            info: { vendor: 'test', architecture: 'test-gpu', device: '', description: 'SwiftShader, called hardware', isFallbackAdapter: false },
+            features: real.features,
+            limits: real.limits,
+            requestDevice: async (descriptor: GPUDeviceDescriptor) => {
+              const device = await real.requestDevice(descriptor);
+              losing = device;
+              return device;
+            },
+          };
+        },
+      };
+      // The first submit of the first device destroys it (a loss mid-run); later devices are left alone.
+      let losing: GPUDevice | undefined;
+      const submit = GPUQueue.prototype.submit;
+      let armed = true;
+      GPUQueue.prototype.submit = function (buffers: Iterable<GPUCommandBuffer>) {
+        const out = submit.call(this, buffers);
+        if (armed && losing) {
+          armed = false;
+          losing.destroy();
+        }
+        return out;
+      };
+      try {
+        const quantizer = kmq.createQuantizer({ gpu, backend: 'auto' });
+        const rows = [];
+        for (let i = 0; i < 2; i++) {
+          const r = await quantizer.quantize(image, { k: 16, seed: 1 });
+          rows.push({ backend: r.backend, reason: r.fallbackReason ?? null, auto: r.auto });
+        }
+        quantizer.destroy();
+        return rows;
+      } finally {
+        GPUQueue.prototype.submit = submit;
+      }
+    });
+    expect(out[0]).toMatchObject({ backend: 'cpu', auto: { stage: 'measuring' } });
+    expect(out[0]!.reason).toContain('the GPU failed mid-run');
+    // Nothing was recorded for the failed call: the next one is still the bucket's first timed call.
+    expect(out[1]).toMatchObject({ backend: 'webgpu', reason: null });
+    expect(out[1]!.auto.reason).toContain('call 1 of 3, on WebGPU');
   });
 });
