@@ -83,7 +83,7 @@ else
 fi
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv,noheader >"$tmp/nvidia-smi.txt" 2>&1
 
-probe() { KMQ_WEBGPU="$tmp/webgpu/index.js" timeout 60 "$tmp/node" "$root/bench/device/probe.js" 2>>"$log"; }
+probe() { KMQ_WEBGPU="$tmp/webgpu/index.js" timeout 40 "$tmp/node" "$root/bench/device/probe.js" 2>>"$log"; }
 hardware() { case "$1" in *'"isFallbackAdapter":false'*) return 0 ;; *) return 1 ;; esac; }
 found=$(probe)
 say "adapter: $found"
