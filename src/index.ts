@@ -30,7 +30,7 @@ export {
   type RGB,
   type UsedBackend,
 } from './options.js';
-export type { AdapterDescription, AppliedPalette, GpuRunStats, PaletteFit, QuantizeResult, RunDescription, StageTimings } from './result.js';
+export type { AdapterDescription, AppliedPalette, AutoChoice, GpuRunStats, PaletteFit, QuantizeResult, RunDescription, StageTimings } from './result.js';
 export type { BrowserImageSource, QuantizeInput, RawImage } from './image.js';
 export { psnrFromMse, measureErrors, type ErrorMetrics } from './metrics.js';
 export * from './analysis/index.js';

@@ -80,8 +80,9 @@ export interface QuantizeOptions {
   /** Fit on a seeded random sample of this many pixels (>= k), then label every pixel. @default undefined (all) */
   sampleSize?: number;
   /**
-   * `'auto'` picks WebGPU on a hardware adapter and the CPU otherwise (software adapters, Node without a
-   * GPU); `'webgpu'` forces the GPU path (also on a software adapter) and throws `GpuUnavailableError`
+   * `'auto'` picks the CPU without a hardware adapter (software adapters, Node without a GPU) and for
+   * small images, and otherwise the faster path by timing both on a quantizer's first calls (the result's
+   * `auto` says which and why); `'webgpu'` forces the GPU path (also on a software adapter) and throws `GpuUnavailableError`
    * when there is no adapter; `'cpu'` never touches the GPU. @default 'auto'
    */
   backend?: Backend;
@@ -310,7 +311,7 @@ export const OPTIONS = [
   // A sample smaller than k could not give k centroids: refuse it rather than return a short palette.
   { name: 'sampleSize', scope: 'call', default: undefined as number | undefined, defaultText: 'all pixels', doc: 'fit on a seeded random sample of this many pixels (>= k), then label every pixel', text: { kind: 'integer' },
     check: (v: unknown, r: Partial<ResolvedOptions>) => integer('sampleSize', v, r.k!, Number.MAX_SAFE_INTEGER) },
-  { name: 'backend', scope: 'call', default: 'auto' as Backend, doc: "'auto' (WebGPU on a hardware adapter, else the CPU), 'webgpu' (forced) or 'cpu'", text: { kind: 'choice', choices: BACKENDS },
+  { name: 'backend', scope: 'call', default: 'auto' as Backend, doc: "'auto' (on a hardware adapter, the faster path by timing both; else the CPU), 'webgpu' (forced) or 'cpu'", text: { kind: 'choice', choices: BACKENDS },
     check: (v: unknown) => choice('backend', v, BACKENDS) },
   { name: 'threads', scope: 'call', default: undefined as number | undefined, defaultText: 'one thread below 1 M distinct colours, else every core up to 8', doc: 'CPU worker threads for the iterations, an integer in 1..64; any count gives the same result', text: { kind: 'integer' },
     check: (v: unknown) => integer('threads', v, 1, 64) },

@@ -7,6 +7,7 @@
  */
 import { ALPHA_ON_CPU, alphaImage, alphaPaletteOf, applyAlphaPalette, fitAlphaPalette, hasTransparency, type AlphaPalette } from './alpha-quantize.js';
 import { applyExact, applyOnSession, checkPalette, type AppliedImage, type PaletteInput } from './apply.js';
+import { AutoCalibration } from './auto-calibration.js';
 import { chooseBackend, type BackendChoice } from './backend-choice.js';
 import { abortError, GpuRunError, isAbortError, QuantizerError, QuantizerTypeError, throwIfAborted } from './errors.js';
 import { exactColours, exactFit, fitOnSession, planFit, type Fit } from './fit.js';
@@ -156,6 +157,8 @@ class PooledQuantizer implements Quantizer {
   private destroyed = false;
   private queue: Promise<unknown> = Promise.resolve();
   private cached: CachedSession | undefined;
+  /** `auto`'s timings of both paths, per bucket of like calls (src/auto-calibration.ts). */
+  private readonly calibration = new AutoCalibration();
 
   private readonly keepImage: boolean;
 
@@ -225,7 +228,7 @@ class PooledQuantizer implements Quantizer {
     const started = now();
     throwIfAborted(o.signal);
     if (hasTransparency(image.pixels)) return this.runAlphaQuantize(image, o, started);
-    return this.fitThen(image, o, started, async (fit, session) => {
+    return this.fitThen('quantize', image, o, started, async (fit, session) => {
       const t = now();
       const labelled = session ? await applyOnSession(session, fit, o.signal, { image, options: o }) : applyExact(image, packedPalette(fit.palette), fit.palette);
       const run: RunDescription = session ? { ...fit, gpu: session.gpuStats?.() } : fit;
@@ -238,13 +241,13 @@ class PooledQuantizer implements Quantizer {
     const started = now();
     throwIfAborted(o.signal);
     if (hasTransparency(image.pixels)) return (await this.alphaFit(image, o, started)).fit;
-    return this.fitThen(image, o, started, async (fit) => fit);
+    return this.fitThen('fit', image, o, started, async (fit) => fit);
   }
 
   private async runApply(image: Pixels, fitted: FittedCentroids, o: ResolvedOptions): Promise<AppliedPalette> {
     const started = now();
     throwIfAborted(o.signal);
-    const choice = await chooseBackend(o.backend, image.pixels.length, () => this.gpuContext());
+    const choice = await chooseBackend(o.backend, image.pixels.length, () => this.gpuContext(), { calibration: this.calibration, call: 'apply', k: fitted.centroids.length / 3 });
     throwIfAborted(o.signal);
     return this.onBackend(choice, image, image.pixels, o, async (session, run) => {
       const setup = now() - started;
@@ -297,8 +300,8 @@ class PooledQuantizer implements Quantizer {
   }
 
   /** Fits one image (or pooled images); `then` continues on the same session (quantize applies there). */
-  private async fitThen<T>(image: Pixels, o: ResolvedOptions, started: number, then: (fit: PaletteFit, session: FitSession | undefined) => Promise<T>): Promise<T> {
-    const choice = await chooseBackend(o.backend, image.pixels.length, () => this.gpuContext());
+  private async fitThen<T>(call: 'fit' | 'quantize', image: Pixels, o: ResolvedOptions, started: number, then: (fit: PaletteFit, session: FitSession | undefined) => Promise<T>): Promise<T> {
+    const choice = await chooseBackend(o.backend, image.pixels.length, () => this.gpuContext(), { calibration: this.calibration, call, k: o.k });
     throwIfAborted(o.signal);
     const distinct = exactColours(image.pixels, o);
     if (distinct) {
@@ -321,16 +324,24 @@ class PooledQuantizer implements Quantizer {
   /**
    * Runs `work` on the chosen backend; when the GPU fails mid-run, the CPU does it again. A call cancelled
    * rejects with an AbortError; one whose quantizer is destroyed meanwhile rejects with INVALID_STATE.
+   * Under `auto`'s calibration, the call's time on its backend is recorded (not when the GPU failed).
    */
   private async onBackend<T>(choice: BackendChoice, image: Pixels, fitPixels: Uint32Array, o: ResolvedOptions, work: SessionWork<T>): Promise<T> {
     this.throwIfDestroyed();
     let fallbackReason = choice.fallbackReason;
-    const run = (session: FitSession): RunDescription => ({ backend: session.backend, threads: session.threads, fallbackReason, adapter: choice.adapter });
+    const auto = choice.auto;
+    const run = (session: FitSession): RunDescription => ({ backend: session.backend, threads: session.threads, fallbackReason, adapter: choice.adapter, ...(auto ? { auto: auto.choice } : {}) });
+    const started = now();
+    const timed = async (session: FitSession): Promise<T> => {
+      const out = await work(session, run(session));
+      if (auto && session.backend === auto.path) this.calibration.record(auto.key, auto.path, now() - started);
+      return out;
+    };
     if (choice.gpu) {
       try {
         const session = await createWebGpuSession(choice.gpu, fitPixels, image.pixels, { iterateOn: this.own.gpuIterateOn, signal: o.signal, colorSpace: o.colorSpace });
         try {
-          return await work(session, run(session));
+          return await timed(session);
         } finally {
           session.destroy();
         }
@@ -342,7 +353,7 @@ class PooledQuantizer implements Quantizer {
       }
     }
     const session = await this.cpuSession(image, fitPixels, o);
-    return work(session, run(session));
+    return timed(session);
   }
 
   private throwIfDestroyed(when = 'before the call ran'): void {

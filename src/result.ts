@@ -49,6 +49,23 @@ export interface StageTimings {
   total: number;
 }
 
+/**
+ * How `backend: 'auto'` chose on a hardware adapter: each quantizer times its first calls on both paths,
+ * per bucket of like calls, and then keeps the faster (src/auto-calibration.ts).
+ */
+export interface AutoChoice {
+  /** The calls compared: the operation, the image's size class and the k class (e.g. 'quantize, 1-4 MP, k 17-64'). */
+  bucket: string;
+  /** `'measuring'`: this call is one of the bucket's first, timed to decide; `'measured'`: the faster path ran. */
+  stage: 'measuring' | 'measured';
+  /** The fastest timed call of this bucket on WebGPU so far, ms. */
+  gpuMs?: number;
+  /** The fastest timed call of this bucket on the CPU so far, ms. */
+  cpuMs?: number;
+  /** The choice in words (also the `fallbackReason` when the CPU ran). */
+  reason: string;
+}
+
 /** Where a call ran, and why there. */
 export interface RunDescription {
   /** The backend that produced the result. */
@@ -61,6 +78,8 @@ export interface RunDescription {
   gpu?: GpuRunStats;
   /** The WebGPU adapter, when one was used or considered. */
   adapter?: AdapterDescription;
+  /** How `auto` chose between the paths by timing them (hardware adapters, large images). */
+  auto?: AutoChoice;
 }
 
 /** A palette fitted to an image (or several): what `quantizer.fit()` returns, and what `apply()` takes. */
@@ -155,6 +174,7 @@ export function runFields(run: RunDescription): RunDescription {
   if (run.fallbackReason !== undefined) out.fallbackReason = run.fallbackReason;
   if (run.gpu !== undefined) out.gpu = run.gpu;
   if (run.adapter !== undefined) out.adapter = run.adapter;
+  if (run.auto !== undefined) out.auto = run.auto;
   return out;
 }
 
