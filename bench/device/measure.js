@@ -83,7 +83,9 @@ async function loadRuntime() {
   Object.assign(globalThis, globals);
   const counters = installCounters(globalThis);
   const dist = resolve(process.env.KMQ_DIST ?? join(here, '../../dist'));
-  const kmq = await import(pathToFileURL(join(dist, 'index.js')).href);
+  // The Node entry: its CPU path runs on worker_threads (the browser entry, index.js, would run on one).
+  const entry = existsSync(join(dist, 'index.node.js')) ? 'index.node.js' : 'index.js';
+  const kmq = await import(pathToFileURL(join(dist, entry)).href);
   const nodeIo = await import(pathToFileURL(join(dist, 'node.js')).href);
   return { gpu: create([]), kmq, nodeIo, counters, dist };
 }
