@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 
 /** The worker constructions to write out literally in the built chunks: source text -> output text. */
 const WORKER_URLS: Record<string, string> = {
-  'new Worker(new URL(WORKER_FILE, import.meta.url)': "new Worker(new URL('./partition-worker.js', import.meta.url)",
+  'new Worker(new URL(WORKER_FILE, import.meta.url), {': "new Worker(new URL('./partition-worker.js', import.meta.url), {",
 };
 
 /**

@@ -13,12 +13,13 @@ export type Timed = BatchReply & { startMs: number; ms: number };
  * The batch worker, built as its own entry (vite.config.ts) next to the bundle that holds this module
  * (dist/). The name is a constant, as the library's partition worker's is (src/kmeans/partitions.ts): Vite
  * rewrites the literal `new Worker(new URL('./batch-worker.js', import.meta.url))` as a browser worker,
- * re-bundled under dist/assets/ with the node: builtins stubbed out, which cannot run in Node.
+ * re-bundled under dist/assets/ with the node: builtins stubbed out, which cannot run in Node. It is not named WORKER_FILE: the build's literalWorkerUrls plugin rewrites
+ * the browser worker construction made from that name.
  */
-const WORKER_FILE = './batch-worker.js';
+const BATCH_WORKER_FILE = './batch-worker.js';
 
 function spawn(): Worker {
-  return new Worker(new URL(WORKER_FILE, import.meta.url));
+  return new Worker(new URL(BATCH_WORKER_FILE, import.meta.url));
 }
 
 /** Runs every job on at most `size` workers; `onReply` hears each file as it finishes; resolves to the replies in job order. */
