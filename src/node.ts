@@ -16,7 +16,7 @@ import { mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { constants, deflateSync, inflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
-import { decodePng, encodePng, type ZlibDeflate, type ZlibInflate } from './analysis/png.js';
+import { decodePng, encodePng, resultToIndexedPng, type IndexedResultLike, type ZlibDeflate, type ZlibInflate } from './analysis/png.js';
 import { readPalette, type PaletteFileFormat } from './analysis/palette-import.js';
 import { QuantizerError, QuantizerRangeError } from './errors.js';
 
@@ -180,6 +180,15 @@ export async function writePng(path: string, image: { data: Uint8Array | Uint8Cl
 /** The bytes of the 8-bit RGBA PNG that {@link writePng} writes (the same compression), for callers that write them themselves. */
 export function encodeRgbaPng(image: { data: Uint8Array | Uint8ClampedArray; width: number; height: number }): Uint8Array {
   return encodePng(image, { channels: 'rgba', level: 9, deflate: rleDeflate });
+}
+
+/**
+ * The PNG-8 of a quantization result, as `resultToIndexedPng` makes it, compressed by node:zlib at level 6
+ * (about twice as fast as fflate, files within a few per cent of its size: bench/README.md, "PNG codecs").
+ * The CLI writes its PNG-8 files with this; the same errors as `resultToIndexedPng`.
+ */
+export function encodeIndexedResultPng(result: IndexedResultLike): Uint8Array {
+  return resultToIndexedPng(result, { level: 6, deflate: zlibDeflate });
 }
 
 /**
