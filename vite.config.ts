@@ -38,7 +38,7 @@ function literalWorkerUrls(): Plugin {
  * node: builtins and the Node codecs, which stay external, so browser entries never pull them in. Lit is
  * bundled into the element entry so that a plain HTML page needs one script import and no import map.
  */
-const external = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'jpeg-js'];
+const external = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'jpeg-js', 'sharp'];
 
 export default defineConfig({
   plugins: [literalWorkerUrls()],

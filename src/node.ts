@@ -1,10 +1,11 @@
 /**
- * Node-only helpers: read a PNG or JPEG file into RGBA bytes, write RGBA bytes as a PNG file, write any
+ * Node-only helpers: read an image file into RGBA bytes (PNG and JPEG; WebP, AVIF, TIFF and GIF too when
+ * the optional dependency sharp is installed: src/sharp-decode.ts), write RGBA bytes as a PNG file, write any
  * bytes to a file, and check output paths and directories before long work. Used by the CLI and exported
  * (dist/node.js) for other Node users. Nothing here is imported by the browser entry. Errors are typed
  * (src/errors.ts) and name the path: code `IO` when a file can't be read or written, `UNSUPPORTED_FORMAT`
- * when it is an image of a format this does not decode (GIF, WebP, AVIF, ...: told by magic bytes), and
- * `INVALID_IMAGE` when its bytes are no image this reads.
+ * when it is an image of a format this does not decode (GIF, WebP, AVIF, ... without sharp; HEIF, BMP,
+ * JPEG XL always: told by magic bytes), and `INVALID_IMAGE` when its bytes are no image this reads.
  *
  * PNG files go through the library's own codec (src/analysis/png.ts) with node:zlib as its compressor
  * ({@link zlibDeflate}, {@link zlibInflate}), several times faster than the browser-safe fflate default;
@@ -19,6 +20,7 @@ import jpeg from 'jpeg-js';
 import { decodePng, encodePng, resultToIndexedPng, type IndexedResultLike, type ZlibDeflate, type ZlibInflate } from './analysis/png.js';
 import { readPalette, type PaletteFileFormat } from './analysis/palette-import.js';
 import { QuantizerError, QuantizerRangeError } from './errors.js';
+import { decodeWithSharp, loadSharp, SHARP_FORMATS } from './sharp-decode.js';
 
 /** RGBA8 pixels, row by row, 4 bytes a pixel (the shape `quantize()` accepts). */
 export interface RgbaImage {
@@ -108,10 +110,11 @@ function reason(error: unknown): string {
 }
 
 /**
- * Reads a PNG or JPEG file (detected by its magic bytes) into RGBA8 bytes. 16-bit PNGs are scaled to 8 bits,
- * palette/grey PNGs expanded, JPEGs get alpha 255. Throws a `QuantizerError` with code `IO` when the
- * file can't be read, `UNSUPPORTED_FORMAT` when it is an image of another format (GIF, WebP, ...), and
- * `INVALID_IMAGE` when it is neither or doesn't decode.
+ * Reads an image file (its format told by its magic bytes) into RGBA8 bytes, as {@link decodeImageAsync}
+ * decodes them. 16-bit PNGs are scaled to 8 bits, palette/grey PNGs expanded, JPEGs get alpha 255.
+ * Throws a `QuantizerError` with code `IO` when the file can't be read, `UNSUPPORTED_FORMAT` when it is
+ * an image of a format not decoded here (GIF, WebP, ... without sharp), and `INVALID_IMAGE` when it is
+ * no image or doesn't decode.
  */
 export async function readImage(path: string): Promise<RgbaImage> {
   let bytes: Buffer;
@@ -120,18 +123,39 @@ export async function readImage(path: string): Promise<RgbaImage> {
   } catch (error) {
     throw ioError(`cannot read ${JSON.stringify(path)}: ${reason(error)}`, error);
   }
-  return decodeImage(bytes, JSON.stringify(path));
+  return decodeImageAsync(bytes, JSON.stringify(path));
 }
 
 /**
- * Decodes the bytes of a PNG or JPEG file (detected by its magic bytes) into RGBA8, as {@link readImage}
- * does; `source` names them in messages (a quoted path, or `stdin`).
+ * Decodes the bytes of an image file into RGBA8 as {@link readImage} does, `source` naming them in
+ * messages (a quoted path, or `stdin`): PNG through the library's own codec; JPEG, and WebP, AVIF, TIFF
+ * and GIF (the first frame), through sharp when that optional dependency is installed (src/sharp-decode.ts),
+ * else JPEG through jpeg-js and the others refused with `UNSUPPORTED_FORMAT` naming the format.
+ */
+export async function decodeImageAsync(bytes: Uint8Array, source: string): Promise<RgbaImage> {
+  const format = detectFormat(bytes) === 'jpeg' ? 'JPEG' : detectFormat(bytes) ? undefined : unsupportedFormat(bytes);
+  const sharp = format && SHARP_FORMATS.has(format) ? await loadSharp() : undefined;
+  if (!sharp) return decodeImage(bytes, source);
+  try {
+    return await decodeWithSharp(sharp, bytes);
+  } catch (error) {
+    throw new QuantizerError('INVALID_IMAGE', `cannot decode ${format!.toUpperCase()} ${source}: the file is truncated or corrupt (${reason(error)})`, { cause: error });
+  }
+}
+
+/**
+ * Decodes the bytes of a PNG or JPEG file (detected by its magic bytes) into RGBA8 with the pure-JS
+ * decoders alone (the library's PNG codec, jpeg-js), synchronously; `source` names them in messages (a
+ * quoted path, or `stdin`). {@link decodeImageAsync} also reads other formats, and JPEG faster, through sharp.
  */
 export function decodeImage(bytes: Uint8Array, source: string): RgbaImage {
   const format = detectFormat(bytes);
   if (!format) {
     const other = unsupportedFormat(bytes);
-    if (other) throw new QuantizerError('UNSUPPORTED_FORMAT', `${source} is a ${other} image: ${other} input is not supported; convert it to PNG (or JPEG)`);
+    if (other) {
+      const sharp = SHARP_FORMATS.has(other) ? ', or install the optional dependency sharp, which reads it' : '';
+      throw new QuantizerError('UNSUPPORTED_FORMAT', `${source} is a ${other} image: ${other} input is not supported; convert it to PNG (or JPEG)${sharp}`);
+    }
     throw new QuantizerError('INVALID_IMAGE', `${source} is not a PNG or JPEG file`);
   }
   try {

@@ -27,7 +27,7 @@ import {
   type RgbaImage,
   type SweepResult,
 } from '../index.js';
-import { checkOutputPath, decodeImage, encodeIndexedResultPng, encodeRgbaPng, ensureDirectory, fileSize, readImage, readPaletteFile } from '../node.js';
+import { checkOutputPath, decodeImageAsync, encodeIndexedResultPng, encodeRgbaPng, ensureDirectory, fileSize, readImage, readPaletteFile } from '../node.js';
 import type { ResolvedOptions } from '../options.js';
 import { elbowKs, type Command, type PaletteFormat } from './args.js';
 import { CliError } from './exit.js';
@@ -148,7 +148,7 @@ function sweepFile(command: Command, k: number): string {
 async function readInput(input: string): Promise<{ image: RgbaImage; bytes: number }> {
   if (input !== STDIO) return { image: await readImage(input), bytes: await fileSize(input) };
   const bytes = await readStdin();
-  return { image: decodeImage(bytes, 'stdin'), bytes: bytes.length };
+  return { image: await decodeImageAsync(bytes, 'stdin'), bytes: bytes.length };
 }
 
 /** Runs the command; resolves when every output is written and printed. Errors propagate (one line each). */
