@@ -5,13 +5,13 @@
  * formats by name (test/cli-habits.test.ts) and reads JPEG through jpeg-js. Skipped where sharp is not installed.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../src/cli/exit.js';
 import { decodeImage, decodeImageAsync, readImage } from '../src/node.js';
 import { loadSharp } from '../src/sharp-decode.js';
-import { cliJson, cliWithEnv, expectCleanError, root, useCliTestDir } from './helpers/cli.js';
+import { cliJson, cliWithEnv, expectCleanError, root, useCliTestDir, writePngFixture } from './helpers/cli.js';
 import { crop, loadCoffee } from './helpers/images.js';
 
 const tmp = useCliTestDir('kmeans-node-formats-');
@@ -87,5 +87,18 @@ describe.skipIf(!sharpModule)('formats read through sharp', () => {
       process.stderr.write(loaded ? 'sharp loaded' : 'sharp not loaded');`;
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
     expect(run.stderr).toBe('sharp not loaded');
+  });
+});
+
+describe('without sharp', () => {
+  it('a JPEG is read through jpeg-js (loaded only then), and gives the palette of its jpeg-js pixels', () => {
+    const photo = crop(loadCoffee(), 0, 0, 160, 120);
+    const file = tmp('nosharp.jpg');
+    writeFileSync(file, jpeg.encode({ data: photo.data, width: photo.width, height: photo.height }, 90).data);
+    const run = cliWithEnv({ KMEANS_QUANTIZER_NO_SHARP: '1' }, file, '-k', '4', '--json', '--seed', '3');
+    expect(run.status, run.stderr).toBe(0);
+    const viaJs = jpeg.decode(readFileSync(file), { useTArray: true, formatAsRGBA: true });
+    const direct = cliJson(writePngFixture(tmp('nosharp-pixels.png'), { data: viaJs.data, width: 160, height: 120 }), '-k', '4', '--seed', '3');
+    expect(JSON.parse(run.stdout).mse).toBe(direct.mse);
   });
 });
