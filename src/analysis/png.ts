@@ -152,25 +152,8 @@ export function encodeIndexedPng(image: IndexedImage, options: PngEncodeOptions 
   const compression = checkCompression(options);
   const depth = indexedBitDepth(colours);
 
-  const rowBytes = Math.ceil((width * depth) / 8);
-  const raw = new Uint8Array((rowBytes + 1) * height);
-  const perByte = 8 / depth;
-  for (let y = 0; y < height; y++) {
-    const rowStart = y * (rowBytes + 1);
-    // raw[rowStart] = 0: filter type None.
-    const src = y * width;
-    for (let x = 0; x < width; x++) {
-      const index = labels[src + x]!;
-      if (index >= colours) throw rangeError(`image.labels[${src + x}]`, `a palette index below ${colours}`, index);
-      if (depth === 8) {
-        raw[rowStart + 1 + x] = index;
-      } else {
-        const at = rowStart + 1 + Math.floor(x / perByte);
-        const shift = 8 - depth * (1 + (x % perByte));
-        raw[at] = raw[at]! | (index << shift);
-      }
-    }
-  }
+  checkLabels(labels, colours);
+  const raw = packedRows(labels, width, height, depth);
 
   const chunks: Chunk[] = [header(width, height, depth, 3), { type: 'PLTE', data: palette }];
   if (alpha) {
@@ -180,6 +163,41 @@ export function encodeIndexedPng(image: IndexedImage, options: PngEncodeOptions 
   }
   chunks.push(compress(raw, compression), { type: 'IEND', data: new Uint8Array(0) });
   return assemble(chunks);
+}
+
+/** Throws a `RangeError` naming the first label that is not a palette index (below `colours`). */
+function checkLabels(labels: Uint8Array, colours: number): void {
+  if (colours === 256) return;
+  let max = 0;
+  for (let i = 0; i < labels.length; i++) max |= labels[i]!;
+  // The OR of the labels is at least the largest: below `colours`, every label is (else look for the first).
+  if (max < colours) return;
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i]! >= colours) throw rangeError(`image.labels[${i}]`, `a palette index below ${colours}`, labels[i]!);
+  }
+}
+
+/**
+ * The PNG rows of palette indices at `depth` bits each, each row after its filter-type byte 0 (None):
+ * 8 bits copy a row of labels at once; below 8, labels are packed from the high bits of a byte down.
+ */
+function packedRows(labels: Uint8Array, width: number, height: number, depth: 1 | 2 | 4 | 8): Uint8Array {
+  const rowBytes = Math.ceil((width * depth) / 8);
+  const raw = new Uint8Array((rowBytes + 1) * height);
+  const perByte = 8 / depth;
+  for (let y = 0; y < height; y++) {
+    const rowStart = y * (rowBytes + 1) + 1;
+    const src = y * width;
+    if (depth === 8) {
+      raw.set(labels.subarray(src, src + width), rowStart);
+      continue;
+    }
+    for (let x = 0; x < width; x++) {
+      const at = rowStart + Math.floor(x / perByte);
+      raw[at] = raw[at]! | (labels[src + x]! << (8 - depth * (1 + (x % perByte))));
+    }
+  }
+  return raw;
 }
 
 /** What {@link resultToIndexedPng} needs of a quantization result. */
