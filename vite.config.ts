@@ -32,16 +32,44 @@ function literalWorkerUrls(): Plugin {
   };
 }
 
+/** The public declaration entries (dist/types/<entry>.d.ts), each given a TypeScript 5 wrapper. */
+const TYPE_ENTRIES = ['index', 'element/index', 'node'];
+
+/**
+ * The declarations name WebGPU's types (GPUDevice, GPUBuffer). TypeScript 6 and later have them in their
+ * "dom" lib, and there @webgpu/types' copies collide with it (duplicate identifiers), so the declarations
+ * themselves reference nothing. TypeScript 5 has none: its consumers are sent (package.json exports,
+ * condition "types", after "types@>=6.0") to these wrappers, which reference @webgpu/types (a dependency)
+ * and re-export the entry. Emitted under dist/types/ts5/, beside tsc's declarations.
+ */
+function typeScript5Wrappers(): Plugin {
+  return {
+    name: 'kmq-typescript-5-wrappers',
+    generateBundle() {
+      for (const entry of TYPE_ENTRIES) {
+        const up = '../'.repeat(entry.split('/').length);
+        this.emitFile({
+          type: 'asset',
+          fileName: `types/ts5/${entry}.d.ts`,
+          source: `/// <reference types="@webgpu/types" />\nexport * from '${up}${entry}.js';\n`,
+        });
+      }
+    },
+  };
+}
+
 /**
  * One build serves browsers, Node and the CLI: Vite's library mode bundles src/ (WGSL inlined through
- * `?raw` imports) into ES modules under dist/. Node-only modules (the CLI and its file codecs) import
- * node: builtins and the Node codecs, which stay external, so browser entries never pull them in. Lit is
- * bundled into the element entry so that a plain HTML page needs one script import and no import map.
+ * `?raw` imports) into ES modules under dist/. Node-only modules (the CLI, its file codecs, the
+ * worker_threads host) import node: builtins and the Node codecs, which stay external, and only the Node
+ * entries import them. Lit stays external here: `dist/element-lit.js` imports the app's `lit`, so a Lit
+ * app has one copy of it. `vite.element.config.ts` then makes the bundled `dist/element.js` from that
+ * file, with Lit inlined, for pages without a build step.
  */
-const external = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'jpeg-js', 'sharp'];
+const external = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'jpeg-js', 'sharp', /^lit(\/|$)/, /^@lit\//];
 
 export default defineConfig({
-  plugins: [literalWorkerUrls()],
+  plugins: [literalWorkerUrls(), typeScript5Wrappers()],
   build: {
     target: 'es2022',
     outDir: 'dist',
@@ -51,8 +79,10 @@ export default defineConfig({
     lib: {
       entry: {
         index: 'src/index.ts',
-        element: 'src/element/index.ts',
+        'index.node': 'src/index.node.ts',
+        'element-lit': 'src/element/index.ts',
         'partition-worker': 'src/kmeans/partition-worker.ts',
+        'partition-worker-node': 'src/kmeans/partition-worker-node.ts',
         cli: 'src/cli.ts',
         'batch-worker': 'src/cli/batch-worker.ts',
         node: 'src/node.ts',

@@ -3,11 +3,14 @@
 // one line per configuration with the palette, labels and output image hashed, and the metrics.
 // `node bench/fingerprint.js > before.txt`, change things, rebuild, run again and diff.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 
 const dist = process.argv[2] ?? new URL('../dist/', import.meta.url).href;
-const { quantize, createQuantizer } = await import(new URL('index.js', dist.endsWith('/') ? dist : `${dist}/`).href);
+const distUrl = dist.endsWith('/') ? dist : `${dist}/`;
+// The Node entry (worker_threads); builds from before it existed have only index.js.
+const entry = existsSync(new URL('index.node.js', distUrl)) ? 'index.node.js' : 'index.js';
+const { quantize, createQuantizer } = await import(new URL(entry, distUrl).href);
 const png = PNG.sync.read(readFileSync(new URL('../test/fixtures/coffee.png', import.meta.url)));
 const image = { data: new Uint8ClampedArray(png.data), width: png.width, height: png.height };
 

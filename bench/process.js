@@ -124,7 +124,9 @@ async function cliAgainstPngquant(images, ks, runs, log) {
 /** The child of {@link firstCalls}: `calls` quantize() calls in this fresh process, each timed. */
 async function childCalls(path, k, calls) {
   const started = performance.now();
-  const { quantize } = await import(`file://${join(distDir(), 'index.js')}`);
+  // The Node entry (worker_threads host) where the build has one, as a Node app imports it.
+  const entry = existsSync(join(distDir(), 'index.node.js')) ? 'index.node.js' : 'index.js';
+  const { quantize } = await import(`file://${join(distDir(), entry)}`);
   const { readImage } = await import(`file://${join(distDir(), 'node.js')}`);
   const importMs = performance.now() - started;
   const image = await readImage(path);

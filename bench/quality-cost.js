@@ -26,7 +26,7 @@ function median(values) {
 
 async function main([imagePath, kText, roundsText]) {
   const dist = process.env.KMQ_BENCH_DIST ?? new URL('../dist', import.meta.url).pathname;
-  const { quantize } = await import(`file://${join(dist, 'index.js')}`);
+  const { quantize } = await import(`file://${join(dist, 'index.node.js')}`);
   const { readImage } = await import(`file://${join(dist, 'node.js')}`);
   const image = await readImage(imagePath);
   const k = Number(kText);

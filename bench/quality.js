@@ -217,7 +217,7 @@ export async function qualitySection(ctx) {
   const dir = join(ctx.out, 'quality');
   mkdirSync(dir, { recursive: true });
   ctx.cli = join(ctx.dist, 'cli.js');
-  ctx.lib = await import(`file://${join(ctx.dist, 'index.js')}`);
+  ctx.lib = await import(`file://${join(ctx.dist, 'index.node.js')}`);
   ctx.flags = cliFlags(ctx.cli);
   const seconds = {};
   const timed = async (name, fn) => {

@@ -133,7 +133,7 @@ const WARM_UP_MS = 2000;
  * RSS is this process's.
  */
 async function childCpu(imagePath, k) {
-  const { quantize } = await import(moduleUrl('index.js'));
+  const { quantize } = await import(moduleUrl('index.node.js'));
   const { readImage } = await import(moduleUrl('node.js'));
   const coffee = await readImage(COFFEE);
   const image = imagePath === COFFEE ? coffee : await readImage(imagePath);
@@ -193,7 +193,7 @@ async function childCpu(imagePath, k) {
  */
 const WARM_START_ROUNDS = 5;
 async function childWarm(imagePath) {
-  const { createQuantizer } = await import(moduleUrl('index.js'));
+  const { createQuantizer } = await import(moduleUrl('index.node.js'));
   const { readImage } = await import(moduleUrl('node.js'));
   const image = await readImage(imagePath);
   const q = createQuantizer({ backend: 'cpu' });

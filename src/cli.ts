@@ -25,6 +25,10 @@ import { runCommand } from './cli/commands.js';
 import { exitCodeOf } from './cli/exit.js';
 import { Progress } from './cli/progress.js';
 import { STDIO } from './cli/write-guard.js';
+import { useNodeWorkers } from './kmeans/node-workers.js';
+
+// The CLI is Node's: its quantizers use worker_threads (src/kmeans/worker-host.ts).
+useNodeWorkers();
 
 export type { CliJson } from './cli/commands.js';
 

@@ -1,4 +1,3 @@
-/// <reference types="@webgpu/types" preserve="true" />
 /**
  * Every option of the library in one table ({@link OPTIONS}): its name, default, check and doc line.
  * `resolveOptions()` and `resolveQuantizerOptions()`, the element's attributes and the CLI's flags and

@@ -11,7 +11,7 @@ type Library = typeof import('../src/index.js');
 let lib: Library;
 
 beforeAll(async () => {
-  const url = new URL('../dist/index.js', import.meta.url);
+  const url = new URL('../dist/index.node.js', import.meta.url);
   if (!existsSync(url)) throw new Error('dist/ is missing: npm test builds it first (npm run build)');
   lib = (await import(/* @vite-ignore */ url.href)) as Library;
 });

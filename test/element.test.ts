@@ -42,8 +42,9 @@ function newest(dir: string): number {
 function ensureBuild(): void {
   const bundle = join(ROOT, 'dist/element.js');
   if (existsSync(bundle) && statSync(bundle).mtimeMs >= newest(join(ROOT, 'src'))) return;
-  // NODE_ENV=production: under vitest it is "test", which would bundle Lit's development build.
-  execSync('npx vite build', { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  // The package's whole build (its script sets NODE_ENV=production: under vitest it is "test", which would
+  // bundle Lit's development build): dist/element.js is made by a second Vite build from the first's output.
+  execSync('npm run build', { cwd: ROOT, stdio: 'inherit' });
 }
 
 beforeAll(async () => {

@@ -80,7 +80,7 @@ describe('fixedColors on the CPU', () => {
   });
 
   it('keeps them when the init helper worker polishes the start (dist/: workers run built code)', async () => {
-    const url = new URL('../dist/index.js', import.meta.url);
+    const url = new URL('../dist/index.node.js', import.meta.url);
     if (!existsSync(url)) throw new Error('build first: npm run build');
     const lib = (await import(/* @vite-ignore */ url.href)) as typeof import('../src/index.js');
     const options = { k: 8, seed: 4, backend: 'cpu' as const, fixedColors: FIXED };

@@ -218,7 +218,7 @@ describe("colorSpace: 'oklab' on the CPU", () => {
 
   it('gives the single-thread result on worker threads (cluster sums of grid points are exact in any order)', async () => {
     // Workers run only from the built package (dist/, where the worker script lives).
-    const url = new URL('../dist/index.js', import.meta.url);
+    const url = new URL('../dist/index.node.js', import.meta.url);
     if (!existsSync(url)) throw new Error('dist/ is missing: build it first (npm run build)');
     const lib = (await import(/* @vite-ignore */ url.href)) as typeof import('../src/index.js');
     const image = randomImage(512, 400, 3);

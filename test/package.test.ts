@@ -6,11 +6,11 @@
  * Needs dist/ (`npm test` builds it first).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packAndInstall, ROOT as root } from './helpers/packed.js';
+import { LIT, linkDependencies, packAndInstall, ROOT as root } from './helpers/packed.js';
 
 const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
 let dir = '';
@@ -42,6 +42,10 @@ describe('the packed package', () => {
     expect(files).toContain('LICENSE');
     expect(files).toContain('dist/index.js');
     expect(files).toContain('dist/partition-worker.js');
+    expect(files).toContain('dist/index.node.js');
+    expect(files).toContain('dist/partition-worker-node.js');
+    expect(files).toContain('dist/element-lit.js');
+    expect(files).toContain('dist/types/ts5/index.d.ts');
     expect(files).toContain('bin/kmeans-quantizer.js');
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('shaders/') || f.endsWith('.d.ts.map'))).toEqual([]);
   });
@@ -55,8 +59,30 @@ describe('the packed package', () => {
     expect(attw.out).toMatch(/No problems found/);
   });
 
+  it('in Node, without Lit installed, it resolves to its Node entry, whose quantizers run on worker threads', () => {
+    const project = join(dir, 'consumer');
+    expect(existsSync(join(project, 'node_modules', 'lit'))).toBe(false);
+    const script = [
+      "import { quantize } from 'kmeans-quantizer';",
+      "const side = 2048;",
+      'const data = new Uint8ClampedArray(side * side * 4);',
+      'for (let i = 0; i < side * side; i++) data.set([i & 255, (i >>> 8) & 255, (i >>> 16) & 255, 255], i * 4);',
+      "const r = await quantize({ data, width: side, height: side }, { k: 16, backend: 'cpu', threads: 2, maxIterations: 3 });",
+      "console.log(JSON.stringify({ entry: import.meta.resolve('kmeans-quantizer'), threads: r.threads }));",
+    ].join('\n');
+    writeFileSync(join(project, 'threads.mjs'), script);
+    const node = run(process.execPath, ['threads.mjs'], project);
+    expect(node.status, node.out).toBe(0);
+    const outcome = JSON.parse(node.out.trim().split('\n')[0]!) as { entry: string; threads: number };
+    expect(outcome.entry).toMatch(/node_modules\/kmeans-quantizer\/dist\/index\.node\.js$/);
+    expect(outcome.threads).toBe(2);
+  });
+
+  /** The TypeScript compilers checked: 5.9 (the project's) and 7 (the native one, installed as typescript-7). */
+  const COMPILERS = { '5.9': 'typescript', '7': 'typescript-7' } as const;
+  for (const [version, compiler] of Object.entries(COMPILERS))
   for (const resolution of ['bundler', 'node16'] as const) {
-    it(`a TypeScript consumer compiles against it (moduleResolution ${resolution}, skipLibCheck false)`, () => {
+    it(`a TypeScript ${version} consumer compiles against it (moduleResolution ${resolution}, skipLibCheck false)`, () => {
       const project = join(dir, 'consumer');
       writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
       writeFileSync(
@@ -64,6 +90,8 @@ describe('the packed package', () => {
         [
           "import { createQuantizer, quantize, type QuantizeResult } from 'kmeans-quantizer';",
           "import 'kmeans-quantizer/element';",
+          "import { KmeansQuantizerElement } from 'kmeans-quantizer/element/lit';",
+          'export const tag: typeof KmeansQuantizerElement | undefined = undefined;',
           "import { readImage } from 'kmeans-quantizer/node';",
           'const image = await readImage(process.argv[2] ?? "in.png");',
           'const result: QuantizeResult = await quantize(image, { k: 16, dither: "diffusion", colorSpace: "oklab" });',
@@ -89,7 +117,10 @@ describe('the packed package', () => {
         files: ['main.ts'],
       };
       writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(tsconfig));
-      const tsc = run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], project);
+      // The element's declarations extend LitElement: its types come from the (optional peer) lit.
+      linkDependencies(project, LIT);
+      const tsc = run(process.execPath, [join(root, 'node_modules', compiler, 'bin', 'tsc'), '-p', project], project);
+      expect(tsc.out).not.toMatch(/error TS/);
       expect(tsc.status, tsc.out).toBe(0);
     });
   }

@@ -10,6 +10,9 @@ import type { Command } from './args.js';
 import { runCommand, type RunOutcome } from './commands.js';
 import { exitCodeOf } from './exit.js';
 import { Progress } from './progress.js';
+import { useNodeWorkers } from '../kmeans/node-workers.js';
+
+useNodeWorkers();
 
 /** A file to run: its place in the batch, and its command (one input, one output). */
 export interface BatchJob {

@@ -1,6 +1,8 @@
 /**
- * The `<kmeans-quantizer>` element entry (dist/element.js): importing it defines the element. Lit and the
- * engine are bundled in, so a plain page needs only `<script type="module" src=".../element.js">`.
+ * The `<kmeans-quantizer>` element entry: importing it defines the element. Built twice: as
+ * `kmeans-quantizer/element/lit` (dist/element-lit.js), which imports the app's `lit`, so a Lit app has
+ * one copy of Lit, and as `kmeans-quantizer/element` (dist/element.js), with Lit bundled in, so a plain
+ * page needs only `<script type="module" src=".../element.js">` and a bundled app nothing more.
  *
  * @module kmeans-quantizer/element
  */

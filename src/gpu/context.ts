@@ -1,4 +1,3 @@
-/// <reference types="@webgpu/types" preserve="true" />
 /**
  * The GPU side of one quantizer: adapter, device, the kernels (compiled from their records in kernels.ts)
  * and their pipelines, bind groups by binding name, and pooled buffers (the colour histogram's table among

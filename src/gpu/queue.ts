@@ -1,4 +1,3 @@
-/// <reference types="@webgpu/types" preserve="true" />
 /**
  * How a session talks to the GPU queue: each step inside error scopes (a GPU failure becomes a
  * GpuRunError, so that the CPU takes over), and every submit and readback counted for the run's stats.

@@ -5,9 +5,9 @@
  * number of partitions.
  */
 import type { ColorSpace } from '../colour-space.js';
-import { QuantizerError } from '../errors.js';
 import { FilteringLloyd } from './filtering.js';
 import type { InitJob } from './init.js';
+import { workerError, workerHost, type WorkerLink } from './worker-host.js';
 
 /** Messages to a worker. */
 export type PartitionRequest =
@@ -67,138 +67,9 @@ export function localPartitions(points: Float64Array, weights: Float64Array, spa
   };
 }
 
-/** A worker with one request in flight at a time. */
-interface WorkerLink {
-  send(request: PartitionRequest, transfer?: Transferable[]): Promise<PartitionReply>;
-  terminate(): void;
-}
-
-type WorkerFactory = () => Promise<WorkerLink>;
-
-/** A worker that failed or answered out of turn (code `INVALID_STATE`). */
-function workerError(message: string): QuantizerError {
-  return new QuantizerError('INVALID_STATE', message);
-}
-
-/**
- * The built worker script, next to the bundle that holds this module (dist/). The browser's worker is
- * made from this constant, which the build (vite.config.ts, literalWorkerUrls) replaces by the file
- * name written out: the literal form is the one bundlers (Vite, webpack, esbuild) recognise, so an app
- * bundling this package emits the worker too (test/bundled-app.test.ts).
- */
-const WORKER_FILE = './partition-worker.js';
-
-/**
- * A request/reply channel over a worker. `setBusy(true)` while a request is in flight and `setBusy(false)`
- * once idle: Node keeps the process alive for a ref'd worker only, and an idle pool must not keep it alive.
- */
-function link(
-  post: (m: unknown, t?: Transferable[]) => void,
-  listen: (onReply: (r: PartitionReply) => void, onError: (e: unknown) => void) => void,
-  terminate: () => void,
-  setBusy: (busy: boolean) => void = () => {},
-): WorkerLink {
-  let pending: { resolve: (r: PartitionReply) => void; reject: (e: unknown) => void } | undefined;
-  let broken: unknown;
-  const settle = (): typeof pending => {
-    const p = pending;
-    pending = undefined;
-    setBusy(false);
-    return p;
-  };
-  listen(
-    (reply) => settle()?.resolve(reply),
-    (error) => {
-      broken = error;
-      settle()?.reject(error);
-    },
-  );
-  return {
-    send(request, transfer) {
-      if (broken) return Promise.reject(broken);
-      return new Promise((resolve, reject) => {
-        pending = { resolve, reject };
-        setBusy(true);
-        post(request, transfer);
-      });
-    },
-    terminate,
-  };
-}
-
-async function nodeWorkerFactory(url: URL): Promise<WorkerFactory | undefined> {
-  const [{ Worker }, { existsSync }, { fileURLToPath }] = await Promise.all([
-    import('node:worker_threads'),
-    import('node:fs'),
-    import('node:url'),
-  ]);
-  if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
-  return async () => {
-    const worker = new Worker(url);
-    const linked = link(
-      (m, t) => worker.postMessage(m, t as never),
-      (onReply, onError) => {
-        worker.on('message', onReply);
-        worker.on('error', onError);
-      },
-      () => void worker.terminate(),
-      (busy) => (busy ? worker.ref() : worker.unref()),
-    );
-    // After the listeners: adding a 'message' listener refs the worker again.
-    worker.unref();
-    return linked;
-  };
-}
-
-function browserWorkerFactory(): WorkerFactory {
-  return async () => {
-    const worker = new Worker(new URL(WORKER_FILE, import.meta.url), { type: 'module', name: 'kmeans-quantizer partition' });
-    return link(
-      (m, t) => worker.postMessage(m, t ?? []),
-      (onReply, onError) => {
-        worker.onmessage = (e: MessageEvent<PartitionReply>) => onReply(e.data);
-        worker.onerror = (e) => {
-          e.preventDefault();
-          onError(workerError(`worker failed: ${e.message}`));
-        };
-      },
-      () => worker.terminate(),
-    );
-  };
-}
-
-/** The cores this environment offers, up to 8. */
-async function defaultThreads(): Promise<number> {
-  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  let cores = nav?.hardwareConcurrency ?? 1;
-  if (!nav?.hardwareConcurrency && (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node) {
-    const os = await import('node:os');
-    cores = os.availableParallelism?.() ?? os.cpus().length;
-  }
-  return Math.max(1, Math.min(8, cores));
-}
-
-let factory: Promise<WorkerFactory | undefined> | undefined;
-
-/** How to start a worker here (Node worker_threads or a browser module Worker), or undefined if none can be. */
-function workerFactory(): Promise<WorkerFactory | undefined> {
-  factory ??= (async () => {
-    try {
-      const url = new URL(WORKER_FILE, import.meta.url);
-      const isNode = Boolean((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node);
-      if (isNode && typeof Worker === 'undefined') return await nodeWorkerFactory(url);
-      if (typeof Worker !== 'undefined') return browserWorkerFactory();
-    } catch {
-      // No workers here: the caller runs in this thread.
-    }
-    return undefined;
-  })();
-  return factory;
-}
-
 /** Starts a worker and waits (up to 5 s) for its first answer; rejects if it can't start. */
 async function startWorker(): Promise<WorkerLink> {
-  const make = await workerFactory();
+  const make = await workerHost().factory();
   if (!make) throw workerError('no worker support');
   const worker = await make();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -332,7 +203,7 @@ export function initInWorker(job: InitJob, options: InitInWorkerOptions): Promis
 
 /** Starts the workers a later createPartitions() will want, so that they boot while colours are counted. */
 export async function prewarmPartitions(threads: number | undefined): Promise<void> {
-  pool.warm(threads ?? (await defaultThreads()));
+  pool.warm(threads ?? (await workerHost().cores()));
 }
 
 /**
@@ -340,7 +211,7 @@ export async function prewarmPartitions(threads: number | undefined): Promise<vo
  * gets a contiguous slice (copied to it); results come back in point order.
  */
 export async function createPartitions(points: Float64Array, weights: Float64Array, threads: number | undefined, space: ColorSpace = 'srgb'): Promise<Partitions> {
-  const count = threads ?? (await defaultThreads());
+  const count = threads ?? (await workerHost().cores());
   const workers = count > 1 ? await pool.acquire(count) : undefined;
   if (!workers) return localPartitions(points, weights, space);
   try {

@@ -49,7 +49,7 @@ export function cliJson(...args: string[]): Record<string, unknown> {
 /** Builds dist/ once when it is missing (npm test builds it first; a lone vitest run may not have). */
 export function ensureBuilt(): void {
   if (!existsSync(join(root, 'dist', 'cli.js'))) {
-    execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
+    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
   }
 }
 

@@ -10,11 +10,25 @@ import { expect } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
-/** The dependency folders a consumer needs, as they sit in node_modules. */
-const DEPENDENCIES = ['lit', '@lit', 'lit-html', 'lit-element', '@webgpu', 'fflate', 'gifenc', 'jpeg-js', '@types'];
+/** Lit's folders in node_modules: an optional peer dependency, which a Lit app (or a TypeScript user of the element's types) has. */
+export const LIT = ['lit', '@lit', 'lit-html', 'lit-element'];
 
-/** Packs the package into `dir` and unpacks it into `dir/project/node_modules`; returns both paths. */
-export function packAndInstall(dir: string, project = 'project'): { tarball: string; projectDir: string; unpacked: string } {
+/** The dependency folders a consumer needs, as they sit in node_modules. */
+const DEPENDENCIES = ['@webgpu', 'fflate', 'gifenc', 'jpeg-js', '@types'];
+
+/** Links `names` from this checkout's node_modules into `projectDir`'s. */
+export function linkDependencies(projectDir: string, names: readonly string[]): void {
+  for (const dep of names) {
+    const to = join(projectDir, 'node_modules', dep);
+    if (existsSync(join(ROOT, 'node_modules', dep)) && !existsSync(to)) symlinkSync(join(ROOT, 'node_modules', dep), to);
+  }
+}
+
+/**
+ * Packs the package into `dir` and unpacks it into `dir/project/node_modules`, with its dependencies and,
+ * when `lit` is set, Lit; returns the paths.
+ */
+export function packAndInstall(dir: string, project = 'project', { lit = false }: { lit?: boolean } = {}): { tarball: string; projectDir: string; unpacked: string } {
   expect(existsSync(join(ROOT, 'dist', 'index.js')), 'dist/ is built (npm test builds it)').toBe(true);
   const packed = spawnSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' });
   expect(packed.status, packed.stderr).toBe(0);
@@ -24,8 +38,6 @@ export function packAndInstall(dir: string, project = 'project'): { tarball: str
   mkdirSync(unpacked, { recursive: true });
   const untar = spawnSync('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1'], { encoding: 'utf8' });
   expect(untar.status, untar.stderr).toBe(0);
-  for (const dep of DEPENDENCIES) {
-    if (existsSync(join(ROOT, 'node_modules', dep))) symlinkSync(join(ROOT, 'node_modules', dep), join(projectDir, 'node_modules', dep));
-  }
+  linkDependencies(projectDir, lit ? [...DEPENDENCIES, ...LIT] : DEPENDENCIES);
   return { tarball, projectDir, unpacked };
 }
