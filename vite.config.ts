@@ -66,7 +66,7 @@ function typeScript5Wrappers(): Plugin {
  * app has one copy of it. `vite.element.config.ts` then makes the bundled `dist/element.js` from that
  * file, with Lit inlined, for pages without a build step.
  */
-const external = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'jpeg-js', /^lit(\/|$)/, /^@lit\//];
+const external = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'jpeg-js', 'sharp', /^lit(\/|$)/, /^@lit\//];
 
 export default defineConfig({
   plugins: [literalWorkerUrls(), typeScript5Wrappers()],

@@ -8,7 +8,7 @@
 //   node bench/run.js [--quick] [--full] [--full-peers] [--sizes=coffee,2mp,8mp] [--ks=16,64,256] [--no-gpu] [--no-peers]
 //                     [--peer-timeout=SECONDS] [--no-quality | --quality-only] [--quality-ks=16,64,256]
 //                     [--quality-images=coffee,chelsea,rocket,hubble_deep_field,8mp] [--quality-8mp=full|sampled|skip]
-//                     [--write-quality-ref] [--no-install]
+//                     [--write-quality-ref] [--no-install] [--no-process] [--process-images=coffee,chelsea,...] [--process-runs=5]
 //
 // Plain ESM JavaScript over the built library (dist/): `npm run bench` builds first.
 import { spawnSync } from 'node:child_process';
@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serveFolder } from '../test/browser/serve.js';
 import { CHROMIUM, PYTHON, ensurePeers } from './install-peers.js';
+import { processSection, renderProcess } from './process.js';
 import { qualitySection } from './quality.js';
 import { renderQuality } from './quality-targets.js';
 
@@ -456,6 +457,9 @@ async function main() {
       'quality-8mp': { type: 'string' },
       'write-quality-ref': { type: 'boolean', default: false },
       'no-install': { type: 'boolean', default: false },
+      'no-process': { type: 'boolean', default: false },
+      'process-images': { type: 'string' },
+      'process-runs': { type: 'string', default: '5' },
       child: { type: 'string' },
       image: { type: 'string' },
       k: { type: 'string' },
@@ -502,6 +506,7 @@ async function main() {
 
   const wanted = ['numpy', 'pil'];
   if (speed && !values['no-peers']) wanted.push('sklearn', 'pngquant');
+  if (speed && !values['no-process']) wanted.push('pngquant');
   if (speed && !values['no-gpu']) wanted.push('chromium');
   if (speed && sizeNames.includes('8mp')) wanted.push('time');
   if (quality) wanted.push('pngquant', 'butteraugli', 'skimage');
@@ -578,6 +583,15 @@ async function main() {
     log(`      ${cli.status === 'measured' ? `${fmt(cli.peakRssMB, 0)} MB, ${fmt(cli.seconds, 1)} s` : cli.note}`);
   }
 
+  // ---- speed as users meet it (issue 14, bench/process.js): whole CLI processes against pngquant, first calls.
+  let processReport;
+  if (speed && !values['no-process']) {
+    const processImages = (values['process-images'] ?? (values.quick ? 'coffee' : 'coffee,chelsea,rocket,hubble_deep_field,2mp,8mp')).split(',').map((s) => s.trim()).filter(Boolean);
+    log(`[process] whole CLI runs against pngquant --nofs on ${processImages.join(', ')} at k ${ks.join(',')}, alternating, medians of ${values['process-runs']}; then first calls of fresh processes`);
+    if (tools.pngquant.missing) log(`      pngquant missing: ${tools.pngquant.missing}`);
+    else processReport = await processSection({ imageNames: processImages, ks, runs: Number(values['process-runs']), quick: values.quick, log });
+  }
+
   // ---- 6: picture quality (issue 12), then the targets.
   let qualityReport;
   if (quality) {
@@ -598,16 +612,16 @@ async function main() {
     });
     log(`[quality] done in ${fmt((performance.now() - started) / 1000, 0)} s`);
   }
-  const targets = [...(speed ? evaluateTargets({ images, cpu, peers, warmStart, cli, skipPeers: values['no-peers'] }) : []), ...(qualityReport?.targets ?? [])];
+  const targets = [...(speed ? evaluateTargets({ images, cpu, peers, warmStart, cli, skipPeers: values['no-peers'] }) : []), ...(processReport?.targets ?? []), ...(qualityReport?.targets ?? [])];
   meta.seconds = (performance.now() - t0) / 1000;
   meta.loadAverageAtEnd = loadavg().map((x) => Number(x.toFixed(2)));
-  const report = { meta, tools, images: images.map(({ name, width, height }) => ({ name, width, height, megapixels: mpOf({ width, height }) })), cpu, peers, warmStart, gpu, cli, quality: qualityReport, targets };
+  const report = { meta, tools, images: images.map(({ name, width, height }) => ({ name, width, height, megapixels: mpOf({ width, height }) })), cpu, peers, warmStart, gpu, cli, process: processReport, quality: qualityReport, targets };
   writeFileSync(join(OUT, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   const targetsMd = targetsTable(targets, meta);
   writeFileSync(join(OUT, 'targets.md'), `${targetsMd}\n`);
   const qualityMd = qualityReport ? renderQuality(qualityReport) : '';
   if (qualityMd) writeFileSync(join(OUT, 'quality.md'), `${qualityMd}\n`);
-  const tables = [speed ? renderTables(report) : '', qualityMd].filter(Boolean).join('\n\n');
+  const tables = [speed ? renderTables(report) : '', processReport ? renderProcess(processReport) : '', qualityMd].filter(Boolean).join('\n\n');
   process.stdout.write(`${tables}\n\n${targetsMd}\n`);
   log(`done in ${fmt(meta.seconds, 0)} s; wrote ${relative(ROOT, join(OUT, 'bench.json'))} and ${relative(ROOT, join(OUT, 'targets.md'))}`);
 }

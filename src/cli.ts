@@ -9,7 +9,7 @@
  * Exit codes (src/cli/exit.ts): 0 success; 1 runtime error (unreadable, undecodable or unwritable file,
  * missing directory, no GPU for `--backend webgpu`); 2 usage error (bad flags or option values, a
  * {@link UsageError}); 3 an output exists or is the input and --force was not given (nothing written);
- * 4 the input is an image format that is not decoded (GIF, WebP, AVIF, HEIF, TIFF, BMP, JPEG XL); 5 several
+ * 4 the input is an image format that is not decoded (HEIF, BMP, JPEG XL; GIF, WebP, AVIF, TIFF without sharp); 5 several
  * inputs and at least one failed (the others written); 98 --skip-if-larger: the output would not be
  * smaller than the input (not written); 99 the quality floor (--min-psnr, --quality) was not reached
  * (nothing written). Errors are one stderr line starting with `kmeans-quantizer: `, added here (library

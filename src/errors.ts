@@ -18,7 +18,7 @@ export type ErrorCode =
   | 'MISPLACED_OPTION'
   /** An image that can't be read: wrong type, wrong data length, an unsupported or broken file. */
   | 'INVALID_IMAGE'
-  /** An image file in a format this build does not decode (GIF, WebP, AVIF, HEIF, TIFF, BMP, JPEG XL). */
+  /** An image file in a format this build does not decode (HEIF, BMP, JPEG XL; GIF, WebP, AVIF, TIFF without sharp). */
   | 'UNSUPPORTED_FORMAT'
   /** A palette file that can't be read: not a GIMP palette, a JSON palette or a PNG, or a malformed one. */
   | 'INVALID_PALETTE'

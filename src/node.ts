@@ -1,10 +1,11 @@
 /**
- * Node-only helpers: read a PNG or JPEG file into RGBA bytes, write RGBA bytes as a PNG file, write any
+ * Node-only helpers: read an image file into RGBA bytes (PNG and JPEG; WebP, AVIF, TIFF and GIF too when
+ * the optional dependency sharp is installed: src/sharp-decode.ts), write RGBA bytes as a PNG file, write any
  * bytes to a file, and check output paths and directories before long work. Used by the CLI and exported
  * (dist/node.js) for other Node users. Nothing here is imported by the browser entry. Errors are typed
  * (src/errors.ts) and name the path: code `IO` when a file can't be read or written, `UNSUPPORTED_FORMAT`
- * when it is an image of a format this does not decode (GIF, WebP, AVIF, ...: told by magic bytes), and
- * `INVALID_IMAGE` when its bytes are no image this reads.
+ * when it is an image of a format this does not decode (GIF, WebP, AVIF, ... without sharp; HEIF, BMP,
+ * JPEG XL always: told by magic bytes), and `INVALID_IMAGE` when its bytes are no image this reads.
  *
  * PNG files go through the library's own codec (src/analysis/png.ts) with node:zlib as its compressor
  * ({@link zlibDeflate}, {@link zlibInflate}), several times faster than the browser-safe fflate default;
@@ -13,18 +14,26 @@
  * @module kmeans-quantizer/node
  */
 import { mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { constants, deflateSync, inflateSync } from 'node:zlib';
-import jpeg from 'jpeg-js';
-import { decodePng, encodePng, type ZlibDeflate, type ZlibInflate } from './analysis/png.js';
+import { decodePng, encodePng, resultToIndexedPng, type IndexedResultLike, type ZlibDeflate, type ZlibInflate } from './analysis/png.js';
 import { readPalette, type PaletteFileFormat } from './analysis/palette-import.js';
 import { QuantizerError, QuantizerRangeError } from './errors.js';
+import { decodeWithSharp, loadSharp, SHARP_FORMATS } from './sharp-decode.js';
 
 /** RGBA8 pixels, row by row, 4 bytes a pixel (the shape `quantize()` accepts). */
 export interface RgbaImage {
   data: Uint8Array;
   width: number;
   height: number;
+}
+
+/** jpeg-js, loaded on the first JPEG decoded without sharp (a PNG run never loads it: ~7 ms of a CLI start). */
+let jpegJs: typeof import('jpeg-js') | undefined;
+function jpegDecoder(): typeof import('jpeg-js') {
+  jpegJs ??= createRequire(import.meta.url)('jpeg-js') as typeof import('jpeg-js');
+  return jpegJs;
 }
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -108,10 +117,11 @@ function reason(error: unknown): string {
 }
 
 /**
- * Reads a PNG or JPEG file (detected by its magic bytes) into RGBA8 bytes. 16-bit PNGs are scaled to 8 bits,
- * palette/grey PNGs expanded, JPEGs get alpha 255. Throws a `QuantizerError` with code `IO` when the
- * file can't be read, `UNSUPPORTED_FORMAT` when it is an image of another format (GIF, WebP, ...), and
- * `INVALID_IMAGE` when it is neither or doesn't decode.
+ * Reads an image file (its format told by its magic bytes) into RGBA8 bytes, as {@link decodeImageAsync}
+ * decodes them. 16-bit PNGs are scaled to 8 bits, palette/grey PNGs expanded, JPEGs get alpha 255.
+ * Throws a `QuantizerError` with code `IO` when the file can't be read, `UNSUPPORTED_FORMAT` when it is
+ * an image of a format not decoded here (GIF, WebP, ... without sharp), and `INVALID_IMAGE` when it is
+ * no image or doesn't decode.
  */
 export async function readImage(path: string): Promise<RgbaImage> {
   let bytes: Buffer;
@@ -120,18 +130,39 @@ export async function readImage(path: string): Promise<RgbaImage> {
   } catch (error) {
     throw ioError(`cannot read ${JSON.stringify(path)}: ${reason(error)}`, error);
   }
-  return decodeImage(bytes, JSON.stringify(path));
+  return decodeImageAsync(bytes, JSON.stringify(path));
 }
 
 /**
- * Decodes the bytes of a PNG or JPEG file (detected by its magic bytes) into RGBA8, as {@link readImage}
- * does; `source` names them in messages (a quoted path, or `stdin`).
+ * Decodes the bytes of an image file into RGBA8 as {@link readImage} does, `source` naming them in
+ * messages (a quoted path, or `stdin`): PNG through the library's own codec; JPEG, and WebP, AVIF, TIFF
+ * and GIF (the first frame), through sharp when that optional dependency is installed (src/sharp-decode.ts),
+ * else JPEG through jpeg-js and the others refused with `UNSUPPORTED_FORMAT` naming the format.
+ */
+export async function decodeImageAsync(bytes: Uint8Array, source: string): Promise<RgbaImage> {
+  const format = detectFormat(bytes) === 'jpeg' ? 'JPEG' : detectFormat(bytes) ? undefined : unsupportedFormat(bytes);
+  const sharp = format && SHARP_FORMATS.has(format) ? await loadSharp() : undefined;
+  if (!sharp) return decodeImage(bytes, source);
+  try {
+    return await decodeWithSharp(sharp, bytes);
+  } catch (error) {
+    throw new QuantizerError('INVALID_IMAGE', `cannot decode ${format!.toUpperCase()} ${source}: the file is truncated or corrupt (${reason(error)})`, { cause: error });
+  }
+}
+
+/**
+ * Decodes the bytes of a PNG or JPEG file (detected by its magic bytes) into RGBA8 with the pure-JS
+ * decoders alone (the library's PNG codec, jpeg-js), synchronously; `source` names them in messages (a
+ * quoted path, or `stdin`). {@link decodeImageAsync} also reads other formats, and JPEG faster, through sharp.
  */
 export function decodeImage(bytes: Uint8Array, source: string): RgbaImage {
   const format = detectFormat(bytes);
   if (!format) {
     const other = unsupportedFormat(bytes);
-    if (other) throw new QuantizerError('UNSUPPORTED_FORMAT', `${source} is a ${other} image: ${other} input is not supported; convert it to PNG (or JPEG)`);
+    if (other) {
+      const sharp = SHARP_FORMATS.has(other) ? ', or install the optional dependency sharp, which reads it' : '';
+      throw new QuantizerError('UNSUPPORTED_FORMAT', `${source} is a ${other} image: ${other} input is not supported; convert it to PNG (or JPEG)${sharp}`);
+    }
     throw new QuantizerError('INVALID_IMAGE', `${source} is not a PNG or JPEG file`);
   }
   try {
@@ -139,7 +170,7 @@ export function decodeImage(bytes: Uint8Array, source: string): RgbaImage {
       const png = decodePng(bytes, { inflate: zlibInflate });
       return { data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength), width: png.width, height: png.height };
     }
-    const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+    const img = jpegDecoder().decode(bytes, { useTArray: true, formatAsRGBA: true });
     return { data: img.data, width: img.width, height: img.height };
   } catch (error) {
     // jpeg-js speaks of markers and offsets: say what that means for the file, and keep its words after.
@@ -180,6 +211,15 @@ export async function writePng(path: string, image: { data: Uint8Array | Uint8Cl
 /** The bytes of the 8-bit RGBA PNG that {@link writePng} writes (the same compression), for callers that write them themselves. */
 export function encodeRgbaPng(image: { data: Uint8Array | Uint8ClampedArray; width: number; height: number }): Uint8Array {
   return encodePng(image, { channels: 'rgba', level: 9, deflate: rleDeflate });
+}
+
+/**
+ * The PNG-8 of a quantization result, as `resultToIndexedPng` makes it, compressed by node:zlib at level 6
+ * (about twice as fast as fflate, files within a few per cent of its size: bench/README.md, "PNG codecs").
+ * The CLI writes its PNG-8 files with this; the same errors as `resultToIndexedPng`.
+ */
+export function encodeIndexedResultPng(result: IndexedResultLike): Uint8Array {
+  return resultToIndexedPng(result, { level: 6, deflate: zlibDeflate });
 }
 
 /**

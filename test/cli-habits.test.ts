@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFi
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../src/cli/exit.js';
-import { bin, cli, cliJson, coffee, expectCleanError, ok, readPng, root, useCliTestDir, writePngFixture } from './helpers/cli.js';
+import { bin, cli, cliJson, cliWithEnv, coffee, expectCleanError, ok, readPng, root, useCliTestDir, writePngFixture } from './helpers/cli.js';
 import { crop, loadCoffee } from './helpers/images.js';
 
 const FAST = ['--threads', '1', '--seed', '5', '--max-iterations', '10'];
@@ -145,7 +145,7 @@ describe('- is stdin, -o - is stdout', () => {
   });
 });
 
-describe('input formats that are not decoded are refused by name (exit 4)', () => {
+describe('input formats that are not decoded are refused by name (exit 4); without sharp, also those it reads', () => {
   const headers: Array<[string, Uint8Array]> = [
     ['GIF', Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00', 'latin1')],
     ['WebP', Buffer.from('RIFF\x24\x00\x00\x00WEBPVP8 \x18\x00\x00\x00', 'latin1')],
@@ -160,7 +160,11 @@ describe('input formats that are not decoded are refused by name (exit 4)', () =
     const input = tmp(`format-${i}.png`); // the name says PNG: the bytes decide
     writeFileSync(input, bytes);
     const out = tmp(`format-${i}-out.png`);
-    expectCleanError(cli(input, '-k', '4', '-o', out), EXIT.UNSUPPORTED_FORMAT, new RegExp(`is a ${format} image: ${format} input is not supported; convert it to PNG`));
+    // As when the optional dependency sharp is absent (test/node-formats.test.ts: what it reads when present).
+    const run = cliWithEnv({ KMEANS_QUANTIZER_NO_SHARP: '1' }, input, '-k', '4', '-o', out);
+    expectCleanError(run, EXIT.UNSUPPORTED_FORMAT, new RegExp(`is a ${format} image: ${format} input is not supported; convert it to PNG`));
+    // The formats sharp reads say so; the others do not promise it.
+    expect(run.stderr.includes('install the optional dependency sharp')).toBe(['GIF', 'WebP', 'AVIF', 'TIFF'].includes(format));
     expect(existsSync(out)).toBe(false);
   });
 

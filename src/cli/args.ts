@@ -108,10 +108,10 @@ export function helpEntry(usage: string, description: string, note?: string): st
 export const USAGE = `Usage: kmeans-quantizer <input.png|jpg|-> -k <colours> -o <output.png|-> [options]
        kmeans-quantizer <input>... -k <colours> [--ext <suffix> | --out-dir <dir>] [options]
 
-Quantizes a PNG or JPEG image to k colours with k-means and writes an indexed PNG-8 (palette + indices,
-bit depth 1, 2, 4 or 8 after the palette size), or runs the analyses below. The input's format is told by
-its bytes; GIF, WebP, AVIF, HEIF, TIFF, BMP and JPEG XL are recognised and refused (exit 4): convert them
-to PNG. \`-\` as the input reads the image from stdin.
+Quantizes a PNG or JPEG image (WebP, AVIF, TIFF, GIF too when the optional package sharp is installed)
+to k colours with k-means and writes an indexed PNG-8 (palette + indices, bit depth 1, 2, 4 or 8 after the
+palette size), or runs the analyses below. The input's format is told by its bytes; HEIF, BMP and JPEG XL
+(and without sharp GIF, WebP, AVIF, TIFF) are recognised and refused (exit 4): convert them to PNG. \`-\` as the input reads the image from stdin.
 
 Output:
   -o, --output <file>       output PNG-8 (required unless --json or an analysis flag below is given);
@@ -194,7 +194,7 @@ Exit codes:
   1   runtime error: a file (or palette file) that can't be read, decoded or written, a missing directory, no GPU
   2   usage error: bad flags or values
   3   refused: an output exists or is the input, and --force was not given; nothing written
-  4   unsupported input format (GIF, WebP, AVIF, HEIF, TIFF, BMP, JPEG XL): convert it to PNG
+  4   unsupported input format (HEIF, BMP, JPEG XL; GIF, WebP, AVIF, TIFF without sharp): convert it to PNG
   5   several inputs: at least one file failed (the others were written); one input with --ext or
       --out-dir exits with that file's own code
   98  --skip-if-larger: the output would not be smaller than the input, so it was not written (as pngquant)

@@ -8,8 +8,6 @@
  */
 import { basename, extname, join } from 'node:path';
 import {
-  bitsPerPixel,
-  countDistinctColours,
   elbow,
   encodePng,
   paletteToCss,
@@ -19,7 +17,6 @@ import {
   qualityReport,
   remap,
   resizeImage,
-  resultToIndexedPng,
   sweep,
   sweepGif,
   type AnalysisProgress,
@@ -30,11 +27,12 @@ import {
   type RgbaImage,
   type SweepResult,
 } from '../index.js';
-import { checkOutputPath, decodeImage, encodeRgbaPng, ensureDirectory, fileSize, readImage, readPaletteFile } from '../node.js';
+import { checkOutputPath, decodeImageAsync, encodeIndexedResultPng, encodeRgbaPng, ensureDirectory, fileSize, readImage, readPaletteFile } from '../node.js';
 import type { ResolvedOptions } from '../options.js';
 import { elbowKs, type Command, type PaletteFormat } from './args.js';
 import { CliError } from './exit.js';
 import { formatBytes, formatNumber, listKs, round, table, toCsv } from './format.js';
+import { printsSummary, summaryLines, type Written } from './summary.js';
 import type { Progress } from './progress.js';
 import { checkFloor, searchK } from './quality-floor.js';
 import { checkBinaryStdout, readStdin, writeStdout } from './stdio.js';
@@ -97,7 +95,7 @@ function withoutK(options: QuantizeOptions): Omit<QuantizeOptions, 'k' | 'warmSt
 /** The PNG-8 of a result; a one-line error pointing to --rgba when its alpha cannot fit a palette. */
 function indexedPng(result: QuantizeResult, what: string): Uint8Array {
   try {
-    return resultToIndexedPng(result);
+    return encodeIndexedResultPng(result);
   } catch (error) {
     if (error instanceof RangeError) {
       throw new Error(`cannot encode ${what} as a PNG-8: its alpha needs more than 256 (colour, alpha) palette entries (write -o with --rgba instead)`, {
@@ -114,11 +112,6 @@ function analysisProgress(io: Io, label: string): (event: AnalysisProgress) => v
     const detail = event.k === undefined ? undefined : `k = ${event.k}${event.lloyd ? `, iteration ${event.lloyd.iteration}` : ''}`;
     io.progress.update(label, event.done, event.total, detail, event.done === event.total);
   };
-}
-
-function hasAlpha(image: RgbaImage): boolean {
-  for (let i = 3; i < image.data.length; i += 4) if (image.data[i] !== 255) return true;
-  return false;
 }
 
 function psnrOrNull(psnr: number): number | null {
@@ -155,7 +148,7 @@ function sweepFile(command: Command, k: number): string {
 async function readInput(input: string): Promise<{ image: RgbaImage; bytes: number }> {
   if (input !== STDIO) return { image: await readImage(input), bytes: await fileSize(input) };
   const bytes = await readStdin();
-  return { image: decodeImage(bytes, 'stdin'), bytes: bytes.length };
+  return { image: await decodeImageAsync(bytes, 'stdin'), bytes: bytes.length };
 }
 
 /** Runs the command; resolves when every output is written and printed. Errors propagate (one line each). */
@@ -163,7 +156,7 @@ export async function runCommand(command: Command, io: Io): Promise<RunOutcome> 
   const json: CliJson = {};
   // With -o -, stdout carries the PNG alone: the summary is not printed (and the caller prints --json on stderr).
   const print = (lines: string[]): void => {
-    if (command.json || command.output === STDIO) return;
+    if (!printsSummary(command)) return;
     io.progress.clear();
     io.out(`${lines.join('\n')}\n`);
   };
@@ -261,7 +254,8 @@ async function runQuantize(command: Command, resolved: ResolvedOptions, io: Io, 
   } satisfies CliJson);
 
   const written = await writeOutput(command, result, json, inputBytes);
-  print(summaryLines(command, image, result, ms, inputBytes, written));
+  // The summary's colour counts cost a pass over the pixels: made only when the summary is printed.
+  if (printsSummary(command)) print(summaryLines(command, image, result, ms, inputBytes, written));
   if (json.search) print([searchLine(command, json.search, result.k)]);
   if (command.palette) await writePalette(command, result, print);
   if (command.report || command.heatmap !== undefined) await runQualityReport(command, io, image, result, json, print);
@@ -274,12 +268,6 @@ function searchLine(command: Command, search: NonNullable<CliJson['search']>, k:
   const how = reached === null || reached >= search.target ? `the smallest k <= ${search.maxColours} with PSNR >= ${search.target.toFixed(2)} dB` : `k = ${search.maxColours} falls short of ${search.target.toFixed(2)} dB but reaches the floor of ${search.min.toFixed(2)} dB`;
   const tried = search.tried.map((t) => `${t.k} (${t.psnr === null ? 'inf' : t.psnr.toFixed(2)})`).join(', ');
   return `k search:        k = ${k}, ${how} (${command.floor!.flag}); tried ${tried}`;
-}
-
-/** What -o wrote (its size), and the PNG-8 of the result when there is one to describe. */
-interface Written {
-  png8: Uint8Array | undefined;
-  outputBytes: number | undefined;
 }
 
 /**
@@ -302,57 +290,11 @@ async function writeOutput(command: Command, result: QuantizeResult, json: CliJs
   }
   if (command.json) return { png8: undefined, outputBytes: undefined };
   try {
-    return { png8: resultToIndexedPng(result), outputBytes: undefined };
+    return { png8: encodeIndexedResultPng(result), outputBytes: undefined };
   } catch {
     // Alpha that needs more than 256 palette entries: no PNG-8 size to show.
     return { png8: undefined, outputBytes: undefined };
   }
-}
-
-/**
- * The bits a pixel takes after quantization: ceil(log2) of the palette entries of the PNG-8 that was made
- * ((colour, alpha) pairs when the image has alpha), and that PNG's bit depth; else of the palette.
- */
-function bitsAfter(result: QuantizeResult, png8: Uint8Array | undefined): string {
-  if (!png8) return `${bitsPerPixel(result.paletteSize)} after (ceil(log2 ${result.paletteSize}))`;
-  // Signature (8) and IHDR (25 bytes) come first; the PLTE chunk follows with its length.
-  const view = new DataView(png8.buffer, png8.byteOffset, png8.byteLength);
-  const plte = view.getUint32(33);
-  const next = 33 + 12 + plte;
-  const alpha = String.fromCharCode(...png8.subarray(next + 4, next + 8)) === 'tRNS';
-  const entries = plte / 3;
-  const what = alpha ? `${entries} (colour, alpha) palette entries` : `${entries} palette entries`;
-  return `${bitsPerPixel(entries)} after (ceil(log2 ${entries}), ${what}); PNG-8 bit depth ${png8[24]}`;
-}
-
-/** The human summary of the single quantization. */
-function summaryLines(command: Command, image: RgbaImage, result: QuantizeResult, ms: number, inputBytes: number, { png8, outputBytes }: Written): string[] {
-  const colours = countDistinctColours(image);
-  const coloursAfter = countDistinctColours(result.image);
-  const bitsBefore = hasAlpha(image) ? 32 : 24;
-  const lines = [
-    `backend:         ${result.backend}${result.fallbackReason ? ` (${result.fallbackReason})` : ''}`,
-    command.remap
-      ? `palette:         ${result.paletteSize} colours from ${command.remap.path} (--remap: applied, not fitted)`
-      : `palette:         ${result.paletteSize} colours (k = ${result.k})`,
-    command.remap ? 'iterations:      none (--remap)' : `iterations:      ${result.iterations}${result.converged ? ' (converged)' : ' (not converged)'}`,
-    `MSE:             ${formatNumber(result.mse, 3)}`,
-    `PSNR:            ${formatNumber(result.psnr, 2)} dB`,
-    `time:            ${ms.toFixed(1)} ms`,
-    `colours:         ${colours.toLocaleString('en-US')} before, ${coloursAfter.toLocaleString('en-US')} after`,
-    `bits/pixel:      ${bitsBefore} before, ${bitsAfter(result, png8)}`,
-    `original size:   ${formatBytes(inputBytes)}, ${command.input === STDIO ? 'stdin' : command.input}`,
-  ];
-  if (command.output !== undefined && outputBytes !== undefined) {
-    const kind = command.rgba ? 'RGBA PNG' : 'PNG-8';
-    const ratio = ((outputBytes / inputBytes) * 100).toFixed(1);
-    lines.push(`compressed size: ${formatBytes(outputBytes)}, ${kind}, ${ratio} % of the input file`);
-    lines.push(`output:          ${command.output} (${result.width}x${result.height}, ${kind})`);
-  } else if (png8) {
-    const ratio = ((png8.length / inputBytes) * 100).toFixed(1);
-    lines.push(`compressed size: ${formatBytes(png8.length)}, PNG-8 (in memory, not written), ${ratio} % of the input file`);
-  }
-  return lines;
 }
 
 /** --palette: the palette file in the format of its extension. */

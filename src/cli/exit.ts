@@ -15,7 +15,7 @@ export const EXIT = {
   USAGE: 2,
   /** An output exists, or is the input, and --force was not given: nothing written. */
   REFUSED: 3,
-  /** The input is an image in a format this build does not decode (GIF, WebP, AVIF, HEIF, TIFF, BMP, JPEG XL). */
+  /** The input is an image in a format this build does not decode (HEIF, BMP, JPEG XL; GIF, WebP, AVIF, TIFF without sharp). */
   UNSUPPORTED_FORMAT: 4,
   /** Several inputs: at least one file failed (the others were still written). */
   BATCH_FAILED: 5,

@@ -22,7 +22,12 @@ export interface Run {
 
 /** Runs the CLI with these arguments (stderr is a pipe, so no progress line is drawn). */
 export function cli(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  return cliWithEnv({}, ...args);
+}
+
+/** {@link cli} with these variables added to the environment (e.g. `KMEANS_QUANTIZER_NO_SHARP: '1'`). */
+export function cliWithEnv(env: Record<string, string>, ...args: string[]): Run {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
