@@ -8,9 +8,11 @@
 import { ALPHA_ON_CPU, alphaImage, alphaPaletteOf, applyAlphaPalette, fitAlphaPalette, hasTransparency, type AlphaPalette } from './alpha-quantize.js';
 import { applyExact, applyOnSession, checkPalette, type AppliedImage, type PaletteInput } from './apply.js';
 import { chooseBackend, type BackendChoice } from './backend-choice.js';
-import { abortError, GpuRunError, isAbortError, QuantizerError, QuantizerTypeError, throwIfAborted } from './errors.js';
+import { abortError, GpuRunError, GpuUnavailableError, isAbortError, QuantizerError, QuantizerTypeError, throwIfAborted } from './errors.js';
 import { exactColours, exactFit, fitOnSession, planFit, type Fit } from './fit.js';
+import { resolveFrameOptions, type FrameOptions, type FrameResult, type FrameSource } from './frame.js';
 import { GpuContext, type GpuUnavailable } from './gpu/context.js';
+import { FramePipeline } from './gpu/frame.js';
 import { createWebGpuSession } from './gpu/session.js';
 import { toPixels, type Pixels, type QuantizeInput } from './image.js';
 import { createCpuSession } from './kmeans/cpu.js';
@@ -58,6 +60,17 @@ export interface Quantizer {
    * an RGB palette labels by RGB and keeps each pixel's alpha.
    */
   apply(input: QuantizeInput, palette: PaletteInput | AlphaPaletteInput, options?: ApplyOptions): Promise<AppliedPalette>;
+  /**
+   * Quantizes a frame on the GPU from end to end (src/gpu/frame.ts): the source (an ImageBitmap, video,
+   * VideoFrame, canvas, image, ImageData or a GPUTexture of this quantizer's device) is copied into a
+   * texture without the host, k-means runs there (warm-started from the previous frame's centroids, kept
+   * on the GPU, when k is the same), and the quantized frame is painted into `result.texture` and drawn
+   * into `options.target`. One submit, one readback of a few hundred bytes (palette, counts, status);
+   * labels and image come back only when `options.read` asks. Always on the GPU (software adapters too);
+   * without one it rejects with GpuUnavailableError. A frame with transparency keeps each pixel's alpha
+   * but is clustered by RGB.
+   */
+  quantizeFrame(source: FrameSource, options?: FrameOptions): Promise<FrameResult>;
   /** Frees the GPU resources this quantizer created (never a device it was given). Idempotent. */
   destroy(): void;
 }
@@ -156,6 +169,8 @@ class PooledQuantizer implements Quantizer {
   private destroyed = false;
   private queue: Promise<unknown> = Promise.resolve();
   private cached: CachedSession | undefined;
+  /** The frame path of the current GPU context, made at the first quantizeFrame(). */
+  private frames: { ctx: GpuContext; pipeline: FramePipeline } | undefined;
 
   private readonly keepImage: boolean;
 
@@ -197,9 +212,30 @@ class PooledQuantizer implements Quantizer {
     });
   }
 
+  quantizeFrame(source: FrameSource, options?: FrameOptions): Promise<FrameResult> {
+    return this.enqueue(() => {
+      const o = resolveFrameOptions(this.defaults, options);
+      return () => this.runFrame(source, o);
+    });
+  }
+
+  private async runFrame(source: FrameSource, o: ReturnType<typeof resolveFrameOptions>): Promise<FrameResult> {
+    throwIfAborted(o.signal);
+    const ctx = await this.gpuContext();
+    if (!(ctx instanceof GpuContext)) throw new GpuUnavailableError(`quantizeFrame() runs on the GPU only: ${ctx.reason}`);
+    throwIfAborted(o.signal);
+    if (this.frames?.ctx !== ctx) {
+      this.frames?.pipeline.destroy();
+      this.frames = { ctx, pipeline: new FramePipeline(ctx) };
+    }
+    return this.frames.pipeline.run(source, o);
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.frames?.pipeline.destroy();
+    this.frames = undefined;
     this.cached?.session.destroy();
     this.cached = undefined;
     void this.context?.then((ctx) => {
