@@ -61,6 +61,7 @@ const RUNS: Record<string, unknown[]> = {
   render: [{}],
   unpackTexture: [{}],
   paintTexture: [{}],
+  frameGate: [{}],
   seed: [{ k: 16 }, { k: 1 }, { k: 256 }],
   palette: [{ k: 16 }, { k: 1 }, { k: 256 }],
   ordered: [

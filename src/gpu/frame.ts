@@ -7,7 +7,8 @@
  *   unpack the texels into packed pixels (unpack-texture.wgsl)
  *   -> cold: k-means++ on a sample of the frame (seed.wgsl); warm: the previous frame's centroids, kept
  *      in a GPU buffer; or `init` colours, written by the host
- *   -> maxIterations x (assign + reduce), the GPU skipping those after convergence (assign.wgsl, reduce.wgsl)
+ *   -> maxIterations x (assign + reduce), each assignment an indirect dispatch that frame-gate.wgsl sets to
+ *      nothing once the loop has converged (assign.wgsl, reduce.wgsl)
  *   -> the byte palette (palette.wgsl), every pixel labelled by it (assign.wgsl, label mode), painted into
  *      the output texture (paint-texture.wgsl), which is copied to the target canvas or texture
  *   -> read back: control words, history, counts, palette (and the labels and image only when asked;
@@ -22,9 +23,9 @@ import { CONTROL_WORDS, FRAME_WORKGROUP_SIZE, MAX_BATCH, MAX_K, MAX_WORKGROUPS_P
 import type { GpuContext } from './context.js';
 import { checkSourceTexture, prepareTarget, readableFrame, sourceSize, type FrameSize } from './frame-io.js';
 import { decodeStatus, FrameStatusLayout } from './frame-status.js';
-import { ASSIGN, PAINT_TEXTURE, PALETTE, REDUCE, RENDER, SEED, UNPACK_TEXTURE } from './kernels.js';
+import { ASSIGN, FRAME_GATE, PAINT_TEXTURE, PALETTE, REDUCE, RENDER, SEED, UNPACK_TEXTURE } from './kernels.js';
 import { CountedQueue, guarded } from './queue.js';
-import { COPY_DST, COPY_SRC, MAP_READ, QUERY_RESOLVE, RENDER_ATTACHMENT, STORAGE, STORAGE_BINDING, TEXTURE_BINDING, TEXTURE_COPY_DST, TEXTURE_COPY_SRC, UNIFORM } from './usage.js';
+import { COPY_DST, COPY_SRC, INDIRECT, MAP_READ, QUERY_RESOLVE, RENDER_ATTACHMENT, STORAGE, STORAGE_BINDING, TEXTURE_BINDING, TEXTURE_COPY_DST, TEXTURE_COPY_SRC, UNIFORM } from './usage.js';
 
 function now(): number {
   return globalThis.performance?.now() ?? Date.now();
@@ -44,6 +45,8 @@ interface FrameBuffers {
   history: GPUBuffer;
   params: GPUBuffer;
   seeding: GPUBuffer;
+  /** The assignment's indirect dispatch: x, y, z, then the full workgroup count (see frame-gate.wgsl). */
+  gate: GPUBuffer;
   timestamps: GPUBuffer | undefined;
   staging: GPUBuffer;
 }
@@ -64,6 +67,7 @@ function frameBuffers(ctx: GpuContext, pixels: number, layout: FrameStatusLayout
     history: b('history', MAX_BATCH * 8, STORAGE | COPY_SRC),
     params: b('reduce params', 16, UNIFORM | COPY_DST),
     seeding: b('seeding', 16, UNIFORM | COPY_DST),
+    gate: b('gate', 16, STORAGE | INDIRECT | COPY_DST),
     timestamps: layout.timestamps ? b('timestamp resolve', 16, QUERY_RESOLVE | COPY_SRC) : undefined,
     staging: b('staging', layout.bytes, MAP_READ | COPY_DST),
   };
@@ -176,6 +180,8 @@ export class FramePipeline {
     const { queue } = this.ctx.device;
     const pixels = size.width * size.height;
     queue.writeBuffer(b.frame, 0, new Uint32Array([pixels, 0, size.width, size.height]));
+    const groups = Math.ceil(pixels / PIXELS_PER_WORKGROUP);
+    queue.writeBuffer(b.gate, 0, new Uint32Array([groups, 1, 1, groups]));
     const params = new ArrayBuffer(16);
     new Float32Array(params, 0, 1)[0] = o.tolerance;
     queue.writeBuffer(b.params, 0, params);
@@ -207,8 +213,14 @@ export class FramePipeline {
     const assignPipeline = ctx.pipeline(ASSIGN, { k, accumulate: true });
     const reducePipeline = ctx.pipeline(REDUCE, { k });
     const assignGroups = Math.ceil((size.width * size.height) / PIXELS_PER_WORKGROUP);
+    // Each iteration's assignment is dispatched indirectly, gated: after convergence it launches nothing.
+    const gatePipeline = ctx.pipeline(FRAME_GATE, {});
+    const gate = ctx.bind(FRAME_GATE, 'frame gate', { control: b.control, args: b.gate });
     for (let t = 0; t < o.maxIterations; t++) {
-      dispatch(assignPipeline, byCentroid, assignGroups);
+      if (t > 0) dispatch(gatePipeline, gate, 1);
+      pass.setPipeline(assignPipeline);
+      pass.setBindGroup(0, byCentroid);
+      pass.dispatchWorkgroupsIndirect(b.gate, 0);
       dispatch(reducePipeline, reduce, 1);
     }
     dispatch(ctx.pipeline(PALETTE, { k }), ctx.bind(PALETTE, 'frame palette', { centroids: b.centroids, points: b.points, palette: b.palette }), 1);

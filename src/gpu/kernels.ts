@@ -14,6 +14,7 @@ import nearestCentroidSource from '../../shaders/nearest-centroid.wgsl?raw';
 import oklabSource from '../../shaders/oklab.wgsl?raw';
 import orderedSource from '../../shaders/ordered.wgsl?raw';
 import reduceSource from '../../shaders/reduce.wgsl?raw';
+import frameGateSource from '../../shaders/frame-gate.wgsl?raw';
 import paintTextureSource from '../../shaders/paint-texture.wgsl?raw';
 import paletteSource from '../../shaders/palette.wgsl?raw';
 import renderSource from '../../shaders/render.wgsl?raw';
@@ -158,7 +159,6 @@ export const ORDERED = {
   variant: ({ k, oklab }: { k: number; oklab: boolean }) => `${k}:${oklab}`,
 } as const satisfies Kernel<Bindings, { k: number; oklab: boolean }>;
 
-/** Every kernel, for the context's compile cache and the test that checks them against the WGSL. */
 /** The frame path, step 1: every texel of a frame's texture as a packed RGBA8 pixel. */
 export const UNPACK_TEXTURE = {
   name: 'unpackTexture',
@@ -195,8 +195,17 @@ export const PAINT_TEXTURE = {
   variant: () => '',
 } as const satisfies Kernel<Bindings, NoRun>;
 
+/** The frame path's early exit: the next assignment's indirect workgroup count, 0 once converged. */
+export const FRAME_GATE = {
+  name: 'frameGate',
+  source: frameGateSource,
+  bindings: { control: READ, args: WRITE },
+  overrides: () => ({}),
+  variant: () => '',
+} as const satisfies Kernel<Bindings, NoRun>;
+
 /** Every kernel, for the context's compile cache and the test that checks them against the WGSL. */
-export const KERNELS: readonly Kernel<Bindings, never>[] = [ASSIGN, ASSIGN_COLOURS, COUNT_COLOURS, GATHER_COLOURS, REDUCE, RENDER, ORDERED, UNPACK_TEXTURE, SEED, PALETTE, PAINT_TEXTURE];
+export const KERNELS: readonly Kernel<Bindings, never>[] = [ASSIGN, ASSIGN_COLOURS, COUNT_COLOURS, GATHER_COLOURS, REDUCE, RENDER, ORDERED, UNPACK_TEXTURE, SEED, PALETTE, PAINT_TEXTURE, FRAME_GATE];
 
 /**
  * The entries of a bind group of `kernel`, in its binding order, from buffers given by binding name.
