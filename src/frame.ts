@@ -6,6 +6,7 @@
  * frame-only ones are the small table FRAME_OPTIONS here, in the same shape.
  */
 import { rangeError, typeError } from './errors.js';
+import type { AdapterDescription } from './result.js';
 import { resolveOptions, type QuantizeOptions, type ResolvedOptions, type RGB } from './options.js';
 
 /** A frame on the GPU, or one the browser can copy there without the host: `copyExternalImageToTexture` sources, or a texture. */
@@ -72,12 +73,14 @@ export interface FrameResult {
   inertia: number;
   /** Clusters without a pixel at the last iteration. */
   emptyClusters: number;
+  /** The adapter the frame ran on. */
+  adapter: AdapterDescription;
   /** Whether the frame started from the previous frame's centroids (kept on the GPU). */
   warm: boolean;
   /** The quantized frame (rgba8unorm), the quantizer's: overwritten by the next frame, freed by destroy(). */
   texture: GPUTexture;
   labels?: Uint8Array;
-  image?: Uint8ClampedArray;
+  image?: Uint8ClampedArray<ArrayBuffer>;
   stats: FrameStats;
 }
 

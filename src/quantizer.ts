@@ -28,7 +28,7 @@ import {
   type ResolvedQuantizerOptions,
 } from './options.js';
 import { packedPalette } from './output.js';
-import { buildResult, runFields, type AppliedPalette, type PaletteFit, type QuantizeResult, type RunDescription } from './result.js';
+import { buildResult, runFields, type AdapterDescription, type AppliedPalette, type PaletteFit, type QuantizeResult, type RunDescription } from './result.js';
 import { nextTask } from './yield.js';
 
 export type { PaletteInput } from './apply.js';
@@ -71,6 +71,8 @@ export interface Quantizer {
    * but is clustered by RGB.
    */
   quantizeFrame(source: FrameSource, options?: FrameOptions): Promise<FrameResult>;
+  /** The adapter this quantizer's GPU work runs on (its device requested at the first use), or undefined without one. */
+  gpuAdapter(): Promise<AdapterDescription | undefined>;
   /** Frees the GPU resources this quantizer created (never a device it was given). Idempotent. */
   destroy(): void;
 }
@@ -216,6 +218,13 @@ class PooledQuantizer implements Quantizer {
     return this.enqueue(() => {
       const o = resolveFrameOptions(this.defaults, options);
       return () => this.runFrame(source, o);
+    });
+  }
+
+  gpuAdapter(): Promise<AdapterDescription | undefined> {
+    return this.enqueue(() => async () => {
+      const ctx = await this.gpuContext();
+      return ctx instanceof GpuContext ? ctx.adapter : undefined;
     });
   }
 

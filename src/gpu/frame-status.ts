@@ -56,7 +56,7 @@ export interface FrameStatus {
   counts: Uint32Array;
   gpuNs: number | null;
   labels?: Uint8Array;
-  image?: Uint8ClampedArray;
+  image?: Uint8ClampedArray<ArrayBuffer>;
 }
 
 /** Decodes a frame's readback (`pixels`: the frame's pixel count). */

@@ -147,6 +147,7 @@ export class FramePipeline {
       converged: status.done,
       inertia: status.inertia,
       emptyClusters: status.emptyClusters,
+      adapter: this.ctx.adapter,
       warm: start === 'warm',
       texture: this.output!,
       ...(status.labels ? { labels: status.labels } : {}),
