@@ -2,12 +2,16 @@
 // cold frame needs no host step. One workgroup. Each of SAMPLES strata of the pixels gives one pixel at a
 // seeded position within it; the first centroid is a seeded sample, and each next one is drawn with
 // probability proportional to a sample's squared distance to its nearest centroid so far (D^2 sampling),
-// through a prefix sum of the invocations' shares. Same seed, same frame: same centroids. When every
-// sample is already a centroid (fewer distinct colours than k), the rest repeat a seeded sample.
+// through a prefix sum of the invocations' shares. Then POLISH Lloyd iterations on the sample (integer
+// sums in workgroup memory, the lowest index on ties, an empty cluster kept where it is), so that the
+// iterations over the whole frame start close. Same seed, same frame: same centroids. When every sample
+// is already a centroid (fewer distinct colours than k), the rest repeat a seeded sample.
 
 override WORKGROUP_SIZE: u32 = 256u;
 override K: u32 = 16u;
 override SAMPLES: u32 = 1024u;
+// Lloyd iterations on the sample after the seeding (the polish).
+override POLISH: u32 = 8u;
 
 struct Seeding {
   pixel_count: u32,
@@ -22,6 +26,8 @@ var<workgroup> sample: array<u32, SAMPLES>;
 var<workgroup> nearest: array<f32, SAMPLES>;
 var<workgroup> scan: array<f32, WORKGROUP_SIZE>;
 var<workgroup> chosen: u32;
+// The polish's per-cluster sums: r, g, b, count (exact: at most SAMPLES x 255).
+var<workgroup> sums: array<atomic<u32>, 4u * K>;
 
 // A 32-bit integer hash (PCG's output permutation).
 fn hash(x: u32) -> u32 {
@@ -105,6 +111,42 @@ fn main(@builtin(local_invocation_index) lid: u32) {
       }
       chosen = pick;
     }
+    workgroupBarrier();
+  }
+  storageBarrier();
+  workgroupBarrier();
+  for (var it = 0u; it < POLISH; it++) {
+    for (var j = lid; j < 4u * K; j += WORKGROUP_SIZE) {
+      atomicStore(&sums[j], 0u);
+    }
+    workgroupBarrier();
+    for (var q = 0u; q < per; q++) {
+      let packed = sample[lid * per + q];
+      let colour = colour_of(packed);
+      var best = 0u;
+      var best_d2 = 3.4e38;
+      for (var j = 0u; j < K; j++) {
+        let d = colour - centroids[j].xyz;
+        let d2 = dot(d, d);
+        if (d2 < best_d2) {
+          best_d2 = d2;
+          best = j;
+        }
+      }
+      atomicAdd(&sums[best * 4u], packed & 255u);
+      atomicAdd(&sums[best * 4u + 1u], (packed >> 8u) & 255u);
+      atomicAdd(&sums[best * 4u + 2u], (packed >> 16u) & 255u);
+      atomicAdd(&sums[best * 4u + 3u], 1u);
+    }
+    workgroupBarrier();
+    for (var j = lid; j < K; j += WORKGROUP_SIZE) {
+      let n = atomicLoad(&sums[j * 4u + 3u]);
+      if (n > 0u) {
+        let total = vec3<f32>(f32(atomicLoad(&sums[j * 4u])), f32(atomicLoad(&sums[j * 4u + 1u])), f32(atomicLoad(&sums[j * 4u + 2u])));
+        centroids[j] = vec4<f32>(total / f32(n), 0.0);
+      }
+    }
+    storageBarrier();
     workgroupBarrier();
   }
 }

@@ -37,6 +37,8 @@ export const FRAME_WORKGROUP_SIZE = 256;
 export const SEED_WORKGROUP_SIZE = 256;
 /** Pixels of the frame the GPU seeding samples (stratified), a multiple of SEED_WORKGROUP_SIZE. */
 export const SEED_SAMPLES = 1024;
+/** Lloyd iterations the seeding runs on its sample (the polish) before the iterations over the frame. */
+export const SEED_POLISH = 8;
 /** Iterations one batch can record (history entries). */
 export const MAX_BATCH = 64;
 /** Words of the control buffer: [done, iterations recorded, empty clusters, pad]. */

@@ -28,6 +28,7 @@ import {
   fixedPointOf,
   PIXELS_PER_INVOCATION,
   REDUCE_WORKGROUP_SIZE,
+  SEED_POLISH,
   SEED_SAMPLES,
   SEED_WORKGROUP_SIZE,
   SUM_WORDS_PER_CLUSTER,
@@ -168,12 +169,12 @@ export const UNPACK_TEXTURE = {
   variant: () => '',
 } as const satisfies Kernel<Bindings, NoRun>;
 
-/** The frame path's initialisation on the GPU: seeded k-means++ on a stratified sample of the frame. */
+/** The frame path's initialisation on the GPU: seeded k-means++ on a stratified sample of the frame, polished by Lloyd iterations on it. */
 export const SEED = {
   name: 'seed',
   source: seedSource,
   bindings: { pixels: READ, centroids: WRITE, seeding: UNIFORM },
-  overrides: ({ k }: { k: number }) => ({ WORKGROUP_SIZE: SEED_WORKGROUP_SIZE, K: k, SAMPLES: SEED_SAMPLES }),
+  overrides: ({ k }: { k: number }) => ({ WORKGROUP_SIZE: SEED_WORKGROUP_SIZE, K: k, SAMPLES: SEED_SAMPLES, POLISH: SEED_POLISH }),
   variant: ({ k }: { k: number }) => `${k}`,
 } as const satisfies Kernel<Bindings, { k: number }>;
 
