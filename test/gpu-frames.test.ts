@@ -188,7 +188,10 @@ describe('the frame path on WebGPU', () => {
         target: await caught(() => quantizer.quantizeFrame(bitmap, { target: {} })),
         noFrame: await caught(() => quantizer.quantizeFrame(document.createElement('video'))),
         init: await caught(() => quantizer.quantizeFrame(bitmap, { k: 2, init: [[0, 0, 0]] })),
+        aborted: await caught(() => quantizer.quantizeFrame(bitmap, { signal: AbortSignal.abort() })),
       };
+      // After all these, the quantizer still works.
+      result.works = (await quantizer.quantizeFrame(bitmap, { k: 2, maxIterations: 2 })).palette.length;
       quantizer.destroy();
       result.destroyed = await caught(() => quantizer.quantizeFrame(bitmap));
       return result;
@@ -199,6 +202,8 @@ describe('the frame path on WebGPU', () => {
     expect(out.target).toEqual(['TypeError', 'INVALID_TYPE']);
     expect(out.noFrame).toEqual(['RangeError', 'INVALID_IMAGE']);
     expect(out.init).toEqual(['RangeError', 'OUT_OF_RANGE']);
+    expect(out.aborted[0]).toBe('AbortError');
+    expect(out.works).toBe(6);
     expect(out.destroyed).toEqual(['QuantizerError', 'INVALID_STATE']);
   });
 });
