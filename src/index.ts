@@ -5,6 +5,7 @@
  */
 export { applyPalette, createQuantizer, fitPalette, quantize, type AlphaPaletteInput, type ApplyOptions, type PaletteInput, type Quantizer } from './quantizer.js';
 export { remap, type RemapOptions } from './remap.js';
+export { FRAME_OPTIONS, MAX_FRAME_ITERATIONS, type FrameOptions, type FrameReadback, type FrameResult, type FrameSource, type FrameStats, type FrameTarget } from './frame.js';
 export {
   abortError,
   errorCode,

@@ -9,9 +9,11 @@ import { ALPHA_ON_CPU, alphaImage, alphaPaletteOf, applyAlphaPalette, fitAlphaPa
 import { applyExact, applyOnSession, checkPalette, type AppliedImage, type PaletteInput } from './apply.js';
 import { AutoCalibration } from './auto-calibration.js';
 import { chooseBackend, type BackendChoice } from './backend-choice.js';
-import { abortError, GpuRunError, isAbortError, QuantizerError, QuantizerTypeError, throwIfAborted } from './errors.js';
+import { abortError, GpuRunError, GpuUnavailableError, isAbortError, QuantizerError, QuantizerTypeError, throwIfAborted } from './errors.js';
 import { exactColours, exactFit, fitOnSession, planFit, type Fit } from './fit.js';
+import { resolveFrameOptions, type FrameOptions, type FrameResult, type FrameSource } from './frame.js';
 import { GpuContext, type GpuUnavailable } from './gpu/context.js';
+import { FramePipeline } from './gpu/frame.js';
 import { createWebGpuSession } from './gpu/session.js';
 import { toPixels, type Pixels, type QuantizeInput } from './image.js';
 import { createCpuSession } from './kmeans/cpu.js';
@@ -27,7 +29,7 @@ import {
   type ResolvedQuantizerOptions,
 } from './options.js';
 import { packedPalette } from './output.js';
-import { buildResult, runFields, type AppliedPalette, type PaletteFit, type QuantizeResult, type RunDescription } from './result.js';
+import { buildResult, runFields, type AdapterDescription, type AppliedPalette, type PaletteFit, type QuantizeResult, type RunDescription } from './result.js';
 import { nextTask } from './yield.js';
 
 export type { PaletteInput } from './apply.js';
@@ -59,6 +61,19 @@ export interface Quantizer {
    * an RGB palette labels by RGB and keeps each pixel's alpha.
    */
   apply(input: QuantizeInput, palette: PaletteInput | AlphaPaletteInput, options?: ApplyOptions): Promise<AppliedPalette>;
+  /**
+   * Quantizes a frame on the GPU from end to end (src/gpu/frame.ts): the source (an ImageBitmap, video,
+   * VideoFrame, canvas, image, ImageData or a GPUTexture of this quantizer's device) is copied into a
+   * texture without the host, k-means runs there (warm-started from the previous frame's centroids, kept
+   * on the GPU, when k is the same), and the quantized frame is painted into `result.texture` and drawn
+   * into `options.target`. One submit, one readback of a few hundred bytes (palette, counts, status);
+   * labels and image come back only when `options.read` asks. Always on the GPU (software adapters too);
+   * without one it rejects with GpuUnavailableError. A frame with transparency keeps each pixel's alpha
+   * but is clustered by RGB.
+   */
+  quantizeFrame(source: FrameSource, options?: FrameOptions): Promise<FrameResult>;
+  /** The adapter this quantizer's GPU work runs on (its device requested at the first use), or undefined without one. */
+  gpuAdapter(): Promise<AdapterDescription | undefined>;
   /** Frees the GPU resources this quantizer created (never a device it was given). Idempotent. */
   destroy(): void;
 }
@@ -159,6 +174,8 @@ class PooledQuantizer implements Quantizer {
   private cached: CachedSession | undefined;
   /** `auto`'s timings of both paths, per bucket of like calls (src/auto-calibration.ts). */
   private readonly calibration = new AutoCalibration();
+  /** The frame path of the current GPU context, made at the first quantizeFrame(). */
+  private frames: { ctx: GpuContext; pipeline: FramePipeline } | undefined;
 
   private readonly keepImage: boolean;
 
@@ -200,9 +217,37 @@ class PooledQuantizer implements Quantizer {
     });
   }
 
+  quantizeFrame(source: FrameSource, options?: FrameOptions): Promise<FrameResult> {
+    return this.enqueue(() => {
+      const o = resolveFrameOptions(this.defaults, options);
+      return () => this.runFrame(source, o);
+    });
+  }
+
+  gpuAdapter(): Promise<AdapterDescription | undefined> {
+    return this.enqueue(() => async () => {
+      const ctx = await this.gpuContext();
+      return ctx instanceof GpuContext ? ctx.adapter : undefined;
+    });
+  }
+
+  private async runFrame(source: FrameSource, o: ReturnType<typeof resolveFrameOptions>): Promise<FrameResult> {
+    throwIfAborted(o.signal);
+    const ctx = await this.gpuContext();
+    if (!(ctx instanceof GpuContext)) throw new GpuUnavailableError(`quantizeFrame() runs on the GPU only: ${ctx.reason}`);
+    throwIfAborted(o.signal);
+    if (this.frames?.ctx !== ctx) {
+      this.frames?.pipeline.destroy();
+      this.frames = { ctx, pipeline: new FramePipeline(ctx) };
+    }
+    return this.frames.pipeline.run(source, o);
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.frames?.pipeline.destroy();
+    this.frames = undefined;
     this.cached?.session.destroy();
     this.cached = undefined;
     void this.context?.then((ctx) => {

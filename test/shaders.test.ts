@@ -18,11 +18,24 @@ const shader = (file: string): string => readFileSync(new URL(`../shaders/${file
 /** Every .wgsl file but the shared functions. */
 const kernelFiles = readdirSync(new URL('../shaders/', import.meta.url)).filter((f) => f.endsWith('.wgsl') && !SHARED.has(f));
 
-/** `@group(g) @binding(n) var<space, access> name` declarations, as [group, binding, type, name]. */
-function bindings(source: string): Array<[number, number, GPUBufferBindingType | string, string]> {
-  return [...source.matchAll(/@group\((\d+)\)\s*@binding\((\d+)\)\s*var<([^>]+)>\s*(\w+)/g)].map((m) => {
-    const space = m[3]!.replace(/\s+/g, ' ').trim();
-    return [Number(m[1]), Number(m[2]), TYPE_OF[space] ?? space, m[4]!];
+/** Texture declarations `var name: type` as the records name them (a type not here is returned as written). */
+const TEXTURE_OF: Record<string, string> = {
+  'texture_2d<f32>': 'texture',
+  'texture_storage_2d<rgba8unorm, write>': 'storage-texture',
+};
+
+/**
+ * `@group(g) @binding(n) var<space, access> name` (buffers) and `@group(g) @binding(n) var name: type`
+ * (textures) declarations, as [group, binding, type, name].
+ */
+function bindings(source: string): Array<[number, number, string, string]> {
+  return [...source.matchAll(/@group\((\d+)\)\s*@binding\((\d+)\)\s*var(?:<([^>]+)>\s*(\w+)|\s+(\w+)\s*:\s*([^;]+);)/g)].map((m) => {
+    if (m[3] !== undefined) {
+      const space = m[3].replace(/\s+/g, ' ').trim();
+      return [Number(m[1]), Number(m[2]), TYPE_OF[space] ?? space, m[4]!];
+    }
+    const type = m[6]!.replace(/\s+/g, ' ').replace(/\s*,\s*/g, ', ').trim();
+    return [Number(m[1]), Number(m[2]), TEXTURE_OF[type] ?? type, m[5]!];
   });
 }
 
@@ -46,6 +59,11 @@ const RUNS: Record<string, unknown[]> = {
   countColours: [{}],
   gatherColours: [{}],
   render: [{}],
+  unpackTexture: [{}],
+  paintTexture: [{}],
+  frameGate: [{}],
+  seed: [{ k: 16 }, { k: 1 }, { k: 256 }],
+  palette: [{ k: 16 }, { k: 1 }, { k: 256 }],
   ordered: [
     { k: 16, oklab: false },
     { k: 3, oklab: true },

@@ -15,4 +15,5 @@ export {
   type KmeansProgressDetail,
 } from './events.js';
 export type { ElementImageSource, LiveImageSource, StillImageSource } from './source.js';
+export type { FramePath } from './gpu-route.js';
 export type { Backend, QuantizeResult } from '../index.js';

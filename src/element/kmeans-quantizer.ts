@@ -12,6 +12,7 @@ import { KmeansCompleteEvent, KmeansErrorEvent, KmeansProgressEvent } from './ev
 import { errorCode, errorMessage } from '../errors.js';
 import { RunController } from './run-controller.js';
 import type { ElementImageSource } from './source.js';
+import type { FramePath, FrameSnapshot } from './gpu-route.js';
 import { styles } from './styles.js';
 
 /** The views `show` can list. */
@@ -86,6 +87,8 @@ function ditherText(result: QuantizeResult): string {
  *   (the property takes `[r, g, b]` byte triples).
  * - `show` (`show`, default `quantized palette stats compare`): views to show, space-separated, out of
  *   `original quantized palette stats compare`.
+ * - `frame-path` (`framePath`, default `auto`): the GPU frame route, `auto` (hardware adapters), `on` or
+ *   `off` (see src/element/gpu-route.ts and the README).
  *
  * Attribute text that does not read (`tolerance="abc"`, `fixed-colors="white"`) or a value the table
  * rejects (`dither="fs2"`, `dither-level="2"`) is an error like any other: a `TypeError` or `RangeError`
@@ -213,6 +216,14 @@ export class KmeansQuantizerElement extends LitElement {
   @property({ reflect: true })
   show = DEFAULT_SHOW;
 
+  /**
+   * The GPU frame route: `auto` (on a hardware adapter, runs go through quantizeFrame() and are drawn on the
+   * GPU, their results without labels and image), `on` (also on a software adapter, reading labels and
+   * image back there) or `off` (always quantize(), with labels, image and progress events).
+   */
+  @property({ attribute: 'frame-path', reflect: true })
+  framePath: FramePath = 'auto';
+
   @state() private _split = 50;
   @state() private _copied: number | undefined;
   @state() private _note = '';
@@ -221,13 +232,14 @@ export class KmeansQuantizerElement extends LitElement {
   private readonly _runs = new RunController(this, {
     source: () => this.image ?? (this.src ? this.src : undefined),
     options: () => engineOptions(this),
+    framePath: () => this.framePath,
     progress: (detail) => this.dispatchEvent(new KmeansProgressEvent(detail)),
     complete: (result) => (this._pendingEvent = new KmeansCompleteEvent(result)),
     failed: (error) => (this._pendingEvent = new KmeansErrorEvent({ error })),
   });
   /** Fired after the next render has painted (so listeners see the canvases). */
   private _pendingEvent: KmeansCompleteEvent | KmeansErrorEvent | undefined;
-  private _drawn = new WeakMap<HTMLCanvasElement, ImageData>();
+  private _drawn = new WeakMap<HTMLCanvasElement, ImageData | FrameSnapshot>();
   private _quantizedData: { result: QuantizeResult; data: ImageData } | undefined;
   private _noteTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -263,7 +275,9 @@ export class KmeansQuantizerElement extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!this.isConnected) return;
-    this._runs.sync(changed.has('src') || changed.has('image'), ENGINE_OPTIONS.filter((name) => changed.has(name)));
+    const options: string[] = ENGINE_OPTIONS.filter((name) => changed.has(name));
+    if (changed.has('framePath') && changed.get('framePath') !== undefined) options.push('framePath');
+    this._runs.sync(changed.has('src') || changed.has('image'), options);
   }
 
   protected override updated(): void {
@@ -283,8 +297,8 @@ export class KmeansQuantizerElement extends LitElement {
   /** Paints the current images onto whichever canvases are in the shadow root (each only once per image). */
   private _draw(): void {
     const result = this._runs.result;
-    let quantized: ImageData | undefined;
-    if (result) {
+    let quantized: ImageData | FrameSnapshot | undefined = this._runs.quantized;
+    if (result && !quantized) {
       if (this._quantizedData?.result !== result) {
         const bytes = new Uint8ClampedArray(result.image.buffer as ArrayBuffer, result.image.byteOffset, result.image.length);
         this._quantizedData = { result, data: new ImageData(bytes, result.width, result.height) };
@@ -296,7 +310,10 @@ export class KmeansQuantizerElement extends LitElement {
       if (!image || this._drawn.get(canvas) === image) continue;
       if (canvas.width !== image.width) canvas.width = image.width;
       if (canvas.height !== image.height) canvas.height = image.height;
-      canvas.getContext('2d')?.putImageData(image, 0, 0);
+      const ctx = canvas.getContext('2d');
+      // Pixels are put; a frame drawn on the GPU (the GPU route) is copied there, GPU to GPU.
+      if (image instanceof ImageData) ctx?.putImageData(image, 0, 0);
+      else ctx?.drawImage(image.source, 0, 0);
       this._drawn.set(canvas, image);
     }
   }
@@ -459,6 +476,7 @@ export class KmeansQuantizerElement extends LitElement {
       ${stat('ms', 'Time', `${number(result.timings.total, 1)} ms`)}
       ${this._runs.live ? stat('fps', 'Frames per second', number(this._runs.fps, 1)) : nothing}
       ${stat('size', 'Size', `${result.width} × ${result.height}`)}
+      ${this._runs.shownRoute ? stat('path', 'Path', this._runs.shownRoute === 'canvas' ? 'GPU frames, drawn on the GPU' : 'GPU frames, read back') : nothing}
       ${result.fallbackReason ? stat('fallback', 'Fell back to the CPU because', result.fallbackReason, true) : nothing}
       ${adapterText ? stat('adapter', 'WebGPU adapter', adapterText, true) : nothing}
     </dl>`;

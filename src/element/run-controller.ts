@@ -10,6 +10,10 @@
  * - When only `k` changes, the new run starts from the previous result's centroids (a warm start).
  * - A live source is quantized frame after frame, each frame warm-started from the previous one; frames
  *   that arrive while one is in flight are dropped (video.ts).
+ * - With backend auto or webgpu on a hardware adapter (or any adapter, with frame-path="on"), runs go
+ *   through the GPU frame path instead (gpu-route.ts): live frames and stills are quantized by
+ *   `quantizeFrame()`, warm-started on the GPU, and drawn from the GPU; should that path fail, the
+ *   controller goes back to `quantize()` for the rest of its life.
  * - The quantizer is destroyed when the host leaves the document, and made again on the next run.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -18,6 +22,7 @@ import { optionDefault, type QuantizeOptions } from '../options.js';
 import { createQuantizer, type Quantizer } from '../quantizer.js';
 import type { QuantizeResult } from '../result.js';
 import type { KmeansProgressDetail } from './events.js';
+import { checkFramePath, frameCompatible, GpuRoute, hasAlpha, routeMode, type FrameSnapshot, type RouteMode, type Shown } from './gpu-route.js';
 import { isLiveSource, loadStill, loadUrl, PixelReader, type ElementImageSource } from './source.js';
 import { LiveFrames } from './video.js';
 
@@ -33,6 +38,8 @@ export interface RunCallbacks {
   source(): ElementImageSource | string | undefined;
   /** The engine options of the next run. May throw (bad attribute text): the run then fails with that error. */
   options(): QuantizeOptions;
+  /** The element's `frame-path` (checked here: a bad value fails the run). */
+  framePath(): string;
   /** One Lloyd iteration of the latest run. */
   progress(detail: KmeansProgressDetail): void;
   /** The latest run's result is now `result` (rendered at the next update). */
@@ -44,8 +51,10 @@ export interface RunCallbacks {
 export class RunController implements ReactiveController {
   /** The latest result of the current source, if any. */
   result: QuantizeResult | undefined;
-  /** The pixels `result` was computed from. */
-  original: ImageData | undefined;
+  /** What `result` was computed from: pixels, or (GPU route) a GPU-side snapshot of the video frame. */
+  original: Shown | undefined;
+  /** What the quantized views draw: the result's image, or (GPU route) the frame drawn on the GPU. */
+  quantized: Shown | undefined;
   /** The failure on screen, if any. */
   error: unknown = undefined;
   phase: RunPhase = 'idle';
@@ -67,6 +76,12 @@ export class RunController implements ReactiveController {
   private readonly reader = new PixelReader();
   /** Set by refresh(): the next sync reloads the source. */
   private resetSource = false;
+  /** The GPU route of the current mode, once a run took it. */
+  private gpuRoute: GpuRoute | undefined;
+  /** Set when the GPU route failed: quantize() from then on. */
+  private routeFailed = false;
+  /** The route the shown result took: undefined for quantize(). */
+  shownRoute: RouteMode | undefined;
 
   constructor(
     private readonly host: RunHost,
@@ -105,6 +120,34 @@ export class RunController implements ReactiveController {
     this.stopSource();
     this.quantizer?.destroy();
     this.quantizer = undefined;
+    this.gpuRoute = undefined;
+  }
+
+  /** The GPU route of a run with `options` (undefined: quantize()); `still`: its pixels, when a still image. */
+  private async routeFor(options: QuantizeOptions, still: ImageData | undefined): Promise<GpuRoute | undefined> {
+    const path = checkFramePath(this.callbacks.framePath());
+    if (path === 'off' || this.routeFailed || (options.backend ?? 'auto') === 'cpu' || (still && hasAlpha(still))) return undefined;
+    if (!frameCompatible(options)) return undefined;
+    this.quantizer ??= createQuantizer();
+    const mode: RouteMode | undefined = routeMode(options, await this.quantizer.gpuAdapter(), path);
+    if (!mode) return undefined;
+    if (this.gpuRoute?.mode !== mode) this.gpuRoute = new GpuRoute(mode);
+    return this.gpuRoute;
+  }
+
+  /**
+   * Runs `input` through the GPU route; on a failure other than a cancellation, turns the route off and
+   * returns undefined (the caller runs quantize() instead).
+   */
+  private async runRoute(route: GpuRoute, input: Shown, signal: AbortSignal, restart: boolean): Promise<{ result: QuantizeResult; quantized: Shown } | undefined> {
+    try {
+      return await route.run(this.quantizer!, input, { ...this.callbacks.options(), signal }, restart);
+    } catch (error) {
+      if (isAbortError(error)) throw error;
+      this.routeFailed = true;
+      this.gpuRoute = undefined;
+      return undefined;
+    }
   }
 
   /**
@@ -154,6 +197,7 @@ export class RunController implements ReactiveController {
     if (!keepDisplay) {
       this.result = undefined;
       this.original = undefined;
+      this.quantized = undefined;
     }
     const source = this.callbacks.source();
     this.phase = source === undefined ? 'idle' : 'loading';
@@ -162,6 +206,7 @@ export class RunController implements ReactiveController {
     if (isLiveSource(source)) {
       const frames: LiveFrames = new LiveFrames(source, {
         process: (frame) => this.runFrame(frame),
+        snapshot: (video) => (this.gpuRoute?.mode === 'canvas' ? this.gpuRoute.snapshot(video) : undefined),
         onError: (error) => {
           if (this.frames === frames) this.fail(error);
         },
@@ -224,6 +269,13 @@ export class RunController implements ReactiveController {
       if (id !== this.runId) return;
       this.phase = 'running';
       this.host.requestUpdate();
+      const route = await this.routeFor(this.callbacks.options(), pixels);
+      const routed = route && id === this.runId ? await this.runRoute(route, pixels, signal, !warmStart) : undefined;
+      if (routed) {
+        if (id === this.runId) this.show(routed.result, pixels, routed.quantized);
+        return;
+      }
+      if (id !== this.runId) return;
       const result = await this.quantize(pixels, id, signal, warm);
       if (id === this.runId) this.show(result, pixels);
     } catch (error) {
@@ -233,10 +285,22 @@ export class RunController implements ReactiveController {
     }
   }
 
-  /** Quantizes one video frame, warm-started from the previous frame so the palette keeps its order. */
-  private async runFrame(frame: ImageData): Promise<boolean> {
+  /**
+   * Quantizes one video frame (pixels, or a GPU-side snapshot on the GPU route), warm-started from the
+   * previous frame so the palette keeps its order.
+   */
+  private async runFrame(frame: ImageData | FrameSnapshot): Promise<boolean> {
     const { id, signal } = this.begin();
     try {
+      const route = await this.routeFor(this.callbacks.options(), undefined);
+      const routed = route && id === this.runId ? await this.runRoute(route, frame, signal, false) : undefined;
+      if (id !== this.runId) return false;
+      if (routed) {
+        this.show(routed.result, frame, routed.quantized);
+        return true;
+      }
+      // A snapshot is only taken on the GPU route; should it have failed meanwhile, the next frame is read as pixels.
+      if (!(frame instanceof ImageData)) return false;
       const result = await this.quantize(frame, id, signal, this.warm);
       if (id !== this.runId) return false;
       this.show(result, frame);
@@ -249,9 +313,11 @@ export class RunController implements ReactiveController {
     }
   }
 
-  private show(result: QuantizeResult, original: ImageData): void {
+  private show(result: QuantizeResult, original: Shown, quantized?: Shown): void {
     this.result = result;
     this.original = original;
+    this.quantized = quantized;
+    this.shownRoute = quantized ? this.gpuRoute?.mode : undefined;
     this.warm = result;
     this.error = undefined;
     this.progress = undefined;
@@ -266,6 +332,7 @@ export class RunController implements ReactiveController {
     this.progress = undefined;
     this.result = undefined;
     this.original = undefined;
+    this.quantized = undefined;
     // A failing video waits for new options instead of failing on every frame.
     if (this.frames) this.frames.hold = true;
     this.host.requestUpdate();

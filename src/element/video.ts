@@ -5,6 +5,7 @@
  * of falling behind.
  */
 import { isAbortError } from '../errors.js';
+import type { FrameSnapshot } from './gpu-route.js';
 import { PixelReader, type LiveImageSource } from './source.js';
 
 /** How many recent frames the frames-per-second figure averages over, at most. */
@@ -12,7 +13,9 @@ const FPS_WINDOW_MS = 2000;
 
 export interface LiveFramesOptions {
   /** Quantizes and shows one frame; resolves true when the frame made it to the screen (not cancelled). */
-  process(frame: ImageData): Promise<boolean>;
+  process(frame: ImageData | FrameSnapshot): Promise<boolean>;
+  /** A GPU-side copy of the video's frame to quantize instead of its pixels, or undefined to read them. */
+  snapshot?(video: HTMLVideoElement): FrameSnapshot | undefined;
   /** A failure of the video itself (e.g. play() refused). */
   onError(error: unknown): void;
   /** After each frame that made it to the screen, with the updated frames-per-second figure. */
@@ -132,7 +135,7 @@ export class LiveFrames {
     this.busy = true;
     try {
       this.lastTime = video.currentTime;
-      const frame = this.reader.read(video, video.videoWidth, video.videoHeight);
+      const frame = this.options.snapshot?.(video) ?? this.reader.read(video, video.videoWidth, video.videoHeight);
       const shown = await this.options.process(frame);
       if (shown && !this.stopped) {
         this.countFrame();

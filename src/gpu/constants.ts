@@ -31,6 +31,14 @@ export const OKLAB_SUM_OFFSET = 128;
 export function fixedPointOf(space: ColorSpace): { SUM_STEPS: number; SUM_OFFSET: number } {
   return space === 'oklab' ? { SUM_STEPS: OKLAB_STEPS, SUM_OFFSET: OKLAB_SUM_OFFSET } : { SUM_STEPS: 1, SUM_OFFSET: 0 };
 }
+/** Invocations per workgroup of the frame path's per-pixel kernels (one pixel each). */
+export const FRAME_WORKGROUP_SIZE = 256;
+/** Invocations of the seeding kernel (one workgroup). */
+export const SEED_WORKGROUP_SIZE = 256;
+/** Pixels of the frame the GPU seeding samples (stratified), a multiple of SEED_WORKGROUP_SIZE. */
+export const SEED_SAMPLES = 1024;
+/** Lloyd iterations the seeding runs on its sample (the polish) before the iterations over the frame. */
+export const SEED_POLISH = 8;
 /** Iterations one batch can record (history entries). */
 export const MAX_BATCH = 64;
 /** Words of the control buffer: [done, iterations recorded, empty clusters, pad]. */
@@ -47,6 +55,7 @@ export const HISTOGRAM_MAX_PIXELS = MAX_WORKGROUPS_PER_DISPATCH * PIXELS_PER_WOR
 /** u32 words of the histogram info buffer: [distinct colours, indirect dispatch x, y, z]. */
 export const HISTOGRAM_INFO_WORDS = 4;
 
+if (SEED_SAMPLES % SEED_WORKGROUP_SIZE !== 0) throw new Error('SEED_SAMPLES must be a multiple of SEED_WORKGROUP_SIZE');
 // Per-workgroup sums are packed two to a u32 (16 bits each): they must not overflow 16 bits.
 if (PIXELS_PER_WORKGROUP * 255 >= 1 << 16) throw new Error('PIXELS_PER_WORKGROUP too large for 16-bit packed sums');
 // A colour of the histogram holds fewer than 2^24 pixels: its weighted channel sums fit a u32.

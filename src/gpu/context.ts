@@ -7,7 +7,7 @@ import { abortError, GpuRunError } from '../errors.js';
 import type { AdapterDescription } from '../result.js';
 import { MAX_WORKGROUPS_PER_DISPATCH, PIXELS_PER_WORKGROUP } from './constants.js';
 import { ColourTable } from './histogram.js';
-import { ASSIGN, bindingEntries, REDUCE, type BindingBuffers, type Bindings, type Kernel } from './kernels.js';
+import { ASSIGN, bindingEntries, REDUCE, type BindingBuffers, type Bindings, type BindingType, type Kernel } from './kernels.js';
 
 export { GpuRunError } from '../errors.js';
 
@@ -81,6 +81,13 @@ function describe(adapter: GPUAdapter | undefined, device: GPUDevice | undefined
   };
 }
 
+/** The layout entry of one binding type: a buffer, a float texture, or a write-only rgba8unorm storage texture. */
+function layoutOf(type: BindingType): Partial<GPUBindGroupLayoutEntry> {
+  if (type === 'texture') return { texture: { sampleType: 'float', viewDimension: '2d' } };
+  if (type === 'storage-texture') return { storageTexture: { access: 'write-only', format: 'rgba8unorm', viewDimension: '2d' } };
+  return { buffer: { type } };
+}
+
 /** A kernel's module and layouts, made when the kernel is first used. */
 interface Compiled {
   module: GPUShaderModule;
@@ -133,7 +140,7 @@ export class GpuContext {
         entries: Object.values(bindings).map((type, binding) => ({
           binding,
           visibility: 4, // GPUShaderStage.COMPUTE (a number, so that no WebGPU globals are needed)
-          buffer: { type },
+          ...layoutOf(type),
         })),
       });
       compiled = { module, layout, pipelineLayout: this.device.createPipelineLayout({ label: `${name} pipeline layout`, bindGroupLayouts: [layout] }) };

@@ -14,13 +14,40 @@ import nearestCentroidSource from '../../shaders/nearest-centroid.wgsl?raw';
 import oklabSource from '../../shaders/oklab.wgsl?raw';
 import orderedSource from '../../shaders/ordered.wgsl?raw';
 import reduceSource from '../../shaders/reduce.wgsl?raw';
+import frameGateSource from '../../shaders/frame-gate.wgsl?raw';
+import paintTextureSource from '../../shaders/paint-texture.wgsl?raw';
+import paletteSource from '../../shaders/palette.wgsl?raw';
 import renderSource from '../../shaders/render.wgsl?raw';
+import seedSource from '../../shaders/seed.wgsl?raw';
+import unpackTextureSource from '../../shaders/unpack-texture.wgsl?raw';
 import type { ColorSpace } from '../colour-space.js';
 import { QuantizerError } from '../errors.js';
-import { ERROR_SCALE, fixedPointOf, PIXELS_PER_INVOCATION, REDUCE_WORKGROUP_SIZE, SUM_WORDS_PER_CLUSTER, WORKGROUP_SIZE } from './constants.js';
+import {
+  ERROR_SCALE,
+  FRAME_WORKGROUP_SIZE,
+  fixedPointOf,
+  PIXELS_PER_INVOCATION,
+  REDUCE_WORKGROUP_SIZE,
+  SEED_POLISH,
+  SEED_SAMPLES,
+  SEED_WORKGROUP_SIZE,
+  SUM_WORDS_PER_CLUSTER,
+  WORKGROUP_SIZE,
+} from './constants.js';
 
-/** A kernel's bindings: WGSL variable name to buffer binding type, in binding order (0, 1, ...). */
-export type Bindings = Readonly<Record<string, GPUBufferBindingType>>;
+/**
+ * How a kernel binds one resource: a buffer binding type, `'texture'` (a sampled `texture_2d<f32>`, read
+ * with textureLoad) or `'storage-texture'` (a write-only `texture_storage_2d<rgba8unorm, write>`).
+ */
+export type BindingType = GPUBufferBindingType | 'texture' | 'storage-texture';
+
+/** A kernel's bindings: WGSL variable name to binding type, in binding order (0, 1, ...). */
+export type Bindings = Readonly<Record<string, BindingType>>;
+
+/** Whether a binding type is a texture's (bound as a view) rather than a buffer's. */
+export function isTextureBinding(type: BindingType): type is 'texture' | 'storage-texture' {
+  return type === 'texture' || type === 'storage-texture';
+}
 
 /** One WGSL kernel: entry point `main`, one bind group (group 0) of buffers. */
 export interface Kernel<B extends Bindings = Bindings, Run = unknown> {
@@ -35,8 +62,8 @@ export interface Kernel<B extends Bindings = Bindings, Run = unknown> {
   variant(run: Run): string;
 }
 
-/** The buffers of one bind group of `B`, by binding name. */
-export type BindingBuffers<B extends Bindings> = { readonly [name in keyof B]: GPUBuffer };
+/** The resources of one bind group of `B`, by binding name: a buffer, or a texture view for a texture binding. */
+export type BindingBuffers<B extends Bindings> = { readonly [name in keyof B]: B[name] extends 'texture' | 'storage-texture' ? GPUTextureView : GPUBuffer };
 
 /** A kernel whose pipeline does not depend on the run. */
 export type NoRun = Record<never, never>;
@@ -44,6 +71,8 @@ export type NoRun = Record<never, never>;
 const READ: GPUBufferBindingType = 'read-only-storage';
 const WRITE: GPUBufferBindingType = 'storage';
 const UNIFORM: GPUBufferBindingType = 'uniform';
+const TEXTURE = 'texture' as const;
+const STORAGE_TEXTURE = 'storage-texture' as const;
 
 /** The search and the OKLab conversion both assignment kernels share (WGSL has no includes). */
 const withNearestCentroid = (source: string): string => `${nearestCentroidSource}\n${oklabSource}\n${source}`;
@@ -131,8 +160,53 @@ export const ORDERED = {
   variant: ({ k, oklab }: { k: number; oklab: boolean }) => `${k}:${oklab}`,
 } as const satisfies Kernel<Bindings, { k: number; oklab: boolean }>;
 
+/** The frame path, step 1: every texel of a frame's texture as a packed RGBA8 pixel. */
+export const UNPACK_TEXTURE = {
+  name: 'unpackTexture',
+  source: unpackTextureSource,
+  bindings: { source: TEXTURE, pixels: WRITE, frame: UNIFORM },
+  overrides: () => ({ WORKGROUP_SIZE: FRAME_WORKGROUP_SIZE }),
+  variant: () => '',
+} as const satisfies Kernel<Bindings, NoRun>;
+
+/** The frame path's initialisation on the GPU: seeded k-means++ on a stratified sample of the frame, polished by Lloyd iterations on it. */
+export const SEED = {
+  name: 'seed',
+  source: seedSource,
+  bindings: { pixels: READ, centroids: WRITE, seeding: UNIFORM },
+  overrides: ({ k }: { k: number }) => ({ WORKGROUP_SIZE: SEED_WORKGROUP_SIZE, K: k, SAMPLES: SEED_SAMPLES, POLISH: SEED_POLISH }),
+  variant: ({ k }: { k: number }) => `${k}`,
+} as const satisfies Kernel<Bindings, { k: number }>;
+
+/** The byte palette of the float centroids, on the GPU: as points (for the labelling) and packed (for the painting). */
+export const PALETTE = {
+  name: 'palette',
+  source: paletteSource,
+  bindings: { centroids: READ, points: WRITE, palette: WRITE },
+  overrides: ({ k }: { k: number }) => ({ WORKGROUP_SIZE: REDUCE_WORKGROUP_SIZE, K: k }),
+  variant: ({ k }: { k: number }) => `${k}`,
+} as const satisfies Kernel<Bindings, { k: number }>;
+
+/** The frame path's output: each pixel its label's palette colour (and its own alpha), stored into an rgba8unorm texture. */
+export const PAINT_TEXTURE = {
+  name: 'paintTexture',
+  source: paintTextureSource,
+  bindings: { labels: READ, palette: READ, pixels: READ, output: STORAGE_TEXTURE, frame: UNIFORM },
+  overrides: () => ({ WORKGROUP_SIZE: FRAME_WORKGROUP_SIZE }),
+  variant: () => '',
+} as const satisfies Kernel<Bindings, NoRun>;
+
+/** The frame path's early exit: the next assignment's indirect workgroup count, 0 once converged. */
+export const FRAME_GATE = {
+  name: 'frameGate',
+  source: frameGateSource,
+  bindings: { control: READ, args: WRITE },
+  overrides: () => ({}),
+  variant: () => '',
+} as const satisfies Kernel<Bindings, NoRun>;
+
 /** Every kernel, for the context's compile cache and the test that checks them against the WGSL. */
-export const KERNELS: readonly Kernel<Bindings, never>[] = [ASSIGN, ASSIGN_COLOURS, COUNT_COLOURS, GATHER_COLOURS, REDUCE, RENDER, ORDERED];
+export const KERNELS: readonly Kernel<Bindings, never>[] = [ASSIGN, ASSIGN_COLOURS, COUNT_COLOURS, GATHER_COLOURS, REDUCE, RENDER, ORDERED, UNPACK_TEXTURE, SEED, PALETTE, PAINT_TEXTURE, FRAME_GATE];
 
 /**
  * The entries of a bind group of `kernel`, in its binding order, from buffers given by binding name.
@@ -141,10 +215,13 @@ export const KERNELS: readonly Kernel<Bindings, never>[] = [ASSIGN, ASSIGN_COLOU
 export function bindingEntries<B extends Bindings>(kernel: Kernel<B, never>, buffers: BindingBuffers<B>): GPUBindGroupEntry[] {
   const names = Object.keys(kernel.bindings);
   const extra = Object.keys(buffers).filter((name) => !(name in kernel.bindings));
-  const missing = names.filter((name) => (buffers as Record<string, GPUBuffer | undefined>)[name] === undefined);
+  const missing = names.filter((name) => (buffers as Record<string, unknown>)[name] === undefined);
   if (extra.length > 0 || missing.length > 0) {
     const said = [missing.length > 0 ? `missing ${missing.join(', ')}` : '', extra.length > 0 ? `not bindings of it: ${extra.join(', ')}` : ''];
     throw new QuantizerError('INVALID_STATE', `a bind group of kernel "${kernel.name}" names its buffers wrongly (${said.filter(Boolean).join('; ')})`);
   }
-  return names.map((name, binding) => ({ binding, resource: { buffer: (buffers as Record<string, GPUBuffer>)[name]! } }));
+  return names.map((name, binding) => {
+    const resource = (buffers as Record<string, GPUBuffer | GPUTextureView>)[name]!;
+    return { binding, resource: isTextureBinding(kernel.bindings[name]!) ? (resource as GPUTextureView) : { buffer: resource as GPUBuffer } };
+  });
 }
