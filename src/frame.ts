@@ -1,4 +1,3 @@
-/// <reference types="@webgpu/types" preserve="true" />
 /**
  * The frame path's public side (`quantizer.quantizeFrame()`): what a frame may come from, where it may be
  * drawn, what it reads back, and its options, checked before any GPU work. The work itself is

@@ -1,4 +1,3 @@
-/// <reference types="@webgpu/types" preserve="true" />
 /**
  * Where a frame comes from and where it goes, on the GPU: a source's size, its copy into a texture the
  * unpacking kernel reads (`copyExternalImageToTexture`; a caller's texture is read as it is), and the

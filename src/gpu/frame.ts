@@ -1,4 +1,3 @@
-/// <reference types="@webgpu/types" preserve="true" />
 /**
  * The frame path: a frame that stays on the GPU from its source to its output. Per call, one
  * `copyExternalImageToTexture` (none for a texture source), one submit of one compute pass and one small
