@@ -33,13 +33,20 @@ describe('device check report', () => {
     const { targets } = await load('report.js');
     const sizeRow = (size: string, k: number, cold: number, warm: number) => ({ size, k, cold: { medianMs: cold }, warm: { medianMs: warm } });
     const report = (video: unknown[]) => ({
-      measurements: { 'gpu-sizes': { rows: [sizeRow('1920x1080', 64, 1, 1), sizeRow('3840x2160', 64, 15.5, 4)] }, video: { rows: video } },
+      measurements: {
+        'frame-sizes': { rows: [sizeRow('3840x2160', 64, 20, 3.5)] },
+        'frame-video': { rows: [{ size: '1920x1080', k: 64, fps: 59.9 }] },
+        'gpu-sizes': { rows: [sizeRow('1920x1080', 64, 1, 1), sizeRow('3840x2160', 64, 15.5, 4)] },
+        video: { rows: video },
+      },
     });
+    // The frame path's three targets, then quantize()'s.
     expect(targets(report([{ size: '1920x1080', k: 64, fps: 60 }])).map((t: any) => [t.measured, t.verdict])).toEqual([
+      [20, 'not met'], [3.5, 'met'], [59.9, 'not met'],
       [15.5, 'met'], [4, 'not met'], [60, 'met'],
     ]);
-    expect(targets(report([{ size: '1920x1080', k: 16, fps: 200 }]))[2]).toMatchObject({ measured: undefined, verdict: 'not measured' });
-    expect(targets({ measurements: {} }).map((t: any) => t.verdict)).toEqual(['not measured', 'not measured', 'not measured']);
+    expect(targets(report([{ size: '1920x1080', k: 16, fps: 200 }]))[5]).toMatchObject({ measured: undefined, verdict: 'not measured' });
+    expect(targets({ measurements: {} }).map((t: any) => t.verdict)).toEqual(Array(6).fill('not measured'));
   });
 
   it('names a measurement that did not finish, with its status', async () => {
@@ -74,8 +81,19 @@ describe.runIf(PREPARED && existsSync(SWIFTSHADER_ICD))('bench/device/run.sh end
     const report = JSON.parse(readFileSync(join(out, 'device.json'), 'utf8'));
     const m = report.measurements;
     expect(Object.fromEntries(Object.entries(m).map(([name, e]: [string, any]) => [name, e.status]))).toEqual({
-      adapter: 'ok', parity: 'ok', 'gpu-sizes': 'ok', video: 'ok', 'cpu-sizes': 'ok',
+      adapter: 'ok', parity: 'ok', 'frame-sizes': 'ok', 'frame-video': 'ok', 'gpu-sizes': 'ok', video: 'ok', 'cpu-sizes': 'ok',
     });
+    // The frame path on Dawn: a texture in, one submit and a few hundred bytes back a frame, no image.
+    expect(m['frame-sizes'].rows.map((r: any) => `${r.size} k=${r.k}`)).toEqual(['320x180 k=16']);
+    for (const row of m['frame-sizes'].rows) {
+      for (const call of [row.first, ...row.cold.calls, ...row.warm.calls]) {
+        expect([call.submits, call.readbacks, call.imageBytesRead]).toEqual([1, 1, 0]);
+        expect(call.bytesRead).toBeLessThan(4096);
+      }
+      expect(row.warm.calls.every((c: any) => c.warm)).toBe(true);
+      expect(row.cold.calls.some((c: any) => c.warm)).toBe(false);
+    }
+    expect(m['frame-video'].rows[0].fps).toBeGreaterThan(0);
     expect(m.adapter.rows[0]).toMatchObject({ architecture: 'swiftshader', isFallbackAdapter: true });
     // A software adapter goes to the CPU, every call.
     expect(m.adapter.rows[1].library.auto.map((c: any) => c.backend)).toEqual(['cpu', 'cpu', 'cpu', 'cpu']);

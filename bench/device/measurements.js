@@ -1,11 +1,12 @@
 /**
  * What the device check measures: one entry per measurement, run in this order by measure.js, each under
  * its own time limit, pushing rows into `ctx.rows` as it goes (a timeout keeps the rows before it).
- * To add one (the GPU-in/GPU-out frame path, say): write an async function of `ctx` and add an entry.
+ * To add one: write an async function of `ctx` and add an entry (frames.js holds the frame path's).
  *
  * ctx: { gpu (Dawn's GPU), kmq (the library), nodeIo (dist/node.js), counters, quick, coffee (path),
  *        signal (aborted at the time limit), rows, report, log }
  */
+import { frameSizes, frameVideo } from './frames.js';
 import { median, quantile, scrollingVideo, upscale } from './images.js';
 
 const SIZES = { full: [[1920, 1080], [3840, 2160]], quick: [[320, 180], [640, 360]] };
@@ -191,6 +192,8 @@ const QUICK_LIMIT_S = 300;
 export const MEASUREMENTS = [
   { name: 'adapter', limitS: (quick) => (quick ? QUICK_LIMIT_S : 30), run: adapter },
   { name: 'parity', limitS: (quick) => (quick ? QUICK_LIMIT_S : 45), run: parity },
+  { name: 'frame-sizes', limitS: (quick) => (quick ? QUICK_LIMIT_S : 60), run: async (ctx) => frameSizes(ctx, await coffee(ctx)) },
+  { name: 'frame-video', limitS: (quick) => (quick ? QUICK_LIMIT_S : 20), run: async (ctx) => frameVideo(ctx, await coffee(ctx)) },
   { name: 'gpu-sizes', limitS: (quick) => (quick ? QUICK_LIMIT_S : 120), run: (ctx) => sizes(ctx, 'webgpu') },
   { name: 'video', limitS: (quick) => (quick ? QUICK_LIMIT_S : 60), run: video },
   { name: 'cpu-sizes', limitS: (quick) => (quick ? QUICK_LIMIT_S : 90), run: (ctx) => sizes(ctx, 'cpu') },
