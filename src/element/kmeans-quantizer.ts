@@ -170,7 +170,7 @@ export class KmeansQuantizerElement extends LitElement {
   @property({ reflect: true, useDefault: true, converter: optionAttribute('k') })
   k: number = optionDefault('k');
 
-  /** `auto` (WebGPU on a hardware adapter, else the CPU), `webgpu` (forced) or `cpu`. Default `auto`. */
+  /** `auto` (the CPU on a software adapter or a small image; on a hardware adapter, the faster of WebGPU and the CPU, timed on the first calls), `webgpu` (forced) or `cpu`. Default `auto`. */
   @property({ reflect: true, useDefault: true, converter: optionAttribute('backend') })
   backend: Backend = optionDefault('backend');
 
