@@ -23,6 +23,7 @@ import { createRandom } from './kmeans/random.js';
 import { outputMetrics } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
 import { checkPalette as checkColours } from './analysis/common.js';
+import { now } from './yield.js';
 
 export { hasTransparency };
 
@@ -113,9 +114,6 @@ function opaquePoints(rgb: Float64Array, space: AlphaSpace): Float64Array {
   return out;
 }
 
-function now(): number {
-  return globalThis.performance?.now() ?? Date.now();
-}
 
 /**
  * Fits an RGBA palette to pixels with transparency. `all`: the histogram of every pixel, when made already.

@@ -17,6 +17,7 @@ import { miniBatchStream, RANDOM_STREAMS } from './kmeans/streams.js';
 import type { ResolvedOptions } from './options.js';
 import { srgbCentroids, toPalette } from './output.js';
 import { nextTask } from './yield.js';
+import { now } from './yield.js';
 
 /** What a fit needs besides a session: worked out once on the host, identical for every backend. */
 export interface FitPlan {
@@ -50,9 +51,6 @@ export interface Fit {
   iterationsMs: number;
 }
 
-function now(): number {
-  return globalThis.performance?.now() ?? Date.now();
-}
 
 /** A step through [0, n) that visits every index: near n / golden ratio, coprime with n. */
 function coprimeStride(n: number): number {

@@ -244,14 +244,14 @@ export async function fileSize(path: string): Promise<number> {
   }
 }
 
-/**
- * Checks, before any work, that a file can be written at `path`: its directory exists and `path` is not a
- * directory. (Permissions are left to the write itself.)
- */
+/** The real path of `path` (links and `..` resolved), or its resolved path when it does not exist (yet). */
+export async function realOrResolved(path: string): Promise<string> {
+  return realpath(path).catch(() => resolve(path));
+}
+
 /** Whether `output` names the file `input` (also when spelt differently, through `..` or a link). */
 export async function isSameFile(input: string, output: string): Promise<boolean> {
-  const real = async (p: string): Promise<string> => realpath(p).catch(() => resolve(p));
-  return (await real(input)) === (await real(output));
+  return (await realOrResolved(input)) === (await realOrResolved(output));
 }
 
 /**

@@ -31,6 +31,7 @@ import {
 import { packedPalette } from './output.js';
 import { buildResult, runFields, type AdapterDescription, type AppliedPalette, type PaletteFit, type QuantizeResult, type RunDescription } from './result.js';
 import { nextTask } from './yield.js';
+import { now } from './yield.js';
 
 export type { PaletteInput } from './apply.js';
 
@@ -78,9 +79,6 @@ export interface Quantizer {
   destroy(): void;
 }
 
-function now(): number {
-  return globalThis.performance?.now() ?? Date.now();
-}
 
 /** A 64-bit content fingerprint of the pixels (two 32-bit multiplicative hashes), to recognise an image. */
 function fingerprint(pixels: Uint32Array): string {

@@ -3,7 +3,8 @@
  * milliseconds, so that a page stays responsive and a new input (a k slider moving) can cancel the run.
  */
 
-function now(): number {
+/** Milliseconds from a monotonic clock where there is one. */
+export function now(): number {
   return globalThis.performance?.now() ?? Date.now();
 }
 

@@ -7,6 +7,7 @@
 import type { ProgressEvent } from '../options.js';
 import { toPixels, type QuantizeInput } from '../image.js';
 import { rangeError, throwIfAborted, typeError } from '../errors.js';
+import { now } from '../yield.js';
 
 /**
  * The library's typed errors and cancellation helpers (src/errors.ts), re-exported for the analysis
@@ -132,9 +133,7 @@ export function hashTableBits(entries: number, maxBits: number): number {
   return bits;
 }
 
-export function now(): number {
-  return globalThis.performance?.now() ?? Date.now();
-}
+export { now };
 
 /** How long a long-running function works before it yields to the event loop. */
 const SLICE_MS = 25;

@@ -668,16 +668,16 @@ function indexedToRgba(parts: PngParts, labels: Uint8Array): DecodedPngImage {
   return { data: out, width, height, bitDepth: depth, colourType: 'indexed', palette, alpha, labels };
 }
 
+/** Whether this machine stores a u32's low byte first (the packed RGBA8 stores below assume it). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /**
- * 8-bit RGB samples -> opaque RGBA8, a pixel a 32-bit store: the common case of photos (most of a decode's
- * time after the inflate and the row filters went to the general per-channel loop).
+ * 8-bit RGB samples -> opaque RGBA8, a pixel a 32-bit store (little-endian machines): the common case of
+ * photos (most of a decode's time after the inflate and the row filters went to the general per-channel
+ * loop, which big-endian machines keep).
  */
 function rgb8ToRgba(samples: Uint8Array, out: Uint8ClampedArray): void {
   const n = out.length >> 2;
-  if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
-    for (let i = 0; i < n; i++) out.set([samples[i * 3]!, samples[i * 3 + 1]!, samples[i * 3 + 2]!, 255], i * 4);
-    return;
-  }
   const pixels = new Uint32Array(out.buffer, out.byteOffset, n);
   for (let i = 0, s = 0; i < n; i++, s += 3) pixels[i] = (samples[s]! | (samples[s + 1]! << 8) | (samples[s + 2]! << 16) | 0xff000000) >>> 0;
 }
@@ -693,7 +693,7 @@ function truecolourToRgba(parts: PngParts, samples: Uint8Array | Uint16Array): D
   const name = COLOUR_TYPES[colourType]!.name;
   if (channels === 4 && depth === 8) {
     out.set(samples);
-  } else if (channels === 3 && depth === 8 && !key) {
+  } else if (channels === 3 && depth === 8 && !key && LITTLE_ENDIAN) {
     rgb8ToRgba(samples as Uint8Array, out);
   } else if (channels === 1) {
     for (let i = 0; i < n; i++) {

@@ -271,7 +271,7 @@ export interface Batch {
 }
 
 /** The suffix of a batch's outputs next to their inputs: `photo.jpg` -> `photo-kmq.png`. */
-export const DEFAULT_EXT = '-kmq.png';
+const DEFAULT_EXT = '-kmq.png';
 
 export interface Command {
   /** The input (`-`: stdin); the first of {@link Command.inputs} in a batch. */
@@ -470,7 +470,7 @@ function integerFlag(flag: string, text: string, min: number, max: number): numb
 }
 
 /** `min-max` or `max` (min 0), integers in 0..100 with min <= max, as pngquant's --quality. */
-export function parseQuality(text: string): { min: number; max: number } {
+function parseQuality(text: string): { min: number; max: number } {
   const match = /^\s*(?:(\d+)\s*-\s*)?(\d+)\s*$/.exec(text);
   const min = match?.[1] === undefined ? 0 : Number(match[1]);
   const max = match ? Number(match[2]) : NaN;
@@ -502,9 +502,10 @@ const SINGLE_ONLY = ['palette', 'heatmap', 'report', 'sweep', 'elbow', 'gif', 'e
  * A batch: several inputs, or one with --ext or --out-dir (without --sweep/--elbow), and no -o. Checks
  * --ext, --jobs, and the flags that name one output (-o) or write one file per run (refused in a batch).
  */
-function batchFlags(values: Values, inputs: string[], output: string | undefined): Batch | undefined {
+function batchFlags(values: Values, analyses: Analyses, inputs: string[], output: string | undefined): Batch | undefined {
   const ext = values.text('ext');
-  const outDir = values.text('sweep') !== undefined || values.has('elbow') ? undefined : values.text('out-dir');
+  // analysisFlags took --out-dir when --sweep or --elbow is given.
+  const outDir = analyses.sweepTable || analyses.elbow ? undefined : values.text('out-dir');
   const jobs = values.text('jobs');
   if (output !== undefined) {
     if (inputs.length > 1) throw new UsageError('INVALID_TYPE', `-o names one output file, but ${inputs.length} inputs were given: name their outputs with --ext or --out-dir`);
@@ -648,7 +649,7 @@ export function parseCommand(argv: string[]): Command | 'help' | 'version' {
   const json = values.has('json');
   const analyses = analysisFlags(values);
   const outputs = outputFlags(values);
-  const batch = batchFlags(values, inputs, outputs.output);
+  const batch = batchFlags(values, analyses, inputs, outputs.output);
   const remap = remapFlag(values, options, analyses);
   const floor = floorFlags(values, options, remap !== undefined);
   const runs = runsQuantize(outputs, analyses, json, batch);

@@ -10,10 +10,9 @@
  * batch of one file (one input with --ext or --out-dir) exits with that file's own code.
  */
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { realpath } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { displayMessage } from '../errors.js';
-import { ensureDirectory } from '../node.js';
+import { ensureDirectory, realOrResolved } from '../node.js';
 import { UsageError, type Command } from './args.js';
 import type { BatchJob } from './batch-worker.js';
 import { inputStem, type CliJson } from './commands.js';
@@ -45,12 +44,8 @@ export interface BatchFileJson extends CliJson {
   error?: string;
 }
 
-async function realOrResolved(path: string): Promise<string> {
-  return realpath(path).catch(() => resolve(path));
-}
-
 /** The inputs once each (by real path), and each one's output: in --out-dir, else next to it, named `<stem><ext>`. */
-export async function planBatch(command: Command): Promise<Array<{ input: string; output: string }>> {
+async function planBatch(command: Command): Promise<Array<{ input: string; output: string }>> {
   const { ext, outDir } = command.batch!;
   const seen = new Set<string>();
   const plan: Array<{ input: string; output: string }> = [];
@@ -108,15 +103,16 @@ export async function runBatch(command: Command, io: BatchIo): Promise<number> {
   const jobs: BatchJob[] = plan.map(({ input, output }, index) => ({ index, command: fileCommand(command, input, output) }));
   const size = Math.max(1, Math.min(command.batch!.jobs ?? Infinity, availableParallelism(), jobs.length));
   let finished = 0;
-  const replies = await runPool(jobs, size, (reply) => {
+  const files: BatchFileJson[] = new Array(jobs.length);
+  await runPool(jobs, size, (reply) => {
     const file = fileJson(reply, plan[reply.index]!.input, plan[reply.index]!.output);
+    files[reply.index] = file;
     io.progress.clear();
     if (file.status === 'failed') io.err(`${displayMessage(file.error).replace(/\s*\n\s*/g, ' ')}\n`);
     else if (!command.json) io.out(`${fileLine(file)}\n`);
     io.progress.update('files', ++finished, jobs.length, undefined, true);
   });
   io.progress.clear();
-  const files = replies.map((reply, i) => fileJson(reply, plan[i]!.input, plan[i]!.output));
   const count = (status: BatchFileJson['status']): number => files.filter((f) => f.status === status).length;
   const written = files.filter((f) => f.status === 'written');
   const total = {

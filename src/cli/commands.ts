@@ -131,7 +131,7 @@ export function inputStem(input: string): string {
 }
 
 /** Every file the command will write: -o, --palette, --heatmap, --gif, and the sweep's and elbow's files in --out-dir. */
-export function outputPaths(command: Command): string[] {
+function outputPaths(command: Command): string[] {
   const paths = [command.output, command.palette?.path, command.heatmap, command.gif].filter((p): p is string => p !== undefined);
   if (command.outDir !== undefined) {
     if (command.sweepTable) paths.push(...command.sweepKs!.map((k) => sweepFile(command, k)), join(command.outDir, 'sweep.csv'));

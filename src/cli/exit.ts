@@ -28,13 +28,12 @@ export const EXIT = {
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** The stable codes of the CLI's own outcomes. */
-export type CliCode = 'OUTPUT_EXISTS' | 'QUALITY_TOO_LOW' | 'NOT_SMALLER' | 'BATCH_FAILED';
+export type CliCode = 'OUTPUT_EXISTS' | 'QUALITY_TOO_LOW' | 'NOT_SMALLER';
 
 const EXIT_OF_CODE: Record<CliCode, ExitCode> = {
   OUTPUT_EXISTS: EXIT.REFUSED,
   QUALITY_TOO_LOW: EXIT.QUALITY_TOO_LOW,
   NOT_SMALLER: EXIT.NOT_SMALLER,
-  BATCH_FAILED: EXIT.BATCH_FAILED,
 };
 
 /** An outcome of the CLI's own, with a stable `code` (as the library's errors have) and its exit code. */

@@ -47,7 +47,7 @@ function dB(psnr: number): string {
 }
 
 /** The floor not reached: what was reached, at which k, and that nothing was written. */
-export function floorError(floor: QualityFloor, psnr: number, k: number, source: string): CliError {
+function floorError(floor: QualityFloor, psnr: number, k: number, source: string): CliError {
   const hint = floor.maxColours === undefined ? 'raise -k, or let --max-colours choose k' : `no k up to ${floor.maxColours} reaches it`;
   return new CliError(
     'QUALITY_TOO_LOW',

@@ -21,6 +21,7 @@ import { measureErrors } from '../metrics.js';
 import type { QuantizeOptions } from '../options.js';
 import type { Quantizer } from '../quantizer.js';
 import type { AdapterDescription, QuantizeResult } from '../result.js';
+import { now } from '../yield.js';
 
 /** The element's `frame-path`: the route on hardware adapters (`auto`), on any adapter (`on`), or never (`off`). */
 export type FramePath = 'auto' | 'on' | 'off';
@@ -59,12 +60,21 @@ export function frameCompatible(o: QuantizeOptions): boolean {
   );
 }
 
-/** The route a run takes with these options on this adapter; undefined: `quantize()`. */
-export function routeMode(o: QuantizeOptions, adapter: AdapterDescription | undefined, path: FramePath): RouteMode | undefined {
-  const backend = o.backend ?? 'auto';
-  if (path === 'off' || !adapter || backend === 'cpu' || !frameCompatible(o)) return undefined;
+/** Whether a run with these options may take the route at all (before asking for an adapter). */
+export function routeWanted(o: QuantizeOptions, path: FramePath): boolean {
+  return path !== 'off' && (o.backend ?? 'auto') !== 'cpu' && frameCompatible(o);
+}
+
+/** The route's mode on this adapter for a run that wants it; undefined: `quantize()`. */
+export function adapterMode(adapter: AdapterDescription | undefined, path: FramePath): RouteMode | undefined {
+  if (!adapter) return undefined;
   if (!adapter.isFallbackAdapter) return 'canvas';
   return path === 'on' ? 'readback' : undefined;
+}
+
+/** The route a run takes with these options on this adapter; undefined: `quantize()`. */
+export function routeMode(o: QuantizeOptions, adapter: AdapterDescription | undefined, path: FramePath): RouteMode | undefined {
+  return routeWanted(o, path) ? adapterMode(adapter, path) : undefined;
 }
 
 /** Whether any pixel is less than opaque (such images keep their RGBA palettes on quantize()). */
@@ -73,8 +83,6 @@ export function hasAlpha(image: ImageData): boolean {
   for (let i = 3; i < data.length; i += 4) if (data[i]! < 255) return true;
   return false;
 }
-
-const now = (): number => globalThis.performance?.now() ?? Date.now();
 
 export class GpuRoute {
   private target: OffscreenCanvas | undefined;

@@ -22,7 +22,7 @@ import { optionDefault, type QuantizeOptions } from '../options.js';
 import { createQuantizer, type Quantizer } from '../quantizer.js';
 import type { QuantizeResult } from '../result.js';
 import type { KmeansProgressDetail } from './events.js';
-import { checkFramePath, frameCompatible, GpuRoute, hasAlpha, routeMode, type FrameSnapshot, type RouteMode, type Shown } from './gpu-route.js';
+import { adapterMode, checkFramePath, GpuRoute, hasAlpha, routeWanted, type FrameSnapshot, type RouteMode, type Shown } from './gpu-route.js';
 import { isLiveSource, loadStill, loadUrl, PixelReader, type ElementImageSource } from './source.js';
 import { LiveFrames } from './video.js';
 
@@ -126,10 +126,9 @@ export class RunController implements ReactiveController {
   /** The GPU route of a run with `options` (undefined: quantize()); `still`: its pixels, when a still image. */
   private async routeFor(options: QuantizeOptions, still: ImageData | undefined): Promise<GpuRoute | undefined> {
     const path = checkFramePath(this.callbacks.framePath());
-    if (path === 'off' || this.routeFailed || (options.backend ?? 'auto') === 'cpu' || (still && hasAlpha(still))) return undefined;
-    if (!frameCompatible(options)) return undefined;
+    if (this.routeFailed || (still && hasAlpha(still)) || !routeWanted(options, path)) return undefined;
     this.quantizer ??= createQuantizer();
-    const mode: RouteMode | undefined = routeMode(options, await this.quantizer.gpuAdapter(), path);
+    const mode: RouteMode | undefined = adapterMode(await this.quantizer.gpuAdapter(), path);
     if (!mode) return undefined;
     if (this.gpuRoute?.mode !== mode) this.gpuRoute = new GpuRoute(mode);
     return this.gpuRoute;

@@ -45,13 +45,10 @@ export interface ReadableFrame {
 
 /**
  * Copies `source` into `texture` (rgba8unorm, the frame's size) with `copyExternalImageToTexture`, unless
- * it is a texture itself, which is read where it is.
+ * it is a texture itself (checked by checkSourceTexture before any GPU work), which is read where it is.
  */
 export function readableFrame(device: GPUDevice, source: FrameSource, texture: () => GPUTexture, size: FrameSize): ReadableFrame {
-  if (isGpuTexture(source)) {
-    checkSourceTexture(source);
-    return { view: source.createView(), copied: false };
-  }
+  if (isGpuTexture(source)) return { view: source.createView(), copied: false };
   const into = texture();
   device.queue.copyExternalImageToTexture({ source: source as GPUCopyExternalImageSource, flipY: false }, { texture: into, premultipliedAlpha: false, colorSpace: 'srgb' }, [size.width, size.height]);
   return { view: into.createView(), copied: true };

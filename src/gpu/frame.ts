@@ -24,11 +24,10 @@ import { checkSourceTexture, prepareTarget, readableFrame, sourceSize, type Fram
 import { decodeStatus, FrameStatusLayout } from './frame-status.js';
 import { ASSIGN, FRAME_GATE, PAINT_TEXTURE, PALETTE, REDUCE, RENDER, SEED, UNPACK_TEXTURE } from './kernels.js';
 import { CountedQueue, guarded } from './queue.js';
+import { centroidWords } from './session.js';
 import { COPY_DST, COPY_SRC, INDIRECT, MAP_READ, QUERY_RESOLVE, RENDER_ATTACHMENT, STORAGE, STORAGE_BINDING, TEXTURE_BINDING, TEXTURE_COPY_DST, TEXTURE_COPY_SRC, UNIFORM } from './usage.js';
+import { now } from '../yield.js';
 
-function now(): number {
-  return globalThis.performance?.now() ?? Date.now();
-}
 
 /** The pooled buffers of a frame of `pixels` pixels. */
 interface FrameBuffers {
@@ -70,14 +69,6 @@ function frameBuffers(ctx: GpuContext, pixels: number, layout: FrameStatusLayout
     timestamps: layout.timestamps ? b('timestamp resolve', 16, QUERY_RESOLVE | COPY_SRC) : undefined,
     staging: b('staging', layout.bytes, MAP_READ | COPY_DST),
   };
-}
-
-/** Centroids (RGB triples) as the kernels read them: one vec4<f32> each. */
-function centroidWords(c: Float64Array): Float32Array<ArrayBuffer> {
-  const k = c.length / 3;
-  const data = new Float32Array(k * 4);
-  for (let j = 0; j < k; j++) data.set([c[j * 3]!, c[j * 3 + 1]!, c[j * 3 + 2]!, 0], j * 4);
-  return data;
 }
 
 /** The most pixels one frame takes: one storage binding, one dispatch. */

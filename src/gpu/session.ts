@@ -49,7 +49,7 @@ export interface WebGpuSessionOptions {
 
 
 /** Centroids (RGB triples, floats or bytes) as the shaders read them: one vec4<f32> each. */
-function centroidWords(c: Float64Array | Uint8Array): Float32Array<ArrayBuffer> {
+export function centroidWords(c: Float64Array | Uint8Array): Float32Array<ArrayBuffer> {
   const k = c.length / 3;
   const data = new Float32Array(k * 4);
   for (let j = 0; j < k; j++) data.set([c[j * 3]!, c[j * 3 + 1]!, c[j * 3 + 2]!, 0], j * 4);

@@ -7,7 +7,7 @@
 import type { ColorSpace } from '../colour-space.js';
 import { FilteringLloyd } from './filtering.js';
 import type { InitJob } from './init.js';
-import { workerError, workerHost, type WorkerLink } from './worker-host.js';
+import { workerCores, workerError, workerFactory, type WorkerLink } from './worker-host.js';
 
 /** Messages to a worker. */
 export type PartitionRequest =
@@ -69,7 +69,7 @@ export function localPartitions(points: Float64Array, weights: Float64Array, spa
 
 /** Starts a worker and waits (up to 5 s) for its first answer; rejects if it can't start. */
 async function startWorker(): Promise<WorkerLink> {
-  const make = await workerHost().factory();
+  const make = await workerFactory();
   if (!make) throw workerError('no worker support');
   const worker = await make();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -203,7 +203,7 @@ export function initInWorker(job: InitJob, options: InitInWorkerOptions): Promis
 
 /** Starts the workers a later createPartitions() will want, so that they boot while colours are counted. */
 export async function prewarmPartitions(threads: number | undefined): Promise<void> {
-  pool.warm(threads ?? (await workerHost().cores()));
+  pool.warm(threads ?? (await workerCores()));
 }
 
 /**
@@ -211,7 +211,7 @@ export async function prewarmPartitions(threads: number | undefined): Promise<vo
  * gets a contiguous slice (copied to it); results come back in point order.
  */
 export async function createPartitions(points: Float64Array, weights: Float64Array, threads: number | undefined, space: ColorSpace = 'srgb'): Promise<Partitions> {
-  const count = threads ?? (await workerHost().cores());
+  const count = threads ?? (await workerCores());
   const workers = count > 1 ? await pool.acquire(count) : undefined;
   if (!workers) return localPartitions(points, weights, space);
   try {

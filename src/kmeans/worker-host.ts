@@ -107,13 +107,15 @@ const browserHost: WorkerHost = {
 let host: WorkerHost = browserHost;
 let factory: Promise<WorkerFactory | undefined> | undefined;
 
-/** The host in use: Web Workers unless the Node entry installed its own. */
-export function workerHost(): WorkerHost {
-  return {
-    name: host.name,
-    cores: () => host.cores(),
-    factory: () => (factory ??= host.factory().catch(() => undefined)),
-  };
+/** The cores the host in use offers (Web Workers unless the Node entry installed its own). */
+export function workerCores(): Promise<number> {
+  return host.cores();
+}
+
+/** How the host in use starts a worker, asked once per host; undefined when none can be started. */
+export function workerFactory(): Promise<WorkerFactory | undefined> {
+  factory ??= host.factory().catch(() => undefined);
+  return factory;
 }
 
 /** Installs a host (the Node entry does, once, before any work); workers already started stay as they are. */
