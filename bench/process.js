@@ -14,6 +14,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { mseRgb } from './quality-metrics.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'bench', 'out', 'process');
@@ -65,18 +66,6 @@ async function pngInput(name, source) {
   return target;
 }
 
-/** Per-channel MSE of two RGBA8 buffers over RGB (as the CLI reports it). */
-function mseRgb(a, b) {
-  let sum = 0;
-  for (let i = 0; i < a.length; i += 4) for (let c = 0; c < 3; c++) sum += (a[i + c] - b[i + c]) ** 2;
-  return sum / ((a.length / 4) * 3);
-}
-
-/**
- * Target 1: `kmeans-quantizer in.png -k K -o out.png` (the launcher in bin/, PNG-8 written, the summary
- * printed: what a user runs) against `pngquant --nofs K`, alternating (which goes first alternates too),
- * `runs` rounds; the medians compare. MSE: ours from its summary, pngquant's from its output decoded.
- */
 /** The runs compared: without dithering (ours plain, pngquant --nofs) and dithered (ours --dither diffusion, pngquant's default). */
 export const CLI_VARIANTS = [
   { name: 'plain', ours: [], theirs: ['--nofs'], target: 'whole CLI process faster than pngquant --nofs' },
@@ -88,8 +77,7 @@ async function cliAgainstPngquant(images, ks, runs, log, variant = CLI_VARIANTS[
   const cliJs = join(distDir(), 'cli.js');
   mkdirSync(OUT, { recursive: true });
   const rows = [];
-  for (const { name, path } of images) {
-    const original = await readImage(path);
+  for (const { name, path, original } of images) {
     for (const k of ks) {
       const ours = [];
       const theirs = [];
@@ -230,6 +218,7 @@ function summaryCost(image, k, runs, log) {
 
 /** The section: its measurements and its rows for the targets table (bench/run.js's format). */
 export async function processSection({ imageNames, ks, runs = 5, quick = false, log = (m) => process.stderr.write(`${m}\n`) }) {
+  const { readImage } = await import(`file://${join(distDir(), 'node.js')}`);
   const images = [];
   const notes = [];
   for (const name of imageNames) {
@@ -238,7 +227,8 @@ export async function processSection({ imageNames, ks, runs = 5, quick = false, 
       notes.push(`${name}: ${source ? `${source} is missing` : 'unknown image'}`);
       continue;
     }
-    images.push({ name, path: await pngInput(name, source) });
+    const path = await pngInput(name, source);
+    images.push({ name, path, original: await readImage(path) });
   }
   const cli = [];
   for (const variant of CLI_VARIANTS) cli.push(...(await cliAgainstPngquant(images, quick && variant.name !== 'plain' ? ks.slice(0, 1) : ks, runs, log, variant)));

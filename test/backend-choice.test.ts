@@ -4,7 +4,7 @@
  * never second-guessed), and, in Chromium, a quantizer timing its first calls on both paths and then
  * keeping the one its own timings say is faster (an adapter that calls itself hardware, over SwiftShader).
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AutoCalibration, bucketOf, CPU_CALLS_TIMED, GPU_CALLS_TIMED } from '../src/auto-calibration.js';
 import { AUTO_GPU_MIN_PIXELS, chooseBackend } from '../src/backend-choice.js';
 import { GpuContext } from '../src/gpu/context.js';
@@ -113,25 +113,34 @@ describe('chooseBackend with a calibration', () => {
 
 const page = useGpuPage();
 
+/**
+ * Defines `calledHardware(onDevice)` in the page: a `gpu` whose adapter is SwiftShader under a hardware
+ * adapter's name (so that `auto` calibrates instead of choosing the CPU); `onDevice` sees each device made.
+ */
+const CALLED_HARDWARE = `window.calledHardware = (onDevice = (device) => device) => ({
+  requestAdapter: async () => {
+    const real = await navigator.gpu.requestAdapter();
+    return {
+      info: { vendor: 'test', architecture: 'test-gpu', device: '', description: 'SwiftShader, called hardware', isFallbackAdapter: false },
+      features: real.features,
+      limits: real.limits,
+      requestDevice: async (descriptor) => onDevice(await real.requestDevice(descriptor)),
+    };
+  },
+  getPreferredCanvasFormat: () => navigator.gpu.getPreferredCanvasFormat(),
+});`;
+
 describe('auto by measurement in Chromium', () => {
+  beforeAll(async () => {
+    if (page.gpu) await page.session!.page.evaluate(CALLED_HARDWARE);
+  });
+
   it('times the first calls on both paths, then keeps the faster by its own timings', async ({ skip }) => {
     if (!page.gpu) skip();
     const out = await page.session!.page.evaluate(async () => {
       const { kmq, loadImageData } = window as any;
       const image = await loadImageData('/test/fixtures/coffee.png');
-      // SwiftShader under a hardware adapter's name, so that `auto` calibrates instead of choosing the CPU.
-      const gpu = {
-        requestAdapter: async () => {
-          const real = (await navigator.gpu.requestAdapter())!;
-          return {
-            info: { vendor: 'test', architecture: 'test-gpu', device: '', description: 'SwiftShader, called hardware', isFallbackAdapter: false },
-            features: real.features,
-            limits: real.limits,
-            requestDevice: (descriptor: GPUDeviceDescriptor) => real.requestDevice(descriptor),
-          };
-        },
-        getPreferredCanvasFormat: () => navigator.gpu.getPreferredCanvasFormat(),
-      };
+      const gpu = (window as any).calledHardware();
       const quantizer = kmq.createQuantizer({ gpu, backend: 'auto' });
       const rows = [];
       for (let i = 0; i < 4; i++) {
@@ -158,21 +167,7 @@ describe('auto by measurement in Chromium', () => {
     const out = await page.session!.page.evaluate(async () => {
       const { kmq, loadImageData } = window as any;
       const image = await loadImageData('/test/fixtures/coffee.png');
-      const gpu = {
-        requestAdapter: async () => {
-          const real = (await navigator.gpu.requestAdapter())!;
-          return {
-            info: { vendor: 'test', architecture: 'test-gpu', device: '', description: 'SwiftShader, called hardware', isFallbackAdapter: false },
-            features: real.features,
-            limits: real.limits,
-            requestDevice: async (descriptor: GPUDeviceDescriptor) => {
-              const device = await real.requestDevice(descriptor);
-              losing = device;
-              return device;
-            },
-          };
-        },
-      };
+      const gpu = (window as any).calledHardware((device: GPUDevice) => (losing = device));
       // The first submit of the first device destroys it (a loss mid-run); later devices are left alone.
       let losing: GPUDevice | undefined;
       const submit = GPUQueue.prototype.submit;

@@ -6,16 +6,13 @@
  * warm frames (the previous frame's centroids, kept on the GPU); then frames per second of a scrolling
  * video at k = 64.
  */
-import { median, quantile, scrollingVideo } from './images.js';
+import { median, quantile, round, scrollingVideo, sizeName, STEP, wallSummary } from './images.js';
 
 const SIZES = { full: [[1920, 1080], [3840, 2160]], quick: [[320, 180]] };
 const KS = { full: [16, 64, 256], quick: [16] };
 const RUNS = { full: { cold: 5, warm: 20 }, quick: { cold: 2, warm: 3 } };
 /** Distinct frames uploaded per size (taken in turn). */
 const TEXTURES = { full: 8, quick: 3 };
-const STEP = 2;
-
-const round = (x, digits = 2) => (x === undefined || x === null ? x : Number(x.toFixed(digits)));
 
 /** A device of the adapter, with timestamp queries where offered and the adapter's buffer limits. */
 async function frameDevice(gpu) {
@@ -51,9 +48,9 @@ async function timedFrame(ctx, quantizer, texture, options) {
 function summary(calls) {
   const pick = (key) => calls.map((c) => c[key]).filter((v) => typeof v === 'number');
   return {
-    n: calls.length, medianMs: median(pick('wallMs')), minMs: Math.min(...pick('wallMs')), maxMs: Math.max(...pick('wallMs')),
-    medianGpuMs: median(pick('gpuMs')), medianHostMs: median(pick('hostMs')), medianIterations: median(pick('iterations')),
-    medianSubmits: median(pick('submits')), maxBytesRead: Math.max(...pick('bytesRead')), imageBytesRead: Math.max(...pick('imageBytesRead')), calls,
+    ...wallSummary(calls, pick),
+    medianGpuMs: median(pick('gpuMs')), medianHostMs: median(pick('hostMs')),
+    medianSubmits: median(pick('submits')), maxBytesRead: Math.max(...pick('bytesRead')), imageBytesRead: Math.max(...pick('imageBytesRead')),
   };
 }
 
@@ -73,8 +70,8 @@ export async function frameSizes(ctx, photo) {
             for (let i = 0; i < RUNS[mode].cold; i++) cold.push(await timedFrame(ctx, quantizer, textures[(i + 1) % textures.length], { k, restart: true }));
             const warm = [];
             for (let i = 0; i < RUNS[mode].warm; i++) warm.push(await timedFrame(ctx, quantizer, textures[i % textures.length], { k }));
-            ctx.rows.push({ size: `${size[0]}x${size[1]}`, k, first, cold: summary(cold), warm: summary(warm) });
-            ctx.log(`   frames ${size[0]}x${size[1]} k=${k}: first ${first.wallMs} ms, cold ${median(cold.map((c) => c.wallMs))} ms, warm ${median(warm.map((c) => c.wallMs))} ms`);
+            ctx.rows.push({ size: sizeName(size), k, first, cold: summary(cold), warm: summary(warm) });
+            ctx.log(`   frames ${sizeName(size)} k=${k}: first ${first.wallMs} ms, cold ${median(cold.map((c) => c.wallMs))} ms, warm ${median(warm.map((c) => c.wallMs))} ms`);
           } finally {
             quantizer.destroy();
           }
@@ -95,7 +92,7 @@ export async function frameVideo(ctx, photo) {
   const device = await frameDevice(ctx.gpu);
   try {
     for (const [size, k] of configs) {
-      const textures = uploadFrames(device, photo, size, ctx.quick ? 3 : 8);
+      const textures = uploadFrames(device, photo, size, TEXTURES[ctx.quick ? 'quick' : 'full']);
       const quantizer = ctx.kmq.createQuantizer({ device });
       try {
         await timedFrame(ctx, quantizer, textures[0], { k, restart: true });
@@ -104,12 +101,13 @@ export async function frameVideo(ctx, photo) {
         for (let i = 1; performance.now() - t0 < capMs && calls.length < (ctx.quick ? 6 : 600); i++) calls.push(await timedFrame(ctx, quantizer, textures[i % textures.length], { k }));
         const elapsed = performance.now() - t0;
         const s = summary(calls);
+        const fps = round((calls.length * 1000) / elapsed, 1);
         ctx.rows.push({
-          size: `${size[0]}x${size[1]}`, k, frames: calls.length, seconds: round(elapsed / 1000, 3), fps: round((calls.length * 1000) / elapsed, 1),
+          size: sizeName(size), k, frames: calls.length, seconds: round(elapsed / 1000, 3), fps,
           medianFrameMs: s.medianMs, p95FrameMs: quantile(calls.map((c) => c.wallMs), 0.95), medianGpuMs: s.medianGpuMs, medianHostMs: s.medianHostMs,
           medianIterations: s.medianIterations, medianSubmits: s.medianSubmits, maxBytesRead: s.maxBytesRead, imageBytesRead: s.imageBytesRead,
         });
-        ctx.log(`   frame video ${size[0]}x${size[1]} k=${k}: ${calls.length} frames, ${round((calls.length * 1000) / elapsed, 1)} fps`);
+        ctx.log(`   frame video ${sizeName(size)} k=${k}: ${calls.length} frames, ${fps} fps`);
       } finally {
         quantizer.destroy();
         for (const t of textures) t.destroy();

@@ -63,3 +63,18 @@ export function quantile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 }
+
+/** A number rounded to `digits` decimals (undefined and null kept). */
+export const round = (x, digits = 2) => (x === undefined || x === null ? x : Number(x.toFixed(digits)));
+
+/** A size as the report names it: 1920x1080. */
+export const sizeName = ([w, h]) => `${w}x${h}`;
+
+/** Rows a frame of a scrolling video moves by. */
+export const STEP = 2;
+
+/** The wall-time figures of a list of timed calls (each with `wallMs`), and the calls. */
+export function wallSummary(calls, pick) {
+  const wall = pick('wallMs');
+  return { n: calls.length, medianMs: median(wall), minMs: Math.min(...wall), maxMs: Math.max(...wall), medianIterations: median(pick('iterations')), calls };
+}

@@ -7,18 +7,14 @@
  *        signal (aborted at the time limit), rows, report, log }
  */
 import { frameSizes, frameVideo } from './frames.js';
-import { median, quantile, scrollingVideo, upscale } from './images.js';
+import { median, quantile, round, scrollingVideo, sizeName, STEP, upscale, wallSummary } from './images.js';
 
 const SIZES = { full: [[1920, 1080], [3840, 2160]], quick: [[320, 180], [640, 360]] };
 const KS = { full: [16, 64, 256], quick: [16, 64] };
 const RUNS = { full: { cold: 5, warm: 20 }, quick: { cold: 2, warm: 3 }, cpu: { cold: 2, warm: 3 } };
-/** Rows a frame scrolls by; frames of one video (views into one image). */
-const STEP = 2;
 const VIDEO_FRAMES = { full: 240, quick: 12 };
 
 const mode = (ctx) => (ctx.quick ? 'quick' : 'full');
-const round = (x, digits = 2) => (x === undefined || x === null ? x : Number(x.toFixed(digits)));
-const sizeName = ([w, h]) => `${w}x${h}`;
 
 let coffeeImage;
 async function coffee(ctx) {
@@ -52,15 +48,10 @@ async function timedCall(ctx, quantizer, image, options) {
 function summary(calls) {
   const pick = (key) => calls.map((c) => c[key]).filter((v) => typeof v === 'number');
   return {
-    n: calls.length,
-    medianMs: median(pick('wallMs')),
-    minMs: Math.min(...pick('wallMs')),
-    maxMs: Math.max(...pick('wallMs')),
+    ...wallSummary(calls, pick),
     medianGpuTimestampMs: median(pick('gpuTimestampMs')),
-    medianIterations: median(pick('iterations')),
     medianSubmits: median(calls.map((c) => c.counted.submits)),
     medianReadbackBytes: median(calls.map((c) => c.counted.readbackBytes)),
-    calls,
   };
 }
 
@@ -174,12 +165,13 @@ async function video(ctx) {
       }
       const elapsed = performance.now() - t0;
       const s = summary(calls);
+      const fps = round((calls.length * 1000) / elapsed, 1);
       ctx.rows.push({
-        size: sizeName(size), k, frames: calls.length, seconds: round(elapsed / 1000, 3), fps: round((calls.length * 1000) / elapsed, 1),
+        size: sizeName(size), k, frames: calls.length, seconds: round(elapsed / 1000, 3), fps,
         medianFrameMs: s.medianMs, p95FrameMs: quantile(calls.map((c) => c.wallMs), 0.95), medianGpuTimestampMs: s.medianGpuTimestampMs,
         medianIterations: s.medianIterations, medianSubmits: s.medianSubmits, medianReadbackBytes: s.medianReadbackBytes,
       });
-      ctx.log(`   video ${sizeName(size)} k=${k}: ${calls.length} frames, ${round((calls.length * 1000) / elapsed, 1)} fps`);
+      ctx.log(`   video ${sizeName(size)} k=${k}: ${calls.length} frames, ${fps} fps`);
     } finally {
       quantizer.destroy();
     }
