@@ -5,44 +5,18 @@
  * same palette; labels and image come back only when asked, and then equal the CPU's; a caller's texture
  * in and out; the GPU seeding is seeded; bad options are refused before any work.
  *
- * Not tested here: drawing into a canvas's WebGPU context. This Chromium has no shared-image backing for a
- * WebGPU canvas without a GPU (configuring one loses the device), so the canvas step, one
- * copyTextureToTexture from the texture tested here, runs only where a real GPU composites.
+ * Drawing into a canvas's WebGPU context is tested in gpu-canvas.test.ts (headed Chromium: headless, on
+ * SwiftShader, configuring a WebGPU canvas loses the device).
  */
 import { describe, expect, it } from 'vitest';
+import { GPU_PAGE_HELPERS } from './browser/gpu-page-helpers.js';
 import { useGpuPage } from './browser/harness.js';
 
 const page = useGpuPage();
 
-/** Page helpers: a texture read back as RGBA bytes, byte comparison, and frames of a synthetic moving video. */
-const HELPERS = `
-window.readTexture = async (device, texture) => {
-  const { width, height } = texture;
-  const row = Math.ceil(width * 4 / 256) * 256;
-  const buffer = device.createBuffer({ size: row * height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-  const encoder = device.createCommandEncoder();
-  encoder.copyTextureToBuffer({ texture }, { buffer, bytesPerRow: row }, [width, height]);
-  device.queue.submit([encoder.finish()]);
-  await buffer.mapAsync(GPUMapMode.READ);
-  const padded = new Uint8Array(buffer.getMappedRange());
-  const out = new Uint8Array(width * height * 4);
-  for (let y = 0; y < height; y++) out.set(padded.subarray(y * row, y * row + width * 4), y * width * 4);
-  buffer.destroy();
-  return out;
-};
-window.differing = (a, b) => { if (a.length !== b.length) return -1; let n = 0; for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++; return n; };
-window.videoFrame = (image, t, width, height) => {
-  const canvas = new OffscreenCanvas(width, height);
-  const ctx = canvas.getContext('2d');
-  ctx.putImageData(image, -t * 7, -t * 3);
-  return canvas;
-};
-window.deviceOf = async () => (await navigator.gpu.requestAdapter()).requestDevice();
-`;
-
 async function evaluate<T>(fn: string): Promise<T> {
   const p = page.session!.page;
-  await p.evaluate(HELPERS);
+  await p.evaluate(GPU_PAGE_HELPERS);
   return p.evaluate(fn) as Promise<T>;
 }
 

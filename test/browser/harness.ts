@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
 import { afterAll, beforeAll } from 'vitest';
+import { openDisplay, XVFB, type Display } from './display.js';
 import { serveFolder } from './serve.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -41,14 +42,18 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-/** Launches Chromium, serves the repo and opens `path` (default: the blank test page). */
-export async function openBrowser(path = '/test/browser/blank.html'): Promise<BrowserSession> {
+/**
+ * Launches Chromium, serves the repo and opens `path` (default: the blank test page); headed on `display`
+ * when one is given, else headless.
+ */
+export async function openBrowser(path = '/test/browser/blank.html', display?: Display): Promise<BrowserSession> {
   const server = await serveRoot();
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
-    headless: true,
+    headless: !display,
     args: CHROMIUM_ARGS,
     protocolTimeout: 600_000,
+    ...(display ? { env: { ...process.env, DISPLAY: display.name } } : {}),
   });
   const page = await browser.newPage();
   const errors: string[] = [];
@@ -91,22 +96,32 @@ export interface GpuPage {
 /**
  * Opens `path` in Chromium before the file's tests (waiting for `window.ready`) and closes it after. Without
  * Chromium or an adapter the tests skip themselves (`if (!page.gpu) skip()`), unless KMQ_REQUIRE_GPU/CI
- * demands them, which fails the file instead.
+ * demands them, which fails the file instead. `headed` runs Chromium on an X display (display.ts): without
+ * one the tests skip, or fail under KMQ_REQUIRE_GPU/CI.
  */
-export function useGpuPage(path?: string): GpuPage {
+export function useGpuPage(path?: string, options: { headed?: boolean } = {}): GpuPage {
   const state: GpuPage = { session: undefined, gpu: false };
+  let display: Display | undefined;
   beforeAll(async () => {
     if (!chromiumInstalled) {
       if (REQUIRE_GPU) throw new Error('Chromium is not installed, and KMQ_REQUIRE_GPU/CI demands the GPU tests');
       return;
     }
-    state.session = await openBrowser(path);
+    if (options.headed) {
+      display = await openDisplay();
+      if (!display) {
+        if (REQUIRE_GPU) throw new Error(`no X display and no ${XVFB} (apt-get install xvfb), and KMQ_REQUIRE_GPU/CI demands the headed GPU tests`);
+        return;
+      }
+    }
+    state.session = await openBrowser(path, display);
     await state.session.page.waitForFunction('window.ready === true');
     state.gpu = (await adapterInfo(state.session.page)).available;
     if (!state.gpu && REQUIRE_GPU) throw new Error('no WebGPU adapter in Chromium, and KMQ_REQUIRE_GPU/CI demands one');
   });
   afterAll(async () => {
     await state.session?.close();
+    await display?.close();
   });
   return state;
 }
