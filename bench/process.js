@@ -1,6 +1,6 @@
 // Speed as users meet it (issue 14): the whole CLI process against pngquant's, the first calls of a fresh
-// Node process against its steady state, throughput per thread at 8 MP, and what the CLI's human summary
-// costs. Called by bench/run.js (the "process" section, left out with --no-process); also runs alone:
+// Node process against its steady state, throughput per thread at 8 MP, Node image I/O at 8 MP (PNG and
+// JPEG decode, PNG-8 encode), and what the CLI's human summary costs. Called by bench/run.js (the "process" section, left out with --no-process); also runs alone:
 //
 //   node bench/process.js [--images=coffee,chelsea,rocket,hubble_deep_field,2mp,8mp] [--ks=16,64,256] [--runs=5]
 //
@@ -33,6 +33,7 @@ export const PROCESS_IMAGES = {
 export const PROCESS_TARGETS = {
   firstCallRatio: 2, // first call in a fresh process <= 2x the steady state
   mpPerSecondPerThread: 25, // 8 MP k = 256, steady state (quantette's published figure)
+  ioMs: 200, // 8 MP PNG and JPEG decode, PNG-8 encode, each
 };
 
 function distDir() {
@@ -197,6 +198,64 @@ async function firstCallsInPage(configs, log) {
   return rows;
 }
 
+/** An 8 MP JPEG for target 5, written once from the 8 MP PNG by sharp (quality 90); undefined without sharp. */
+async function jpegOf(image) {
+  const target = join(OUT, `${image.name}.jpg`);
+  if (existsSync(target)) return target;
+  const sharp = await import('sharp').then((m) => m.default, () => undefined);
+  if (!sharp) return undefined;
+  mkdirSync(OUT, { recursive: true });
+  const { width, height, data } = image.original;
+  await sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width, height, channels: 4 } }).removeAlpha().jpeg({ quality: 90 }).toFile(target);
+  return target;
+}
+
+/**
+ * The child of {@link imageIo}: in this fresh process, as the CLI meets them (each the first of its kind),
+ * the PNG decode, the JPEG decode, and the PNG-8 encodes of k = 16 and k = 256 results (the encoder the CLI
+ * uses: encodeIndexedResultPngAsync where the build has it).
+ */
+async function childIo(png, jpeg) {
+  const entry = existsSync(join(distDir(), 'index.node.js')) ? 'index.node.js' : 'index.js';
+  const { quantize } = await import(`file://${join(distDir(), entry)}`);
+  const node = await import(`file://${join(distDir(), 'node.js')}`);
+  const timed = async (f) => {
+    const t = performance.now();
+    const value = await f();
+    return [performance.now() - t, value];
+  };
+  const [pngMs, image] = await timed(() => node.readImage(png));
+  const [jpegMs] = jpeg ? await timed(() => node.readImage(jpeg)) : [null];
+  const encode = node.encodeIndexedResultPngAsync ?? node.encodeIndexedResultPng;
+  const encodeMs = {};
+  for (const k of [16, 256]) {
+    const result = await quantize(image, { k, backend: 'cpu', seed: 0 });
+    [encodeMs[k]] = await timed(() => encode(result));
+  }
+  process.stdout.write(`${JSON.stringify({ pngMs, jpegMs, encodeMs })}\n`);
+}
+
+/** Target 5: Node image I/O at 8 MP, each step the first of its kind in a fresh process, medians of `runs` processes. */
+async function imageIo(image, runs, log) {
+  const jpeg = await jpegOf(image);
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    const r = timedRun(process.execPath, [fileURLToPath(import.meta.url), '--io-child', `--image=${image.path}`, ...(jpeg ? [`--jpeg=${jpeg}`] : [])], 600);
+    if (!r.ok) return { image: image.name, failed: r.stderr.trim().split('\n').at(-1) };
+    samples.push(JSON.parse(r.stdout.trim().split('\n').at(-1)));
+  }
+  const row = {
+    image: image.name,
+    decodePngMs: median(samples.map((s) => s.pngMs)),
+    decodeJpegMs: jpeg ? median(samples.map((s) => s.jpegMs)) : undefined,
+    encode16Ms: median(samples.map((s) => s.encodeMs[16])),
+    encode256Ms: median(samples.map((s) => s.encodeMs[256])),
+    jpegNote: jpeg ? '' : 'no JPEG: sharp is not installed',
+  };
+  log(`[image I/O] ${image.name}: PNG decode ${fmt(row.decodePngMs, 0)} ms, JPEG decode ${fmt(row.decodeJpegMs, 0)} ms, PNG-8 encode k=16 ${fmt(row.encode16Ms, 0)} ms, k=256 ${fmt(row.encode256Ms, 0)} ms (medians of ${runs} fresh processes)`);
+  return row;
+}
+
 /** Target 6: the plain run (summary printed) against the same run with --json, alternating, medians. */
 function summaryCost(image, k, runs, log) {
   const cliJs = join(distDir(), 'cli.js');
@@ -240,10 +299,11 @@ export async function processSection({ imageNames, ks, runs = 5, quick = false, 
   const inPage = await firstCallsInPage(configs.filter((c) => c.name !== '8mp'), log);
   const summaryImage = byName('8mp') ?? byName('coffee');
   const summary = summaryImage ? summaryCost(summaryImage, 16, runs, log) : undefined;
-  return { runs, cli, firstCalls: first, firstCallsInPage: inPage, summary, notes, targets: processTargets({ cli, first, inPage, summary, runs }) };
+  const io = byName('8mp') ? await imageIo(byName('8mp'), runs, log) : undefined;
+  return { runs, cli, firstCalls: first, firstCallsInPage: inPage, summary, io, notes, targets: processTargets({ cli, first, inPage, summary, io, runs }) };
 }
 
-function processTargets({ cli, first, inPage, summary, runs }) {
+function processTargets({ cli, first, inPage, summary, io, runs }) {
   const out = [];
   const add = (target, image, k, measured, threshold, pass, note = '') =>
     out.push({ target, image, k, measured, threshold, result: pass === undefined ? 'n/a' : pass ? 'PASS' : 'FAIL', note });
@@ -272,6 +332,16 @@ function processTargets({ cli, first, inPage, summary, runs }) {
     else add(target, r.image, r.k, `${fmt(r.ratio)}x (calls 1/2/5: ${fmt(r.call1, 0)}/${fmt(r.call2, 0)}/${fmt(r.call5, 0)} ms, steady ${fmt(r.steadyMs, 0)} ms)`, '<= 2.00x', r.ratio <= PROCESS_TARGETS.firstCallRatio,
       `CPU backend in bench/gpu-page.html, a new browser each; steady: median of the last 5 of ${r.calls.length} calls`);
   }
+  if (io?.failed) add('Node image I/O < 200 ms', io.image, '-', '-', '< 200 ms', undefined, io.failed);
+  else if (io) {
+    const note = `medians of ${runs} fresh processes, each step the first of its kind (as the CLI meets it)`;
+    add('Node image I/O < 200 ms: PNG decode', io.image, '-', `${fmt(io.decodePngMs, 0)} ms`, `< ${PROCESS_TARGETS.ioMs} ms`, io.decodePngMs < PROCESS_TARGETS.ioMs, note);
+    add('Node image I/O < 200 ms: JPEG decode', io.image, '-', `${fmt(io.decodeJpegMs, 0)} ms`, `< ${PROCESS_TARGETS.ioMs} ms`, io.decodeJpegMs === undefined ? undefined : io.decodeJpegMs < PROCESS_TARGETS.ioMs, io.jpegNote || `${note}; through sharp`);
+    for (const k of [16, 256]) {
+      const ms = io[`encode${k}Ms`];
+      add('Node image I/O < 200 ms: PNG-8 encode', io.image, k, `${fmt(ms, 0)} ms`, `< ${PROCESS_TARGETS.ioMs} ms`, ms < PROCESS_TARGETS.ioMs, note);
+    }
+  }
   if (summary) {
     add('summary costs nothing with --json', summary.image, summary.k, `plain ${fmt(summary.plainMedianMs, 0)} ms, --json ${fmt(summary.jsonMedianMs, 0)} ms`, 'not measured', undefined,
       `the plain run's extra ${fmt(summary.extraMs, 0)} ms: the distinct colours before (one pass over the pixels), printing; --json computes none of it`);
@@ -288,6 +358,11 @@ export function renderProcess(section) {
   for (const r of section.firstCalls) lines.push(`| ${r.image} | ${r.k} | ${r.threads ?? '-'} | ${fmt(r.call1, 0)} | ${fmt(r.call2, 0)} | ${fmt(r.call5, 0)} | ${fmt(r.steadyMs, 0)} | ${fmt(r.ratio)}x | ${fmt(r.mpPerSecondPerThread, 1)} |`);
   lines.push('', '### First quantize() calls in a fresh Chromium page (CPU backend, ms)', '', '| image | k | call 1 | call 2 | call 5 | steady | call 1 / steady |', '|---|---:|---:|---:|---:|---:|---:|');
   for (const r of section.firstCallsInPage ?? []) lines.push(`| ${r.image ?? '-'} | ${r.k ?? '-'} | ${fmt(r.call1, 0)} | ${fmt(r.call2, 0)} | ${fmt(r.call5, 0)} | ${fmt(r.steadyMs, 0)} | ${r.failed ? r.failed : `${fmt(r.ratio)}x`} |`);
+  const io = section.io;
+  if (io && !io.failed) {
+    lines.push('', '### Node image I/O at 8 MP (each the first of its kind in a fresh process, ms)', '', '| image | PNG decode | JPEG decode (sharp) | PNG-8 encode k = 16 | PNG-8 encode k = 256 |', '|---|---:|---:|---:|---:|');
+    lines.push(`| ${io.image} | ${fmt(io.decodePngMs, 0)} | ${fmt(io.decodeJpegMs, 0)} | ${fmt(io.encode16Ms, 0)} | ${fmt(io.encode256Ms, 0)} |`);
+  }
   if (section.notes.length) lines.push('', `Left out: ${section.notes.join('; ')}.`);
   return lines.join('\n');
 }
@@ -296,6 +371,8 @@ async function main() {
   const { values } = parseArgs({
     options: {
       child: { type: 'boolean', default: false },
+      'io-child': { type: 'boolean', default: false },
+      jpeg: { type: 'string' },
       image: { type: 'string' },
       k: { type: 'string' },
       calls: { type: 'string' },
@@ -307,6 +384,7 @@ async function main() {
     strict: true,
   });
   if (values.child) return childCalls(values.image, Number(values.k), Number(values.calls));
+  if (values['io-child']) return childIo(values.image, values.jpeg);
   const section = await processSection({ imageNames: values.images.split(','), ks: values.ks.split(',').map(Number), runs: Number(values.runs), quick: values.quick });
   const rows = section.targets.map((t) => `| ${[t.target, t.image, t.k, t.measured, t.threshold, t.result, t.note].join(' | ')} |`);
   process.stdout.write(`${renderProcess(section)}\n\n| target | image | k | measured | threshold | result | note |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}\n`);

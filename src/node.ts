@@ -16,8 +16,9 @@
 import { mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import { constants, deflateSync, inflateSync } from 'node:zlib';
-import { decodePng, encodePng, resultToIndexedPng, type IndexedResultLike, type ZlibDeflate, type ZlibInflate } from './analysis/png.js';
+import { constants, createInflate, deflateSync, inflateSync } from 'node:zlib';
+import { decodePng, decodePngAsync, encodePng, resultToIndexedPng, resultToIndexedPngAsync, type IndexedResultLike, type ZlibDeflate, type ZlibInflate, type ZlibInflateStream } from './analysis/png.js';
+import { parallelZlibDeflate } from './parallel-deflate.js';
 import { readPalette, type PaletteFileFormat } from './analysis/palette-import.js';
 import { QuantizerError, QuantizerRangeError } from './errors.js';
 import { decodeWithSharp, loadSharp, SHARP_FORMATS } from './sharp-decode.js';
@@ -86,6 +87,34 @@ export const zlibDeflate: ZlibDeflate = (data, level) => bytesOf(deflateSync(dat
 /** node:zlib's zlib decompressor, for the `inflate` option of `decodePng`. */
 export const zlibInflate: ZlibInflate = (data) => bytesOf(inflateSync(data));
 
+/** Output pieces of {@link zlibInflateStream}: large, so that the thread pool is asked a few dozen times, not thousands. */
+const INFLATE_CHUNK = 1 << 20;
+
+/**
+ * node:zlib's decompressor for `decodePngAsync`: inflates in libuv's thread pool, a megabyte at a time,
+ * and reports each piece from a task of its own (setImmediate), so the decoder unfilters rows while the
+ * next piece inflates.
+ */
+export const zlibInflateStream: ZlibInflateStream = (data, out, progress) =>
+  new Promise((resolve, reject) => {
+    const inflater = createInflate({ chunkSize: INFLATE_CHUNK });
+    let filled = 0;
+    let reported = 0;
+    const report = (): void => {
+      if (filled > reported) progress((reported = filled));
+    };
+    inflater.on('data', (chunk: Buffer) => {
+      const room = out.length - filled;
+      if (room <= 0) return;
+      out.set(chunk.length > room ? chunk.subarray(0, room) : chunk, filled);
+      filled += Math.min(chunk.length, room);
+      setImmediate(report);
+    });
+    inflater.on('error', reject);
+    inflater.on('end', () => setImmediate(() => resolve(filled)));
+    inflater.end(data);
+  });
+
 /**
  * What {@link writePng} compresses with: node:zlib's run-length strategy at level 9, as pngjs (the
  * encoder used before) did: files of the same size, written several times faster than with the default
@@ -140,13 +169,25 @@ export async function readImage(path: string): Promise<RgbaImage> {
  * else JPEG through jpeg-js and the others refused with `UNSUPPORTED_FORMAT` naming the format.
  */
 export async function decodeImageAsync(bytes: Uint8Array, source: string): Promise<RgbaImage> {
-  const format = detectFormat(bytes) === 'jpeg' ? 'JPEG' : detectFormat(bytes) ? undefined : unsupportedFormat(bytes);
+  const detected = detectFormat(bytes);
+  if (detected === 'png') return decodePngFile(bytes, source);
+  const format = detected === 'jpeg' ? 'JPEG' : detected ? undefined : unsupportedFormat(bytes);
   const sharp = format && SHARP_FORMATS.has(format) ? await loadSharp() : undefined;
   if (!sharp) return decodeImage(bytes, source);
   try {
     return await decodeWithSharp(sharp, bytes);
   } catch (error) {
     throw new QuantizerError('INVALID_IMAGE', `cannot decode ${format!.toUpperCase()} ${source}: the file is truncated or corrupt (${reason(error)})`, { cause: error });
+  }
+}
+
+/** A PNG file's RGBA8, decoded while it inflates (zlibInflateStream); errors as decodeImage's. */
+async function decodePngFile(bytes: Uint8Array, source: string): Promise<RgbaImage> {
+  try {
+    const png = await decodePngAsync(bytes, { inflate: zlibInflateStream });
+    return { data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength), width: png.width, height: png.height };
+  } catch (error) {
+    throw new QuantizerError('INVALID_IMAGE', `cannot decode PNG ${source}: ${reason(error)}`, { cause: error });
   }
 }
 
@@ -216,11 +257,22 @@ export function encodeRgbaPng(image: { data: Uint8Array | Uint8ClampedArray; wid
 /**
  * The PNG-8 of a quantization result, as `resultToIndexedPng` makes it, compressed by node:zlib at level 6
  * (about twice as fast as fflate, files within a few per cent of its size: bench/README.md, "PNG codecs").
- * The CLI writes its PNG-8 files with this; the same errors as `resultToIndexedPng`.
+ * The same errors as `resultToIndexedPng`.
  */
 export function encodeIndexedResultPng(result: IndexedResultLike): Uint8Array {
   return resultToIndexedPng(result, { level: 6, deflate: zlibDeflate });
 }
+
+/**
+ * {@link encodeIndexedResultPng} compressed off the main thread, a large image on several threads at once
+ * ({@link parallelZlibDeflate}): a PNG that decodes to the same pixels, its zlib bytes a little different.
+ * The CLI writes its PNG-8 files with this.
+ */
+export function encodeIndexedResultPngAsync(result: IndexedResultLike): Promise<Uint8Array> {
+  return resultToIndexedPngAsync(result, { level: 6, deflate: parallelZlibDeflate });
+}
+
+export { parallelZlibDeflate };
 
 /**
  * Writes `bytes` to the file at `path` (replacing it, unless `overwrite` is false: then an existing file

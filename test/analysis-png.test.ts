@@ -1,7 +1,9 @@
 /**
  * PNG encoders and decoder of src/analysis, checked against pngjs (an independent decoder and encoder):
  * PNG-8 round trips are pixel-exact, the IHDR bit depth follows the palette size, tRNS alphas land on the
- * right entries, truecolour files decode to the input, and pngSizes compares like seed notebook 004.
+ * right entries, truecolour files decode to the input, and pngSizes compares like seed notebook 004. The
+ * Node codecs off the main thread: a decode that unfilters rows while the rest inflates gives decodePng's
+ * pixels and errors, and a zlib stream deflated in pieces on several threads inflates to its input.
  */
 import { describe, expect, it } from 'vitest';
 import { deflateSync, inflateSync } from 'node:zlib';
@@ -16,6 +18,9 @@ import {
   quantize,
   resultToIndexedPng,
 } from '../src/index.js';
+import { decodePngAsync, resultToIndexedPngAsync, type ZlibInflateStream } from '../src/analysis/png.js';
+import { encodeIndexedResultPng, encodeIndexedResultPngAsync, zlibInflate, zlibInflateStream } from '../src/node.js';
+import { adler32, parallelZlibDeflate, pieceCount, zlibHeader } from '../src/parallel-deflate.js';
 import { crop, loadCoffee, randomImage, randomInt, seededRandom } from './helpers/images.js';
 
 /** Chunks of a PNG file, by an independent little parser. */
@@ -409,6 +414,154 @@ describe('encodePng (truecolour) and decodePng', () => {
     expect(() => decodePng(new Uint8Array([1, 2, 3]))).toThrow(TypeError);
     expect(() => decodePng('png' as never)).toThrow(TypeError);
     expect(() => encodePng({ data: new Uint8Array(8), width: 3, height: 1 })).toThrow(/image\.data\.length/);
+  });
+});
+
+/** A test inflater that hands `out` over in small steps, a task each, so that rows are unfiltered a few at a time. */
+const trickle = (step: number): ZlibInflateStream => async (data, out, progress) => {
+  const all = inflateSync(data);
+  const size = Math.min(all.length, out.length);
+  let filled = 0;
+  while (filled < size) {
+    const next = Math.min(size, filled + step);
+    out.set(all.subarray(filled, next), filled);
+    filled = next;
+    await new Promise((resolve) => setImmediate(resolve));
+    progress(filled);
+  }
+  return filled;
+};
+
+/** The PNGs decodePngAsync is checked on: every colour type, 16-bit, sub-byte, interlaced, several IDATs, a photo. */
+function pngVariety(): Array<[string, Uint8Array]> {
+  const random = seededRandom(5);
+  const draw = (count: number, max: number) => Array.from({ length: count }, () => randomInt(random, 0, max));
+  const filtered = (samples: number[], width: number, height: number, channels: number, depth: number): Buffer => {
+    // scanlines() writes filter 0; give the rows every filter type instead, as encoders do.
+    const raw = scanlines(samples, width, height, channels, depth, false);
+    const stride = raw.length / height - 1;
+    const bpp = Math.max(1, (channels * depth) >> 3);
+    const out = Buffer.from(raw);
+    for (let y = height - 1; y >= 0; y--) {
+      const filter = y % 5;
+      out[y * (stride + 1)] = filter;
+      for (let i = 0; i < stride; i++) {
+        const at = y * (stride + 1) + 1 + i;
+        const a = i >= bpp ? raw[at - bpp]! : 0;
+        const b = y > 0 ? raw[at - stride - 1]! : 0;
+        const c = y > 0 && i >= bpp ? raw[at - stride - 1 - bpp]! : 0;
+        const p = a + b - c;
+        const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+        out[at] = (raw[at]! - [0, a, b, (a + b) >>> 1, paeth][filter]!) & 0xff;
+      }
+    }
+    return out;
+  };
+  return [
+    ['coffee, RGB 8-bit', encodePng(loadCoffee())],
+    ['RGBA 8-bit, all filters', handPng(23, 17, 8, 6, filtered(draw(23 * 17 * 4, 255), 23, 17, 4, 8))],
+    ['RGB 16-bit, all filters', handPng(9, 14, 16, 2, filtered(draw(9 * 14 * 3, 65535), 9, 14, 3, 16))],
+    ['grey 4-bit with a tRNS key', handPng(11, 6, 4, 0, filtered(draw(66, 15), 11, 6, 1, 4), Buffer.from([0, 7]))],
+    ['grey + alpha 8-bit', handPng(7, 5, 8, 4, filtered(draw(70, 255), 7, 5, 2, 8))],
+    ['indexed 2-bit', handPng(9, 5, 2, 3, filtered(draw(45, 3), 9, 5, 1, 2), Buffer.from([0, 128]), { plte: Buffer.from([10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120]) })],
+    ['RGBA interlaced', handPng(13, 11, 8, 6, scanlines(draw(13 * 11 * 4, 255), 13, 11, 4, 8, true), undefined, { interlaced: true })],
+    ['RGBA in 3 IDATs', handPng(17, 9, 8, 6, scanlines(draw(17 * 9 * 4, 255), 17, 9, 4, 8, false), undefined, { idatChunks: 3 })],
+  ];
+}
+
+describe('Node codecs off the main thread', () => {
+  it('decodePngAsync gives decodePng\'s pixels, palette and labels, whether the rows arrive at once or a few at a time', async () => {
+    for (const [name, png] of pngVariety()) {
+      const sync = decodePng(png);
+      for (const [how, inflate] of [['zlibInflateStream', zlibInflateStream], ['trickled', trickle(97)]] as const) {
+        const streamed = await decodePngAsync(png, { inflate });
+        expect(Buffer.from(streamed.data.buffer).equals(Buffer.from(sync.data.buffer)), `${name}, ${how}`).toBe(true);
+        expect([streamed.width, streamed.height, streamed.bitDepth, streamed.colourType], `${name}, ${how}`).toEqual([sync.width, sync.height, sync.bitDepth, sync.colourType]);
+        expect(streamed.labels && Array.from(streamed.labels), `${name}, ${how}`).toEqual(sync.labels && Array.from(sync.labels));
+        expect(streamed.alpha && Array.from(streamed.alpha), `${name}, ${how}`).toEqual(sync.alpha && Array.from(sync.alpha));
+      }
+    }
+  });
+
+  it('decodePngAsync fails as decodePng does on broken files (code INVALID_IMAGE, the same message, node:zlib\'s words for bad zlib data)', async () => {
+    const raw = scanlines(randomImage(6, 4, 3).data, 6, 4, 4, 8, false);
+    const badFilter = Buffer.from(raw);
+    badFilter[(6 * 4 + 1) * 2] = 7;
+    const whole = handPng(6, 4, 8, 6, raw);
+    const corrupt = Uint8Array.from(whole);
+    corrupt[8 + 25 + 8] = 0;
+    const broken = [handPng(6, 4, 8, 6, raw.subarray(0, raw.length - 5)), handPng(6, 4, 8, 6, raw, undefined, { noEnd: true }), handPng(6, 4, 8, 6, badFilter), corrupt, whole.subarray(0, 60)];
+    for (const [i, bytes] of broken.entries()) {
+      const expected = (() => { try { decodePng(bytes, { inflate: zlibInflate }); } catch (e) { return e as Error & { code?: string }; } })();
+      expect(expected?.code, `file ${i}`).toBe('INVALID_IMAGE');
+      for (const inflate of [zlibInflateStream, trickle(5)]) {
+        const error = await decodePngAsync(bytes, { inflate }).then(() => undefined, (e: Error & { code?: string }) => e);
+        expect([error?.code, error?.message], `file ${i}`).toEqual([expected!.code, expected!.message]);
+      }
+    }
+    await expect(decodePngAsync(whole, {} as never)).rejects.toThrow(/options\.inflate/);
+    await expect(decodePngAsync(new Uint8Array([1, 2, 3]), { inflate: zlibInflateStream })).rejects.toThrow(TypeError);
+  });
+
+  it('parallelZlibDeflate: a zlib stream of any size, level and piece count that inflates to its input', async () => {
+    const random = seededRandom(9);
+    const data = new Uint8Array(300_001);
+    // Runs and noise, so that matches cross the cuts between pieces.
+    for (let i = 0; i < data.length; i++) data[i] = i % 1000 < 600 ? (i >> 7) & 0xff : randomInt(random, 0, 255);
+    for (const size of [0, 1, 3, 4096, data.length]) {
+      for (const level of [0, 1, 6, 9]) {
+        for (const pieces of [1, 2, 3, 4]) {
+          const input = data.subarray(0, size);
+          const stream = await parallelZlibDeflate(input, level, pieces);
+          expect(Buffer.from(inflateSync(stream)).equals(Buffer.from(input)), `size ${size}, level ${level}, ${pieces} pieces`).toBe(true);
+        }
+      }
+    }
+    // The dictionary carries matches across the cuts: four pieces cost about what one stream does.
+    const [one, four] = [await parallelZlibDeflate(data, 6, 1), await parallelZlibDeflate(data, 6, 4)];
+    expect(four.length).toBeLessThan(one.length * 1.01);
+  });
+
+  it('adler32 and zlibHeader agree with node:zlib; pieceCount cuts only large data, two pieces a core, at most four', () => {
+    const random = seededRandom(3);
+    for (const size of [0, 1, 5551, 5552, 5553, 100_000]) {
+      const data = Uint8Array.from({ length: size }, () => randomInt(random, 0, 255));
+      const zlib = deflateSync(data);
+      expect(adler32(data), `size ${size}`).toBe(zlib.readUInt32BE(zlib.length - 4));
+    }
+    expect(adler32(new Uint8Array(1 << 20).fill(255))).toBe(deflateSync(new Uint8Array(1 << 20).fill(255)).readUInt32BE(deflateSync(new Uint8Array(1 << 20).fill(255)).length - 4));
+    for (const level of [0, 1, 2, 5, 6, 7, 9]) {
+      const header = zlibHeader(level);
+      expect(((header[0]! << 8) | header[1]!) % 31, `level ${level}`).toBe(0);
+      expect(header[0]).toBe(0x78);
+      // node:zlib's own header for the level (FLEVEL) is the same two bytes.
+      expect(Array.from(header), `level ${level}`).toEqual(Array.from(deflateSync(new Uint8Array(10), { level }).subarray(0, 2)));
+    }
+    expect(pieceCount(500_000, 8)).toBe(1);
+    expect(pieceCount(8 << 20, 2)).toBe(4);
+    expect(pieceCount(8 << 20, 1)).toBe(2);
+    expect(pieceCount(8 << 20, 16)).toBe(4);
+    expect(pieceCount(3 << 20, 16)).toBe(3);
+  });
+
+  it('encodeIndexedResultPngAsync writes a PNG-8 of the same pixels as encodeIndexedResultPng, large images in pieces', async () => {
+    const coffee = await quantize(loadCoffee(), { k: 16, backend: 'cpu' });
+    const { palette, labels } = randomIndexed(256, 1200, 1000, 11);
+    // Runs of labels, as a quantized photo has (random labels would not compress).
+    for (let i = 0; i < labels.length; i++) labels[i] = labels[i - (i % 37)]!;
+    const large = { palette, labels, width: 1200, height: 1000 };
+    for (const result of [coffee, large]) {
+      const [sync, threaded] = [encodeIndexedResultPng(result), await encodeIndexedResultPngAsync(result)];
+      const [a, b] = [decodePng(sync), decodePng(threaded)];
+      expect(Array.from(b.palette!)).toEqual(Array.from(a.palette!));
+      expect(Buffer.from(b.labels!).equals(Buffer.from(a.labels!))).toBe(true);
+      expect(Buffer.from(b.labels!).equals(Buffer.from(result.labels))).toBe(true);
+      expect(threaded.length).toBeLessThan(sync.length * 1.01);
+    }
+    const forced = await resultToIndexedPngAsync(coffee, { level: 9, deflate: (data, level) => parallelZlibDeflate(data, level, 3) });
+    expect(Buffer.from(decodePng(forced).labels!).equals(Buffer.from(coffee.labels))).toBe(true);
+    await expect(resultToIndexedPngAsync(coffee, { deflate: 'zlib' as never })).rejects.toThrow(/options\.deflate/);
+    await expect(resultToIndexedPngAsync(coffee, { level: 10, deflate: (data, level) => parallelZlibDeflate(data, level) })).rejects.toThrow(/options\.level/);
   });
 });
 

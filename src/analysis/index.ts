@@ -9,11 +9,13 @@ export { channelHistograms, type ChannelHistogramOptions, type ChannelHistograms
 export { bitsPerPixel, countDistinctColours, rawSizeBytes } from './size.js';
 export {
   decodePng,
+  decodePngAsync,
   encodeIndexedPng,
   encodePng,
   indexedBitDepth,
   pngSizes,
   resultToIndexedPng,
+  resultToIndexedPngAsync,
   type DecodedPngImage,
   type IndexedImage,
   type IndexedResultLike,
@@ -23,7 +25,9 @@ export {
   type TruecolourPngOptions,
   type PngDecodeOptions,
   type ZlibDeflate,
+  type ZlibDeflateAsync,
   type ZlibInflate,
+  type ZlibInflateStream,
 } from './png.js';
 export {
   compareRandomCodebook,

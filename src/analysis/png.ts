@@ -136,6 +136,19 @@ function checkCompression(options: unknown, known: readonly string[] = COMPRESSI
  * non-opaque entry, a tRNS chunk. Throws `TypeError`/`RangeError` naming the bad field.
  */
 export function encodeIndexedPng(image: IndexedImage, options: PngEncodeOptions = {}): Uint8Array {
+  const plan = indexedPngPlan(image, checkCompression(options));
+  return plan.finish(plan.deflate(plan.raw, plan.level));
+}
+
+/** An indexed PNG checked and laid out: its filtered rows, to compress, and the file around their zlib stream. */
+interface IndexedPngPlan<D> {
+  raw: Uint8Array;
+  level: number;
+  deflate: D;
+  finish(zlibStream: Uint8Array): Uint8Array;
+}
+
+function indexedPngPlan<D>(image: IndexedImage, compression: { level: number; deflate: D }): IndexedPngPlan<D> {
   if (typeof image !== 'object' || image === null) throw typeError('image', 'an object { palette, labels, width, height }', image);
   const palette = checkPalette('image.palette', image.palette);
   const colours = palette.length / 3;
@@ -149,7 +162,6 @@ export function encodeIndexedPng(image: IndexedImage, options: PngEncodeOptions 
     alpha = checkBytes('image.alpha', image.alpha) as Uint8Array;
     if (alpha.length !== colours) throw rangeError('image.alpha.length', `the palette size ${colours}`, alpha.length);
   }
-  const compression = checkCompression(options);
   const depth = indexedBitDepth(colours);
 
   checkLabels(labels, colours);
@@ -161,8 +173,8 @@ export function encodeIndexedPng(image: IndexedImage, options: PngEncodeOptions 
     while (used > 0 && alpha[used - 1] === 255) used--;
     if (used > 0) chunks.push({ type: 'tRNS', data: alpha.slice(0, used) });
   }
-  chunks.push(compress(raw, compression), { type: 'IEND', data: new Uint8Array(0) });
-  return assemble(chunks);
+  const finish = (zlibStream: Uint8Array): Uint8Array => assemble([...chunks, { type: 'IDAT', data: zlibStream }, { type: 'IEND', data: new Uint8Array(0) }]);
+  return { raw, level: compression.level, deflate: compression.deflate, finish };
 }
 
 /** Throws a `RangeError` naming the first label that is not a palette index (below `colours`). */
@@ -280,9 +292,28 @@ function withAlphaEntries(result: IndexedResultLike, image: Uint8Array | Uint8Cl
  * 256 such pairs are needed (encode `result.image` as truecolour with {@link encodePng} instead).
  */
 export function resultToIndexedPng(result: IndexedResultLike, options: PngEncodeOptions = {}): Uint8Array {
+  return encodeIndexedPng(indexedOrThrow(result), options);
+}
+
+/** A zlib compressor that runs off the calling thread: resolves to the zlib stream of `data` at `level`. */
+export type ZlibDeflateAsync = (data: Uint8Array, level: number) => Promise<Uint8Array>;
+
+/**
+ * {@link resultToIndexedPng} with a compressor that runs off the calling thread (in Node,
+ * `parallelZlibDeflate`, which compresses a large image on several threads at once).
+ */
+export async function resultToIndexedPngAsync(result: IndexedResultLike, options: { level?: number; deflate: ZlibDeflateAsync }): Promise<Uint8Array> {
+  const o = checkOptions('options', options, COMPRESSION_OPTIONS);
+  if (typeof o.deflate !== 'function') throw typeError('options.deflate', 'a function (data, level) => a promise of zlib bytes', o.deflate);
+  const level = o.level === undefined ? 6 : checkInteger('options.level', o.level, 0, 9);
+  const plan = indexedPngPlan(indexedOrThrow(result), { level, deflate: o.deflate as ZlibDeflateAsync });
+  return plan.finish(await plan.deflate(plan.raw, plan.level));
+}
+
+function indexedOrThrow(result: IndexedResultLike): IndexedImage {
   const indexed = indexedOf(result);
   if (!indexed) throw rangeError('result.image', 'an alpha channel that needs at most 256 (colour, alpha) palette entries', 'more than 256');
-  return encodeIndexedPng(indexed, options);
+  return indexed;
 }
 
 /** The indexed image of a result, with alpha entries when needed; undefined when they would pass 256. */
@@ -400,6 +431,14 @@ export interface PngDecodeOptions {
    */
   inflate?: ZlibInflate;
 }
+
+/**
+ * A zlib decompressor that runs off the calling thread and hands bytes over as they come: inflates `data`
+ * into `out` (of the size the image needs), calling `progress(filled)` from time to time with how many
+ * bytes of `out` are filled (from a task of its own, so that the work done there overlaps the inflating),
+ * and resolves with the bytes filled at the end (after the last `progress`). Bytes past `out` are dropped.
+ */
+export type ZlibInflateStream = (data: Uint8Array, out: Uint8Array, progress: (filled: number) => void) => Promise<number>;
 
 /** fflate's zlib decompressor (into a buffer of the expected size), the browser-safe default. */
 const fflateInflate: ZlibInflate = (data, size) => unzlibSync(data, { out: new Uint8Array(size) });
@@ -542,9 +581,15 @@ function passesOf(header: PngHeader): { x0: number; y0: number; dx: number; dy: 
  */
 function unfilter(raw: Uint8Array, start: number, stride: number, height: number, bpp: number): Uint8Array {
   const out = new Uint8Array(stride * height);
+  unfilterRows(raw, start, stride, bpp, out, 0, height);
+  return out;
+}
+
+/** Rows `from` to `to` (exclusive) of {@link unfilter}, into `out`, whose rows before `from` are done. */
+function unfilterRows(raw: Uint8Array, start: number, stride: number, bpp: number, out: Uint8Array, from: number, to: number): void {
   const zeros = new Uint8Array(stride);
   const left = Math.min(bpp, stride);
-  for (let y = 0; y < height; y++) {
+  for (let y = from; y < to; y++) {
     const src = start + y * (stride + 1) + 1;
     const filter = raw[src - 1]!;
     const line = raw.subarray(src, src + stride);
@@ -566,7 +611,6 @@ function unfilter(raw: Uint8Array, start: number, stride: number, height: number
       throw invalidPng(`has an unknown row filter type ${filter}`);
     }
   }
-  return out;
 }
 
 /** |x| of a 32-bit integer, without a branch. */
@@ -618,19 +662,41 @@ function toSamples(bytes: Uint8Array, header: PngHeader, width: number, height: 
   return out;
 }
 
+/** Bytes of the inflated image data: each pass's rows, each row its filter byte and its bytes. */
+function filteredSize(header: PngHeader): number {
+  return passesOf(header).reduce((sum, pass) => sum + (rowBytes(header, pass.width) + 1) * pass.height, 0);
+}
+
+/** The filters' byte distance to the pixel on the left. */
+function filterDistance(header: PngHeader): number {
+  return Math.max(1, (header.channels * header.depth) >> 3);
+}
+
+function inflateError(error: unknown): Error {
+  return invalidPng(`image data does not inflate: ${error instanceof Error ? error.message : String(error)}`, error);
+}
+
+function checkInflated(filled: number, size: number): void {
+  if (filled < size) throw invalidPng(`image data is truncated (${filled} of ${size} bytes)`);
+}
+
 /** Inflates, unfilters and (for Adam7) de-interlaces the image data into samples in image order. */
 function readSamples(parts: PngParts, inflate: ZlibInflate): Uint8Array | Uint16Array {
-  const { header } = parts;
-  const passes = passesOf(header);
-  const size = passes.reduce((sum, pass) => sum + (rowBytes(header, pass.width) + 1) * pass.height, 0);
+  const size = filteredSize(parts.header);
   let raw: Uint8Array;
   try {
     raw = inflate(parts.compressed, size);
   } catch (error) {
-    throw invalidPng(`image data does not inflate: ${error instanceof Error ? error.message : String(error)}`, error);
+    throw inflateError(error);
   }
-  if (raw.length < size) throw invalidPng(`image data is truncated (${raw.length} of ${size} bytes)`);
-  const bpp = Math.max(1, (header.channels * header.depth) >> 3);
+  checkInflated(raw.length, size);
+  return samplesOf(parts.header, raw);
+}
+
+/** Unfilters and (for Adam7) de-interlaces inflated image data into samples in image order. */
+function samplesOf(header: PngHeader, raw: Uint8Array): Uint8Array | Uint16Array {
+  const passes = passesOf(header);
+  const bpp = filterDistance(header);
   if (!header.interlaced) return toSamples(unfilter(raw, 0, rowBytes(header, header.width), header.height, bpp), header, header.width, header.height);
   const { width, height, channels } = header;
   const out = header.depth === 16 ? new Uint16Array(width * height * channels) : new Uint8Array(width * height * channels);
@@ -739,6 +805,55 @@ export function decodePng(bytes: Uint8Array | ArrayBuffer, options: PngDecodeOpt
   const parts = readParts(input);
   const samples = readSamples(parts, (o.inflate as ZlibInflate | undefined) ?? fflateInflate);
   return parts.header.colourType === 3 ? indexedToRgba(parts, samples as Uint8Array) : truecolourToRgba(parts, samples);
+}
+
+/**
+ * {@link decodePng} with a decompressor that runs off the calling thread (in Node, `zlibInflateStream`):
+ * the rows of a non-interlaced image are unfiltered while the rest of it still inflates. The same pixels
+ * and errors as decodePng.
+ */
+export async function decodePngAsync(bytes: Uint8Array | ArrayBuffer, options: { inflate: ZlibInflateStream }): Promise<DecodedPngImage> {
+  const input = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
+  if (!(input instanceof Uint8Array)) throw typeError('bytes', 'a Uint8Array or ArrayBuffer of PNG bytes', bytes, 'INVALID_IMAGE');
+  if (input.length < 8 || SIGNATURE.some((b, i) => input[i] !== b)) throw typeError('bytes', 'PNG data (the PNG signature is missing)', bytes, 'INVALID_IMAGE');
+  const o = checkOptions('options', options, ['inflate']);
+  if (typeof o.inflate !== 'function') throw typeError('options.inflate', 'a function (data, out, progress) => a promise of the bytes filled', o.inflate);
+  const parts = readParts(input);
+  const samples = await streamedSamples(parts, o.inflate as ZlibInflateStream);
+  return parts.header.colourType === 3 ? indexedToRgba(parts, samples as Uint8Array) : truecolourToRgba(parts, samples);
+}
+
+/** readSamples through a streaming inflate: a non-interlaced image's rows unfiltered as they arrive. */
+async function streamedSamples(parts: PngParts, inflate: ZlibInflateStream): Promise<Uint8Array | Uint16Array> {
+  const { header } = parts;
+  const size = filteredSize(header);
+  const raw = new Uint8Array(size);
+  const stride = rowBytes(header, header.width);
+  const bpp = filterDistance(header);
+  const out = header.interlaced ? undefined : new Uint8Array(stride * header.height);
+  let done = 0;
+  let failure: unknown;
+  const advance = (filled: number): void => {
+    const rows = Math.min(header.height, Math.floor(filled / (stride + 1)));
+    if (!out || failure !== undefined || rows <= done) return;
+    try {
+      unfilterRows(raw, 0, stride, bpp, out, done, rows);
+      done = rows;
+    } catch (error) {
+      failure = error;
+    }
+  };
+  let filled: number;
+  try {
+    filled = await inflate(parts.compressed, raw, advance);
+  } catch (error) {
+    throw inflateError(error);
+  }
+  checkInflated(filled, size);
+  if (!out) return samplesOf(header, raw);
+  advance(filled);
+  if (failure !== undefined) throw failure;
+  return toSamples(out, header, header.width, header.height);
 }
 
 // ------------------------------------------------------------------------------------------------

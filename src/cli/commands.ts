@@ -27,7 +27,7 @@ import {
   type RgbaImage,
   type SweepResult,
 } from '../index.js';
-import { checkOutputPath, decodeImageAsync, encodeIndexedResultPng, encodeRgbaPng, ensureDirectory, fileSize, readImage, readPaletteFile } from '../node.js';
+import { checkOutputPath, decodeImageAsync, encodeIndexedResultPngAsync, encodeRgbaPng, ensureDirectory, fileSize, readImage, readPaletteFile } from '../node.js';
 import type { ResolvedOptions } from '../options.js';
 import { elbowKs, type Command, type PaletteFormat } from './args.js';
 import { CliError } from './exit.js';
@@ -93,9 +93,9 @@ function withoutK(options: QuantizeOptions): Omit<QuantizeOptions, 'k' | 'warmSt
 }
 
 /** The PNG-8 of a result; a one-line error pointing to --rgba when its alpha cannot fit a palette. */
-function indexedPng(result: QuantizeResult, what: string): Uint8Array {
+async function indexedPng(result: QuantizeResult, what: string): Promise<Uint8Array> {
   try {
-    return encodeIndexedResultPng(result);
+    return await encodeIndexedResultPngAsync(result);
   } catch (error) {
     if (error instanceof RangeError) {
       throw new Error(`cannot encode ${what} as a PNG-8: its alpha needs more than 256 (colour, alpha) palette entries (write -o with --rgba instead)`, {
@@ -277,7 +277,7 @@ function searchLine(command: Command, search: NonNullable<CliJson['search']>, k:
 async function writeOutput(command: Command, result: QuantizeResult, json: CliJson, inputBytes: number): Promise<Written> {
   const { output } = command;
   if (output !== undefined) {
-    const png8 = command.rgba ? undefined : indexedPng(result, output === STDIO ? 'the output' : JSON.stringify(output));
+    const png8 = command.rgba ? undefined : await indexedPng(result, output === STDIO ? 'the output' : JSON.stringify(output));
     const bytes = png8 ?? encodeRgbaPng({ data: result.image, width: result.width, height: result.height });
     if (command.skipIfLarger && bytes.length >= inputBytes) {
       const kind = png8 ? 'PNG-8' : 'RGBA PNG';
@@ -290,7 +290,7 @@ async function writeOutput(command: Command, result: QuantizeResult, json: CliJs
   }
   if (command.json) return { png8: undefined, outputBytes: undefined };
   try {
-    return { png8: encodeIndexedResultPng(result), outputBytes: undefined };
+    return { png8: await encodeIndexedResultPngAsync(result), outputBytes: undefined };
   } catch {
     // Alpha that needs more than 256 palette entries: no PNG-8 size to show.
     return { png8: undefined, outputBytes: undefined };
@@ -341,7 +341,7 @@ async function runSweep(command: Command, ks: number[], io: Io, image: RgbaImage
     const entries: SweepJsonEntry[] = [];
     for (const { k, result, inertia, ms } of swept.results) {
       const file = write ? sweepFile(command, k) : undefined;
-      const png = indexedPng(result, file ? JSON.stringify(file) : `the k = ${k} image`);
+      const png = await indexedPng(result, file ? JSON.stringify(file) : `the k = ${k} image`);
       if (file) await writeGuarded(file, png, command.force);
       entries.push({ k, cost: inertia, ms, psnr: psnrOrNull(result.psnr), bytes: png.length, iterations: result.iterations, ...(file ? { file } : {}) });
     }
