@@ -9,6 +9,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { constants, deflate, deflateRaw, type ZlibOptions } from 'node:zlib';
+import { checkInteger } from './analysis/common.js';
+import { typeError } from './errors.js';
 
 /** Below this many bytes a piece is not worth a thread: one stream. */
 const MIN_PIECE = 1 << 20;
@@ -23,7 +25,7 @@ function compressed(run: (data: Uint8Array, options: ZlibOptions, done: (error: 
 
 /**
  * How many pieces `bytes` of data are cut into: two per core (more pieces keep the pool's threads evenly
- * busy: bench/README.md, "PNG codecs"), at most the pool's threads, each at least MIN_PIECE.
+ * busy: bench/README.md, "Image I/O off the main thread"), at most the pool's threads, each at least MIN_PIECE.
  */
 export function pieceCount(bytes: number, cores = availableParallelism()): number {
   return Math.max(1, Math.min(cores * 2, POOL_THREADS, Math.floor(bytes / MIN_PIECE)));
@@ -56,8 +58,13 @@ export function adler32(data: Uint8Array): number {
 /**
  * The zlib stream of `data` at `level` (0..9), compressed off the main thread: in pieces on several
  * threads when the data is large enough and the machine has the cores (`pieceCount`), else as one stream.
+ * A TypeError for data that is not a Uint8Array, a RangeError (code OUT_OF_RANGE) for a level or piece
+ * count that is not an integer in range.
  */
 export async function parallelZlibDeflate(data: Uint8Array, level: number, pieces = pieceCount(data.length)): Promise<Uint8Array> {
+  if (!(data instanceof Uint8Array)) throw typeError('data', 'a Uint8Array', data);
+  checkInteger('level', level, 0, 9);
+  checkInteger('pieces', pieces, 1, POOL_THREADS * 16);
   if (pieces <= 1 || data.length < pieces) return compressed(deflate, data, { level });
   const size = Math.ceil(data.length / pieces);
   const parts: Array<Promise<Uint8Array>> = [];

@@ -517,6 +517,8 @@ describe('Node codecs off the main thread', () => {
         }
       }
     }
+    await expect(parallelZlibDeflate(data, 10)).rejects.toMatchObject({ name: 'RangeError', code: 'OUT_OF_RANGE' });
+    await expect(parallelZlibDeflate(data, 6, 0)).rejects.toThrow(/pieces/);
     // The dictionary carries matches across the cuts: four pieces cost about what one stream does.
     const [one, four] = [await parallelZlibDeflate(data, 6, 1), await parallelZlibDeflate(data, 6, 4)];
     expect(four.length).toBeLessThan(one.length * 1.01);
