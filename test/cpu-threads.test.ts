@@ -1,9 +1,13 @@
 /**
  * The CPU backend's worker threads run only from the built package (dist/, where the worker script
  * lives), so these tests import dist/: any thread count gives the same result, a run yields to the event
- * loop so that an outside abort lands mid-run, and warm-started flat images keep their palette order.
+ * loop so that an outside abort lands mid-run, workers left to the library boot only for images whose
+ * colours warrant them, and warm-started flat images keep their palette order.
  */
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCoffee } from './helpers/images.js';
 
@@ -64,6 +68,59 @@ describe('CPU worker threads', () => {
       clearTimeout(timer);
       expect(iterations).toBeLessThan(10_000);
     }
+  });
+});
+
+/**
+ * Runs `body` in a fresh Node process that counts the worker threads started (node:worker_threads' Worker
+ * wrapped before the library is imported); `lib` is the built library there. Resolves to what it prints.
+ */
+function inFreshProcess(body: string): Record<string, unknown> {
+  const script = `
+    import { createRequire, syncBuiltinESMExports } from 'node:module';
+    const threads = createRequire(import.meta.url)('node:worker_threads');
+    let started = 0;
+    const Original = threads.Worker;
+    threads.Worker = class extends Original { constructor(...args) { super(...args); started++; } };
+    syncBuiltinESMExports();
+    const lib = await import(${JSON.stringify(new URL('../dist/index.node.js', import.meta.url).href)});
+    const workersStarted = () => started;
+    ${body}`;
+  // A file, not `node -e`: workers inherit the parent's execArgv, and `--input-type` keeps them from starting.
+  const dir = mkdtempSync(join(tmpdir(), 'kmq-threads-'));
+  try {
+    writeFileSync(join(dir, 'run.mjs'), script);
+    const run = spawnSync(process.execPath, [join(dir, 'run.mjs')], { encoding: 'utf8', timeout: 120_000 });
+    expect(run.status, run.stderr).toBe(0);
+    return JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('workers left to the library', () => {
+  it('boot none for a large image with few colours, as asked for with threads: 2; and boot on demand for over a million colours', () => {
+    const out = inFreshProcess(`
+      // 1.2 MP, 4,096 colours: pixels enough for workers, colours far too few.
+      const w = 1200, h = 1000;
+      const data = new Uint8Array(w * h * 4);
+      for (let i = 0; i < w * h; i++) data.set([(i % w) & 0xf0, (i / w) & 0xf0, (i * 7) & 0xf0, 255], i * 4);
+      const few = { data, width: w, height: h };
+      const auto = await lib.quantize(few, { k: 8, backend: 'cpu' });
+      const afterAuto = workersStarted();
+      const asked = await lib.quantize(few, { k: 8, backend: 'cpu', threads: 2 });
+      const afterAsked = workersStarted();
+      // 1.1 MP, every pixel its own colour.
+      const many = new Uint8Array(1100 * 1000 * 4);
+      for (let i = 0; i < 1100 * 1000; i++) many.set([i & 255, (i >> 8) & 255, i >> 16, 255], i * 4);
+      const distinct = await lib.quantize({ data: many, width: 1100, height: 1000 }, { k: 8, backend: 'cpu', maxIterations: 3 });
+      console.log(JSON.stringify({ afterAuto, autoThreads: auto.threads, afterAsked, askedThreads: asked.threads, distinctThreads: distinct.threads }));`);
+    expect(out.afterAuto).toBe(0);
+    expect(out.autoThreads).toBe(1);
+    // Asked for: they boot while the colours are counted (then the colours are too few to use them).
+    expect(out.afterAsked).toBeGreaterThanOrEqual(2);
+    expect(out.askedThreads).toBe(1);
+    if (availableParallelism() > 1) expect(out.distinctThreads).toBeGreaterThan(1);
   });
 });
 

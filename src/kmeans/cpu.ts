@@ -75,8 +75,11 @@ export async function createCpuSession(
 ): Promise<FitSession> {
   const fitsAll = fitPixels === allPixels;
   const minPoints = threads === undefined ? AUTO_PARALLEL_MIN_POINTS : PARALLEL_MIN_POINTS;
-  // Enough pixels that the colours may warrant workers: let them boot while the colours are counted.
-  if (fitPixels.length >= minPoints && threads !== 1) await prewarmPartitions(threads);
+  // Workers asked for, and enough pixels that the colours may warrant them: let them boot while the
+  // colours are counted. Left to the library, they boot only once the colours do warrant them: most photos
+  // (8 MP ones too) have fewer, and booting workers they never use slowed a first call at 2 MP by a fifth
+  // (bench/README.md, "Measurements behind the constants").
+  if (threads !== undefined && threads > 1 && fitPixels.length >= minPoints) await prewarmPartitions(threads);
   // In Morton order where that is free: the colour tree then skips its sort (the fit does not depend on the
   // order of the colours: its sums are exact).
   const histogram: ColourHistogram = buildHistogram(fitPixels, { mortonOrder: true });
