@@ -86,7 +86,7 @@ function inFreshProcess(body: string): Record<string, unknown> {
     const lib = await import(${JSON.stringify(new URL('../dist/index.node.js', import.meta.url).href)});
     const workersStarted = () => started;
     ${body}`;
-  // A file, not `node -e`: workers inherit the parent's execArgv, and `--input-type` keeps them from starting.
+  // Written to a file and run as one, as an app runs (`node -e` has a test of its own).
   const dir = mkdtempSync(join(tmpdir(), 'kmq-threads-'));
   try {
     writeFileSync(join(dir, 'run.mjs'), script);
@@ -121,6 +121,18 @@ describe('workers left to the library', () => {
     expect(out.afterAsked).toBeGreaterThanOrEqual(2);
     expect(out.askedThreads).toBe(1);
     if (availableParallelism() > 1) expect(out.distinctThreads).toBeGreaterThan(1);
+  });
+
+  it('start from a script given to node -e with --input-type=module (Node refuses that flag in a worker)', () => {
+    const script = `
+      const lib = await import(${JSON.stringify(new URL('../dist/index.node.js', import.meta.url).href)});
+      const many = new Uint8Array(1100 * 1000 * 4);
+      for (let i = 0; i < 1100 * 1000; i++) many.set([i & 255, (i >> 8) & 255, i >> 16, 255], i * 4);
+      const r = await lib.quantize({ data: many, width: 1100, height: 1000 }, { k: 8, backend: 'cpu', maxIterations: 3, threads: 2 });
+      console.log(JSON.stringify({ threads: r.threads }));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 120_000 });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout.trim())).toEqual({ threads: 2 });
   });
 });
 

@@ -11,6 +11,14 @@ import { link, MAX_THREADS, setWorkerHost, type WorkerHost } from './worker-host
 /** The built Node worker script (src/kmeans/partition-worker-node.ts), next to this module's bundle (dist/). */
 const NODE_WORKER_FILE = './partition-worker-node.js';
 
+/**
+ * The Node flags a worker starts with: the parent's, inherited, except under `--input-type` (a script from
+ * `node -e` or stdin), which Node refuses in a worker that runs a file: then none.
+ */
+export function workerExecArgv(execArgv: readonly string[] = process.execArgv): string[] | undefined {
+  return execArgv.some((flag) => flag === '--input-type' || flag.startsWith('--input-type=')) ? [] : undefined;
+}
+
 export const nodeWorkerHost: WorkerHost = {
   name: 'node',
   async cores() {
@@ -21,7 +29,7 @@ export const nodeWorkerHost: WorkerHost = {
     // Running from src/ (the tests), there is no built worker next to this file: one thread.
     if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
     return async () => {
-      const worker = new Worker(url);
+      const worker = new Worker(url, { execArgv: workerExecArgv() });
       const linked = link(
         (m, t) => worker.postMessage(m, t as never),
         (onReply, onError) => {
