@@ -32,7 +32,7 @@ import type { ResolvedOptions } from '../options.js';
 import { elbowKs, type Command, type PaletteFormat } from './args.js';
 import { CliError } from './exit.js';
 import { formatBytes, formatNumber, listKs, round, table, toCsv } from './format.js';
-import { printsSummary, summaryLines, type Written } from './summary.js';
+import { printsSummary, summaryCounts, summaryLines, type Written } from './summary.js';
 import type { Progress } from './progress.js';
 import { checkFloor, searchK } from './quality-floor.js';
 import { checkBinaryStdout, readStdin, writeStdout } from './stdio.js';
@@ -253,9 +253,12 @@ async function runQuantize(command: Command, resolved: ResolvedOptions, io: Io, 
     ms: round(ms, 2),
   } satisfies CliJson);
 
-  const written = await writeOutput(command, result, json, inputBytes);
-  // The summary's colour counts cost a pass over the pixels: made only when the summary is printed.
-  if (printsSummary(command)) print(summaryLines(command, image, result, ms, inputBytes, written));
+  const writing = writeOutput(command, result, json, inputBytes);
+  // The summary's colour counts cost a pass over the pixels: made only when the summary is printed, and
+  // while the output compresses on the thread pool (writeOutput has handed it over by now).
+  const counts = printsSummary(command) ? summaryCounts(image, result) : undefined;
+  const written = await writing;
+  if (counts) print(summaryLines(command, counts, result, ms, inputBytes, written));
   if (json.search) print([searchLine(command, json.search, result.k)]);
   if (command.palette) await writePalette(command, result, print);
   if (command.report || command.heatmap !== undefined) await runQualityReport(command, io, image, result, json, print);

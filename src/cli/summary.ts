@@ -57,11 +57,25 @@ function bitsAfter(result: QuantizeResult, png8: Uint8Array | undefined): string
   return `${bitsPerPixel(entries)} after (ceil(log2 ${entries}), ${what}); PNG-8 bit depth ${png8[24]}`;
 }
 
+/** The summary's counts over the pixels: distinct colours before and after, and whether the input has alpha. */
+export interface SummaryCounts {
+  before: number;
+  after: number;
+  alpha: boolean;
+}
+
+/**
+ * The passes over the pixels the summary needs (the CLI makes them while its PNG-8 compresses on the
+ * thread pool, so that they cost no wall time there).
+ */
+export function summaryCounts(image: RgbaImage, result: QuantizeResult): SummaryCounts {
+  return { before: countDistinctColours(image), after: coloursAfter(result), alpha: hasAlpha(image) };
+}
+
 /** The human summary of the single quantization. */
-export function summaryLines(command: Command, image: RgbaImage, result: QuantizeResult, ms: number, inputBytes: number, { png8, outputBytes }: Written): string[] {
-  const colours = countDistinctColours(image);
-  const after = coloursAfter(result);
-  const bitsBefore = hasAlpha(image) ? 32 : 24;
+export function summaryLines(command: Command, counts: SummaryCounts, result: QuantizeResult, ms: number, inputBytes: number, { png8, outputBytes }: Written): string[] {
+  const { before: colours, after } = counts;
+  const bitsBefore = counts.alpha ? 32 : 24;
   const lines = [
     `backend:         ${result.backend}${result.fallbackReason ? ` (${result.fallbackReason})` : ''}`,
     command.remap
