@@ -581,24 +581,37 @@ function passesOf(header: PngHeader): { x0: number; y0: number; dx: number; dy: 
  */
 function unfilter(raw: Uint8Array, start: number, stride: number, height: number, bpp: number): Uint8Array {
   const out = new Uint8Array(stride * height);
-  unfilterRows(raw, start, stride, bpp, out, 0, height);
+  unfilterRows(raw, start, stride, bpp, { out, at: 0, pitch: stride }, 0, height);
   return out;
 }
 
-/** Rows `from` to `to` (exclusive) of {@link unfilter}, into `out`, whose rows before `from` are done. */
-function unfilterRows(raw: Uint8Array, start: number, stride: number, bpp: number, out: Uint8Array, from: number, to: number): void {
+/**
+ * Where unfiltered rows go: row y at `out[at + y * pitch]`. `raw` itself (at the first row's first byte,
+ * pitch stride + 1) unfilters in place: each byte is read before it is written, and the bytes to its left
+ * and above it are unfiltered already.
+ */
+interface RowsOut {
+  out: Uint8Array;
+  at: number;
+  pitch: number;
+}
+
+/** Rows `from` to `to` (exclusive) of {@link unfilter}, into `into`, whose rows before `from` are done. */
+function unfilterRows(raw: Uint8Array, start: number, stride: number, bpp: number, into: RowsOut, from: number, to: number): void {
+  const { out, at, pitch } = into;
   const zeros = new Uint8Array(stride);
   const left = Math.min(bpp, stride);
   for (let y = from; y < to; y++) {
     const src = start + y * (stride + 1) + 1;
     const filter = raw[src - 1]!;
     const line = raw.subarray(src, src + stride);
-    const row = out.subarray(y * stride, (y + 1) * stride);
-    const above = y > 0 ? out.subarray((y - 1) * stride, y * stride) : zeros;
+    const row = out.subarray(at + y * pitch, at + y * pitch + stride);
+    const above = y > 0 ? out.subarray(at + (y - 1) * pitch, at + (y - 1) * pitch + stride) : zeros;
+    const inPlace = out === raw && at + y * pitch === src;
     if (filter === 0) {
-      row.set(line);
+      if (!inPlace) row.set(line);
     } else if (filter === 1) {
-      for (let i = 0; i < left; i++) row[i] = line[i]!;
+      if (!inPlace) for (let i = 0; i < left; i++) row[i] = line[i]!;
       for (let i = bpp; i < stride; i++) row[i] = line[i]! + row[i - bpp]!;
     } else if (filter === 2) {
       for (let i = 0; i < stride; i++) row[i] = line[i]! + above[i]!;
@@ -819,8 +832,60 @@ export async function decodePngAsync(bytes: Uint8Array | ArrayBuffer, options: {
   const o = checkOptions('options', options, ['inflate']);
   if (typeof o.inflate !== 'function') throw typeError('options.inflate', 'a function (data, out, progress) => a promise of the bytes filled', o.inflate);
   const parts = readParts(input);
+  if (widensWhileStreaming(parts)) return streamedRgba(parts, o.inflate as ZlibInflateStream);
   const samples = await streamedSamples(parts, o.inflate as ZlibInflateStream);
   return parts.header.colourType === 3 ? indexedToRgba(parts, samples as Uint8Array) : truecolourToRgba(parts, samples);
+}
+
+/** Whether {@link streamedRgba} decodes this image: 8-bit RGB (no tRNS key, a little-endian machine) or RGBA, not interlaced. */
+function widensWhileStreaming(parts: PngParts): boolean {
+  const { header } = parts;
+  if (header.interlaced || header.depth !== 8) return false;
+  return header.colourType === 6 || (header.colourType === 2 && !parts.transparency && LITTLE_ENDIAN);
+}
+
+/**
+ * 8-bit RGB or RGBA through a streaming inflate, each row unfiltered in place as it arrives and widened
+ * into the RGBA output at once: no separate buffer of unfiltered rows, and each row read again while it
+ * is still in cache. The same pixels as truecolourToRgba(readSamples()).
+ */
+async function streamedRgba(parts: PngParts, inflate: ZlibInflateStream): Promise<DecodedPngImage> {
+  const { header } = parts;
+  const { width, height, channels } = header;
+  const size = filteredSize(header);
+  const raw = new Uint8Array(size);
+  const stride = rowBytes(header, width);
+  const bpp = filterDistance(header);
+  const data = new Uint8ClampedArray(width * height * 4);
+  const pixels = new Uint32Array(data.buffer, data.byteOffset, width * height);
+  const into: RowsOut = { out: raw, at: 1, pitch: stride + 1 };
+  let done = 0;
+  let failure: unknown;
+  const advance = (filled: number): void => {
+    const rows = Math.min(height, Math.floor(filled / (stride + 1)));
+    if (failure !== undefined || rows <= done) return;
+    try {
+      unfilterRows(raw, 0, stride, bpp, into, done, rows);
+      for (let y = done; y < rows; y++) {
+        const from = y * (stride + 1) + 1;
+        if (channels === 4) data.set(raw.subarray(from, from + stride), y * width * 4);
+        else for (let x = 0, s = from, p = y * width; x < width; x++, s += 3, p++) pixels[p] = (raw[s]! | (raw[s + 1]! << 8) | (raw[s + 2]! << 16) | 0xff000000) >>> 0;
+      }
+      done = rows;
+    } catch (error) {
+      failure = error;
+    }
+  };
+  let filled: number;
+  try {
+    filled = await inflate(parts.compressed, raw, advance);
+  } catch (error) {
+    throw inflateError(error);
+  }
+  checkInflated(filled, size);
+  advance(filled);
+  if (failure !== undefined) throw failure;
+  return { data, width, height, bitDepth: 8, colourType: COLOUR_TYPES[header.colourType]!.name };
 }
 
 /** readSamples through a streaming inflate: a non-interlaced image's rows unfiltered as they arrive. */
@@ -837,7 +902,7 @@ async function streamedSamples(parts: PngParts, inflate: ZlibInflateStream): Pro
     const rows = Math.min(header.height, Math.floor(filled / (stride + 1)));
     if (!out || failure !== undefined || rows <= done) return;
     try {
-      unfilterRows(raw, 0, stride, bpp, out, done, rows);
+      unfilterRows(raw, 0, stride, bpp, { out, at: 0, pitch: stride }, done, rows);
       done = rows;
     } catch (error) {
       failure = error;
