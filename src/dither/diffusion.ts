@@ -101,6 +101,8 @@ export function diffusionLabels(pixels: Uint32Array, width: number, input: Diffu
   const grid = new PaletteGrid(points, space === 'oklab' ? OKLAB_BOX : SRGB_BOX);
   const gap = medianGap(points);
   const limit = ERROR_CLAMP * gap;
+  // Negated once here: a negation first met in the clamp's rare branch would deoptimize the loop below.
+  const low = -limit;
   const flat = Math.min(FLAT_FRACTION * gap, FLAT_MAX);
   const flat2 = flat * flat;
   const height = Math.ceil(pixels.length / width);
@@ -153,9 +155,9 @@ export function diffusionLabels(pixels: Uint32Array, width: number, input: Diffu
       const e0 = here[e]! + carry0;
       const e1 = here[e + 1]! + carry1;
       const e2 = here[e + 2]! + carry2;
-      const v0 = c0 + gain * (e0 > limit ? limit : e0 < -limit ? -limit : e0);
-      const v1 = c1 + gain * (e1 > limit ? limit : e1 < -limit ? -limit : e1);
-      const v2 = c2 + gain * (e2 > limit ? limit : e2 < -limit ? -limit : e2);
+      const v0 = c0 + gain * (e0 > limit ? limit : e0 < low ? low : e0);
+      const v1 = c1 + gain * (e1 > limit ? limit : e1 < low ? low : e1);
+      const v2 = c2 + gain * (e2 > limit ? limit : e2 < low ? low : e2);
       const j = grid.nearestFrom(nearestLabels[i]!, previous, v0, v1, v2);
       previous = j;
       labels[i] = j;

@@ -87,20 +87,23 @@ export class PaletteGrid {
    * colour the previous pixel took (`other`).
    */
   nearestFrom(guess: number, other: number, x: number, y: number, z: number): number {
-    x = x < this.lo0 ? this.lo0 : x > this.hi0 ? this.hi0 : x;
-    y = y < this.lo1 ? this.lo1 : y > this.hi1 ? this.hi1 : y;
-    z = z < this.lo2 ? this.lo2 : z > this.hi2 ? this.hi2 : z;
+    // The bounds read on every call, not only in the clamp's rare branches: a field first read after V8
+    // optimized the dithering loop would deoptimize it, midway through an image.
+    const { lo0, hi0, lo1, hi1, lo2, hi2, gap2 } = this;
+    x = x < lo0 ? lo0 : x > hi0 ? hi0 : x;
+    y = y < lo1 ? lo1 : y > hi1 ? hi1 : y;
+    z = z < lo2 ? lo2 : z > hi2 ? hi2 : z;
     const p = this.points;
     let o = guess * 3;
     let d0 = x - p[o]!;
     let d1 = y - p[o + 1]!;
     let d2 = z - p[o + 2]!;
-    if (4 * (d0 * d0 + d1 * d1 + d2 * d2) < this.gap2[guess]!) return guess;
+    if (4 * (d0 * d0 + d1 * d1 + d2 * d2) < gap2[guess]!) return guess;
     o = other * 3;
     d0 = x - p[o]!;
     d1 = y - p[o + 1]!;
     d2 = z - p[o + 2]!;
-    if (4 * (d0 * d0 + d1 * d1 + d2 * d2) < this.gap2[other]!) return other;
+    if (4 * (d0 * d0 + d1 * d1 + d2 * d2) < gap2[other]!) return other;
     return this.search(x, y, z);
   }
 
