@@ -845,6 +845,40 @@ function widensWhileStreaming(parts: PngParts): boolean {
 }
 
 /**
+ * Inflates the image data through `inflate` into a buffer of its size, handing each run of complete rows
+ * (`stride` bytes and the filter byte each) to `rows(raw, from, to)` as it arrives; resolves to the buffer once
+ * every row has been handed over. An error thrown by `rows` stops the handing and is thrown at the end,
+ * after the inflate's own errors (a truncated file says so, whatever its rows held).
+ */
+async function inflateRows(parts: PngParts, inflate: ZlibInflateStream, stride: number, rows?: (raw: Uint8Array, from: number, to: number) => void): Promise<Uint8Array> {
+  const { height } = parts.header;
+  const size = filteredSize(parts.header);
+  const raw = new Uint8Array(size);
+  let done = 0;
+  let failure: unknown;
+  const advance = (filled: number): void => {
+    const complete = Math.min(height, Math.floor(filled / (stride + 1)));
+    if (!rows || failure !== undefined || complete <= done) return;
+    try {
+      rows(raw, done, complete);
+      done = complete;
+    } catch (error) {
+      failure = error;
+    }
+  };
+  let filled: number;
+  try {
+    filled = await inflate(parts.compressed, raw, advance);
+  } catch (error) {
+    throw inflateError(error);
+  }
+  checkInflated(filled, size);
+  advance(filled);
+  if (failure !== undefined) throw failure;
+  return raw;
+}
+
+/**
  * 8-bit RGB or RGBA through a streaming inflate, each row unfiltered in place as it arrives and widened
  * into the RGBA output at once: no separate buffer of unfiltered rows, and each row read again while it
  * is still in cache. The same pixels as truecolourToRgba(readSamples()).
@@ -852,72 +886,30 @@ function widensWhileStreaming(parts: PngParts): boolean {
 async function streamedRgba(parts: PngParts, inflate: ZlibInflateStream): Promise<DecodedPngImage> {
   const { header } = parts;
   const { width, height, channels } = header;
-  const size = filteredSize(header);
-  const raw = new Uint8Array(size);
   const stride = rowBytes(header, width);
   const bpp = filterDistance(header);
   const data = new Uint8ClampedArray(width * height * 4);
   const pixels = new Uint32Array(data.buffer, data.byteOffset, width * height);
-  const into: RowsOut = { out: raw, at: 1, pitch: stride + 1 };
-  let done = 0;
-  let failure: unknown;
-  const advance = (filled: number): void => {
-    const rows = Math.min(height, Math.floor(filled / (stride + 1)));
-    if (failure !== undefined || rows <= done) return;
-    try {
-      unfilterRows(raw, 0, stride, bpp, into, done, rows);
-      for (let y = done; y < rows; y++) {
-        const from = y * (stride + 1) + 1;
-        if (channels === 4) data.set(raw.subarray(from, from + stride), y * width * 4);
-        else for (let x = 0, s = from, p = y * width; x < width; x++, s += 3, p++) pixels[p] = (raw[s]! | (raw[s + 1]! << 8) | (raw[s + 2]! << 16) | 0xff000000) >>> 0;
-      }
-      done = rows;
-    } catch (error) {
-      failure = error;
+  const widen = (raw: Uint8Array, from: number, to: number): void => {
+    unfilterRows(raw, 0, stride, bpp, { out: raw, at: 1, pitch: stride + 1 }, from, to);
+    for (let y = from; y < to; y++) {
+      const at = y * (stride + 1) + 1;
+      if (channels === 4) data.set(raw.subarray(at, at + stride), y * width * 4);
+      else for (let x = 0, s = at, p = y * width; x < width; x++, s += 3, p++) pixels[p] = (raw[s]! | (raw[s + 1]! << 8) | (raw[s + 2]! << 16) | 0xff000000) >>> 0;
     }
   };
-  let filled: number;
-  try {
-    filled = await inflate(parts.compressed, raw, advance);
-  } catch (error) {
-    throw inflateError(error);
-  }
-  checkInflated(filled, size);
-  advance(filled);
-  if (failure !== undefined) throw failure;
+  await inflateRows(parts, inflate, stride, widen);
   return { data, width, height, bitDepth: 8, colourType: COLOUR_TYPES[header.colourType]!.name };
 }
 
 /** readSamples through a streaming inflate: a non-interlaced image's rows unfiltered as they arrive. */
 async function streamedSamples(parts: PngParts, inflate: ZlibInflateStream): Promise<Uint8Array | Uint16Array> {
   const { header } = parts;
-  const size = filteredSize(header);
-  const raw = new Uint8Array(size);
   const stride = rowBytes(header, header.width);
+  if (header.interlaced) return samplesOf(header, await inflateRows(parts, inflate, stride));
+  const out = new Uint8Array(stride * header.height);
   const bpp = filterDistance(header);
-  const out = header.interlaced ? undefined : new Uint8Array(stride * header.height);
-  let done = 0;
-  let failure: unknown;
-  const advance = (filled: number): void => {
-    const rows = Math.min(header.height, Math.floor(filled / (stride + 1)));
-    if (!out || failure !== undefined || rows <= done) return;
-    try {
-      unfilterRows(raw, 0, stride, bpp, { out, at: 0, pitch: stride }, done, rows);
-      done = rows;
-    } catch (error) {
-      failure = error;
-    }
-  };
-  let filled: number;
-  try {
-    filled = await inflate(parts.compressed, raw, advance);
-  } catch (error) {
-    throw inflateError(error);
-  }
-  checkInflated(filled, size);
-  if (!out) return samplesOf(header, raw);
-  advance(filled);
-  if (failure !== undefined) throw failure;
+  await inflateRows(parts, inflate, stride, (raw, from, to) => unfilterRows(raw, 0, stride, bpp, { out, at: 0, pitch: stride }, from, to));
   return toSamples(out, header, header.width, header.height);
 }
 
