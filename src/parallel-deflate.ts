@@ -13,7 +13,9 @@ import { checkInteger } from './analysis/common.js';
 import { typeError } from './errors.js';
 
 /** Below this many bytes a piece is not worth a thread: one stream. */
-const MIN_PIECE = 1 << 20;
+const MIN_PIECE = 1 << 19;
+/** node:zlib's output pieces: large, so that a piece is handed back to this thread a few times, not hundreds. */
+const CHUNK = 1 << 20;
 /** libuv's default thread pool size: more pieces than threads would wait anyway. */
 const POOL_THREADS = 4;
 /** Deflate's window: how far back a match may reach, and so the dictionary each piece gets. */
@@ -65,12 +67,12 @@ export async function parallelZlibDeflate(data: Uint8Array, level: number, piece
   if (!(data instanceof Uint8Array)) throw typeError('data', 'a Uint8Array', data);
   checkInteger('level', level, 0, 9);
   checkInteger('pieces', pieces, 1, POOL_THREADS * 16);
-  if (pieces <= 1 || data.length < pieces) return compressed(deflate, data, { level });
+  if (pieces <= 1 || data.length < pieces) return compressed(deflate, data, { level, chunkSize: CHUNK });
   const size = Math.ceil(data.length / pieces);
   const parts: Array<Promise<Uint8Array>> = [];
   for (let start = 0; start < data.length; start += size) {
     const end = Math.min(start + size, data.length);
-    const options: ZlibOptions = { level, finishFlush: end === data.length ? constants.Z_FINISH : constants.Z_SYNC_FLUSH };
+    const options: ZlibOptions = { level, chunkSize: CHUNK, finishFlush: end === data.length ? constants.Z_FINISH : constants.Z_SYNC_FLUSH };
     if (start > 0) options.dictionary = data.subarray(Math.max(0, start - WINDOW), start);
     parts.push(compressed(deflateRaw, data.subarray(start, end), options));
   }

@@ -524,7 +524,7 @@ describe('Node codecs off the main thread', () => {
     expect(four.length).toBeLessThan(one.length * 1.01);
   });
 
-  it('adler32 and zlibHeader agree with node:zlib; pieceCount cuts only large data, two pieces a core, at most four', () => {
+  it('adler32 and zlibHeader agree with node:zlib; pieceCount cuts only data of 1 MiB or more, into pieces of at least 512 KiB, two a core, at most four', () => {
     const random = seededRandom(3);
     for (const size of [0, 1, 5551, 5552, 5553, 100_000]) {
       const data = Uint8Array.from({ length: size }, () => randomInt(random, 0, 255));
@@ -543,7 +543,8 @@ describe('Node codecs off the main thread', () => {
     expect(pieceCount(8 << 20, 2)).toBe(4);
     expect(pieceCount(8 << 20, 1)).toBe(2);
     expect(pieceCount(8 << 20, 16)).toBe(4);
-    expect(pieceCount(3 << 20, 16)).toBe(3);
+    expect(pieceCount(3 << 19, 16)).toBe(3);
+    expect(pieceCount(2_000_000, 2)).toBe(3);
   });
 
   it('encodeIndexedResultPngAsync writes a PNG-8 of the same pixels as encodeIndexedResultPng, large images in pieces', async () => {
