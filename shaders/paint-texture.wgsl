@@ -4,13 +4,7 @@
 
 override WORKGROUP_SIZE: u32 = 256u;
 
-struct Frame {
-  pixel_count: u32,
-  first: u32,
-  width: u32,
-  height: u32,
-}
-
+// `Frame` (the uniform's layout) comes from frame.wgsl.
 @group(0) @binding(0) var<storage, read> labels: array<u32>;
 @group(0) @binding(1) var<storage, read> palette: array<u32>;
 @group(0) @binding(2) var<storage, read> pixels: array<u32>;

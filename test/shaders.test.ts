@@ -13,7 +13,7 @@ const TYPE_OF: Record<string, GPUBufferBindingType> = {
 };
 
 /** Functions the host prepends to kernels (WGSL has no includes): not kernels of their own. */
-const SHARED = new Set(['nearest-centroid.wgsl', 'oklab.wgsl']);
+const SHARED = new Set(['nearest-centroid.wgsl', 'oklab.wgsl', 'frame.wgsl']);
 const shader = (file: string): string => readFileSync(new URL(`../shaders/${file}`, import.meta.url), 'utf8');
 /** Every .wgsl file but the shared functions. */
 const kernelFiles = readdirSync(new URL('../shaders/', import.meta.url)).filter((f) => f.endsWith('.wgsl') && !SHARED.has(f));
@@ -77,7 +77,8 @@ const variant = (kernel: Kernel<Bindings, never>, run: unknown) => (kernel as Ke
 describe('WGSL and host agree', () => {
   it('has one record per kernel file, its source that file (after shared functions, where used)', () => {
     expect(kernelFiles.length).toBe(KERNELS.length);
-    const prefixes = ['', ...[...SHARED].map((f) => `${shader(f)}\n`), [...SHARED].map((f) => `${shader(f)}\n`).join('')];
+    // Any of the shared files, each at most once, in the order SHARED lists them.
+    const prefixes = [...SHARED].reduce((all, f) => [...all, ...all.map((p) => `${p}${shader(f)}\n`)], ['']);
     for (const file of kernelFiles) {
       const text = shader(file);
       const records = KERNELS.filter((k) => prefixes.some((prefix) => k.source === `${prefix}${text}`));

@@ -1,6 +1,6 @@
 /**
- * Each WGSL kernel in shaders/, described once: its source (with the shared nearest-centroid search
- * prepended where it is used), its bindings by name (the WGSL variable names, in binding order), its
+ * Each WGSL kernel in shaders/, described once: its source (with the shared nearest-centroid search, OKLab
+ * conversion or frame uniform prepended where it is used), its bindings by name (the WGSL variable names, in binding order), its
  * `override` constants as a function of the run, and the part of its pipeline cache key that the run
  * decides. At run time these records are the source of truth; a test reads the WGSL and checks that its
  * `@group(0) @binding(n) var<...> name` and `override` declarations match them. Adding a kernel is one
@@ -14,6 +14,7 @@ import nearestCentroidSource from '../../shaders/nearest-centroid.wgsl?raw';
 import oklabSource from '../../shaders/oklab.wgsl?raw';
 import orderedSource from '../../shaders/ordered.wgsl?raw';
 import reduceSource from '../../shaders/reduce.wgsl?raw';
+import frameSource from '../../shaders/frame.wgsl?raw';
 import frameGateSource from '../../shaders/frame-gate.wgsl?raw';
 import paintTextureSource from '../../shaders/paint-texture.wgsl?raw';
 import paletteSource from '../../shaders/palette.wgsl?raw';
@@ -163,7 +164,7 @@ export const ORDERED = {
 /** The frame path, step 1: every texel of a frame's texture as a packed RGBA8 pixel. */
 export const UNPACK_TEXTURE = {
   name: 'unpackTexture',
-  source: unpackTextureSource,
+  source: `${frameSource}\n${unpackTextureSource}`,
   bindings: { source: TEXTURE, pixels: WRITE, frame: UNIFORM },
   overrides: () => ({ WORKGROUP_SIZE: FRAME_WORKGROUP_SIZE }),
   variant: () => '',
@@ -190,7 +191,7 @@ export const PALETTE = {
 /** The frame path's output: each pixel its label's palette colour (and its own alpha), stored into an rgba8unorm texture. */
 export const PAINT_TEXTURE = {
   name: 'paintTexture',
-  source: paintTextureSource,
+  source: `${frameSource}\n${paintTextureSource}`,
   bindings: { labels: READ, palette: READ, pixels: READ, output: STORAGE_TEXTURE, frame: UNIFORM },
   overrides: () => ({ WORKGROUP_SIZE: FRAME_WORKGROUP_SIZE }),
   variant: () => '',
