@@ -12,7 +12,7 @@
  * element-gpu.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { GPU_PAGE_HELPERS } from './browser/gpu-page-helpers.js';
+import { evaluateWithHelpers } from './browser/gpu-page-helpers.js';
 import { useGpuPage } from './browser/harness.js';
 
 const page = useGpuPage('/test/browser/element.html', { headed: true });
@@ -26,12 +26,7 @@ const CALLED_HARDWARE = `(() => {
   } });
 })()`;
 
-async function evaluate<T>(fn: string): Promise<T> {
-  const p = page.session!.page;
-  await p.evaluate(GPU_PAGE_HELPERS);
-  await p.evaluate(CALLED_HARDWARE);
-  return p.evaluate(fn) as Promise<T>;
-}
+const evaluate = <T>(fn: string): Promise<T> => evaluateWithHelpers<T>(page, fn, CALLED_HARDWARE);
 
 describe('<kmeans-quantizer> drawing on the GPU (canvas mode)', () => {
   it('a still image: the WebGPU canvas holds the CPU painting of the palette; no labels or image come back; swatches are the palette', async ({ skip }) => {

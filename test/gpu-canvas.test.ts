@@ -10,16 +10,12 @@
  * texture into a buffer in the same task, before the frame is presented.
  */
 import { describe, expect, it } from 'vitest';
-import { GPU_PAGE_HELPERS } from './browser/gpu-page-helpers.js';
+import { evaluateWithHelpers } from './browser/gpu-page-helpers.js';
 import { useGpuPage } from './browser/harness.js';
 
 const page = useGpuPage(undefined, { headed: true });
 
-async function evaluate<T>(fn: string): Promise<T> {
-  const p = page.session!.page;
-  await p.evaluate(GPU_PAGE_HELPERS);
-  return p.evaluate(fn) as Promise<T>;
-}
+const evaluate = <T>(fn: string): Promise<T> => evaluateWithHelpers<T>(page, fn);
 
 describe('the frame path drawing into a WebGPU canvas', () => {
   it("a cold still drawn into a canvas: the canvas's texture equals the CPU painting of the palette, no image read back", async ({ skip }) => {

@@ -9,16 +9,12 @@
  * SwiftShader, configuring a WebGPU canvas loses the device).
  */
 import { describe, expect, it } from 'vitest';
-import { GPU_PAGE_HELPERS } from './browser/gpu-page-helpers.js';
+import { evaluateWithHelpers } from './browser/gpu-page-helpers.js';
 import { useGpuPage } from './browser/harness.js';
 
 const page = useGpuPage();
 
-async function evaluate<T>(fn: string): Promise<T> {
-  const p = page.session!.page;
-  await p.evaluate(GPU_PAGE_HELPERS);
-  return p.evaluate(fn) as Promise<T>;
-}
+const evaluate = <T>(fn: string): Promise<T> => evaluateWithHelpers<T>(page, fn);
 
 describe('the frame path on WebGPU', () => {
   it('a cold still: one submit, one readback under 4 KB, no image; the GPU texture equals the CPU painting of its palette', async ({ skip }) => {

@@ -1,3 +1,5 @@
+import type { GpuPage } from './harness.js';
+
 /**
  * Page helpers of the GPU tests (evaluate the string in the page): `loadImageData(url)` (where the page
  * has none), `deviceOf()` (a device of the page's
@@ -61,3 +63,10 @@ window.captureCanvases = () => {
   return window.captured;
 };
 `;
+
+/** Evaluates the expression `fn` in `page`'s browser page, after GPU_PAGE_HELPERS and then each of `preludes`. */
+export async function evaluateWithHelpers<T>(page: GpuPage, fn: string, ...preludes: string[]): Promise<T> {
+  const p = page.session!.page;
+  for (const code of [GPU_PAGE_HELPERS, ...preludes]) await p.evaluate(code);
+  return p.evaluate(fn) as Promise<T>;
+}
