@@ -153,13 +153,23 @@ function reason(error: unknown): string {
  * no image or doesn't decode.
  */
 export async function readImage(path: string): Promise<RgbaImage> {
-  let bytes: Buffer;
+  return (await readImageFile(path)).image;
+}
+
+/** {@link readImage}, with the size of the file read (its bytes, for callers that report it: no second stat). */
+export async function readImageFile(path: string): Promise<{ image: RgbaImage; fileBytes: number }> {
+  const bytes = await fileBytes(path);
+  return { image: await decodeImageAsync(bytes, JSON.stringify(path)), fileBytes: bytes.length };
+}
+
+/** The bytes of the file at `path`; a `QuantizerError` with code `IO` naming it (after `flag`, when given) if it can't be read. */
+async function fileBytes(path: string, flag?: string): Promise<Uint8Array> {
   try {
-    bytes = await readFile(path);
+    const bytes = await readFile(path);
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   } catch (error) {
-    throw ioError(`cannot read ${JSON.stringify(path)}: ${reason(error)}`, error);
+    throw ioError(`${flag ? `${flag}: ` : ''}cannot read ${JSON.stringify(path)}: ${reason(error)}`, error);
   }
-  return decodeImageAsync(bytes, JSON.stringify(path));
 }
 
 /**
@@ -181,11 +191,16 @@ export async function decodeImageAsync(bytes: Uint8Array, source: string): Promi
   }
 }
 
+/** A decoded PNG as the RGBA image readImage returns (its bytes as a plain Uint8Array). */
+function rgbaOf(png: { data: Uint8ClampedArray; width: number; height: number }): RgbaImage {
+  return { data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength), width: png.width, height: png.height };
+}
+
 /** A PNG file's RGBA8, decoded while it inflates (zlibInflateStream); errors as decodeImage's. */
 async function decodePngFile(bytes: Uint8Array, source: string): Promise<RgbaImage> {
   try {
     const png = await decodePngAsync(bytes, { inflate: zlibInflateStream });
-    return { data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength), width: png.width, height: png.height };
+    return rgbaOf(png);
   } catch (error) {
     throw new QuantizerError('INVALID_IMAGE', `cannot decode PNG ${source}: ${reason(error)}`, { cause: error });
   }
@@ -209,7 +224,7 @@ export function decodeImage(bytes: Uint8Array, source: string): RgbaImage {
   try {
     if (format === 'png') {
       const png = decodePng(bytes, { inflate: zlibInflate });
-      return { data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength), width: png.width, height: png.height };
+      return rgbaOf(png);
     }
     const img = jpegDecoder().decode(bytes, { useTArray: true, formatAsRGBA: true });
     return { data: img.data, width: img.width, height: img.height };
@@ -227,13 +242,7 @@ export function decodeImage(bytes: Uint8Array, source: string): RgbaImage {
  */
 export async function readPaletteFile(path: string, format: PaletteFileFormat, flag?: string): Promise<Uint8Array> {
   const source = `${flag ? `${flag} ` : ''}${JSON.stringify(path)}`;
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw ioError(`${flag ? `${flag}: ` : ''}cannot read ${JSON.stringify(path)}: ${reason(error)}`, error);
-  }
-  return readPalette(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), format, source, { inflate: zlibInflate });
+  return readPalette(await fileBytes(path, flag), format, source, { inflate: zlibInflate });
 }
 
 /**

@@ -804,15 +804,21 @@ function truecolourToRgba(parts: PngParts, samples: Uint8Array | Uint16Array): D
   return { data: out, width, height, bitDepth: depth, colourType: name };
 }
 
+/** The bytes of a PNG file as a Uint8Array; a TypeError (code INVALID_IMAGE) for anything else. */
+function pngBytes(bytes: Uint8Array | ArrayBuffer): Uint8Array {
+  const input = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
+  if (!(input instanceof Uint8Array)) throw typeError('bytes', 'a Uint8Array or ArrayBuffer of PNG bytes', bytes, 'INVALID_IMAGE');
+  if (input.length < 8 || SIGNATURE.some((b, i) => input[i] !== b)) throw typeError('bytes', 'PNG data (the PNG signature is missing)', bytes, 'INVALID_IMAGE');
+  return input;
+}
+
 /**
  * Decodes a PNG (any colour type, bit depth and interlacing) to RGBA8; indexed images also give palette
  * and labels. Throws a `TypeError` for bytes that are not a PNG and an error with code `INVALID_IMAGE`
  * for a broken one (truncated, bad zlib data, an unknown filter or colour type). Chunk CRCs are not checked.
  */
 export function decodePng(bytes: Uint8Array | ArrayBuffer, options: PngDecodeOptions = {}): DecodedPngImage {
-  const input = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
-  if (!(input instanceof Uint8Array)) throw typeError('bytes', 'a Uint8Array or ArrayBuffer of PNG bytes', bytes, 'INVALID_IMAGE');
-  if (input.length < 8 || SIGNATURE.some((b, i) => input[i] !== b)) throw typeError('bytes', 'PNG data (the PNG signature is missing)', bytes, 'INVALID_IMAGE');
+  const input = pngBytes(bytes);
   const o = checkOptions('options', options, ['inflate']);
   if (o.inflate !== undefined && typeof o.inflate !== 'function') throw typeError('options.inflate', 'a function (data, size) => bytes', o.inflate);
   const parts = readParts(input);
@@ -826,9 +832,7 @@ export function decodePng(bytes: Uint8Array | ArrayBuffer, options: PngDecodeOpt
  * and errors as decodePng.
  */
 export async function decodePngAsync(bytes: Uint8Array | ArrayBuffer, options: { inflate: ZlibInflateStream }): Promise<DecodedPngImage> {
-  const input = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
-  if (!(input instanceof Uint8Array)) throw typeError('bytes', 'a Uint8Array or ArrayBuffer of PNG bytes', bytes, 'INVALID_IMAGE');
-  if (input.length < 8 || SIGNATURE.some((b, i) => input[i] !== b)) throw typeError('bytes', 'PNG data (the PNG signature is missing)', bytes, 'INVALID_IMAGE');
+  const input = pngBytes(bytes);
   const o = checkOptions('options', options, ['inflate']);
   if (typeof o.inflate !== 'function') throw typeError('options.inflate', 'a function (data, out, progress) => a promise of the bytes filled', o.inflate);
   const parts = readParts(input);

@@ -27,7 +27,7 @@ import {
   type RgbaImage,
   type SweepResult,
 } from '../index.js';
-import { checkOutputPath, decodeImageAsync, encodeIndexedResultPngAsync, encodeRgbaPng, ensureDirectory, fileSize, readImage, readPaletteFile } from '../node.js';
+import { checkOutputPath, decodeImageAsync, encodeIndexedResultPngAsync, encodeRgbaPng, ensureDirectory, readImageFile, readPaletteFile } from '../node.js';
 import type { ResolvedOptions } from '../options.js';
 import { elbowKs, type Command, type PaletteFormat } from './args.js';
 import { CliError } from './exit.js';
@@ -146,7 +146,10 @@ function sweepFile(command: Command, k: number): string {
 
 /** The input image (a file, or stdin for `-`) and its size in bytes. */
 async function readInput(input: string): Promise<{ image: RgbaImage; bytes: number }> {
-  if (input !== STDIO) return { image: await readImage(input), bytes: await fileSize(input) };
+  if (input !== STDIO) {
+    const { image, fileBytes } = await readImageFile(input);
+    return { image, bytes: fileBytes };
+  }
   const bytes = await readStdin();
   return { image: await decodeImageAsync(bytes, 'stdin'), bytes: bytes.length };
 }
