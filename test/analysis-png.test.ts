@@ -460,6 +460,8 @@ function pngVariety(): Array<[string, Uint8Array]> {
   return [
     ['coffee, RGB 8-bit', encodePng(loadCoffee())],
     ['RGBA 8-bit, all filters', handPng(23, 17, 8, 6, filtered(draw(23 * 17 * 4, 255), 23, 17, 4, 8))],
+    ['RGB 8-bit, all filters', handPng(21, 16, 8, 2, filtered(draw(21 * 16 * 3, 255), 21, 16, 3, 8))],
+    ['RGB 8-bit one pixel wide, all filters', handPng(1, 11, 8, 2, filtered(draw(11 * 3, 255), 1, 11, 3, 8))],
     ['RGB 16-bit, all filters', handPng(9, 14, 16, 2, filtered(draw(9 * 14 * 3, 65535), 9, 14, 3, 16))],
     ['grey 4-bit with a tRNS key', handPng(11, 6, 4, 0, filtered(draw(66, 15), 11, 6, 1, 4), Buffer.from([0, 7]))],
     ['grey + alpha 8-bit', handPng(7, 5, 8, 4, filtered(draw(70, 255), 7, 5, 2, 8))],
@@ -490,7 +492,9 @@ describe('Node codecs off the main thread', () => {
     const whole = handPng(6, 4, 8, 6, raw);
     const corrupt = Uint8Array.from(whole);
     corrupt[8 + 25 + 8] = 0;
-    const broken = [handPng(6, 4, 8, 6, raw.subarray(0, raw.length - 5)), handPng(6, 4, 8, 6, raw, undefined, { noEnd: true }), handPng(6, 4, 8, 6, badFilter), corrupt, whole.subarray(0, 60)];
+    const rgbBadFilter = scanlines(randomImage(6, 4, 3).data.filter((_, i) => i % 4 !== 3), 6, 4, 3, 8, false);
+    rgbBadFilter[(6 * 3 + 1) * 3] = 5;
+    const broken = [handPng(6, 4, 8, 6, raw.subarray(0, raw.length - 5)), handPng(6, 4, 8, 6, raw, undefined, { noEnd: true }), handPng(6, 4, 8, 6, badFilter), handPng(6, 4, 8, 2, rgbBadFilter), corrupt, whole.subarray(0, 60)];
     for (const [i, bytes] of broken.entries()) {
       const expected = (() => { try { decodePng(bytes, { inflate: zlibInflate }); } catch (e) { return e as Error & { code?: string }; } })();
       expect(expected?.code, `file ${i}`).toBe('INVALID_IMAGE');
