@@ -143,6 +143,11 @@ export interface AppliedPalette extends RunDescription, ErrorMetrics {
   /** Where the dithering ran, when it did: error diffusion runs on the CPU also after a GPU fit. */
   ditheredOn?: UsedBackend;
   /**
+   * Distinct colours of the image (RGB, alpha dropped: what `countDistinctColours` counts), where the run
+   * counted them anyway: an opaque image labelled on the CPU, from its colour histogram. Absent otherwise.
+   */
+  distinctColours?: number;
+  /**
    * For each pixel, row by row, its palette index: without dithering its nearest palette colour in
    * `colorSpace` (the lowest index on ties), with dithering the colour the dithering chose.
    */
@@ -192,6 +197,7 @@ export function buildResult(fit: PaletteFit, applied: AppliedPalette, totalMs: n
     dither: applied.dither,
     ditherLevel: applied.ditherLevel,
     ...(applied.ditheredOn ? { ditheredOn: applied.ditheredOn } : {}),
+    ...(applied.distinctColours !== undefined ? { distinctColours: applied.distinctColours } : {}),
     k: fit.k,
     paletteSize: applied.paletteSize,
     exactPalette: fit.exactPalette,

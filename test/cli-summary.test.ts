@@ -2,10 +2,12 @@
  * The summary's "colours after" comes from the labels and the palette (src/cli/summary.ts coloursAfter):
  * it must equal the distinct colours of the quantized image itself, with and without dithering, with
  * alpha, with fixed colours that repeat a fitted one, and for a remapped palette of which some entries go unused.
+ * Its counts before come from the fit where it made them; its numbers are grouped as toLocaleString('en-US') groups them.
  */
 import { describe, expect, it } from 'vitest';
 import { countDistinctColours, quantize, remap } from '../src/index.js';
-import { coloursAfter } from '../src/cli/summary.js';
+import { groupDigits } from '../src/cli/format.js';
+import { coloursAfter, summaryCounts } from '../src/cli/summary.js';
 import { crop, loadCoffee, randomImage } from './helpers/images.js';
 
 describe('the CLI summary', () => {
@@ -34,5 +36,21 @@ describe('the CLI summary', () => {
     const result = await remap(image, palette, { backend: 'cpu' });
     expect(countDistinctColours(result.image)).toBe(2);
     expect(coloursAfter(result)).toBe(2);
+  });
+
+  it('counts the colours before as countDistinctColours does, from the fit where it counted them and from the pixels where not', async () => {
+    const opaque = await quantize(coffee, { k: 16, backend: 'cpu', seed: 1 });
+    expect(opaque.distinctColours).toBeDefined();
+    expect(summaryCounts(coffee, opaque).before).toBe(countDistinctColours(coffee));
+    const image = randomImage(60, 40, 3, { randomAlpha: true });
+    const transparent = await quantize(image, { k: 12, backend: 'cpu', seed: 0 });
+    expect(transparent.distinctColours).toBeUndefined();
+    expect(summaryCounts(image, transparent)).toMatchObject({ before: countDistinctColours(image), alpha: true });
+  });
+
+  it('groups digits as toLocaleString(\'en-US\') does', () => {
+    for (const n of [0, 7, 99, 999, 1000, 1001, 12_345, 999_999, 1_000_000, 94_478, 2_701_755, 123_456_789_012, -5, -1234, -1_000_000, Number.MAX_SAFE_INTEGER]) {
+      expect(groupDigits(n), String(n)).toBe(n.toLocaleString('en-US'));
+    }
   });
 });

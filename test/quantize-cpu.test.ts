@@ -388,6 +388,24 @@ describe('result shape', () => {
     expectNearestLabels(coffee, result);
   });
 
+  it('distinctColours: the opaque image\'s distinct RGB colours (a Set of them), whether every pixel or a sample was fitted, dithered or in OKLab', async () => {
+    const image = crop(coffee, 40, 60, 90, 70);
+    const distinct = (data: Uint8Array | Uint8ClampedArray): number => {
+      const seen = new Set<number>();
+      for (let i = 0; i < data.length; i += 4) seen.add(data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16));
+      return seen.size;
+    };
+    const expected = distinct(image.data);
+    expect(expected).toBeGreaterThan(1000);
+    for (const options of [{}, { sampleSize: 500 }, { dither: 'diffusion' as const }, { colorSpace: 'oklab' as const }]) {
+      const result = await quantize(image, { k: 8, backend: 'cpu', seed: 1, ...options });
+      expect(result.distinctColours, JSON.stringify(options)).toBe(expected);
+    }
+    // An image with transparency takes the RGBA path, which does not count them.
+    const transparent = withAlpha();
+    expect((await quantize(transparent, { k: 8, backend: 'cpu', seed: 1 })).distinctColours).toBeUndefined();
+  });
+
   it('a large image (counted through the dense colour table): metrics and nearest labels', async () => {
     // 1200 x 440 = 528,000 pixels, past the dense table's threshold of 2^19: coffee tiled, with seeded noise.
     const width = 1200;
@@ -406,6 +424,7 @@ describe('result shape', () => {
     const result = await quantize(large, { k: 12, backend: 'cpu', threads: 1, maxIterations: 10 });
     expectRelClose(result.inertia, objective(large, result.centroids), 1e-9, 'inertia');
     expectNearestLabels(large, result);
+    expect(result.distinctColours).toBe(new Set(Array.from(new Uint32Array(data.buffer), (p) => p & 0xffffff)).size);
   });
 });
 

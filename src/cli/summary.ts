@@ -2,12 +2,13 @@
  * The human summary of the CLI's single quantization (backend, palette, MSE, colours, bits a pixel, sizes),
  * made only when it is printed: not with --json, nor with `-o -` (stdout carries the PNG). Its figures come
  * from what the run already holds where they can: the colours after quantization are those of the palette
- * entries the labels use (the quantized image paints each pixel with its label's colour), so only the
- * colours before cost a pass over the pixels.
+ * entries the labels use (the quantized image paints each pixel with its label's colour), and the colours
+ * before from the result where the run counted them (the CPU path's histogram); else they cost a pass over
+ * the pixels.
  */
 import { bitsPerPixel, countDistinctColours, type QuantizeResult, type RgbaImage } from '../index.js';
 import type { Command } from './args.js';
-import { formatBytes, formatNumber } from './format.js';
+import { formatBytes, formatNumber, groupDigits } from './format.js';
 import { STDIO } from './write-guard.js';
 
 /** What -o wrote (its size), and the PNG-8 of the result when there is one to describe. */
@@ -69,7 +70,7 @@ export interface SummaryCounts {
  * thread pool, so that they cost no wall time there).
  */
 export function summaryCounts(image: RgbaImage, result: QuantizeResult): SummaryCounts {
-  return { before: countDistinctColours(image), after: coloursAfter(result), alpha: hasAlpha(image) };
+  return { before: result.distinctColours ?? countDistinctColours(image), after: coloursAfter(result), alpha: hasAlpha(image) };
 }
 
 /** The human summary of the single quantization. */
@@ -85,7 +86,7 @@ export function summaryLines(command: Command, counts: SummaryCounts, result: Qu
     `MSE:             ${formatNumber(result.mse, 3)}`,
     `PSNR:            ${formatNumber(result.psnr, 2)} dB`,
     `time:            ${ms.toFixed(1)} ms`,
-    `colours:         ${colours.toLocaleString('en-US')} before, ${after.toLocaleString('en-US')} after`,
+    `colours:         ${groupDigits(colours)} before, ${groupDigits(after)} after`,
     `bits/pixel:      ${bitsBefore} before, ${bitsAfter(result, png8)}`,
     `original size:   ${formatBytes(inputBytes)}, ${command.input === STDIO ? 'stdin' : command.input}`,
   ];

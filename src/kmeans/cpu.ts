@@ -25,7 +25,7 @@ const PARALLEL_MIN_POINTS = 1 << 17;
 const AUTO_PARALLEL_MIN_POINTS = 1 << 20;
 
 
-/** The labelled image from each distinct colour's label, and its errors. */
+/** The labelled image from each distinct colour's label (`counted`: the histogram of every pixel), its errors and its colour count. */
 function labelledOutput(
   allPixels: Uint32Array,
   counted: ColourHistogram,
@@ -37,6 +37,7 @@ function labelledOutput(
   return {
     ...labelAndPaint(allPixels, counted, colourLabels, palette),
     metrics: outputMetrics(inertia, weightedPaletteError(colours, counted.weights, colourLabels, palette), allPixels.length),
+    colours: counted.colours.length,
   };
 }
 

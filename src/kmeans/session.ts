@@ -29,6 +29,8 @@ export interface LabelledImage {
   labels: Uint8Array;
   metrics: ErrorMetrics;
   image: Uint8ClampedArray<ArrayBuffer>;
+  /** Distinct RGB colours among every pixel (alpha dropped), where the backend counted them anyway (the CPU session's histogram). */
+  colours?: number;
 }
 
 /**
