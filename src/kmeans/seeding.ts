@@ -78,7 +78,7 @@ function relocations(k: number, pixels: number): number {
 
 /**
  * Images from this many pixels initialise in this thread. Counting the colours of a large image goes through
- * a 64 MiB table, and a busy helper worker slows that count more than it saves there, while on smaller
+ * a 16 MiB table, and a busy helper worker slows that count more than it saves there, while on smaller
  * images it takes the polish off the critical path. Figures: bench/README.md, "Measurements behind the
  * constants".
  */

@@ -1,6 +1,7 @@
 /**
  * src/kmeans/histogram.ts: counting in Morton order agrees with hashing, and labelAndPaint labels and
- * paints every pixel through either histogram; the colour tree takes a Morton-ordered one as it is.
+ * paints every pixel through either histogram; the colour tree takes a Morton-ordered one as it is. The
+ * dense table of large images counts past its bytes' 255 exactly, and comes back clean for the next image.
  */
 import { describe, expect, it } from 'vitest';
 import { FilteringLloyd } from '../../src/kmeans/filtering.js';
@@ -48,5 +49,36 @@ describe('colour histograms', () => {
     lloyd.setCentroids(points.slice(0, 5 * 3));
     lloyd.assign();
     expectSameArray(lloyd.labels, bruteStep(points, ordered.weights, points.slice(0, 5 * 3)).labels, 'labels');
+  });
+
+  it('counts of large images (the dense byte table): exact past 255, 510 and beyond, in ascending colour order, on a table reused by the next image', () => {
+    const random = seededRandom(32);
+    const n = 1 << 20;
+    // One colour on most pixels, others exactly 255, 256, 510, 511 times, and a spread of rare ones.
+    const exact = [[0x102030, 255], [0x405060, 256], [0x708090, 510], [0xa0b0c0, 511], [0x000000, 1], [0xffffff, 767]] as const;
+    const make = (salt: number): Uint32Array => {
+      const pixels = new Uint32Array(n);
+      let at = 0;
+      for (const [c, times] of exact) for (let t = 0; t < times; t++) pixels[at++] = (c ^ salt) | 0xff000000;
+      for (; at < n; at++) pixels[at] = (random() < 0.6 ? 0x334455 : randomInt(random, 0, (1 << 24) - 1)) | (randomInt(random, 0, 255) << 24);
+      // Shuffled, so that the counts pass 255 at scattered moments.
+      for (let i = n - 1; i > 0; i--) {
+        const j = randomInt(random, 0, i);
+        [pixels[i], pixels[j]] = [pixels[j]!, pixels[i]!];
+      }
+      return pixels;
+    };
+    for (const salt of [0, 0x010101]) {
+      const pixels = make(salt);
+      const expected = new Map<number, number>();
+      for (const p of pixels) expected.set(p & 0xffffff, (expected.get(p & 0xffffff) ?? 0) + 1);
+      const h = buildHistogram(pixels);
+      expect(h.colours.length, `salt ${salt}`).toBe(expected.size);
+      let wrong = 0;
+      for (let j = 0; j < h.colours.length; j++) if (expected.get(h.colours[j]!) !== h.weights[j] || (j > 0 && h.colours[j]! <= h.colours[j - 1]!)) wrong++;
+      expect(wrong, `salt ${salt}`).toBe(0);
+      for (const [c, times] of exact) expect(h.weights[h.colours.indexOf(c ^ salt)], `colour ${c ^ salt}`).toBe(times);
+      expect(expected.get(0x334455)).toBeGreaterThan(500_000);
+    }
   });
 });
