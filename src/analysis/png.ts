@@ -664,8 +664,8 @@ function paethOf(a: number, b: number, c: number): number {
  * Rows `from` to `to` (exclusive) of 8-bit RGB image data (`raw`: each row its filter byte and `width` * 3
  * bytes) unfiltered straight into RGBA pixels (little-endian words, alpha 255), whose rows before `from` are
  * done: the row above is read from the output, a pixel a word, and left and upper left are carried in
- * locals, so no row is written twice (40 ms of 150 on an 8 MP photo against unfiltering in place and then
- * widening). Kept whole: one loop per filter type, the hot loop of a PNG decode.
+ * locals, so no row is written twice (faster than unfiltering in place and then widening: bench/README.md,
+ * "Decode, summary and colour table"). Kept whole: one loop per filter type, the hot loop of a PNG decode.
  */
 function unfilterRgbToRgba(raw: Uint8Array, width: number, pixels: Uint32Array, from: number, to: number): void {
   const stride = width * 3;

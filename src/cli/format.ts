@@ -7,7 +7,8 @@ export function formatNumber(x: number, digits: number): string {
 
 /**
  * A whole number with its thousands grouped by commas: `94,478`, as `toLocaleString('en-US')` writes it,
- * without that call's first use loading ICU's locale data (11 ms of a CLI run here).
+ * without that call's first use in a process loading ICU's locale data (bench/README.md, "Decode, summary
+ * and colour table").
  */
 export function groupDigits(n: number): string {
   if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');

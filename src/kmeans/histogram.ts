@@ -38,9 +38,9 @@ function sortedColours(colours: Uint32Array): Uint32Array {
 
 /**
  * Counts through a table from colour to count, then reads the counts of the colours met, in ascending order.
- * The table holds a byte a colour (a quarter of the pages to touch of 32-bit counts: a fresh 2 MP count
- * took 24 ms instead of 44 here); a count that would pass 255 goes back to 1 and leaves 255 in `spill`,
- * which the few colours that common add back at the end.
+ * The table holds a byte a colour (a quarter of the fresh pages to touch of 32-bit counts: bench/README.md,
+ * "Decode, summary and colour table"); a count that would pass 255 goes back to 1 and leaves 255 in
+ * `spill`, which the few colours that common add back at the end.
  */
 function denseHistogram(pixels: Uint32Array): ColourHistogram {
   const table = spareCounts ?? new Uint8Array(1 << 24);
