@@ -638,24 +638,17 @@ function unpaeth(line: Uint8Array, row: Uint8Array, above: Uint8Array, stride: n
   // With a and c zero, the predictor is b.
   for (let i = 0; i < left; i++) row[i] = line[i]! + above[i]!;
   for (let i = bpp; i < stride; i++) {
-    const a = row[i - bpp]!;
-    const b = above[i]!;
-    const c = above[i - bpp]!;
-    // |p - a|, |p - b|, |p - c| with p = a + b - c.
-    const pa = abs32(b - c);
-    const pb = abs32(a - c);
-    const pc = abs32(a + b - c - c);
-    // b when pb <= pc, else c; then a when pa <= pb and pa <= pc.
-    const bc = c ^ ((b ^ c) & ~((pc - pb) >> 31));
-    row[i] = line[i]! + (a ^ ((a ^ bc) & (((pb - pa) | (pc - pa)) >> 31)));
+    row[i] = line[i]! + paethOf(row[i - bpp]!, above[i]!, above[i - bpp]!);
   }
 }
 
 /** The Paeth predictor of one sample: of a (left), b (above) and c (upper left), the nearest to a + b - c, ties to a, then b. */
 function paethOf(a: number, b: number, c: number): number {
+  // |p - a|, |p - b|, |p - c| with p = a + b - c.
   const pa = abs32(b - c);
   const pb = abs32(a - c);
   const pc = abs32(a + b - c - c);
+  // b when pb <= pc, else c; then a when pa <= pb and pa <= pc.
   const bc = c ^ ((b ^ c) & ~((pc - pb) >> 31));
   return a ^ ((a ^ bc) & (((pb - pa) | (pc - pa)) >> 31));
 }
