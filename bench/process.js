@@ -344,7 +344,7 @@ function processTargets({ cli, first, inPage, summary, io, runs }) {
   }
   if (summary) {
     add('summary costs nothing with --json', summary.image, summary.k, `plain ${fmt(summary.plainMedianMs, 0)} ms, --json ${fmt(summary.jsonMedianMs, 0)} ms`, 'not measured', undefined,
-      `the plain run's extra ${fmt(summary.extraMs, 0)} ms: whether the input has alpha (one pass over the pixels), the colours after (one over the labels), printing; the colours before come from the fit's histogram on the CPU path; --json computes none of it`);
+      `the plain run's extra ${fmt(summary.extraMs, 0)} ms: the colours after (one pass over the labels) and printing; the colours before come from the CPU fit's histogram, alpha from the palette (the pixels are read only for --remap); --json computes none of it`);
   }
   return out;
 }

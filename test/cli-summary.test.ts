@@ -38,14 +38,18 @@ describe('the CLI summary', () => {
     expect(coloursAfter(result)).toBe(2);
   });
 
-  it('counts the colours before as countDistinctColours does, from the fit where it counted them and from the pixels where not', async () => {
+  it('counts the colours before as countDistinctColours does (from the fit where it counted them, else from the pixels), and sees alpha as the pixels have it', async () => {
     const opaque = await quantize(coffee, { k: 16, backend: 'cpu', seed: 1 });
     expect(opaque.distinctColours).toBeDefined();
-    expect(summaryCounts(coffee, opaque).before).toBe(countDistinctColours(coffee));
+    expect(summaryCounts(coffee, opaque, { remapped: false })).toEqual({ before: countDistinctColours(coffee), after: coloursAfter(opaque), alpha: false });
     const image = randomImage(60, 40, 3, { randomAlpha: true });
     const transparent = await quantize(image, { k: 12, backend: 'cpu', seed: 0 });
     expect(transparent.distinctColours).toBeUndefined();
-    expect(summaryCounts(image, transparent)).toMatchObject({ before: countDistinctColours(image), alpha: true });
+    expect(summaryCounts(image, transparent, { remapped: false })).toMatchObject({ before: countDistinctColours(image), alpha: true });
+    // An RGB palette remapped onto an image with alpha: no paletteAlpha, and still alpha in the input.
+    const rgbOnAlpha = await remap(image, opaque.palette, { backend: 'cpu' });
+    expect(rgbOnAlpha.paletteAlpha).toBeUndefined();
+    expect(summaryCounts(image, rgbOnAlpha, { remapped: true }).alpha).toBe(true);
   });
 
   it('groups digits as toLocaleString(\'en-US\') does', () => {

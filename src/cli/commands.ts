@@ -259,7 +259,7 @@ async function runQuantize(command: Command, resolved: ResolvedOptions, io: Io, 
   const writing = writeOutput(command, result, json, inputBytes);
   // The summary's colour counts cost a pass over the pixels: made only when the summary is printed, and
   // while the output compresses on the thread pool (writeOutput has handed it over by now).
-  const counts = printsSummary(command) ? summaryCounts(image, result) : undefined;
+  const counts = printsSummary(command) ? summaryCounts(image, result, { remapped: command.remap !== undefined }) : undefined;
   const written = await writing;
   if (counts) print(summaryLines(command, counts, result, ms, inputBytes, written));
   if (json.search) print([searchLine(command, json.search, result.k)]);

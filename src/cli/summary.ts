@@ -67,10 +67,16 @@ export interface SummaryCounts {
 
 /**
  * The passes over the pixels the summary needs (the CLI makes them while its PNG-8 compresses on the
- * thread pool, so that they cost no wall time there).
+ * thread pool, so that they cost no wall time there). A fitted palette says whether the image has alpha: it
+ * has `paletteAlpha` exactly when some pixel is below 255 (quantize takes the RGBA path then); a palette
+ * applied with `remapped` may be RGB on an image with alpha, so its pixels are looked at.
  */
-export function summaryCounts(image: RgbaImage, result: QuantizeResult): SummaryCounts {
-  return { before: result.distinctColours ?? countDistinctColours(image), after: coloursAfter(result), alpha: hasAlpha(image) };
+export function summaryCounts(image: RgbaImage, result: Pick<QuantizeResult, 'distinctColours' | 'labels' | 'palette' | 'paletteAlpha'>, { remapped }: { remapped: boolean }): SummaryCounts {
+  return {
+    before: result.distinctColours ?? countDistinctColours(image),
+    after: coloursAfter(result),
+    alpha: remapped ? hasAlpha(image) : result.paletteAlpha !== undefined,
+  };
 }
 
 /** The human summary of the single quantization. */
