@@ -68,7 +68,7 @@ export async function applyOnSession(session: FitSession, fitted: FittedCentroid
   }
   const plain = await session.labelAll(fitted);
   throwIfAborted(signal);
-  return { ...ditherOnCpu(image, fitted.palette, plain, options), ditheredOn: 'cpu', ...(plain.colours !== undefined ? { colours: plain.colours } : {}) };
+  return { ...ditherOnCpu(image, fitted.palette, plain, options), ditheredOn: 'cpu' };
 }
 
 /**

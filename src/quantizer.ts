@@ -125,10 +125,9 @@ function paletteFit(fit: Fit, o: ResolvedOptions, exact: boolean, run: RunDescri
 
 function appliedPalette(fitted: FittedCentroids, image: Pixels, labelled: AppliedImage, o: ResolvedOptions, run: RunDescription, timings: AppliedPalette['timings']): AppliedPalette {
   const { palette, centroids } = fitted;
-  const { labels, image: painted, metrics, ditheredOn, colours } = labelled;
+  const { labels, image: painted, metrics, ditheredOn, distinctColours } = labelled;
   const { colorSpace, dither, ditherLevel } = o;
-  const counted = colours !== undefined ? { distinctColours: colours } : {};
-  return { palette, centroids, paletteSize: palette.length / 3, colorSpace, dither, ditherLevel, ...(ditheredOn ? { ditheredOn } : {}), labels, image: painted, width: image.width, height: image.height, ...counted, ...metrics, ...runFields(run), timings };
+  return { palette, centroids, paletteSize: palette.length / 3, colorSpace, dither, ditherLevel, ...(ditheredOn ? { ditheredOn } : {}), labels, image: painted, width: image.width, height: image.height, ...(distinctColours !== undefined ? { distinctColours } : {}), ...metrics, ...runFields(run), timings };
 }
 
 /** The options of one call: the quantizer's defaults, then the call's, with the quantizer-only ones refused. */

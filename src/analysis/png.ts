@@ -581,37 +581,24 @@ function passesOf(header: PngHeader): { x0: number; y0: number; dx: number; dy: 
  */
 function unfilter(raw: Uint8Array, start: number, stride: number, height: number, bpp: number): Uint8Array {
   const out = new Uint8Array(stride * height);
-  unfilterRows(raw, start, stride, bpp, { out, at: 0, pitch: stride }, 0, height);
+  unfilterRows(raw, start, stride, bpp, out, 0, height);
   return out;
 }
 
-/**
- * Where unfiltered rows go: row y at `out[at + y * pitch]`. `raw` itself (at the first row's first byte,
- * pitch stride + 1) unfilters in place: each byte is read before it is written, and the bytes to its left
- * and above it are unfiltered already.
- */
-interface RowsOut {
-  out: Uint8Array;
-  at: number;
-  pitch: number;
-}
-
-/** Rows `from` to `to` (exclusive) of {@link unfilter}, into `into`, whose rows before `from` are done. */
-function unfilterRows(raw: Uint8Array, start: number, stride: number, bpp: number, into: RowsOut, from: number, to: number): void {
-  const { out, at, pitch } = into;
+/** Rows `from` to `to` (exclusive) of {@link unfilter}, into `out`, whose rows before `from` are done. */
+function unfilterRows(raw: Uint8Array, start: number, stride: number, bpp: number, out: Uint8Array, from: number, to: number): void {
   const zeros = new Uint8Array(stride);
   const left = Math.min(bpp, stride);
   for (let y = from; y < to; y++) {
     const src = start + y * (stride + 1) + 1;
     const filter = raw[src - 1]!;
     const line = raw.subarray(src, src + stride);
-    const row = out.subarray(at + y * pitch, at + y * pitch + stride);
-    const above = y > 0 ? out.subarray(at + (y - 1) * pitch, at + (y - 1) * pitch + stride) : zeros;
-    const inPlace = out === raw && at + y * pitch === src;
+    const row = out.subarray(y * stride, (y + 1) * stride);
+    const above = y > 0 ? out.subarray((y - 1) * stride, y * stride) : zeros;
     if (filter === 0) {
-      if (!inPlace) row.set(line);
+      row.set(line);
     } else if (filter === 1) {
-      if (!inPlace) for (let i = 0; i < left; i++) row[i] = line[i]!;
+      for (let i = 0; i < left; i++) row[i] = line[i]!;
       for (let i = bpp; i < stride; i++) row[i] = line[i]! + row[i - bpp]!;
     } else if (filter === 2) {
       for (let i = 0; i < stride; i++) row[i] = line[i]! + above[i]!;
@@ -935,9 +922,9 @@ async function inflateRows(parts: PngParts, inflate: ZlibInflateStream, stride: 
 }
 
 /**
- * 8-bit RGB or RGBA through a streaming inflate, each row unfiltered as it arrives: RGB straight into the
- * RGBA output, RGBA in place and then copied there while it is still in cache. No separate buffer of
- * unfiltered rows. The same pixels as truecolourToRgba(readSamples()).
+ * 8-bit RGB or RGBA through a streaming inflate, each row unfiltered straight into the RGBA output as it
+ * arrives (RGBA rows are the output's rows): no separate buffer of unfiltered rows. The same pixels as
+ * truecolourToRgba(readSamples()).
  */
 async function streamedRgba(parts: PngParts, inflate: ZlibInflateStream): Promise<DecodedPngImage> {
   const { header } = parts;
@@ -946,12 +933,11 @@ async function streamedRgba(parts: PngParts, inflate: ZlibInflateStream): Promis
   const bpp = filterDistance(header);
   const data = new Uint8ClampedArray(width * height * 4);
   const pixels = new Uint32Array(data.buffer, data.byteOffset, width * height);
-  const widen = (raw: Uint8Array, from: number, to: number): void => {
-    if (channels === 3) return unfilterRgbToRgba(raw, width, pixels, from, to);
-    unfilterRows(raw, 0, stride, bpp, { out: raw, at: 1, pitch: stride + 1 }, from, to);
-    for (let y = from; y < to; y++) data.set(raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)), y * width * 4);
-  };
-  await inflateRows(parts, inflate, stride, widen);
+  // Bytes that wrap, as unfiltering adds modulo 256 (the clamped array would saturate).
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const rows = (raw: Uint8Array, from: number, to: number): void =>
+    channels === 3 ? unfilterRgbToRgba(raw, width, pixels, from, to) : unfilterRows(raw, 0, stride, bpp, bytes, from, to);
+  await inflateRows(parts, inflate, stride, rows);
   return { data, width, height, bitDepth: 8, colourType: COLOUR_TYPES[header.colourType]!.name };
 }
 
@@ -962,7 +948,7 @@ async function streamedSamples(parts: PngParts, inflate: ZlibInflateStream): Pro
   if (header.interlaced) return samplesOf(header, await inflateRows(parts, inflate, stride));
   const out = new Uint8Array(stride * header.height);
   const bpp = filterDistance(header);
-  await inflateRows(parts, inflate, stride, (raw, from, to) => unfilterRows(raw, 0, stride, bpp, { out, at: 0, pitch: stride }, from, to));
+  await inflateRows(parts, inflate, stride, (raw, from, to) => unfilterRows(raw, 0, stride, bpp, out, from, to));
   return toSamples(out, header, header.width, header.height);
 }
 

@@ -257,8 +257,9 @@ async function runQuantize(command: Command, resolved: ResolvedOptions, io: Io, 
   } satisfies CliJson);
 
   const writing = writeOutput(command, result, json, inputBytes);
-  // The summary's colour counts cost a pass over the pixels: made only when the summary is printed, and
-  // while the output compresses on the thread pool (writeOutput has handed it over by now).
+  // The summary's counts (a pass over the labels, and over the pixels where the run has not counted them):
+  // made only when the summary is printed, and while the output compresses on the thread pool
+  // (writeOutput has handed it over by now).
   const counts = printsSummary(command) ? summaryCounts(image, result, { remapped: command.remap !== undefined }) : undefined;
   const written = await writing;
   if (counts) print(summaryLines(command, counts, result, ms, inputBytes, written));

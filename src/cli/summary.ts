@@ -2,9 +2,9 @@
  * The human summary of the CLI's single quantization (backend, palette, MSE, colours, bits a pixel, sizes),
  * made only when it is printed: not with --json, nor with `-o -` (stdout carries the PNG). Its figures come
  * from what the run already holds where they can: the colours after quantization are those of the palette
- * entries the labels use (the quantized image paints each pixel with its label's colour), and the colours
- * before from the result where the run counted them (the CPU path's histogram); else they cost a pass over
- * the pixels.
+ * entries the labels use (the quantized image paints each pixel with its label's colour), the colours
+ * before from the result where the run counted them (the CPU path's histogram), and alpha from the fitted
+ * palette; only what the run does not hold costs a pass over the pixels.
  */
 import { bitsPerPixel, countDistinctColours, type QuantizeResult, type RgbaImage } from '../index.js';
 import type { Command } from './args.js';
@@ -58,7 +58,7 @@ function bitsAfter(result: QuantizeResult, png8: Uint8Array | undefined): string
   return `${bitsPerPixel(entries)} after (ceil(log2 ${entries}), ${what}); PNG-8 bit depth ${png8[24]}`;
 }
 
-/** The summary's counts over the pixels: distinct colours before and after, and whether the input has alpha. */
+/** The summary's counts: distinct colours before and after, and whether the input has alpha. */
 export interface SummaryCounts {
   before: number;
   after: number;
@@ -66,8 +66,8 @@ export interface SummaryCounts {
 }
 
 /**
- * The passes over the pixels the summary needs (the CLI makes them while its PNG-8 compresses on the
- * thread pool, so that they cost no wall time there). A fitted palette says whether the image has alpha: it
+ * The summary's counts, from the result where it holds them, else from a pass over the pixels (the CLI makes
+ * them while its PNG-8 compresses on the thread pool, so that they cost no wall time there). A fitted palette says whether the image has alpha: it
  * has `paletteAlpha` exactly when some pixel is below 255 (quantize takes the RGBA path then); a palette
  * applied with `remapped` may be RGB on an image with alpha, so its pixels are looked at.
  */

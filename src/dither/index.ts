@@ -58,5 +58,7 @@ export function ditherOnCpu(image: Pixels, palette: Uint8Array, plain: LabelledI
     labels,
     image: renderImage(pixels, labels, palette),
     metrics: outputMetrics(plain.metrics.inertia, labelError(pixels, labels, palette), pixels.length),
+    // The same pixels: the plain labelling's colour count holds.
+    ...(plain.distinctColours !== undefined ? { distinctColours: plain.distinctColours } : {}),
   };
 }

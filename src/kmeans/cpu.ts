@@ -37,7 +37,7 @@ function labelledOutput(
   return {
     ...labelAndPaint(allPixels, counted, colourLabels, palette),
     metrics: outputMetrics(inertia, weightedPaletteError(colours, counted.weights, colourLabels, palette), allPixels.length),
-    colours: counted.colours.length,
+    distinctColours: counted.colours.length,
   };
 }
 

@@ -30,7 +30,7 @@ export interface LabelledImage {
   metrics: ErrorMetrics;
   image: Uint8ClampedArray<ArrayBuffer>;
   /** Distinct RGB colours among every pixel (alpha dropped), where the backend counted them anyway (the CPU session's histogram). */
-  colours?: number;
+  distinctColours?: number;
 }
 
 /**
