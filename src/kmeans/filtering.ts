@@ -11,6 +11,7 @@
  * candidates are compared against each of them as a plain scan would.
  */
 import type { ColorSpace } from '../colour-space.js';
+import { NativeWalk } from './filtering-native.js';
 import { mortonKey, sortKeys24 } from './morton.js';
 import { clusterMeans, inertiaFromSums, largestMove, weightedSumOfSquares } from './sums.js';
 
@@ -22,6 +23,8 @@ const SCAN_SPLIT = 64;
 const DROP_MARGIN = 1e-6;
 /** Octree depth: 8 levels of one bit per channel, plus the root. */
 const MAX_DEPTH = 9;
+/** The largest k (labels are bytes). */
+const MAX_K = 256;
 
 /**
  * Scratch arrays of the sort, kept between builds and grown as needed: fresh pages cost more to touch than
@@ -142,9 +145,11 @@ export class FilteringLloyd {
   counts = new Float64Array(0);
   sums = new Float64Array(0);
   /** Points in Morton order: coordinates, weights, and where each came from (null: in place). */
-  private readonly order: Uint32Array | null;
-  private readonly sorted: Uint8Array | Float64Array;
-  private readonly sortedWeights: Float64Array;
+  private order: Uint32Array | null;
+  private sorted: Uint8Array | Float64Array;
+  private sortedWeights: Float64Array;
+  /** The WebAssembly walk, which then holds the tree's arrays; null: the JS walk (`visit`). */
+  private readonly native: NativeWalk | null = null;
   private readonly nodes: Nodes;
   /** Candidate lists, one slice of k per depth. */
   private candidates = new Uint16Array(0);
@@ -162,8 +167,9 @@ export class FilteringLloyd {
    * colours), or with `space` 'oklab' their OKLab points (see colour-space.ts), `weights[i]` the pixel
    * count of point i. sRGB points already in Morton order skip the sort. OKLab points are sorted by the
    * keys of their unit cells, and the boxes bound their exact coordinates, so the walk stays exact.
+   * The walk runs in WebAssembly where it can (filtering-native.ts); `native: false` keeps it in JS.
    */
-  constructor(points: Float64Array, weights: Float64Array, space: ColorSpace = 'srgb') {
+  constructor(points: Float64Array, weights: Float64Array, space: ColorSpace = 'srgb', { native = true }: { native?: boolean } = {}) {
     const size = weights.length;
     this.size = size;
     this.sumOfSquares = weightedSumOfSquares(points, weights);
@@ -173,6 +179,29 @@ export class FilteringLloyd {
     this.sortedWeights = gatherWeights(weights, order);
     this.nodes = new Nodes(Math.max(16, Math.ceil(size / 2)), space);
     if (size > 0) this.build(this.nodes.reserve(1), 0, size, 21, keys, 0);
+    if (native && size > 0) this.native = this.moveToNative();
+  }
+
+  /** Hands the tree to a WebAssembly walk, keeping views of its copies instead of the JS arrays; null if none. */
+  private moveToNative(): NativeWalk | null {
+    const nodes = this.nodes;
+    const made = NativeWalk.create({
+      nodeCount: nodes.count, size: this.size, box: nodes.box, stats: nodes.stats, start: nodes.start, end: nodes.end,
+      child: nodes.child, children: nodes.children, points: this.sorted, weights: this.sortedWeights, order: this.order,
+      candidates: (MAX_DEPTH + 2) * MAX_K, maxK: MAX_K,
+    });
+    if (!made) return null;
+    const { views } = made;
+    Object.assign(nodes, { box: views.box, stats: views.stats, start: views.start, end: views.end, child: views.child, children: views.children });
+    this.sorted = views.points;
+    this.sortedWeights = views.weights;
+    this.order = views.order;
+    return made.walk;
+  }
+
+  /** Whether the walk runs in WebAssembly. */
+  get isNative(): boolean {
+    return this.native !== null;
   }
 
   /** Fills node `node` for sorted points [start, end), whose keys agree above bit `shift + 3`. */
@@ -322,8 +351,11 @@ export class FilteringLloyd {
     if (writeLabels && this.labelsOut.length !== this.size) this.labelsOut = new Uint8Array(this.size);
     this.writing = writeLabels;
     if (this.size === 0 || k === 0) return;
-    for (let j = 0; j < k; j++) candidates[j] = j;
-    this.visit(0, 0, k);
+    if (this.native && k <= MAX_K) this.native.walk(this.assigned, this.counts, this.sums, writeLabels ? this.labelsOut : null);
+    else {
+      for (let j = 0; j < k; j++) candidates[j] = j;
+      this.visit(0, 0, k);
+    }
     this.labelsFresh = writeLabels;
   }
 

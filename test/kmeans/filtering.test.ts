@@ -1,7 +1,7 @@
 /**
  * src/kmeans/filtering.ts: the colour tree's assignments, sums and updates equal a plain brute-force
  * weighted Lloyd's at every iteration (ties, duplicate centroids, deep trees, points already in Morton
- * order, a jump of the centroids mid-run).
+ * order, a jump of the centroids mid-run), with the walk in WebAssembly (the default) and in JS.
  */
 import { describe, expect, it } from 'vitest';
 import { FilteringLloyd } from '../../src/kmeans/filtering.js';
@@ -15,7 +15,16 @@ import {
 } from '../helpers/reference.js';
 import { seededRandom } from '../helpers/images.js';
 
-describe('FilteringLloyd against a brute-force Lloyd', () => {
+describe.each([
+  ['WebAssembly', true],
+  ['JS', false],
+])('FilteringLloyd against a brute-force Lloyd, walk in %s', (_engine, native) => {
+  const tree = (points: Float64Array, weights: Float64Array) => {
+    const lloyd = new FilteringLloyd(points, weights, 'srgb', { native });
+    expect(lloyd.isNative).toBe(native);
+    return lloyd;
+  };
+
   it.each([
     [400, 6, 255, 1],
     [3000, 32, 255, 2],
@@ -32,7 +41,7 @@ describe('FilteringLloyd against a brute-force Lloyd', () => {
       const i = Math.floor(random() * m);
       init.set(points.subarray(i * 3, i * 3 + 3), j * 3);
     }
-    const lloyd = new FilteringLloyd(points, weights);
+    const lloyd = tree(points, weights);
     lloyd.setCentroids(init);
     let centroids: Float64Array = Float64Array.from(init);
     for (let t = 0; t < 25; t++) {
@@ -65,7 +74,7 @@ describe('FilteringLloyd against a brute-force Lloyd', () => {
       weights[to] = raw.weights[from]!;
     });
     const k = 40;
-    const lloyd = new FilteringLloyd(points, weights);
+    const lloyd = tree(points, weights);
     let centroids: Float64Array = points.slice(0, k * 3);
     lloyd.setCentroids(centroids);
     for (let t = 0; t < 12; t++) {
@@ -81,7 +90,7 @@ describe('FilteringLloyd against a brute-force Lloyd', () => {
   it('FilteringLloyd: a duplicate initial centroid starts empty, keeps its place, then agrees with brute force', () => {
     const { points, weights } = weightedPoints(500, 5, 255);
     const init = Float64Array.from([...points.subarray(0, 3), ...points.subarray(0, 3), ...points.subarray(30, 33), ...points.subarray(60, 63)]);
-    const lloyd = new FilteringLloyd(points, weights);
+    const lloyd = tree(points, weights);
     lloyd.setCentroids(init);
     let centroids: Float64Array = Float64Array.from(init);
     for (let t = 0; t < 10; t++) {
@@ -103,7 +112,7 @@ describe('FilteringLloyd against a brute-force Lloyd', () => {
 
   it('FilteringLloyd: setCentroids mid-run starts from the new centroids', () => {
     const { points, weights } = weightedPoints(1500, 8, 255);
-    const lloyd = new FilteringLloyd(points, weights);
+    const lloyd = tree(points, weights);
     lloyd.setCentroids(points.slice(0, 12 * 3));
     for (let t = 0; t < 5; t++) {
       lloyd.assign();
