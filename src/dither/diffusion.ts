@@ -23,6 +23,7 @@
  */
 import { toSpace, type ColorSpace } from '../colour-space.js';
 import { OklabCache } from './caches.js';
+import { diffuseNative } from './diffusion-native.js';
 import { medianGap, OKLAB_BOX, PaletteGrid, SRGB_BOX } from './palette-grid.js';
 
 /** The largest error a pixel receives, per coordinate, in palette gaps. */
@@ -88,6 +89,8 @@ export interface DiffusionInput {
   /** 0..1: scales the error passed on. */
   level: number;
   space: ColorSpace;
+  /** Whether an sRGB image may be diffused in WebAssembly (diffusion-native.ts: the same labels); default true. */
+  native?: boolean;
 }
 
 /**
@@ -96,7 +99,7 @@ export interface DiffusionInput {
  * indices come out. One function: the per-pixel loop is the hot path and is kept whole.
  */
 export function diffusionLabels(pixels: Uint32Array, width: number, input: DiffusionInput): Uint8Array {
-  const { palette, nearestLabels, level, space } = input;
+  const { palette, nearestLabels, level, space, native = true } = input;
   const points = toSpace(palette, space);
   const grid = new PaletteGrid(points, space === 'oklab' ? OKLAB_BOX : SRGB_BOX);
   const gap = medianGap(points);
@@ -105,6 +108,10 @@ export function diffusionLabels(pixels: Uint32Array, width: number, input: Diffu
   const low = -limit;
   const flat = Math.min(FLAT_FRACTION * gap, FLAT_MAX);
   const flat2 = flat * flat;
+  if (native && space === 'srgb') {
+    const labels = diffuseNative(pixels, width, nearestLabels, points, grid, { level, limit, low, flat, flat2, gap });
+    if (labels) return labels;
+  }
   const height = Math.ceil(pixels.length / width);
   const labels = new Uint8Array(pixels.length);
   // The errors this row receives from the one above, and those the next row receives from this one, 3 per

@@ -8,7 +8,7 @@
  */
 
 /** Cells per axis. */
-const GRID = 64;
+export const GRID = 64;
 
 /** One table per axis. */
 type Slabs = [Float64Array, Float64Array, Float64Array];
@@ -105,6 +105,20 @@ export class PaletteGrid {
     d2 = z - p[o + 2]!;
     if (4 * (d0 * d0 + d1 * d1 + d2 * d2) < gap2[other]!) return other;
     return this.search(x, y, z);
+  }
+
+  /**
+   * What a search reads, for the WebAssembly diffusion (diffusion-native.ts), which searches as this class
+   * does: the box and cells per unit ([lo0, hi0, lo1, hi1, lo2, hi2, s0, s1, s2]), each entry's `gap2`, and
+   * the slab distances, per axis one after another (GRID * k each).
+   */
+  tables(): { box: number[]; gap2: Float64Array; near: Float64Array[]; far: Float64Array[] } {
+    return {
+      box: [this.lo0, this.hi0, this.lo1, this.hi1, this.lo2, this.hi2, this.s0, this.s1, this.s2],
+      gap2: this.gap2,
+      near: this.near,
+      far: this.far,
+    };
   }
 
   /** The nearest entry of a point inside the box: a scan of its cell's list. */

@@ -1,11 +1,12 @@
 /**
- * The WebAssembly walk of FilteringLloyd (filtering-walk.as.ts): the module compiled once per thread, and one
- * small instance per tree, whose memory holds the tree's arrays. The walk there is compiled code from the
- * first call on, where the JS walk runs in V8's interpreter until it warms up, and it is faster at steady
- * state too (bench/README.md). Where WebAssembly is missing or refused (a page's CSP without
- * 'wasm-unsafe-eval') or memory cannot grow, `NativeWalk.create` returns null and the JS walk runs instead:
- * both give bit-identical sums and labels.
+ * The WebAssembly walk of FilteringLloyd (filtering-walk.as.ts): the module compiled once per thread (by
+ * src/wasm.ts), and one small instance per tree, whose memory holds the tree's arrays. The walk there is
+ * compiled code from the first call on, where the JS walk runs in V8's interpreter until it warms up, and it
+ * is faster at steady state too (bench/README.md). Where WebAssembly is missing or refused (a page's CSP
+ * without 'wasm-unsafe-eval') or memory cannot grow, `NativeWalk.create` returns null and the JS walk runs
+ * instead: both give bit-identical sums and labels.
  */
+import { growTo, InlinedModule, placeArrays } from '../wasm.js';
 import { FILTERING_WALK_WASM } from './filtering-walk-wasm.js';
 
 /** The arrays of a built tree, as filtering.ts keeps them (each at least as long as its used part). */
@@ -40,43 +41,7 @@ interface WalkExports {
   walkFloats(k: number, writeLabels: number): void;
 }
 
-const PAGE = 65536;
-
-/** The compiled module: undefined until first asked for, null where WebAssembly is unavailable. */
-let compiled: WebAssembly.Module | null | undefined;
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-function walkModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(decodeBase64(FILTERING_WALK_WASM)) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
-
-type ArrayKind = Float64ArrayConstructor | Uint32ArrayConstructor | Uint16ArrayConstructor | Uint8ArrayConstructor;
-
-/** Byte offsets of the arrays, placed one after another from `base`, each aligned to its element. */
-function place(base: number, lengths: [string, ArrayKind, number][]): { at: Map<string, number>; end: number } {
-  const at = new Map<string, number>();
-  let next = base;
-  for (const [name, kind, length] of lengths) {
-    const align = kind.BYTES_PER_ELEMENT;
-    next = Math.ceil(next / align) * align;
-    at.set(name, next);
-    next += length * align;
-  }
-  return { at, end: next };
-}
+const walkModule = new InlinedModule(FILTERING_WALK_WASM);
 
 export class NativeWalk {
   private readonly centroids: Float64Array;
@@ -97,28 +62,17 @@ export class NativeWalk {
    * caller keeps instead of its own arrays), or null where WebAssembly is unavailable or memory will not grow.
    */
   static create(tree: TreeArrays): { walk: NativeWalk; views: TreeViews } | null {
-    const module = walkModule();
-    if (!module) return null;
-    let exports: WalkExports;
-    try {
-      exports = new WebAssembly.Instance(module, {}).exports as unknown as WalkExports;
-    } catch {
-      return null;
-    }
+    const exports = walkModule.instantiate<WalkExports>();
+    if (!exports) return null;
     const { nodeCount: n, size, maxK } = tree;
     const Coord = tree.box instanceof Float64Array ? Float64Array : Uint8Array;
-    const { at, end } = place(exports.heapBase(), [
+    const { at, end } = placeArrays(exports.heapBase(), [
       ['stats', Float64Array, n * 4], ['weights', Float64Array, size], ['centroids', Float64Array, maxK * 3],
       ['counts', Float64Array, maxK], ['sums', Float64Array, maxK * 3], ['box', Coord, n * 6], ['points', Coord, size * 3],
       ['start', Uint32Array, n], ['end', Uint32Array, n], ['child', Uint32Array, n], ['order', Uint32Array, tree.order ? size : 0],
       ['candidates', Uint16Array, tree.candidates], ['children', Uint8Array, n], ['labels', Uint8Array, size],
     ]);
-    try {
-      const pages = Math.ceil(end / PAGE) - exports.memory.buffer.byteLength / PAGE;
-      if (pages > 0) exports.memory.grow(pages);
-    } catch {
-      return null;
-    }
+    if (!growTo(exports.memory, end)) return null;
     const buffer = exports.memory.buffer;
     const copy = <T extends Float64Array | Uint32Array | Uint8Array>(name: string, from: T, length: number): T => {
       const view = new (from.constructor as { new (b: ArrayBuffer, o: number, l: number): T })(buffer, at.get(name)!, length);
