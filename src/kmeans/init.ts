@@ -96,9 +96,18 @@ export function* kmeansPlusPlusSteps({ points, weights }: WeightedPoints, k: num
     let bestIndex = -1;
     for (let t = 0; t < trials; t++) {
       const candidate = pickByCumulative(mass, random.next() * potential);
+      // The candidate's coordinates read once (V8 cannot tell that the stores below leave them alone).
+      const cr = points[candidate * 3]!;
+      const cg = points[candidate * 3 + 1]!;
+      const cb = points[candidate * 3 + 2]!;
       let p = 0;
       for (let i = 0; i < m; i++) {
-        const d = Math.min(closest[i]!, dist2(points, i, points, candidate));
+        const dr = points[i * 3]! - cr;
+        const dg = points[i * 3 + 1]! - cg;
+        const db = points[i * 3 + 2]! - cb;
+        const e = dr * dr + dg * dg + db * db;
+        const c = closest[i]!;
+        const d = e < c ? e : c;
         candidateClosest[i] = d;
         p += weights[i]! * d;
       }
