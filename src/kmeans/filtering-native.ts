@@ -1,18 +1,16 @@
 /**
- * The WebAssembly walk of FilteringLloyd (filtering-walk.as.ts): the module compiled once per thread (by
- * src/wasm.ts), and one small instance per tree, whose memory holds the tree's arrays. The walk there is
- * compiled code from the first call on, where the JS walk runs in V8's interpreter until it warms up, and it
- * is faster at steady state too (bench/README.md). Where WebAssembly is missing or refused (a page's CSP
- * without 'wasm-unsafe-eval') or memory cannot grow, `NativeWalk.create` returns null and the JS walk runs
- * instead: both give bit-identical sums and labels.
+ * The colour tree of FilteringLloyd in WebAssembly (filtering-tree.as.ts): the module compiled once per
+ * thread (by src/wasm.ts), and one small instance per tree, whose memory holds the tree. It builds the tree
+ * and walks it as the JS does, in compiled code from the first call on, where the JS runs in V8's
+ * interpreter until it warms up (bench/README.md). Where WebAssembly is missing or refused (a page's CSP
+ * without 'wasm-unsafe-eval') or memory cannot grow, `NativeWalk.build` returns null and the JS builds and
+ * walks instead: the same tree, and bit-identical sums and labels.
  */
 import { growTo, InlinedModule, placeArrays } from '../wasm.js';
-import { FILTERING_WALK_WASM } from './filtering-walk-wasm.js';
+import { FILTERING_TREE_WASM } from './filtering-tree-wasm.js';
 
-/** The arrays of a built tree, as filtering.ts keeps them (each at least as long as its used part). */
-export interface TreeArrays {
-  nodeCount: number;
-  size: number;
+/** A tree's arrays in the instance's memory, which filtering.ts keeps as its own (each as long as it is used). */
+export interface TreeViews {
   /** Bytes for sRGB trees, float64 for OKLab ones (the type of `box` and `points` alike). */
   box: Uint8Array | Float64Array;
   stats: Float64Array;
@@ -20,28 +18,33 @@ export interface TreeArrays {
   end: Uint32Array;
   child: Uint32Array;
   children: Uint8Array;
+  /** The points in key order, their weights, and where each came from (null: already in key order). */
   points: Uint8Array | Float64Array;
   weights: Float64Array;
-  /** Where each sorted point came from; null when the points are in their own order. */
   order: Uint32Array | null;
+}
+
+/** What `NativeWalk.build` needs to know of the walks to come. */
+export interface WalkLimits {
   /** Length of the candidate lists (one slice of the largest k per depth). */
   candidates: number;
   maxK: number;
+  /** Slots of the children's bounds while building (9 per depth). */
+  splitBounds: number;
 }
-
-/** The same arrays in the instance's memory: the tree's storage from now on. */
-export type TreeViews = Pick<TreeArrays, 'box' | 'stats' | 'start' | 'end' | 'child' | 'children' | 'points' | 'weights' | 'order'>;
 
 interface WalkExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   layout(box: number, stats: number, start: number, end: number, child: number, children: number, points: number,
     weights: number, order: number, labels: number, candidates: number, centroids: number, counts: number, sums: number): void;
+  buildLayout(points: number, weights: number, keys: number, lowKeys: number, lowPositions: number, digits: number, bounds: number): void;
+  build(n: number, floats: number): number;
   walkBytes(k: number, writeLabels: number): void;
   walkFloats(k: number, writeLabels: number): void;
 }
 
-const walkModule = new InlinedModule(FILTERING_WALK_WASM);
+const treeModule = new InlinedModule(FILTERING_TREE_WASM);
 
 export class NativeWalk {
   private readonly centroids: Float64Array;
@@ -58,37 +61,50 @@ export class NativeWalk {
   }
 
   /**
-   * Copies the tree into a new instance's memory and returns the walk with views of the copies (which the
-   * caller keeps instead of its own arrays), or null where WebAssembly is unavailable or memory will not grow.
+   * Builds the tree of `points` (RGB triples, or OKLab points with `floats`) weighted by `weights` in a new
+   * instance's memory; returns its walk, views of its arrays and its node count, or null where WebAssembly is
+   * unavailable or memory will not grow. Node arrays are sized for the most nodes a tree of n points can have
+   * (2n: every inner node has two children or more); the pages past the last node are never touched.
    */
-  static create(tree: TreeArrays): { walk: NativeWalk; views: TreeViews } | null {
-    const exports = walkModule.instantiate<WalkExports>();
+  static build(points: Float64Array, weights: Float64Array, floats: boolean, limits: WalkLimits): { walk: NativeWalk; views: TreeViews; nodeCount: number } | null {
+    const exports = treeModule.instantiate<WalkExports>();
     if (!exports) return null;
-    const { nodeCount: n, size, maxK } = tree;
-    const Coord = tree.box instanceof Float64Array ? Float64Array : Uint8Array;
+    const n = weights.length;
+    const capacity = Math.max(1, 2 * n);
+    const { maxK } = limits;
+    const Coord = floats ? Float64Array : Uint8Array;
     const { at, end } = placeArrays(exports.heapBase(), [
-      ['stats', Float64Array, n * 4], ['weights', Float64Array, size], ['centroids', Float64Array, maxK * 3],
-      ['counts', Float64Array, maxK], ['sums', Float64Array, maxK * 3], ['box', Coord, n * 6], ['points', Coord, size * 3],
-      ['start', Uint32Array, n], ['end', Uint32Array, n], ['child', Uint32Array, n], ['order', Uint32Array, tree.order ? size : 0],
-      ['candidates', Uint16Array, tree.candidates], ['children', Uint8Array, n], ['labels', Uint8Array, size],
+      ['stats', Float64Array, capacity * 4], ['weights', Float64Array, n], ['inPoints', Float64Array, n * 3], ['inWeights', Float64Array, n],
+      ['centroids', Float64Array, maxK * 3], ['counts', Float64Array, maxK], ['sums', Float64Array, maxK * 3],
+      ['box', Coord, capacity * 6], ['points', Coord, n * 3],
+      ['start', Uint32Array, capacity], ['end', Uint32Array, capacity], ['child', Uint32Array, capacity], ['order', Uint32Array, n],
+      ['keys', Uint32Array, n], ['lowKeys', Uint32Array, n], ['lowPositions', Uint32Array, n], ['digits', Uint32Array, 8192],
+      ['bounds', Uint32Array, limits.splitBounds], ['candidates', Uint16Array, limits.candidates], ['children', Uint8Array, capacity],
+      ['labels', Uint8Array, n],
     ]);
     if (!growTo(exports.memory, end)) return null;
     const buffer = exports.memory.buffer;
-    const copy = <T extends Float64Array | Uint32Array | Uint8Array>(name: string, from: T, length: number): T => {
-      const view = new (from.constructor as { new (b: ArrayBuffer, o: number, l: number): T })(buffer, at.get(name)!, length);
-      view.set(from.subarray(0, length) as never);
-      return view;
-    };
-    const views: TreeViews = {
-      box: copy('box', tree.box, n * 6), stats: copy('stats', tree.stats, n * 4), start: copy('start', tree.start, n),
-      end: copy('end', tree.end, n), child: copy('child', tree.child, n), children: copy('children', tree.children, n),
-      points: copy('points', tree.points, size * 3), weights: copy('weights', tree.weights, size),
-      order: tree.order ? copy('order', tree.order, size) : null,
-    };
     const a = (name: string) => at.get(name)!;
-    exports.layout(a('box'), a('stats'), a('start'), a('end'), a('child'), a('children'), a('points'), a('weights'),
-      tree.order ? a('order') : 0, a('labels'), a('candidates'), a('centroids'), a('counts'), a('sums'));
-    return { walk: new NativeWalk(exports, Coord === Float64Array, at, maxK, size), views };
+    new Float64Array(buffer, a('inPoints'), n * 3).set(points);
+    new Float64Array(buffer, a('inWeights'), n).set(weights);
+    const layout = (order: number) =>
+      exports.layout(a('box'), a('stats'), a('start'), a('end'), a('child'), a('children'), a('points'), a('weights'),
+        order, a('labels'), a('candidates'), a('centroids'), a('counts'), a('sums'));
+    layout(a('order'));
+    exports.buildLayout(a('inPoints'), a('inWeights'), a('keys'), a('lowKeys'), a('lowPositions'), a('digits'), a('bounds'));
+    const built = exports.build(n, floats ? 1 : 0);
+    const ordered = built < 0;
+    const nodeCount = Math.abs(built);
+    // Points already in key order keep their own order: labels are written in place.
+    if (ordered) layout(0);
+    const view = <T>(Kind: { new (b: ArrayBuffer, o: number, l: number): T }, name: string, length: number): T => new Kind(buffer, a(name), length);
+    const coords = (name: string, length: number): Uint8Array | Float64Array => (floats ? view(Float64Array, name, length) : view(Uint8Array, name, length));
+    const views: TreeViews = {
+      box: coords('box', nodeCount * 6), stats: view(Float64Array, 'stats', nodeCount * 4), start: view(Uint32Array, 'start', nodeCount),
+      end: view(Uint32Array, 'end', nodeCount), child: view(Uint32Array, 'child', nodeCount), children: view(Uint8Array, 'children', nodeCount),
+      points: coords('points', n * 3), weights: view(Float64Array, 'weights', n), order: ordered ? null : view(Uint32Array, 'order', n),
+    };
+    return { walk: new NativeWalk(exports, floats, at, maxK, n), views, nodeCount };
   }
 
   /**

@@ -148,8 +148,8 @@ export class FilteringLloyd {
   private order: Uint32Array | null;
   private sorted: Uint8Array | Float64Array;
   private sortedWeights: Float64Array;
-  /** The WebAssembly walk, which then holds the tree's arrays; null: the JS walk (`visit`). */
-  private readonly native: NativeWalk | null = null;
+  /** The WebAssembly tree, which then holds the tree's arrays; null: built and walked in JS (`build`, `visit`). */
+  private readonly native: NativeWalk | null;
   private readonly nodes: Nodes;
   /** Candidate lists, one slice of k per depth. */
   private candidates = new Uint16Array(0);
@@ -167,36 +167,37 @@ export class FilteringLloyd {
    * colours), or with `space` 'oklab' their OKLab points (see colour-space.ts), `weights[i]` the pixel
    * count of point i. sRGB points already in Morton order skip the sort. OKLab points are sorted by the
    * keys of their unit cells, and the boxes bound their exact coordinates, so the walk stays exact.
-   * The walk runs in WebAssembly where it can (filtering-native.ts); `native: false` keeps it in JS.
+   * The tree is built and walked in WebAssembly where it can be (filtering-native.ts); `native: false` keeps
+   * both in JS.
    */
   constructor(points: Float64Array, weights: Float64Array, space: ColorSpace = 'srgb', { native = true }: { native?: boolean } = {}) {
     const size = weights.length;
     this.size = size;
     this.sumOfSquares = weightedSumOfSquares(points, weights);
+    const built = native && size > 0 ? NativeWalk.build(points, weights, space === 'oklab', { candidates: (MAX_DEPTH + 2) * MAX_K, maxK: MAX_K, splitBounds: (MAX_DEPTH + 2) * 9 }) : null;
+    if (built) {
+      // The tree lives in the instance's memory: these are views of it.
+      const { views } = built;
+      this.native = built.walk;
+      this.order = views.order;
+      this.sorted = views.points;
+      this.sortedWeights = views.weights;
+      this.nodes = new Nodes(0, space);
+      Object.assign(this.nodes, { count: built.nodeCount, box: views.box, stats: views.stats, start: views.start, end: views.end, child: views.child, children: views.children });
+      return;
+    }
+    this.native = null;
     const { order, keys } = mortonOrder(points, size, space);
     this.order = order;
     this.sorted = gatherPoints(points, order, space);
     this.sortedWeights = gatherWeights(weights, order);
     this.nodes = new Nodes(Math.max(16, Math.ceil(size / 2)), space);
     if (size > 0) this.build(this.nodes.reserve(1), 0, size, 21, keys, 0);
-    if (native && size > 0) this.native = this.moveToNative();
   }
 
-  /** Hands the tree to a WebAssembly walk, keeping views of its copies instead of the JS arrays; null if none. */
-  private moveToNative(): NativeWalk | null {
-    const nodes = this.nodes;
-    const made = NativeWalk.create({
-      nodeCount: nodes.count, size: this.size, box: nodes.box, stats: nodes.stats, start: nodes.start, end: nodes.end,
-      child: nodes.child, children: nodes.children, points: this.sorted, weights: this.sortedWeights, order: this.order,
-      candidates: (MAX_DEPTH + 2) * MAX_K, maxK: MAX_K,
-    });
-    if (!made) return null;
-    const { views } = made;
-    Object.assign(nodes, { box: views.box, stats: views.stats, start: views.start, end: views.end, child: views.child, children: views.children });
-    this.sorted = views.points;
-    this.sortedWeights = views.weights;
-    this.order = views.order;
-    return made.walk;
+  /** Nodes in the colour tree (the same whether it was built in WebAssembly or in JS). */
+  get nodeCount(): number {
+    return this.nodes.count;
   }
 
   /** Whether the walk runs in WebAssembly. */

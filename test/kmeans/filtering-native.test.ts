@@ -1,6 +1,6 @@
 /**
- * src/kmeans/filtering-native.ts and filtering-walk.as.ts: the WebAssembly walk gives the same cluster sums
- * and labels, bit for bit, as the JS walk (sRGB and OKLab trees, points in and out of Morton order, k from 1
+ * src/kmeans/filtering-native.ts and filtering-tree.as.ts: the tree built in WebAssembly has the JS tree's
+ * nodes, and its walk gives the same cluster sums and labels, bit for bit, as the JS walk (sRGB and OKLab trees, points in and out of Morton order, k from 1
  * to 256, a real photo); without WebAssembly the tree falls back to the JS walk. (test/wasm.test.ts checks
  * the committed module against its source.)
  */
@@ -17,6 +17,8 @@ function expectSameWalks(points: Float64Array, weights: Float64Array, space: Col
   const js = new FilteringLloyd(points, weights, space, { native: false });
   expect(native.isNative).toBe(true);
   expect(js.isNative).toBe(false);
+  // The same tree: built in WebAssembly as in JS.
+  expect(native.nodeCount).toBe(js.nodeCount);
   const random = seededRandom(seed);
   const m = weights.length;
   const init = new Float64Array(k * 3);
@@ -38,7 +40,7 @@ function expectSameWalks(points: Float64Array, weights: Float64Array, space: Col
   expectSameArray(native.centroids, js.centroids, 'final centroids');
 }
 
-describe('the WebAssembly colour-tree walk', () => {
+describe('the colour tree in WebAssembly', () => {
   it.each([
     [500, 1, 255, 11],
     [4000, 7, 255, 12],
