@@ -5,6 +5,7 @@
 import type { ColorSpace } from '../colour-space.js';
 import { FilteringLloyd } from './filtering.js';
 import { keepFixed } from './fixed.js';
+import { NativeSeeding } from './seeding-native.js';
 import { createRandom, type Random } from './random.js';
 
 /**
@@ -66,8 +67,13 @@ export function kmeansPlusPlus(sample: WeightedPoints, k: number, random: Random
   return runSteps(kmeansPlusPlusSteps(sample, k, random, seeds));
 }
 
-/** `kmeansPlusPlus` in steps (see `Steps`): one per centroid. */
-export function* kmeansPlusPlusSteps({ points, weights }: WeightedPoints, k: number, random: Random, seeds?: Float64Array): Steps<Float64Array> {
+/**
+ * `kmeansPlusPlus` in steps (see `Steps`): one per centroid. Its loops over the sample run in WebAssembly
+ * where they can (seeding-native.ts: the same centroids); `native: false` keeps them in JS.
+ */
+export function* kmeansPlusPlusSteps({ points, weights }: WeightedPoints, k: number, random: Random, seeds?: Float64Array, { native = true }: { native?: boolean } = {}): Steps<Float64Array> {
+  const loops = native ? NativeSeeding.create(points, weights, Math.max(1, seeds ? seeds.length / 3 : 0)) : null;
+  if (loops) return yield* nativeKmeansPlusPlusSteps(loops, points, k, random, seeds);
   const m = weights.length;
   const trials = 2 + Math.floor(Math.log(k));
   const centroids = new Float64Array(k * 3);
@@ -124,6 +130,38 @@ export function* kmeansPlusPlusSteps({ points, weights }: WeightedPoints, k: num
       mass[i] = weights[i]! * closest[i]!;
       potential += mass[i]!;
     }
+    yield;
+  }
+  return centroids.slice(0, found * 3);
+}
+
+/** kmeansPlusPlusSteps with its loops in WebAssembly: the same draws, trials and choices. */
+function* nativeKmeansPlusPlusSteps(loops: NativeSeeding, points: Float64Array, k: number, random: Random, seeds?: Float64Array): Steps<Float64Array> {
+  const trials = 2 + Math.floor(Math.log(k));
+  const centroids = new Float64Array(k * 3);
+  let found: number;
+  if (seeds && seeds.length > 0) {
+    found = Math.min(k, seeds.length / 3);
+    centroids.set(seeds.subarray(0, found * 3));
+  } else {
+    copyPoint(points, loops.pick(random.next() * loops.totalWeight(), true), centroids, 0);
+    found = 1;
+  }
+  let potential = loops.start(centroids, found);
+  for (; found < k && potential > 0; found++) {
+    let bestPotential = Infinity;
+    let bestIndex = -1;
+    for (let t = 0; t < trials; t++) {
+      const candidate = loops.pick(random.next() * potential);
+      const p = loops.trial(candidate);
+      if (p < bestPotential) {
+        bestPotential = p;
+        bestIndex = candidate;
+        loops.keepTrial();
+      }
+    }
+    copyPoint(points, bestIndex, centroids, found);
+    potential = loops.accept();
     yield;
   }
   return centroids.slice(0, found * 3);
