@@ -2,6 +2,7 @@
  * Distinct colours and their pixel counts: k-means on an image is k-means on this weighted set, which is
  * usually far smaller than the pixel count (a photo of 8 MP has some 100 K to 500 K distinct colours).
  */
+import { mortonCountNative } from './histogram-native.js';
 import { colourOfKey, mortonKeyOfPacked, sortKeysOnly24 } from './morton.js';
 import { packedPalette } from '../output.js';
 import type { Random } from './random.js';
@@ -163,9 +164,12 @@ let mortonScratch = new Uint32Array(0);
  * Counts by sorting the pixels' Morton keys (two 12-bit counting passes), then reading off runs of equal
  * keys: faster than hashing, and the colours come out in Morton order, ready for the colour tree (which
  * then skips its own sort). No pixel positions are carried (that doubled the sort's traffic): such a
- * histogram labels its pixels through a table from colour to label.
+ * histogram labels its pixels through a table from colour to label. Counted in WebAssembly where it can be
+ * (histogram-native.ts: the same colours and counts); `native: false` keeps it in JS.
  */
-function mortonHistogram(pixels: Uint32Array): ColourHistogram {
+function mortonHistogram(pixels: Uint32Array, native: boolean): ColourHistogram {
+  const counted = native ? mortonCountNative(pixels) : null;
+  if (counted) return counted;
   const n = pixels.length;
   if (mortonScratch.length < n * 2) mortonScratch = new Uint32Array(n * 2);
   const keys = mortonScratch.subarray(0, n);
@@ -193,15 +197,17 @@ export interface HistogramOptions {
   pixelIndex?: boolean;
   /** Small images list their colours in Morton order (ready for the colour tree). @default false */
   mortonOrder?: boolean;
+  /** Whether the Morton-order count may run in WebAssembly (the same histogram). @default true */
+  native?: boolean;
 }
 
 /**
  * Builds the weighted set of distinct colours. Large images count through a dense table and list the
  * colours in ascending order whatever the options; the order of the colours depends on the method.
  */
-export function buildHistogram(pixels: Uint32Array, { pixelIndex = false, mortonOrder = false }: HistogramOptions = {}): ColourHistogram {
+export function buildHistogram(pixels: Uint32Array, { pixelIndex = false, mortonOrder = false, native = true }: HistogramOptions = {}): ColourHistogram {
   if (pixels.length >= DENSE_THRESHOLD) return denseHistogram(pixels);
-  if (mortonOrder) return mortonHistogram(pixels);
+  if (mortonOrder) return mortonHistogram(pixels, native);
   return hashedHistogram(pixels, { pixelIndex });
 }
 

@@ -1,0 +1,102 @@
+// AssemblyScript, compiled to WebAssembly by scripts/build-wasm.js into histogram-wasm.ts (never by tsc).
+// The Morton-order colour count of histogram.ts (mortonHistogram) over pixels laid out in this module's
+// memory by histogram-native.ts: each pixel's key, the keys sorted (two 12-bit counting passes, as
+// sortKeysOnly24 of morton.ts), and the runs of equal keys read off as colours and counts. The same
+// colours, in the same order, with the same counts as the JS.
+
+let pixels: usize = 0; // u32 per pixel
+let keys: usize = 0; // u32 per pixel
+let scratch: usize = 0; // u32 per pixel
+let digits: usize = 0; // u32 x 8192
+let colours: usize = 0; // u32 per distinct colour
+let weights: usize = 0; // f64 per distinct colour
+
+/** The first free byte of memory: the layout starts there. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+export function layout(pixelsAt: usize, keysAt: usize, scratchAt: usize, digitsAt: usize, coloursAt: usize, weightsAt: usize): void {
+  pixels = pixelsAt; keys = keysAt; scratch = scratchAt; digits = digitsAt; colours = coloursAt; weights = weightsAt;
+}
+
+/** The 8 bits of v spread to every third bit (SPREAD of morton.ts). */
+@inline function spread(v: u32): u32 {
+  let x = v & 0xff;
+  x = (x | (x << 8)) & 0x0300f00f;
+  x = (x | (x << 4)) & 0x030c30c3;
+  x = (x | (x << 2)) & 0x09249249;
+  return x;
+}
+
+/** Every third bit of x from bit 0, packed: the inverse of `spread`. */
+@inline function compact(x: u32): u32 {
+  x &= 0x09249249;
+  x = (x | (x >>> 2)) & 0x030c30c3;
+  x = (x | (x >>> 4)) & 0x0300f00f;
+  x = (x | (x >>> 8)) & 0x000000ff;
+  return x;
+}
+
+@inline function at(base: usize, i: usize): usize {
+  return base + (i << 2);
+}
+
+/** sortKeysOnly24 of morton.ts over the n keys. */
+function sortKeys(n: usize): void {
+  memory.fill(digits, 0, 8192 << 2);
+  for (let i: usize = 0; i < n; i++) {
+    const k = load<u32>(at(keys, i));
+    const lo = at(digits, <usize>(k & 4095));
+    store<u32>(lo, load<u32>(lo) + 1);
+    const hi = at(digits, <usize>(4096 + (k >>> 12)));
+    store<u32>(hi, load<u32>(hi) + 1);
+  }
+  let low: u32 = 0;
+  let high: u32 = 0;
+  for (let d: usize = 0; d < 4096; d++) {
+    const l = at(digits, d);
+    const lc = load<u32>(l);
+    store<u32>(l, low);
+    low += lc;
+    const h = at(digits, 4096 + d);
+    const hc = load<u32>(h);
+    store<u32>(h, high);
+    high += hc;
+  }
+  for (let i: usize = 0; i < n; i++) {
+    const k = load<u32>(at(keys, i));
+    const s = at(digits, <usize>(k & 4095));
+    const to = load<u32>(s);
+    store<u32>(s, to + 1);
+    store<u32>(at(scratch, <usize>to), k);
+  }
+  for (let p: usize = 0; p < n; p++) {
+    const k = load<u32>(at(scratch, p));
+    const s = at(digits, <usize>(4096 + (k >>> 12)));
+    const to = load<u32>(s);
+    store<u32>(s, to + 1);
+    store<u32>(at(keys, <usize>to), k);
+  }
+}
+
+/** Counts the n pixels' colours in Morton order into `colours` and `weights`; returns how many there are. */
+export function countMorton(n: usize): u32 {
+  for (let i: usize = 0; i < n; i++) {
+    const c = load<u32>(at(pixels, i));
+    store<u32>(at(keys, i), (spread(c & 255) << 2) | (spread((c >>> 8) & 255) << 1) | spread((c >>> 16) & 255));
+  }
+  sortKeys(n);
+  let j: isize = -1;
+  for (let p: usize = 0; p < n; p++) {
+    const k = load<u32>(at(keys, p));
+    if (p == 0 || k != load<u32>(at(keys, p - 1))) {
+      j++;
+      store<u32>(at(colours, <usize>j), compact(k >>> 2) | (compact(k >>> 1) << 8) | (compact(k) << 16));
+      store<f64>(weights + (<usize>j << 3), 0);
+    }
+    const w = weights + (<usize>j << 3);
+    store<f64>(w, load<f64>(w) + 1);
+  }
+  return <u32>(j + 1);
+}
