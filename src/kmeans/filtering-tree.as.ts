@@ -26,10 +26,8 @@ let sums: usize = 0;
 let kk: u32 = 0;
 let writing = false;
 
-/** As LEAF_COLOURS, SCAN_SPLIT and MAX_DEPTH in filtering.ts. */
-const LEAF_COLOURS: u32 = 8;
-const SCAN_SPLIT: u32 = 64;
-const MAX_DEPTH: u32 = 9;
+/** As LEAF_COLOURS in filtering.ts. */
+const LEAF_COLOURS: u32 = 64;
 
 // The build's inputs and scratch, set by `buildLayout`: the points in their own order (float64 triples),
 // their weights, the keys, the sort's scratch, and the children's bounds while building.
@@ -205,30 +203,18 @@ function splitByOctant(start: usize, end: usize, shift: u32, at: usize): u32 {
   const bounds = splitBounds + (at << 2);
   let n: u32 = 0;
   store<u32>(bounds, <u32>start);
-  if (end - start <= <usize>SCAN_SPLIT) {
-    let current = octant(start, shift);
-    for (let p = start + 1; p < end; p++) {
-      const o = octant(p, shift);
-      if (o != current) {
-        n++;
-        store<u32>(bounds + (<usize>n << 2), <u32>p);
-        current = o;
-      }
+  for (let lo = start; ; ) {
+    const o = octant(lo, shift);
+    let hi = end;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >>> 1;
+      if (octant(mid, shift) > o) hi = mid;
+      else lo = mid;
     }
-  } else {
-    for (let lo = start; ; ) {
-      const o = octant(lo, shift);
-      let hi = end;
-      while (hi - lo > 1) {
-        const mid = (lo + hi) >>> 1;
-        if (octant(mid, shift) > o) hi = mid;
-        else lo = mid;
-      }
-      if (hi == end) break;
-      n++;
-      store<u32>(bounds + (<usize>n << 2), <u32>hi);
-      lo = hi;
-    }
+    if (hi == end) break;
+    n++;
+    store<u32>(bounds + (<usize>n << 2), <u32>hi);
+    lo = hi;
   }
   n++;
   store<u32>(bounds + (<usize>n << 2), <u32>end);

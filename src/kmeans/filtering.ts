@@ -15,10 +15,12 @@ import { NativeWalk } from './filtering-native.js';
 import { mortonKey, sortKeys24 } from './morton.js';
 import { clusterMeans, inertiaFromSums, largestMove, weightedSumOfSquares } from './sums.js';
 
-/** Boxes of at most this many colours are not split further: their colours are scanned one by one. */
-const LEAF_COLOURS = 8;
-/** Boxes up to this many colours find their octants' runs by a scan, larger ones by binary searches. */
-const SCAN_SPLIT = 64;
+/**
+ * Boxes of at most this many colours are not split further: their colours are scanned one by one. Large
+ * leaves make fewer nodes to visit, which cost more than the scans (bench/README.md, "The WebAssembly
+ * walk and diffusion, shipped").
+ */
+const LEAF_COLOURS = 64;
 /** A candidate is dropped for a box only when it is this much (squared distance) farther at the box's best vertex. */
 const DROP_MARGIN = 1e-6;
 /** Octree depth: 8 levels of one bit per channel, plus the root. */
@@ -254,36 +256,25 @@ export class FilteringLloyd {
   }
 
   /**
-   * Splits [start, end) by the octant at `shift` (keys are sorted, so octants are runs): writes the runs'
-   * bounds to `splitScratch` from `at` (n + 1 of them) and returns the number of runs n.
+   * Splits [start, end) by the octant at `shift` (keys are sorted, so octants are runs; each run ends where a
+   * binary search finds the next octant): writes the runs' bounds to `splitScratch` from `at` (n + 1 of
+   * them) and returns the number of runs n.
    */
   private splitByOctant(start: number, end: number, shift: number, keys: Uint32Array, at: number): number {
     const bounds = this.splitScratch;
     let n = 0;
     bounds[at] = start;
-    if (end - start <= SCAN_SPLIT) {
-      let current = (keys[start]! >>> shift) & 7;
-      for (let p = start + 1; p < end; p++) {
-        const octant = (keys[p]! >>> shift) & 7;
-        if (octant !== current) {
-          bounds[at + ++n] = p;
-          current = octant;
-        }
+    for (let lo = start; ; ) {
+      const octant = (keys[lo]! >>> shift) & 7;
+      let hi = end;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >>> 1;
+        if (((keys[mid]! >>> shift) & 7) > octant) hi = mid;
+        else lo = mid;
       }
-    } else {
-      // Large boxes: each octant's run ends where a binary search finds the next octant.
-      for (let lo = start; ; ) {
-        const octant = (keys[lo]! >>> shift) & 7;
-        let hi = end;
-        while (hi - lo > 1) {
-          const mid = (lo + hi) >>> 1;
-          if (((keys[mid]! >>> shift) & 7) > octant) hi = mid;
-          else lo = mid;
-        }
-        if (hi === end) break;
-        bounds[at + ++n] = hi;
-        lo = hi;
-      }
+      if (hi === end) break;
+      bounds[at + ++n] = hi;
+      lo = hi;
     }
     bounds[at + ++n] = end;
     return n;
