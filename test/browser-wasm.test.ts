@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumInstalled, openBrowser, REQUIRE_GPU, type BrowserSession } from './browser/harness.js';
 import { ensureBuilt } from './helpers/cli.js';
+import { MODULES } from '../scripts/build-wasm.js';
 
 let session: BrowserSession | undefined;
 
@@ -48,7 +49,30 @@ async function runOn(path: string) {
   });
 }
 
-describe('the WebAssembly walk in Chromium', () => {
+describe('the WebAssembly parts in Chromium', () => {
+  it('every module compiles synchronously on a page\'s main thread (as the library compiles them)', async ({ skip }) => {
+    if (!session) return skip();
+    const page = session.page;
+    await page.goto(`${session.url}/test/browser/blank.html`, { waitUntil: 'load' });
+    const results = await page.evaluate(async (paths: string[]) => {
+      const out: string[] = [];
+      for (const path of paths) {
+        const text = await (await fetch(`/${path}`)).text();
+        const binary = atob(/'([A-Za-z0-9+/=]+)'/.exec(text)![1]!);
+        const bytes = new Uint8Array(binary.length);
+        for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+        try {
+          new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+          out.push(`${path}: ok`);
+        } catch (error) {
+          out.push(`${path}: ${String(error)}`);
+        }
+      }
+      return out;
+    }, MODULES.map((m) => m.generated));
+    expect(results).toEqual(MODULES.map((m) => `${m.generated}: ok`));
+  }, 60_000);
+
   it('a page that refuses WebAssembly gets the same results as one that allows it, dithered or not', async ({ skip }) => {
     if (!session) return skip();
     const plain = await runOn('/test/browser/blank.html');
