@@ -4,6 +4,8 @@
 // order as the JS, so the tree, its sums and its labels are the same. T is the type of the boxes and
 // sorted points: u8 for sRGB trees, f64 for OKLab ones.
 
+import { mortonKey } from './morton.as';
+
 /** As DROP_MARGIN in filtering.ts. */
 const DROP_MARGIN: f64 = 1e-6;
 
@@ -45,19 +47,6 @@ export function buildLayout(pointsAt: usize, weightsAt: usize, keysAt: usize, lo
   digitsAt: usize, boundsAt: usize): void {
   inPoints = pointsAt; inWeights = weightsAt; keys = keysAt; lowKeys = lowKeysAt; lowPositions = lowPositionsAt;
   digits = digitsAt; splitBounds = boundsAt;
-}
-
-/** The 8 bits of v spread to every third bit (SPREAD of morton.ts). */
-@inline function spread(v: u32): u32 {
-  let x = v & 0xff;
-  x = (x | (x << 8)) & 0x0300f00f;
-  x = (x | (x << 4)) & 0x030c30c3;
-  x = (x | (x << 2)) & 0x09249249;
-  return x;
-}
-
-@inline function mortonKey(r: u32, g: u32, b: u32): u32 {
-  return (spread(r) << 2) | (spread(g) << 1) | spread(b);
 }
 
 /** An OKLab coordinate's 8-bit cell (`cell` of filtering.ts). */

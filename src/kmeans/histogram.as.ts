@@ -4,6 +4,8 @@
 // sortKeysOnly24 of morton.ts), and the runs of equal keys read off as colours and counts. The same
 // colours, in the same order, with the same counts as the JS.
 
+import { compact, mortonKey } from './morton.as';
+
 let pixels: usize = 0; // u32 per pixel
 let keys: usize = 0; // u32 per pixel
 let scratch: usize = 0; // u32 per pixel
@@ -18,24 +20,6 @@ export function heapBase(): usize {
 
 export function layout(pixelsAt: usize, keysAt: usize, scratchAt: usize, digitsAt: usize, coloursAt: usize, weightsAt: usize): void {
   pixels = pixelsAt; keys = keysAt; scratch = scratchAt; digits = digitsAt; colours = coloursAt; weights = weightsAt;
-}
-
-/** The 8 bits of v spread to every third bit (SPREAD of morton.ts). */
-@inline function spread(v: u32): u32 {
-  let x = v & 0xff;
-  x = (x | (x << 8)) & 0x0300f00f;
-  x = (x | (x << 4)) & 0x030c30c3;
-  x = (x | (x << 2)) & 0x09249249;
-  return x;
-}
-
-/** Every third bit of x from bit 0, packed: the inverse of `spread`. */
-@inline function compact(x: u32): u32 {
-  x &= 0x09249249;
-  x = (x | (x >>> 2)) & 0x030c30c3;
-  x = (x | (x >>> 4)) & 0x0300f00f;
-  x = (x | (x >>> 8)) & 0x000000ff;
-  return x;
 }
 
 @inline function at(base: usize, i: usize): usize {
@@ -84,7 +68,7 @@ function sortKeys(n: usize): void {
 export function countMorton(n: usize): u32 {
   for (let i: usize = 0; i < n; i++) {
     const c = load<u32>(at(pixels, i));
-    store<u32>(at(keys, i), (spread(c & 255) << 2) | (spread((c >>> 8) & 255) << 1) | spread((c >>> 16) & 255));
+    store<u32>(at(keys, i), mortonKey(c & 255, (c >>> 8) & 255, (c >>> 16) & 255));
   }
   sortKeys(n);
   let j: isize = -1;

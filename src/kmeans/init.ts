@@ -5,7 +5,7 @@
 import type { ColorSpace } from '../colour-space.js';
 import { FilteringLloyd } from './filtering.js';
 import { keepFixed } from './fixed.js';
-import { NativeSeeding } from './seeding-native.js';
+import { pickByCumulative, seedingLoops } from './seeding-loops.js';
 import { createRandom, type Random } from './random.js';
 
 /**
@@ -40,18 +40,6 @@ function dist2(a: Float64Array, i: number, b: Float64Array, j: number): number {
   return dr * dr + dg * dg + db * db;
 }
 
-/** Index of the point where the running sum of `values` first exceeds `target`. */
-function pickByCumulative(values: Float64Array, target: number): number {
-  let acc = 0;
-  for (let i = 0; i < values.length; i++) {
-    acc += values[i]!;
-    if (acc > target) return i;
-  }
-  // Rounding left the target at the very end: take the last point with any mass.
-  for (let i = values.length - 1; i >= 0; i--) if (values[i]! > 0) return i;
-  return 0;
-}
-
 function copyPoint(from: Float64Array, i: number, to: Float64Array, j: number): void {
   to[j * 3] = from[i * 3]!;
   to[j * 3 + 1] = from[i * 3 + 1]!;
@@ -69,74 +57,10 @@ export function kmeansPlusPlus(sample: WeightedPoints, k: number, random: Random
 
 /**
  * `kmeansPlusPlus` in steps (see `Steps`): one per centroid. Its loops over the sample run in WebAssembly
- * where they can (seeding-native.ts: the same centroids); `native: false` keeps them in JS.
+ * where they can (seeding-loops.ts: the same centroids either way); `native: false` keeps them in JS.
  */
 export function* kmeansPlusPlusSteps({ points, weights }: WeightedPoints, k: number, random: Random, seeds?: Float64Array, { native = true }: { native?: boolean } = {}): Steps<Float64Array> {
-  const loops = native ? NativeSeeding.create(points, weights, Math.max(1, seeds ? seeds.length / 3 : 0)) : null;
-  if (loops) return yield* nativeKmeansPlusPlusSteps(loops, points, k, random, seeds);
-  const m = weights.length;
-  const trials = 2 + Math.floor(Math.log(k));
-  const centroids = new Float64Array(k * 3);
-  let found: number;
-  if (seeds && seeds.length > 0) {
-    found = Math.min(k, seeds.length / 3);
-    centroids.set(seeds.subarray(0, found * 3));
-  } else {
-    let total = 0;
-    for (let i = 0; i < m; i++) total += weights[i]!;
-    copyPoint(points, pickByCumulative(weights, random.next() * total), centroids, 0);
-    found = 1;
-  }
-  const closest = new Float64Array(m).fill(Infinity);
-  const mass = new Float64Array(m);
-  let potential = 0;
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < found; j++) closest[i] = Math.min(closest[i]!, dist2(points, i, centroids, j));
-    mass[i] = weights[i]! * closest[i]!;
-    potential += mass[i]!;
-  }
-  const candidateClosest = new Float64Array(m);
-  const bestClosest = new Float64Array(m);
-  for (; found < k && potential > 0; found++) {
-    let bestPotential = Infinity;
-    let bestIndex = -1;
-    for (let t = 0; t < trials; t++) {
-      const candidate = pickByCumulative(mass, random.next() * potential);
-      // The candidate's coordinates read once (V8 cannot tell that the stores below leave them alone).
-      const cr = points[candidate * 3]!;
-      const cg = points[candidate * 3 + 1]!;
-      const cb = points[candidate * 3 + 2]!;
-      let p = 0;
-      for (let i = 0; i < m; i++) {
-        const dr = points[i * 3]! - cr;
-        const dg = points[i * 3 + 1]! - cg;
-        const db = points[i * 3 + 2]! - cb;
-        const e = dr * dr + dg * dg + db * db;
-        const c = closest[i]!;
-        const d = e < c ? e : c;
-        candidateClosest[i] = d;
-        p += weights[i]! * d;
-      }
-      if (p < bestPotential) {
-        bestPotential = p;
-        bestIndex = candidate;
-        bestClosest.set(candidateClosest);
-      }
-    }
-    copyPoint(points, bestIndex, centroids, found);
-    closest.set(bestClosest);
-    potential = 0;
-    for (let i = 0; i < m; i++) {
-      mass[i] = weights[i]! * closest[i]!;
-      potential += mass[i]!;
-    }
-    yield;
-  }
-  return centroids.slice(0, found * 3);
-}
-
-/** kmeansPlusPlusSteps with its loops in WebAssembly: the same draws, trials and choices. */
-function* nativeKmeansPlusPlusSteps(loops: NativeSeeding, points: Float64Array, k: number, random: Random, seeds?: Float64Array): Steps<Float64Array> {
+  const loops = seedingLoops(points, weights, seeds ? seeds.length / 3 : 0, native);
   const trials = 2 + Math.floor(Math.log(k));
   const centroids = new Float64Array(k * 3);
   let found: number;

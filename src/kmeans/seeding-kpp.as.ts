@@ -1,5 +1,5 @@
 // AssemblyScript, compiled to WebAssembly by scripts/build-wasm.js into seeding-kpp-wasm.ts (never by tsc).
-// The loops of greedy k-means++ (kmeansPlusPlusSteps of init.ts) over a sample laid out in this module's
+// The loops of greedy k-means++ (JsSeeding of seeding-loops.ts) over a sample laid out in this module's
 // memory by seeding-native.ts: each trial's distances and potential, the draw by cumulative mass, and the
 // update after a centroid is chosen, with the same operations in the same order as the JS, so the same
 // centroids come out. The JS keeps the loop over centroids and trials, and the random draws.

@@ -1,10 +1,11 @@
 /**
  * The loops of greedy k-means++ in WebAssembly (seeding-kpp.as.ts): one instance per run, whose memory holds
  * the sample and each point's distances. The same operations in the same order as the JS loops of
- * kmeansPlusPlusSteps (init.ts), so the same centroids come out; null where WebAssembly is unavailable or
+ * seeding-loops.ts, so the same centroids come out; `create` gives null where WebAssembly is unavailable or
  * its memory cannot grow, and the JS loops run instead.
  */
 import { growTo, InlinedModule, placeArrays } from '../wasm.js';
+import type { SeedingLoops } from './seeding-loops.js';
 import { SEEDING_KPP_WASM } from './seeding-kpp-wasm.js';
 
 interface KppExports {
@@ -21,7 +22,7 @@ interface KppExports {
 
 const kppModule = new InlinedModule(SEEDING_KPP_WASM);
 
-export class NativeSeeding {
+export class NativeSeeding implements SeedingLoops {
   private constructor(
     private readonly exports: KppExports,
     private readonly seeds: Float64Array,
