@@ -40,6 +40,7 @@ interface WalkExports {
     weights: number, order: number, labels: number, candidates: number, centroids: number, counts: number, sums: number): void;
   buildLayout(points: number, weights: number, keys: number, lowKeys: number, lowPositions: number, digits: number, bounds: number): void;
   build(n: number, floats: number): number;
+  sumOfSquares(n: number): number;
   walkBytes(k: number, writeLabels: number): void;
   walkFloats(k: number, writeLabels: number): void;
 }
@@ -62,11 +63,12 @@ export class NativeWalk {
 
   /**
    * Builds the tree of `points` (RGB triples, or OKLab points with `floats`) weighted by `weights` in a new
-   * instance's memory; returns its walk, views of its arrays and its node count, or null where WebAssembly is
+   * instance's memory; returns its walk, views of its arrays, its node count and the points' weighted sum of
+   * squares (as weightedSumOfSquares sums it), or null where WebAssembly is
    * unavailable or memory will not grow. Node arrays are sized for the most nodes a tree of n points can have
    * (2n: every inner node has two children or more); the pages past the last node are never touched.
    */
-  static build(points: Float64Array, weights: Float64Array, floats: boolean, limits: WalkLimits): { walk: NativeWalk; views: TreeViews; nodeCount: number } | null {
+  static build(points: Float64Array, weights: Float64Array, floats: boolean, limits: WalkLimits): { walk: NativeWalk; views: TreeViews; nodeCount: number; sumOfSquares: number } | null {
     const exports = treeModule.instantiate<WalkExports>();
     if (!exports) return null;
     const n = weights.length;
@@ -92,6 +94,7 @@ export class NativeWalk {
         order, a('labels'), a('candidates'), a('centroids'), a('counts'), a('sums'));
     layout(a('order'));
     exports.buildLayout(a('inPoints'), a('inWeights'), a('keys'), a('lowKeys'), a('lowPositions'), a('digits'), a('bounds'));
+    const sumOfSquares = exports.sumOfSquares(n);
     const built = exports.build(n, floats ? 1 : 0);
     const ordered = built < 0;
     const nodeCount = Math.abs(built);
@@ -104,7 +107,7 @@ export class NativeWalk {
       end: view(Uint32Array, 'end', nodeCount), child: view(Uint32Array, 'child', nodeCount), children: view(Uint8Array, 'children', nodeCount),
       points: coords('points', n * 3), weights: view(Float64Array, 'weights', n), order: ordered ? null : view(Uint32Array, 'order', n),
     };
-    return { walk: new NativeWalk(exports, floats, at, maxK, n), views, nodeCount };
+    return { walk: new NativeWalk(exports, floats, at, maxK, n), views, nodeCount, sumOfSquares };
   }
 
   /**

@@ -233,6 +233,17 @@ function buildNode<T>(node: u32, start: usize, end: usize, shift: i32, depth: u3
   storeParent<T>(node, first, n);
 }
 
+/** weightedSumOfSquares of sums.ts over the n input points, in their order. */
+export function sumOfSquares(n: usize): f64 {
+  let s: f64 = 0;
+  for (let i: usize = 0; i < n; i++) {
+    const p = inPoints + i * 24;
+    const r = load<f64>(p), g = load<f64>(p, 8), b = load<f64>(p, 16);
+    s += load<f64>(inWeights + (i << 3)) * (r * r + g * g + b * b);
+  }
+  return s;
+}
+
 /**
  * Builds the tree of the n input points (after `layout` and `buildLayout`): keys, their sort when the points
  * are not in key order, the sorted points and weights, the nodes. Returns the node count, negated when the

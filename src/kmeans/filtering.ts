@@ -175,11 +175,11 @@ export class FilteringLloyd {
   constructor(points: Float64Array, weights: Float64Array, space: ColorSpace = 'srgb', { native = true }: { native?: boolean } = {}) {
     const size = weights.length;
     this.size = size;
-    this.sumOfSquares = weightedSumOfSquares(points, weights);
     const built = native && size > 0 ? NativeWalk.build(points, weights, space === 'oklab', { candidates: (MAX_DEPTH + 2) * MAX_K, maxK: MAX_K, splitBounds: (MAX_DEPTH + 2) * 9 }) : null;
     if (built) {
       // The tree lives in the instance's memory: these are views of it.
       const { views } = built;
+      this.sumOfSquares = built.sumOfSquares;
       this.native = built.walk;
       this.order = views.order;
       this.sorted = views.points;
@@ -189,6 +189,7 @@ export class FilteringLloyd {
       return;
     }
     this.native = null;
+    this.sumOfSquares = weightedSumOfSquares(points, weights);
     const { order, keys } = mortonOrder(points, size, space);
     this.order = order;
     this.sorted = gatherPoints(points, order, space);

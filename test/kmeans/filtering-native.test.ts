@@ -19,6 +19,7 @@ function expectSameWalks(points: Float64Array, weights: Float64Array, space: Col
   expect(js.isNative).toBe(false);
   // The same tree: built in WebAssembly as in JS.
   expect(native.nodeCount).toBe(js.nodeCount);
+  expect(native.sumOfSquares).toBe(js.sumOfSquares);
   const random = seededRandom(seed);
   const m = weights.length;
   const init = new Float64Array(k * 3);
