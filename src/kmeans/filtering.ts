@@ -203,7 +203,7 @@ export class FilteringLloyd {
     return this.nodes.count;
   }
 
-  /** Whether the walk runs in WebAssembly. */
+  /** Whether the tree was built, and is walked, in WebAssembly. */
   get isNative(): boolean {
     return this.native !== null;
   }
