@@ -367,11 +367,23 @@ function* relocateSteps(sample: WeightedPoints, start: Polished, tries: number, 
   if (k < 3 || k - fixed < 1) return best;
   let weakest: number[] = [];
   let worst: number[] = [];
-  let labels: Uint8Array = new Uint8Array(0);
+  // Per cluster, its point farthest from its centroid (the first in point order; -1 for none) and how far.
+  const farthest = new Int32Array(k);
+  const farthestD = new Float64Array(k);
   const rank = (): void => {
     const c = best.centroids;
     const stats = clusterErrors(sample, c);
-    labels = stats.labels;
+    const labels = stats.labels;
+    farthest.fill(-1);
+    farthestD.fill(-1);
+    for (let i = 0; i < sample.weights.length; i++) {
+      const j = labels[i]!;
+      const d = dist2(sample.points, i, c, j);
+      if (d > farthestD[j]!) {
+        farthestD[j] = d;
+        farthest[j] = i;
+      }
+    }
     const cost = new Float64Array(k);
     for (let a = 0; a < k; a++) {
       let nearest = Infinity;
@@ -400,17 +412,8 @@ function* relocateSteps(sample: WeightedPoints, start: Polished, tries: number, 
     if (to === from) continue;
     // The point of cluster `to` farthest from its centroid.
     const c = best.centroids;
-    let far = -1;
-    let farD = -1;
-    for (let i = 0; i < sample.weights.length; i++) {
-      if (labels[i] !== to) continue;
-      const d = dist2(sample.points, i, c, to);
-      if (d > farD) {
-        farD = d;
-        far = i;
-      }
-    }
-    if (far < 0 || farD === 0) continue;
+    const far = farthest[to]!;
+    if (far < 0 || farthestD[to] === 0) continue;
     const trial = Float64Array.from(c);
     for (let ch = 0; ch < 3; ch++) trial[from * 3 + ch] = (c[to * 3 + ch]! + sample.points[far * 3 + ch]!) / 2;
     const polished = yield* refineSteps(sample, trial, maxIterations, tolerance, fixed);
