@@ -12,6 +12,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** Each module: its AssemblyScript source, the generated TypeScript file, and the constant that holds it. */
 export const MODULES = [
   { source: 'src/kmeans/filtering-tree.as.ts', generated: 'src/kmeans/filtering-tree-wasm.ts', name: 'FILTERING_TREE_WASM', what: 'The colour tree (build and walk)' },
+  { source: 'src/kmeans/colour-tables.as.ts', generated: 'src/kmeans/colour-tables-wasm.ts', name: 'COLOUR_TABLES_WASM', what: 'The dense colour tables' },
   { source: 'src/kmeans/histogram.as.ts', generated: 'src/kmeans/histogram-wasm.ts', name: 'HISTOGRAM_WASM', what: 'The Morton-order colour count' },
   { source: 'src/kmeans/seeding-kpp.as.ts', generated: 'src/kmeans/seeding-kpp-wasm.ts', name: 'SEEDING_KPP_WASM', what: 'The loops of greedy k-means++' },
   { source: 'src/dither/diffusion.as.ts', generated: 'src/dither/diffusion-wasm.ts', name: 'DIFFUSION_WASM', what: 'Error diffusion (sRGB)' },

@@ -2,6 +2,7 @@
  * Distinct colours and their pixel counts: k-means on an image is k-means on this weighted set, which is
  * usually far smaller than the pixel count (a photo of 8 MP has some 100 K to 500 K distinct colours).
  */
+import { colourTables } from './colour-tables-native.js';
 import { mortonCountNative } from './histogram-native.js';
 import { colourOfKey, mortonKeyOfPacked, sortKeysOnly24 } from './morton.js';
 import { packedPalette } from '../output.js';
@@ -41,9 +42,19 @@ function sortedColours(colours: Uint32Array): Uint32Array {
  * Counts through a table from colour to count, then reads the counts of the colours met, in ascending order.
  * The table holds a byte a colour (a quarter of the fresh pages to touch of 32-bit counts: bench/README.md,
  * "Decode, summary and colour table"); a count that would pass 255 goes back to 1 and leaves 255 in
- * `spill`, which the few colours that common add back at the end.
+ * `spill`, which the few colours that common add back at the end. The tables live in WebAssembly where it
+ * can run (colour-tables-native.ts: the same counts); `native: false` keeps them in JS.
  */
-function denseHistogram(pixels: Uint32Array): ColourHistogram {
+function denseHistogram(pixels: Uint32Array, native: boolean): ColourHistogram {
+  const tables = native ? colourTables() : null;
+  if (tables) {
+    const { seen, spill } = tables.count(pixels);
+    const colours = sortedColours(seen);
+    const weights = new Float64Array(colours.length);
+    tables.readCounts(colours, weights);
+    if (spill) for (const [c, extra] of spill) weights[positionOf(colours, c)]! += extra;
+    return { colours, weights };
+  }
   const table = spareCounts ?? new Uint8Array(1 << 24);
   spareCounts = undefined;
   let seen: Uint32Array = new Uint32Array(1 << 16);
@@ -197,7 +208,7 @@ export interface HistogramOptions {
   pixelIndex?: boolean;
   /** Small images list their colours in Morton order (ready for the colour tree). @default false */
   mortonOrder?: boolean;
-  /** Whether the Morton-order count may run in WebAssembly (the same histogram). @default true */
+  /** Whether the count may run in WebAssembly (the same histogram). @default true */
   native?: boolean;
 }
 
@@ -206,7 +217,7 @@ export interface HistogramOptions {
  * colours in ascending order whatever the options; the order of the colours depends on the method.
  */
 export function buildHistogram(pixels: Uint32Array, { pixelIndex = false, mortonOrder = false, native = true }: HistogramOptions = {}): ColourHistogram {
-  if (pixels.length >= DENSE_THRESHOLD) return denseHistogram(pixels);
+  if (pixels.length >= DENSE_THRESHOLD) return denseHistogram(pixels, native);
   if (mortonOrder) return mortonHistogram(pixels, native);
   return hashedHistogram(pixels, { pixelIndex });
 }
@@ -300,13 +311,15 @@ export function unpackColours(colours: Uint32Array): Float64Array {
  * Each pixel's label, from the labels of the histogram's colours (of these pixels), and the output image
  * painted in the same pass: each pixel its label's palette colour, with its own alpha (one read of the
  * pixels instead of two, which is faster on large images: bench/README.md, "Measurements behind the
- * constants").
+ * constants"). Through the WebAssembly label table where it can (the same labels and image); `native: false`
+ * keeps the JS's.
  */
 export function labelAndPaint(
   pixels: Uint32Array,
   histogram: ColourHistogram,
   colourLabels: Uint8Array,
   palette: Uint8Array,
+  { native = true }: { native?: boolean } = {},
 ): { labels: Uint8Array; image: Uint8ClampedArray<ArrayBuffer> } {
   const n = pixels.length;
   const labels = new Uint8Array(n);
@@ -321,9 +334,14 @@ export function labelAndPaint(
     }
     return { labels, image: new Uint8ClampedArray(out.buffer) };
   }
+  const { colours } = histogram;
+  const tables = native ? colourTables() : null;
+  if (tables) {
+    tables.labelAndPaint(pixels, colours, colourLabels, lut, labels, out);
+    return { labels, image: new Uint8ClampedArray(out.buffer) };
+  }
   const table = spareLabels ?? new Uint8Array(1 << 24);
   spareLabels = undefined;
-  const { colours } = histogram;
   // Dense histograms list their colours in ascending order: these writes walk the table forwards.
   for (let j = 0; j < colours.length; j++) table[colours[j]!] = colourLabels[j]!;
   for (let i = 0; i < n; i++) {
