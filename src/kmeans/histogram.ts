@@ -238,6 +238,19 @@ export function distinctColoursUpTo(pixels: Uint32Array, limit: number): Uint32A
   return Uint32Array.from(seen);
 }
 
+/** The distinct values of two ascending arrays (`a` without repeats), in ascending order. */
+function mergeUnique(a: Uint32Array, b: Uint32Array): Uint32Array {
+  const out = new Uint32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length || j < b.length) {
+    const v = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
+    if (n === 0 || out[n - 1] !== v) out[n++] = v;
+  }
+  return out.slice(0, n);
+}
+
 /** `size` distinct pixel indices in [0, n), drawn without replacement, in ascending order. */
 export function sampleIndices(n: number, size: number, random: Random): Uint32Array {
   if (size >= n) {
@@ -246,18 +259,14 @@ export function sampleIndices(n: number, size: number, random: Random): Uint32Ar
     return all;
   }
   if (size * 16 < n) {
-    // Sparse: draw, sort, and redraw the few duplicates; no pass over all n pixels.
-    let picked = new Uint32Array(0);
+    // Sparse: draw, sort, and redraw the few duplicates; no pass over all n pixels. Each redraw is sorted on
+    // its own and merged into the picks so far (the first sort is the only large one).
+    let picked: Uint32Array = new Uint32Array(0);
     while (picked.length < size) {
       const draw = new Uint32Array(size - picked.length);
       for (let i = 0; i < draw.length; i++) draw[i] = random.int(n);
-      const merged = new Uint32Array(picked.length + draw.length);
-      merged.set(picked);
-      merged.set(draw, picked.length);
-      merged.sort();
-      let unique = 0;
-      for (let i = 0; i < merged.length; i++) if (i === 0 || merged[i] !== merged[i - 1]) merged[unique++] = merged[i]!;
-      picked = merged.slice(0, unique);
+      draw.sort();
+      picked = mergeUnique(picked, draw);
     }
     return picked;
   }

@@ -2,10 +2,12 @@
  * src/kmeans/histogram.ts: counting in Morton order agrees with hashing, and labelAndPaint labels and
  * paints every pixel through either histogram; the colour tree takes a Morton-ordered one as it is. The
  * dense table of large images counts past its bytes' 255 exactly, and comes back clean for the next image.
+ * Sparse samples draw the same indices as sorting every round whole.
  */
 import { describe, expect, it } from 'vitest';
 import { FilteringLloyd } from '../../src/kmeans/filtering.js';
-import { buildHistogram, labelAndPaint, unpackColours } from '../../src/kmeans/histogram.js';
+import { buildHistogram, labelAndPaint, sampleIndices, unpackColours } from '../../src/kmeans/histogram.js';
+import { createRandom } from '../../src/kmeans/random.js';
 import { mortonKeyOfPacked } from '../../src/kmeans/morton.js';
 import { bruteStep, expectSameArray } from '../helpers/reference.js';
 import { randomInt, seededRandom } from '../helpers/images.js';
@@ -80,5 +82,36 @@ describe('colour histograms', () => {
       for (const [c, times] of exact) expect(h.weights[h.colours.indexOf(c ^ salt)], `colour ${c ^ salt}`).toBe(times);
       expect(expected.get(0x334455)).toBeGreaterThan(500_000);
     }
+  });
+});
+
+describe('sample indices', () => {
+  /** The sparse draw as first written: every round's picks and redraws sorted together. */
+  function reference(n: number, size: number, seed: number): Uint32Array {
+    const random = createRandom(seed, 3);
+    let picked = new Uint32Array(0);
+    while (picked.length < size) {
+      const draw = new Uint32Array(size - picked.length);
+      for (let i = 0; i < draw.length; i++) draw[i] = random.int(n);
+      const merged = new Uint32Array(picked.length + draw.length);
+      merged.set(picked);
+      merged.set(draw, picked.length);
+      merged.sort();
+      let unique = 0;
+      for (let i = 0; i < merged.length; i++) if (i === 0 || merged[i] !== merged[i - 1]) merged[unique++] = merged[i]!;
+      picked = merged.slice(0, unique);
+    }
+    return picked;
+  }
+
+  it.each([
+    [2_073_600, 65_536, 1],
+    [1_048_577, 16_384, 2],
+    [100_000, 6_000, 3],
+  ])('sparse draws from %i pixels, %i of them: the same indices as sorting every round whole, distinct and ascending', (n, size, seed) => {
+    const picked = sampleIndices(n, size, createRandom(seed, 3));
+    expectSameArray(picked, reference(n, size, seed), 'indices');
+    expect(picked.length).toBe(size);
+    for (let i = 1; i < picked.length; i++) expect(picked[i]!).toBeGreaterThan(picked[i - 1]!);
   });
 });
