@@ -4,7 +4,7 @@
 // order as the JS, so the tree, its sums and its labels are the same. T is the type of the boxes and
 // sorted points: u8 for sRGB trees, f64 for OKLab ones.
 
-import { mortonKey } from './morton.as';
+import { digitStarts, mortonKey } from './morton.as';
 
 /** As DROP_MARGIN in filtering.ts. */
 const DROP_MARGIN: f64 = 1e-6;
@@ -74,26 +74,7 @@ function makeKeys(n: usize, floats: bool): bool {
 
 /** sortKeys24 of morton.ts: the keys sorted in place, stable, each one's point index into `order`. */
 function sortKeys(n: usize): void {
-  memory.fill(digits, 0, 8192 << 2);
-  for (let i: usize = 0; i < n; i++) {
-    const k = key(i);
-    const lo = digits + (<usize>(k & 4095) << 2);
-    store<u32>(lo, load<u32>(lo) + 1);
-    const hi = digits + (<usize>(4096 + (k >>> 12)) << 2);
-    store<u32>(hi, load<u32>(hi) + 1);
-  }
-  let low: u32 = 0;
-  let high: u32 = 0;
-  for (let d: usize = 0; d < 4096; d++) {
-    const l = digits + (d << 2);
-    const lc = load<u32>(l);
-    store<u32>(l, low);
-    low += lc;
-    const h = digits + ((4096 + d) << 2);
-    const hc = load<u32>(h);
-    store<u32>(h, high);
-    high += hc;
-  }
+  digitStarts(keys, n, digits);
   for (let i: usize = 0; i < n; i++) {
     const k = key(i);
     const s = digits + (<usize>(k & 4095) << 2);
@@ -302,6 +283,22 @@ export function layout(boxAt: usize, statsAt: usize, startAt: usize, endAt: usiz
   store<u8>(labels + at, <u8>j);
 }
 
+/**
+ * Of the `count` candidates listed from `from`, the one nearest to (x, y, z): the first on ties (strict <),
+ * as the JS's loops choose.
+ */
+@inline function nearestCandidate(from: usize, count: u32, x: f64, y: f64, z: f64): u32 {
+  let best = candidate(from);
+  let bestD: f64 = Infinity;
+  for (let i: u32 = 0; i < count; i++) {
+    const j = candidate(from + i);
+    const dr = x - centroid(j, 0), dg = y - centroid(j, 1), db = z - centroid(j, 2);
+    const d = dr * dr + dg * dg + db * db;
+    if (d < bestD) { bestD = d; best = j; }
+  }
+  return best;
+}
+
 /** Kept whole, as the JS `visit`: the hot loop of every iteration. */
 function visit<T>(node: u32, depth: u32, count: u32): void {
   const k = kk;
@@ -310,14 +307,7 @@ function visit<T>(node: u32, depth: u32, count: u32): void {
   const maxR = coord<T>(b, 3), maxG = coord<T>(b, 4), maxB = coord<T>(b, 5);
   const base = <usize>depth * k;
   const mr = (minR + maxR) * 0.5, mg = (minG + maxG) * 0.5, mb = (minB + maxB) * 0.5;
-  let z = candidate(base);
-  let zd: f64 = Infinity;
-  for (let i: u32 = 0; i < count; i++) {
-    const j = candidate(base + i);
-    const dr = mr - centroid(j, 0), dg = mg - centroid(j, 1), db = mb - centroid(j, 2);
-    const d = dr * dr + dg * dg + db * db;
-    if (d < zd) { zd = d; z = j; }
-  }
+  const z = nearestCandidate(base, count, mr, mg, mb);
   const zr = centroid(z, 0), zg = centroid(z, 1), zb = centroid(z, 2);
   const next = base + <usize>k;
   let kept: u32 = 0;
@@ -354,14 +344,7 @@ function visit<T>(node: u32, depth: u32, count: u32): void {
   // A leaf with several candidates: a plain scan of them for each colour (ascending index, strict <).
   for (let p = start; p < end; p++) {
     const r = coord<T>(points, p * 3), g = coord<T>(points, p * 3 + 1), bb = coord<T>(points, p * 3 + 2);
-    let best: u32 = 0;
-    let bestD: f64 = Infinity;
-    for (let i: u32 = 0; i < kept; i++) {
-      const j = candidate(next + i);
-      const dr = r - centroid(j, 0), dg = g - centroid(j, 1), db = bb - centroid(j, 2);
-      const d = dr * dr + dg * dg + db * db;
-      if (d < bestD) { bestD = d; best = j; }
-    }
+    const best = nearestCandidate(next, kept, r, g, bb);
     const w = load<f64>(weights + (p << 3));
     addTo(best, w, w * r, w * g, w * bb);
     if (writing) label(p, best);

@@ -4,7 +4,7 @@
 // sortKeysOnly24 of morton.ts), and the runs of equal keys read off as colours and counts. The same
 // colours, in the same order, with the same counts as the JS.
 
-import { compact, mortonKey } from './morton.as';
+import { compact, digitStarts, mortonKey } from './morton.as';
 
 let pixels: usize = 0; // u32 per pixel
 let keys: usize = 0; // u32 per pixel
@@ -28,26 +28,7 @@ export function layout(pixelsAt: usize, keysAt: usize, scratchAt: usize, digitsA
 
 /** sortKeysOnly24 of morton.ts over the n keys. */
 function sortKeys(n: usize): void {
-  memory.fill(digits, 0, 8192 << 2);
-  for (let i: usize = 0; i < n; i++) {
-    const k = load<u32>(at(keys, i));
-    const lo = at(digits, <usize>(k & 4095));
-    store<u32>(lo, load<u32>(lo) + 1);
-    const hi = at(digits, <usize>(4096 + (k >>> 12)));
-    store<u32>(hi, load<u32>(hi) + 1);
-  }
-  let low: u32 = 0;
-  let high: u32 = 0;
-  for (let d: usize = 0; d < 4096; d++) {
-    const l = at(digits, d);
-    const lc = load<u32>(l);
-    store<u32>(l, low);
-    low += lc;
-    const h = at(digits, 4096 + d);
-    const hc = load<u32>(h);
-    store<u32>(h, high);
-    high += hc;
-  }
+  digitStarts(keys, n, digits);
   for (let i: usize = 0; i < n; i++) {
     const k = load<u32>(at(keys, i));
     const s = at(digits, <usize>(k & 4095));
