@@ -1,10 +1,11 @@
 /**
- * The dense colour tables of histogram.ts in WebAssembly (colour-tables.as.ts): one instance per thread,
- * made on first use and kept, as histogram.ts keeps its spare tables (its memory holds the two 16 MiB tables
- * and one chunk's buffers, whatever the image's size). Pixels go through it in chunks. The same counts and
- * labels as the JS; null where WebAssembly is unavailable or its memory cannot grow, and the JS runs instead.
+ * The dense colour tables (colour-tables.ts) in WebAssembly (colour-tables.as.ts): one instance per thread,
+ * whose memory holds the two 16 MiB tables and one chunk's buffers, whatever the image's size. Pixels go
+ * through it in chunks. The same counts and labels as the JS tables; `create` gives null where WebAssembly
+ * is unavailable or its memory cannot grow, and the JS tables are used instead.
  */
 import { growTo, InlinedModule } from '../wasm.js';
+import type { ColourTables } from './colour-tables.js';
 import { COLOUR_TABLES_WASM } from './colour-tables-wasm.js';
 
 interface TablesExports {
@@ -30,7 +31,7 @@ interface TablesExports {
 
 const tablesModule = new InlinedModule(COLOUR_TABLES_WASM);
 
-export class ColourTables {
+export class NativeColourTables implements ColourTables {
   private readonly size: number;
   private readonly chunk: Uint32Array;
   private readonly seen: Uint32Array;
@@ -57,16 +58,12 @@ export class ColourTables {
     this.listLabels = new Uint8Array(buffer, exports.listLabelsAt(), size);
   }
 
-  static create(): ColourTables | null {
+  static create(): NativeColourTables | null {
     const exports = tablesModule.instantiate<TablesExports>();
     if (!exports || !growTo(exports.memory, exports.setUp())) return null;
-    return new ColourTables(exports);
+    return new NativeColourTables(exports);
   }
 
-  /**
-   * Counts the pixels' colours (alpha ignored) into the count table: returns the colours met, in the order
-   * of their first pixel, and the colours whose count passed 255 with what passed (the table holds the rest).
-   */
   count(pixels: Uint32Array): { seen: Uint32Array; spill: Map<number, number> | undefined } {
     let seen = new Uint32Array(1 << 16);
     let m = 0;
@@ -92,7 +89,6 @@ export class ColourTables {
     return { seen: seen.subarray(0, m), spill };
   }
 
-  /** The count table's entries of `colours` into `weights`, each entry cleared (the table is left empty). */
   readCounts(colours: Uint32Array, weights: Float64Array): void {
     for (let from = 0; from < colours.length; from += this.size) {
       const n = Math.min(this.size, colours.length - from);
@@ -102,10 +98,6 @@ export class ColourTables {
     }
   }
 
-  /**
-   * Each pixel's label (its colour's, from `colours` and `colourLabels`) into `labels`, and its palette
-   * colour (`lut`: packed, alpha 0) with its own alpha into `out`.
-   */
   labelAndPaint(pixels: Uint32Array, colours: Uint32Array, colourLabels: Uint8Array, lut: Uint32Array, labels: Uint8Array, out: Uint32Array): void {
     for (let from = 0; from < colours.length; from += this.size) {
       const n = Math.min(this.size, colours.length - from);
@@ -122,12 +114,4 @@ export class ColourTables {
       out.set(this.outImage.subarray(0, n), from);
     }
   }
-}
-
-/** This thread's tables: made on first use; null where WebAssembly is unavailable. */
-let tables: ColourTables | null | undefined;
-
-export function colourTables(): ColourTables | null {
-  if (tables === undefined) tables = ColourTables.create();
-  return tables;
 }

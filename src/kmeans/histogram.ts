@@ -2,7 +2,7 @@
  * Distinct colours and their pixel counts: k-means on an image is k-means on this weighted set, which is
  * usually far smaller than the pixel count (a photo of 8 MP has some 100 K to 500 K distinct colours).
  */
-import { colourTables } from './colour-tables-native.js';
+import { colourTables } from './colour-tables.js';
 import { mortonCountNative } from './histogram-native.js';
 import { colourOfKey, mortonKeyOfPacked, sortKeysOnly24 } from './morton.js';
 import { packedPalette } from '../output.js';
@@ -22,14 +22,6 @@ export interface ColourHistogram {
 /** At and above this many pixels a dense 2^24 table (16 MiB) is cheaper than hashing. */
 const DENSE_THRESHOLD = 1 << 19;
 
-/**
- * Spare tables kept between calls (a k slider, video frames): fresh pages cost more to touch than the
- * counting itself. The count table is kept zeroed; the label table needs no clearing, since labelling
- * writes the entry of every colour it then reads.
- */
-let spareCounts: Uint8Array | undefined;
-let spareLabels: Uint8Array | undefined;
-
 /** 24-bit colours in ascending order. */
 function sortedColours(colours: Uint32Array): Uint32Array {
   const m = colours.length;
@@ -39,52 +31,20 @@ function sortedColours(colours: Uint32Array): Uint32Array {
 }
 
 /**
- * Counts through a table from colour to count, then reads the counts of the colours met, in ascending order.
- * The table holds a byte a colour (a quarter of the fresh pages to touch of 32-bit counts: bench/README.md,
- * "Decode, summary and colour table"); a count that would pass 255 goes back to 1 and leaves 255 in
- * `spill`, which the few colours that common add back at the end. The tables live in WebAssembly where it
- * can run (colour-tables-native.ts: the same counts); `native: false` keeps them in JS.
+ * Counts through a table from colour to count (colour-tables.ts), then reads the counts of the colours met,
+ * in ascending order. The table holds a byte a colour (a quarter of the fresh pages to touch of 32-bit
+ * counts: bench/README.md, "Decode, summary and colour table"); a count that would pass 255 goes back to 1
+ * and leaves 255 in `spill`, which the few colours that common add back at the end. `native: false` keeps
+ * the tables in JS.
  */
 function denseHistogram(pixels: Uint32Array, native: boolean): ColourHistogram {
-  const tables = native ? colourTables() : null;
-  if (tables) {
-    const { seen, spill } = tables.count(pixels);
-    const colours = sortedColours(seen);
-    const weights = new Float64Array(colours.length);
-    tables.readCounts(colours, weights);
-    if (spill) for (const [c, extra] of spill) weights[positionOf(colours, c)]! += extra;
-    return { colours, weights };
-  }
-  const table = spareCounts ?? new Uint8Array(1 << 24);
-  spareCounts = undefined;
-  let seen: Uint32Array = new Uint32Array(1 << 16);
-  let m = 0;
-  let spill: Map<number, number> | undefined;
-  for (let i = 0; i < pixels.length; i++) {
-    const c = pixels[i]! & 0xffffff;
-    const count = table[c]!;
-    if (count === 0) {
-      table[c] = 1;
-      if (m === seen.length) seen = grownCopy(seen, new Uint32Array(m * 2));
-      seen[m++] = c;
-    } else if (count === 255) {
-      table[c] = 1;
-      spill ??= new Map();
-      spill.set(c, (spill.get(c) ?? 0) + 255);
-    } else {
-      table[c] = count + 1;
-    }
-  }
-  // In ascending order, the reads (and clears) of the table below walk it forwards instead of at random.
-  const colours = sortedColours(seen.subarray(0, m));
-  const weights = new Float64Array(m);
-  for (let j = 0; j < m; j++) {
-    const c = colours[j]!;
-    weights[j] = table[c]!;
-    table[c] = 0;
-  }
+  const tables = colourTables(native);
+  const { seen, spill } = tables.count(pixels);
+  // In ascending order, the reads (and clears) of the table walk it forwards instead of at random.
+  const colours = sortedColours(seen);
+  const weights = new Float64Array(colours.length);
+  tables.readCounts(colours, weights);
   if (spill) for (const [c, extra] of spill) weights[positionOf(colours, c)]! += extra;
-  spareCounts = table;
   return { colours, weights };
 }
 
@@ -320,8 +280,8 @@ export function unpackColours(colours: Uint32Array): Float64Array {
  * Each pixel's label, from the labels of the histogram's colours (of these pixels), and the output image
  * painted in the same pass: each pixel its label's palette colour, with its own alpha (one read of the
  * pixels instead of two, which is faster on large images: bench/README.md, "Measurements behind the
- * constants"). Through the WebAssembly label table where it can (the same labels and image); `native: false`
- * keeps the JS's.
+ * constants"). Histograms without `index` label through the colour tables' label table (colour-tables.ts);
+ * `native: false` keeps it in JS.
  */
 export function labelAndPaint(
   pixels: Uint32Array,
@@ -343,22 +303,6 @@ export function labelAndPaint(
     }
     return { labels, image: new Uint8ClampedArray(out.buffer) };
   }
-  const { colours } = histogram;
-  const tables = native ? colourTables() : null;
-  if (tables) {
-    tables.labelAndPaint(pixels, colours, colourLabels, lut, labels, out);
-    return { labels, image: new Uint8ClampedArray(out.buffer) };
-  }
-  const table = spareLabels ?? new Uint8Array(1 << 24);
-  spareLabels = undefined;
-  // Dense histograms list their colours in ascending order: these writes walk the table forwards.
-  for (let j = 0; j < colours.length; j++) table[colours[j]!] = colourLabels[j]!;
-  for (let i = 0; i < n; i++) {
-    const pixel = pixels[i]!;
-    const label = table[pixel & 0xffffff]!;
-    labels[i] = label;
-    out[i] = (lut[label]! | (pixel & 0xff000000)) >>> 0;
-  }
-  spareLabels = table;
+  colourTables(native).labelAndPaint(pixels, histogram.colours, colourLabels, lut, labels, out);
   return { labels, image: new Uint8ClampedArray(out.buffer) };
 }

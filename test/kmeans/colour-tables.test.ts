@@ -1,11 +1,12 @@
 /**
- * src/kmeans/colour-tables-native.ts and colour-tables.as.ts: the dense colour tables in WebAssembly give the
+ * src/kmeans/colour-tables.ts, colour-tables-native.ts and colour-tables.as.ts: the dense colour tables in WebAssembly give the
  * JS tables' counts (counts past 255 included, the table left empty for the next image) and the same labels
  * and painted image; without WebAssembly the JS tables are used.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildHistogram, labelAndPaint } from '../../src/kmeans/histogram.js';
-import { colourTables } from '../../src/kmeans/colour-tables-native.js';
+import { colourTables } from '../../src/kmeans/colour-tables.js';
+import { NativeColourTables } from '../../src/kmeans/colour-tables-native.js';
 import { seededRandom } from '../helpers/images.js';
 import { expectSameArray } from '../helpers/reference.js';
 
@@ -30,7 +31,8 @@ function expectSameCount(pixels: Uint32Array): ReturnType<typeof buildHistogram>
 
 describe('the dense colour tables in WebAssembly', () => {
   it('count as the JS tables do, counts past 255 included, image after image', () => {
-    expect(colourTables()).not.toBeNull();
+    expect(colourTables()).toBeInstanceOf(NativeColourTables);
+    expect(colourTables(false)).not.toBeInstanceOf(NativeColourTables);
     const first = expectSameCount(pixelsOf(1));
     expect(first.weights.reduce((a, b) => Math.max(a, b), 0)).toBeGreaterThan(510);
     // The table was left empty: a second image counts from zero.
