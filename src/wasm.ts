@@ -1,8 +1,9 @@
 /**
- * What the WebAssembly parts share (the colour tree's walk, error diffusion): compiling a module inlined as
- * base64, once per thread, and laying arrays out in an instance's memory. A module that cannot be compiled
- * (WebAssembly missing, or refused by a page's Content-Security-Policy without 'wasm-unsafe-eval') is null,
- * and its caller runs its JS instead, with the same results.
+ * What the WebAssembly parts share (the colour tree, k-means++'s loops, the colour counts and tables, error
+ * diffusion): compiling a module inlined as base64, once per thread, and laying arrays out in an instance's
+ * memory. A module that cannot be compiled (WebAssembly missing, or refused by a page's
+ * Content-Security-Policy without 'wasm-unsafe-eval') is null, and its caller runs its JS instead, with the
+ * same results.
  */
 
 const PAGE = 65536;
@@ -44,19 +45,47 @@ export class InlinedModule {
 }
 
 /** The element types the layouts use. */
-export type ArrayKind = Float64ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor | Uint16ArrayConstructor | Uint8ArrayConstructor;
+type ArrayKind = Float64ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor | Uint16ArrayConstructor | Uint8ArrayConstructor;
 
-/** Byte offsets of named arrays placed one after another from `base`, each aligned to its element, and the end. */
-export function placeArrays(base: number, arrays: readonly (readonly [string, ArrayKind, number])[]): { at: Map<string, number>; end: number } {
-  const at = new Map<string, number>();
-  let next = base;
-  for (const [name, kind, length] of arrays) {
-    const align = kind.BYTES_PER_ELEMENT;
-    next = Math.ceil(next / align) * align;
-    at.set(name, next);
-    next += length * align;
+/** Named arrays placed one after another in an instance's memory, each aligned to its element. */
+export class Layout {
+  /** The first byte past the last array. */
+  readonly end: number;
+  private readonly arrays = new Map<string, { at: number; kind: ArrayKind; length: number }>();
+
+  constructor(base: number, arrays: readonly (readonly [string, ArrayKind, number])[]) {
+    let next = base;
+    for (const [name, kind, length] of arrays) {
+      const align = kind.BYTES_PER_ELEMENT;
+      next = Math.ceil(next / align) * align;
+      this.arrays.set(name, { at: next, kind, length });
+      next += length * align;
+    }
+    this.end = next;
   }
-  return { at, end: next };
+
+  private array(name: string): { at: number; kind: ArrayKind; length: number } {
+    const array = this.arrays.get(name);
+    if (!array) throw new Error(`no array "${name}" in this layout`);
+    return array;
+  }
+
+  /** The byte address of an array. */
+  address(name: string): number {
+    return this.array(name).at;
+  }
+
+  /** A view of an array (all of it, or its first `length` elements) in `memory`, as the type it was placed as. */
+  view<T extends ArrayBufferView>(memory: WebAssembly.Memory, name: string, length?: number): T {
+    const { at, kind, length: all } = this.array(name);
+    return new kind(memory.buffer, at, length ?? all) as unknown as T;
+  }
+
+  /** Copies `data` to the start of an array. */
+  copyIn(memory: WebAssembly.Memory, name: string, data: ArrayLike<number>): void {
+    if (data.length > this.array(name).length) throw new RangeError(`${data.length} values do not fit array "${name}"`);
+    this.view<Float64Array>(memory, name, data.length).set(data);
+  }
 }
 
 /** Grows `memory` to hold `bytes`; false when it cannot grow that far. */

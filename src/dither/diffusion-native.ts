@@ -4,7 +4,7 @@
  * It takes the same steps in the same order, so the labels are identical; null where WebAssembly is
  * unavailable or its memory cannot grow, and the JS loop runs instead.
  */
-import { growTo, InlinedModule, placeArrays } from '../wasm.js';
+import { growTo, InlinedModule, Layout } from '../wasm.js';
 import { DIFFUSION_WASM } from './diffusion-wasm.js';
 import { GRID, type PaletteGrid } from './palette-grid.js';
 
@@ -36,25 +36,27 @@ export function diffuseNative(pixels: Uint32Array, width: number, nearestLabels:
   const k = points.length / 3;
   const n = pixels.length;
   const cells = GRID * GRID * GRID;
-  const { at, end } = placeArrays(exports.heapBase(), [
+  const layout = new Layout(exports.heapBase(), [
     ['points', Float64Array, k * 3], ['gap2', Float64Array, k], ['near', Float64Array, 3 * GRID * k], ['far', Float64Array, 3 * GRID * k],
     ['here', Float64Array, (width + 2) * 3], ['next', Float64Array, (width + 2) * 3], ['smoothness', Float64Array, width],
     ['starts', Int32Array, cells], ['vertical', Int32Array, width], ['pixels', Uint32Array, n], ['lengths', Uint16Array, cells],
     ['nearest', Uint8Array, n], ['labels', Uint8Array, n], ['pool', Uint8Array, Math.max(1024, k * 64)],
   ]);
-  if (!growTo(exports.memory, end)) return null;
-  const buffer = exports.memory.buffer;
-  const a = (name: string) => at.get(name)!;
+  const memory = exports.memory;
+  if (!growTo(memory, layout.end)) return null;
   const tables = grid.tables();
-  new Float64Array(buffer, a('points'), k * 3).set(points);
-  new Float64Array(buffer, a('gap2'), k).set(tables.gap2);
+  layout.copyIn(memory, 'points', points);
+  layout.copyIn(memory, 'gap2', tables.gap2);
+  const near = layout.view<Float64Array>(memory, 'near');
+  const far = layout.view<Float64Array>(memory, 'far');
   for (let axis = 0; axis < 3; axis++) {
-    new Float64Array(buffer, a('near') + axis * GRID * k * 8, GRID * k).set(tables.near[axis]!);
-    new Float64Array(buffer, a('far') + axis * GRID * k * 8, GRID * k).set(tables.far[axis]!);
+    near.set(tables.near[axis]!, axis * GRID * k);
+    far.set(tables.far[axis]!, axis * GRID * k);
   }
-  new Int32Array(buffer, a('starts'), cells).fill(-1);
-  new Uint32Array(buffer, a('pixels'), n).set(pixels);
-  new Uint8Array(buffer, a('nearest'), n).set(nearestLabels);
+  layout.view<Int32Array>(memory, 'starts').fill(-1);
+  layout.copyIn(memory, 'pixels', pixels);
+  layout.copyIn(memory, 'nearest', nearestLabels);
+  const a = (name: string) => layout.address(name);
   exports.layout(a('points'), a('gap2'), a('near'), a('far'), a('starts'), a('lengths'), a('pixels'), a('nearest'), a('labels'),
     a('here'), a('next'), a('vertical'), a('smoothness'), a('pool'), k);
   const [lo0, hi0, lo1, hi1, lo2, hi2, s0, s1, s2] = tables.box as [number, number, number, number, number, number, number, number, number];
@@ -67,5 +69,5 @@ export function diffuseNative(pixels: Uint32Array, width: number, nearestLabels:
     return null;
   }
   // The memory may have grown for the pool: a fresh view.
-  return new Uint8Array(exports.memory.buffer, a('labels'), n).slice();
+  return layout.view<Uint8Array>(memory, 'labels').slice();
 }

@@ -1,6 +1,6 @@
 // AssemblyScript, compiled to WebAssembly by scripts/build-wasm.js into colour-tables-wasm.ts (never by tsc).
-// The dense colour tables of histogram.ts in this module's memory (colour-tables-native.ts keeps one
-// instance per thread, as histogram.ts keeps its spare tables): a byte count per 24-bit colour, and a byte
+// The dense colour tables (colour-tables.ts) in this module's memory (colour-tables-native.ts keeps one
+// instance per thread, as the JS tables are kept): a byte count per 24-bit colour, and a byte
 // label per colour. Pixels come in chunks, copied into `chunk`; the same steps as denseHistogram and
 // labelAndPaint's table path, so the same counts and labels.
 

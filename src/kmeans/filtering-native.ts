@@ -6,7 +6,7 @@
  * without 'wasm-unsafe-eval') or memory cannot grow, `NativeWalk.build` returns null and the JS builds and
  * walks instead: the same tree, and bit-identical sums and labels.
  */
-import { growTo, InlinedModule, placeArrays } from '../wasm.js';
+import { growTo, InlinedModule, Layout } from '../wasm.js';
 import { FILTERING_TREE_WASM } from './filtering-tree-wasm.js';
 
 /** A tree's arrays in the instance's memory, which filtering.ts keeps as its own (each as long as it is used). */
@@ -53,12 +53,12 @@ export class NativeWalk {
   private readonly sums: Float64Array;
   private readonly labels: Uint8Array;
 
-  private constructor(private readonly exports: WalkExports, private readonly floats: boolean, at: Map<string, number>, maxK: number, size: number) {
-    const buffer = exports.memory.buffer;
-    this.centroids = new Float64Array(buffer, at.get('centroids')!, maxK * 3);
-    this.counts = new Float64Array(buffer, at.get('counts')!, maxK);
-    this.sums = new Float64Array(buffer, at.get('sums')!, maxK * 3);
-    this.labels = new Uint8Array(buffer, at.get('labels')!, size);
+  private constructor(private readonly exports: WalkExports, private readonly floats: boolean, layout: Layout) {
+    const memory = exports.memory;
+    this.centroids = layout.view(memory, 'centroids');
+    this.counts = layout.view(memory, 'counts');
+    this.sums = layout.view(memory, 'sums');
+    this.labels = layout.view(memory, 'labels');
   }
 
   /**
@@ -75,7 +75,7 @@ export class NativeWalk {
     const capacity = Math.max(1, 2 * n);
     const { maxK } = limits;
     const Coord = floats ? Float64Array : Uint8Array;
-    const { at, end } = placeArrays(exports.heapBase(), [
+    const layout = new Layout(exports.heapBase(), [
       ['stats', Float64Array, capacity * 4], ['weights', Float64Array, n], ['inPoints', Float64Array, n * 3], ['inWeights', Float64Array, n],
       ['centroids', Float64Array, maxK * 3], ['counts', Float64Array, maxK], ['sums', Float64Array, maxK * 3],
       ['box', Coord, capacity * 6], ['points', Coord, n * 3],
@@ -84,30 +84,30 @@ export class NativeWalk {
       ['bounds', Uint32Array, limits.splitBounds], ['candidates', Uint16Array, limits.candidates], ['children', Uint8Array, capacity],
       ['labels', Uint8Array, n],
     ]);
-    if (!growTo(exports.memory, end)) return null;
-    const buffer = exports.memory.buffer;
-    const a = (name: string) => at.get(name)!;
-    new Float64Array(buffer, a('inPoints'), n * 3).set(points);
-    new Float64Array(buffer, a('inWeights'), n).set(weights);
-    const layout = (order: number) =>
+    const memory = exports.memory;
+    if (!growTo(memory, layout.end)) return null;
+    layout.copyIn(memory, 'inPoints', points);
+    layout.copyIn(memory, 'inWeights', weights);
+    const a = (name: string) => layout.address(name);
+    const setLayout = (order: number) =>
       exports.layout(a('box'), a('stats'), a('start'), a('end'), a('child'), a('children'), a('points'), a('weights'),
         order, a('labels'), a('candidates'), a('centroids'), a('counts'), a('sums'));
-    layout(a('order'));
+    setLayout(a('order'));
     exports.buildLayout(a('inPoints'), a('inWeights'), a('keys'), a('lowKeys'), a('lowPositions'), a('digits'), a('bounds'));
     const sumOfSquares = exports.sumOfSquares(n);
     const built = exports.build(n, floats ? 1 : 0);
     const ordered = built < 0;
     const nodeCount = Math.abs(built);
     // Points already in key order keep their own order: labels are written in place.
-    if (ordered) layout(0);
-    const view = <T>(Kind: { new (b: ArrayBuffer, o: number, l: number): T }, name: string, length: number): T => new Kind(buffer, a(name), length);
-    const coords = (name: string, length: number): Uint8Array | Float64Array => (floats ? view(Float64Array, name, length) : view(Uint8Array, name, length));
+    if (ordered) setLayout(0);
+    // Each array as long as it is used: the nodes built, not the capacity.
     const views: TreeViews = {
-      box: coords('box', nodeCount * 6), stats: view(Float64Array, 'stats', nodeCount * 4), start: view(Uint32Array, 'start', nodeCount),
-      end: view(Uint32Array, 'end', nodeCount), child: view(Uint32Array, 'child', nodeCount), children: view(Uint8Array, 'children', nodeCount),
-      points: coords('points', n * 3), weights: view(Float64Array, 'weights', n), order: ordered ? null : view(Uint32Array, 'order', n),
+      box: layout.view(memory, 'box', nodeCount * 6), stats: layout.view(memory, 'stats', nodeCount * 4),
+      start: layout.view(memory, 'start', nodeCount), end: layout.view(memory, 'end', nodeCount),
+      child: layout.view(memory, 'child', nodeCount), children: layout.view(memory, 'children', nodeCount),
+      points: layout.view(memory, 'points'), weights: layout.view(memory, 'weights'), order: ordered ? null : layout.view<Uint32Array>(memory, 'order'),
     };
-    return { walk: new NativeWalk(exports, floats, at, maxK, n), views, nodeCount, sumOfSquares };
+    return { walk: new NativeWalk(exports, floats, layout), views, nodeCount, sumOfSquares };
   }
 
   /**

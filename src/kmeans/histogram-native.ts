@@ -3,7 +3,7 @@
  * (its memory freed with it): the same colours, order and counts as mortonHistogram's JS; null where
  * WebAssembly is unavailable or its memory cannot grow, and the JS counts instead.
  */
-import { growTo, InlinedModule, placeArrays } from '../wasm.js';
+import { growTo, InlinedModule, Layout } from '../wasm.js';
 import { HISTOGRAM_WASM } from './histogram-wasm.js';
 
 interface HistogramExports {
@@ -20,15 +20,15 @@ export function mortonCountNative(pixels: Uint32Array): { colours: Uint32Array; 
   const exports = histogramModule.instantiate<HistogramExports>();
   if (!exports) return null;
   const n = pixels.length;
-  const { at, end } = placeArrays(exports.heapBase(), [
+  const layout = new Layout(exports.heapBase(), [
     ['weights', Float64Array, n], ['pixels', Uint32Array, n], ['keys', Uint32Array, n], ['scratch', Uint32Array, n],
     ['digits', Uint32Array, 8192], ['colours', Uint32Array, n],
   ]);
-  if (!growTo(exports.memory, end)) return null;
-  const a = (name: string) => at.get(name)!;
-  const buffer = exports.memory.buffer;
-  new Uint32Array(buffer, a('pixels'), n).set(pixels);
+  const memory = exports.memory;
+  if (!growTo(memory, layout.end)) return null;
+  layout.copyIn(memory, 'pixels', pixels);
+  const a = (name: string) => layout.address(name);
   exports.layout(a('pixels'), a('keys'), a('scratch'), a('digits'), a('colours'), a('weights'));
   const m = exports.countMorton(n);
-  return { colours: new Uint32Array(buffer, a('colours'), m).slice(), weights: new Float64Array(buffer, a('weights'), m).slice() };
+  return { colours: layout.view<Uint32Array>(memory, 'colours', m).slice(), weights: layout.view<Float64Array>(memory, 'weights', m).slice() };
 }

@@ -4,7 +4,7 @@
  * seeding-loops.ts, so the same centroids come out; `create` gives null where WebAssembly is unavailable or
  * its memory cannot grow, and the JS loops run instead.
  */
-import { growTo, InlinedModule, placeArrays } from '../wasm.js';
+import { growTo, InlinedModule, Layout } from '../wasm.js';
 import type { SeedingLoops } from './seeding-loops.js';
 import { SEEDING_KPP_WASM } from './seeding-kpp-wasm.js';
 
@@ -34,17 +34,17 @@ export class NativeSeeding implements SeedingLoops {
     const exports = kppModule.instantiate<KppExports>();
     if (!exports) return null;
     const m = weights.length;
-    const { at, end } = placeArrays(exports.heapBase(), [
+    const layout = new Layout(exports.heapBase(), [
       ['points', Float64Array, m * 3], ['weights', Float64Array, m], ['closest', Float64Array, m], ['mass', Float64Array, m],
       ['trial', Float64Array, m], ['best', Float64Array, m], ['seeds', Float64Array, maxSeeds * 3],
     ]);
-    if (!growTo(exports.memory, end)) return null;
-    const a = (name: string) => at.get(name)!;
-    const buffer = exports.memory.buffer;
-    new Float64Array(buffer, a('points'), m * 3).set(points);
-    new Float64Array(buffer, a('weights'), m).set(weights);
+    const memory = exports.memory;
+    if (!growTo(memory, layout.end)) return null;
+    layout.copyIn(memory, 'points', points);
+    layout.copyIn(memory, 'weights', weights);
+    const a = (name: string) => layout.address(name);
     exports.layout(a('points'), a('weights'), a('closest'), a('mass'), a('trial'), a('best'), m);
-    return new NativeSeeding(exports, new Float64Array(buffer, a('seeds'), maxSeeds * 3), a('seeds'));
+    return new NativeSeeding(exports, layout.view<Float64Array>(memory, 'seeds'), a('seeds'));
   }
 
   /** The index where the running sum of the masses (or the weights) first exceeds `target`. */
