@@ -99,13 +99,13 @@ function gatherWeights(weights: Float64Array, order: Uint32Array | null): Float6
 /** Growable node storage of the octree. */
 class Nodes {
   count = 0;
-  start = new Uint32Array(0);
-  end = new Uint32Array(0);
+  start: Uint32Array = new Uint32Array(0);
+  end: Uint32Array = new Uint32Array(0);
   /** First child's index (children are stored together), and how many; 0 children: a leaf. */
-  child = new Uint32Array(0);
-  children = new Uint8Array(0);
+  child: Uint32Array = new Uint32Array(0);
+  children: Uint8Array = new Uint8Array(0);
   /** Weight, then weighted R, G, B sums. */
-  stats = new Float64Array(0);
+  stats: Float64Array = new Float64Array(0);
   /** Bounding box: min R, G, B, max R, G, B (float64 for OKLab points). */
   box: Uint8Array | Float64Array;
 
@@ -126,6 +126,14 @@ class Nodes {
     this.children = copy(this.children, (n) => new Uint8Array(n), 1);
     this.stats = copy(this.stats, (n) => new Float64Array(n), 4);
     this.box = this.box instanceof Float64Array ? copy(this.box, (n) => new Float64Array(n), 6) : copy(this.box, (n) => new Uint8Array(n), 6);
+  }
+
+  /** Nodes built elsewhere (the WebAssembly tree's views of its arrays): `count` of them, stored in `arrays`. */
+  static of(arrays: Pick<Nodes, 'start' | 'end' | 'child' | 'children' | 'stats' | 'box'>, count: number, space: ColorSpace): Nodes {
+    const nodes = new Nodes(0, space);
+    nodes.count = count;
+    ({ start: nodes.start, end: nodes.end, child: nodes.child, children: nodes.children, stats: nodes.stats, box: nodes.box } = arrays);
+    return nodes;
   }
 
   /** Reserves `n` consecutive nodes; returns the first. */
@@ -184,8 +192,7 @@ export class FilteringLloyd {
       this.order = views.order;
       this.sorted = views.points;
       this.sortedWeights = views.weights;
-      this.nodes = new Nodes(0, space);
-      Object.assign(this.nodes, { count: built.nodeCount, box: views.box, stats: views.stats, start: views.start, end: views.end, child: views.child, children: views.children });
+      this.nodes = Nodes.of(views, built.nodeCount, space);
       return;
     }
     this.native = null;
